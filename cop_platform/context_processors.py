@@ -1,0 +1,12 @@
+from django.conf import settings
+from django.templatetags.static import static
+
+
+def site(request):
+    logo = settings.SITE_LOGO
+    return {
+        "site_name": settings.SITE_NAME,
+        "site_tagline": settings.SITE_TAGLINE,
+        "site_logo_url": logo if logo.startswith(("http://", "https://", "/")) else static(logo),
+        "site_accent_color": settings.SITE_ACCENT_COLOR,
+    }

@@ -1,0 +1,106 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import Activity, Language, LocalCommunity, User
+
+
+class MemberCreationForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+@admin.register(User)
+class MemberAdmin(DjangoUserAdmin):
+    add_form = MemberCreationForm
+    ordering = ["full_name", "email"]
+    list_display = [
+        "email", "full_name", "country", "organization", "position_level", "gender",
+        "is_active", "is_staff", "date_joined",
+    ]  # fmt: skip
+    list_filter = [
+        "is_active", "is_staff", "groups", "country", "gender", "position_level",
+        ("local_community", admin.RelatedOnlyFieldListFilter), "date_joined",
+    ]  # fmt: skip
+    search_fields = ["email", "full_name", "organization", "city_region"]
+    list_select_related = ["local_community"]
+    date_hierarchy = "date_joined"
+    filter_horizontal = ["groups", "user_permissions", "languages"]
+    readonly_fields = ["last_login", "date_joined", "profile_completed_at"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (
+            _("Profile"),
+            {
+                "fields": [
+                    "full_name",
+                    "country",
+                    "organization",
+                    "position_level",
+                    "gender",
+                    "city_region",
+                    "local_community",
+                    "languages",
+                    "interests",
+                    "time_zone",
+                    "hide_email",
+                    "profile_completed_at",
+                ]  # fmt: skip
+            },
+        ),
+        (
+            _("Roles"),
+            {
+                "description": _(
+                    "Coordinators: tick “staff status” and add the Coordinators group. Report viewers: add the "
+                    "Report viewers group. Experts: add the Experts group."
+                ),
+                "fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"],
+            },
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "email" and isinstance(field, forms.EmailField):
+            field.help_text = _("Members sign in with this address.")
+        return field
+
+
+@admin.register(LocalCommunity)
+class LocalCommunityAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "region", "population_covered"]
+    list_filter = ["country"]
+    search_fields = ["name", "region"]
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    """Read-only: the record is written by the platform and read by the indicators."""
+
+    list_display = ["occurred_at", "member", "kind", "community"]
+    list_filter = ["kind", ("community", admin.RelatedOnlyFieldListFilter), "occurred_at"]
+    search_fields = ["member__email", "member__full_name"]
+    list_select_related = ["member", "community"]
+    date_hierarchy = "occurred_at"
+    show_full_result_count = False  # the table grows large; skip the extra COUNT(*)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,25 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from .models import User
+
+
+class MemberDirectoryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Name or organization"),
+        method="filter_text",
+        max_length=100,
+    )
+    country = django_filters.ChoiceFilter(label=_("Country"), choices=countries, empty_label=_("All countries"))
+
+    class Meta:
+        model = User
+        fields = ["q", "country"]
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(full_name__icontains=value) | Q(organization__icontains=value))

@@ -1,0 +1,51 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Language, LocalCommunity, User
+
+REQUIRED_PROFILE_FIELDS = ("full_name", "country", "organization", "position_level", "gender")
+
+
+class ProfileForm(forms.ModelForm):
+    """Onboarding and later edits. The indicators are split by these fields, so the five that feed
+    them are required; the rest help members find each other."""
+
+    class Meta:
+        model = User
+        fields = [
+            "full_name", "country", "organization", "position_level", "gender", "city_region",
+            "local_community", "languages", "interests", "time_zone", "hide_email",
+        ]  # fmt: skip
+        widgets = {
+            "languages": forms.CheckboxSelectMultiple,
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "organization": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "city_region": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in REQUIRED_PROFILE_FIELDS:
+            self.fields[name].required = True
+        self.fields["position_level"].choices = [("", _("Choose your level"))] + list(User.PositionLevel.choices)
+        self.fields["gender"].choices = [("", _("Choose one"))] + list(User.Gender.choices)
+        self.fields["gender"].help_text = _("Used only for anonymous statistics on who the network reaches.")
+        self.fields["languages"].queryset = Language.objects.order_by("name")
+        self.fields["local_community"].queryset = LocalCommunity.objects.order_by("country", "name")
+        self.fields["local_community"].empty_label = _("None")
+        self.fields["local_community"].help_text = _("The local community you work in, if it is in the network.")
+        self.fields["time_zone"].choices = [("", _("Use the site's time zone"))] + list(
+            self.fields["time_zone"].choices
+        )[1:]
+        self.fields["country"].error_messages["invalid_choice"] = _(
+            "“%(value)s” is not a country code we know. Choose your country from the list."
+        )
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if len(name) < 2:
+            raise forms.ValidationError(_("Enter your full name as colleagues know it."))
+        return name
+
+    def clean_organization(self):
+        return " ".join(self.cleaned_data["organization"].split())

@@ -1,0 +1,210 @@
+import zoneinfo
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from taggit.managers import TaggableManager
+
+TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class LocalCommunity(models.Model):
+    """A local community in the network (township, district, province…), managed by the coordinator.
+    Members and local action teams attach to it; indicators sum the population it covers."""
+
+    name = models.CharField(_("name"), max_length=200)
+    country = CountryField(_("country"))
+    region = models.CharField(_("region"), max_length=200, blank=True, help_text=_("State, province or region."))
+    population_covered = models.PositiveIntegerField(
+        _("population covered"), null=True, blank=True, help_text=_("Approximate number of people it serves.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["country", "name"]
+        verbose_name = _("local community")
+        verbose_name_plural = _("local communities")
+        constraints = [models.UniqueConstraint(fields=["country", "name"], name="local_community_unique_name")]
+
+    def __str__(self):
+        return f"{self.name} ({self.country.name})"
+
+
+class Language(models.Model):
+    """A language a member or an expert works in (ISO 639-1 code where one exists)."""
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self):
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("profile_completed_at", timezone.now())
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A member account: email login, and the profile fields the monthly indicators are split by."""
+
+    class PositionLevel(models.TextChoices):
+        SENIOR = "senior", _("Senior management")
+        MIDDLE = "middle", _("Middle management")
+        STAFF = "staff", _("Staff")
+        OTHER = "other", _("Other")
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Other")
+        UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    country = CountryField(_("country"), blank=True, db_index=True)
+    organization = models.CharField(
+        _("organization or ministry"), max_length=200, blank=True, help_text=_("For example: Ministry of Planning.")
+    )
+    position_level = models.CharField(_("position level"), max_length=16, choices=PositionLevel.choices, blank=True)
+    gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices, blank=True, db_index=True)
+    city_region = models.CharField(_("city or region"), max_length=200, blank=True)
+    languages = models.ManyToManyField(Language, verbose_name=_("languages"), blank=True, related_name="members")
+    interests = TaggableManager(_("interests"), blank=True, help_text=_("Topics you work on, separated by commas."))
+    local_community = models.ForeignKey(
+        LocalCommunity,
+        verbose_name=_("local community"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        choices=TIME_ZONE_CHOICES,
+        blank=True,
+        help_text=_("Event times are shown in this time zone."),
+    )
+    hide_email = models.BooleanField(
+        _("hide my email address"),
+        default=False,
+        help_text=_("Other members will not see your email address. Coordinators always can."),
+    )
+    profile_completed_at = models.DateTimeField(
+        _("profile completed"),
+        null=True,
+        blank=True,
+        help_text=_("Empty until the member completes onboarding; until then the site asks for the profile."),
+    )
+
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Unselect this instead of deleting an account.")
+    )
+    is_staff = models.BooleanField(
+        _("staff status"), default=False, help_text=_("Can log into the admin site (coordinators).")
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        permissions = [("view_indicators", _("Can read indicators and download progress reports"))]
+        constraints = [models.UniqueConstraint(Lower("email"), name="member_email_unique_ci")]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email.split("@")[0]
+
+    @property
+    def initials(self) -> str:
+        words = self.display_name.split()
+        return "".join(word[0] for word in words[:2]).upper() or "?"
+
+    @property
+    def has_completed_profile(self) -> bool:
+        return self.profile_completed_at is not None
+
+
+class Activity(models.Model):
+    """One meaningful member action. Features write it through members.services.activity_record;
+    the monthly indicators read it (active members, downloads, ratings…)."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        PROFILE_COMPLETED = "profile_completed", _("Completed profile")
+        POST = "post", _("Started a discussion")
+        REPLY = "reply", _("Replied")
+        EVENT_REGISTRATION = "event_registration", _("Registered for an event")
+        EVENT_ATTENDANCE = "event_attendance", _("Attended an event")
+        DOWNLOAD = "download", _("Downloaded a knowledge product")
+        RATING = "rating", _("Rated an expert's advice")
+        EXPERT_ANSWER = "expert_answer", _("Answered as an expert")
+
+    member = models.ForeignKey(
+        User, verbose_name=_("member"), null=True, on_delete=models.SET_NULL, related_name="activities"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    community = models.ForeignKey(
+        "communities.Community",
+        verbose_name=_("community"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+    )
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activity records")
+        # Indicators ask "who did what in month M", by kind and by community.
+        indexes = [
+            models.Index(fields=["occurred_at", "kind"], name="activity_month_kind"),
+            models.Index(fields=["member", "occurred_at"], name="activity_member_month"),
+            models.Index(fields=["community", "occurred_at"], name="activity_community_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.get_kind_display()} · {self.occurred_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,52 @@
+"""The platform's roles, as Django groups (created by migration members.0002) and one permission check each.
+
+Member: any active account. Expert: in the Experts group (linked to an expert profile later).
+Coordinator: staff in the Coordinators group (or a superuser); manages everything in the admin.
+Report viewer: UNDP staff who may read indicators and download progress reports.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+COORDINATORS = "Coordinators"
+REPORT_VIEWERS = "Report viewers"
+EXPERTS = "Experts"
+ROLE_GROUPS = (COORDINATORS, REPORT_VIEWERS, EXPERTS)
+
+# The apps whose models coordinators manage in the admin.
+COORDINATED_APPS = (
+    "members", "communities", "experts", "events", "knowledge", "indicators", "taggit", "account",
+)  # fmt: skip
+VIEW_INDICATORS = "members.view_indicators"
+
+
+def _group_names(user) -> set[str]:
+    # Cached on the user object: a page asks several role questions but pays for one query.
+    if not hasattr(user, "_role_group_names"):
+        user._role_group_names = set(user.groups.values_list("name", flat=True)) if user.pk else set()
+    return user._role_group_names
+
+
+def is_coordinator(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or (user.is_staff and COORDINATORS in _group_names(user))
+
+
+def is_expert(user) -> bool:
+    return user.is_authenticated and user.is_active and EXPERTS in _group_names(user)
+
+
+def can_view_indicators(user) -> bool:
+    return user.is_authenticated and user.is_active and user.has_perm(VIEW_INDICATORS)
+
+
+def sync_role_permissions() -> None:
+    """Give each role group its permissions. Idempotent; runs after every migrate so that models added
+    by later migrations reach the coordinators too."""
+    coordinators, _ = Group.objects.get_or_create(name=COORDINATORS)
+    viewers, _ = Group.objects.get_or_create(name=REPORT_VIEWERS)
+    Group.objects.get_or_create(name=EXPERTS)
+    coordinators.permissions.add(*Permission.objects.filter(content_type__app_label__in=COORDINATED_APPS))
+    coordinators.permissions.add(*Permission.objects.filter(content_type__app_label="auth", codename="view_group"))
+    app_label, codename = VIEW_INDICATORS.split(".")
+    viewers.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename=codename))

@@ -1,0 +1,58 @@
+import pytest
+from django.core.cache import cache
+
+from cop_platform.celery import app as celery_app
+
+
+def pytest_configure(config):
+    # Tasks run inline by default; tests marked `worker` start a real worker on the configured broker.
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The real hasher is slow by design; tests create many accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate-limit counters live in the cache (Redis on CI): each test starts from zero.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def member(db):
+    from tests.factories import MemberFactory
+
+    return MemberFactory()
+
+
+@pytest.fixture
+def coordinator(db):
+    from tests.factories import CoordinatorFactory
+
+    return CoordinatorFactory()
+
+
+@pytest.fixture
+def report_viewer(db):
+    from tests.factories import ReportViewerFactory
+
+    return ReportViewerFactory()
+
+
+@pytest.fixture
+def expert(db):
+    from tests.factories import ExpertFactory
+
+    return ExpertFactory()
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client

@@ -1,0 +1,97 @@
+import pytest
+from django.urls import reverse
+
+from members.models import Language
+from tests.factories import LocalCommunityFactory
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "full_name": "Aigerim Bekova",
+    "country": "KZ",
+    "organization": "Agency for Civil Service Affairs",
+    "position_level": "senior",
+    "gender": "female",
+    "city_region": "Astana",
+}
+
+
+def test_it_saves_a_valid_profile(member_client, member):
+    local = LocalCommunityFactory(country="KZ", name="Turkistan Region")
+    english = Language.objects.get(code="en")
+    data = {
+        **VALID,
+        "languages": [english.pk],
+        "local_community": local.pk,
+        "hide_email": "on",
+        "interests": "HR management",
+    }
+    response = member_client.post(reverse("members:profile_edit"), data, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("members:detail", args=[member.pk])
+    assert b"Your profile was saved." in response.content
+    member.refresh_from_db()
+    assert member.country.code == "KZ"
+    assert member.local_community == local
+    assert list(member.languages.all()) == [english]
+    assert member.hide_email is True
+
+
+def test_it_explains_an_unknown_country_code_and_keeps_the_input(member_client, member):
+    response = member_client.post(reverse("members:profile_edit"), {**VALID, "country": "XX"})
+    assert response.status_code == 200
+    assert "“XX” is not a country code we know" in response.content.decode()
+    assert b"Your profile was not saved" in response.content
+    # What the member typed is still in the form.
+    assert b'value="Agency for Civil Service Affairs"' in response.content
+    member.refresh_from_db()
+    assert member.country.code == "MM"
+
+
+@pytest.mark.parametrize("missing", ["full_name", "country", "organization", "position_level", "gender"])
+def test_it_requires_the_fields_indicators_use(member_client, member, missing):
+    data = {**VALID, missing: ""}
+    response = member_client.post(reverse("members:profile_edit"), data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors[missing] == ["This field is required."]
+    assert b"This field is required." in response.content
+    member.refresh_from_db()
+    assert member.full_name != "Aigerim Bekova"
+
+
+def test_it_rejects_a_one_letter_name(member_client):
+    response = member_client.post(reverse("members:profile_edit"), {**VALID, "full_name": " x "})
+    assert "Enter your full name" in response.content.decode()
+
+
+def test_it_lists_asean_and_central_asia_first(member_client):
+    response = member_client.get(reverse("members:profile_edit"))
+    choices = [code for code, _ in response.context["form"].fields["country"].choices if code]
+    assert choices[:16] == sorted(
+        choices[:16], key=lambda c: dict(response.context["form"].fields["country"].choices)[c]
+    )
+    assert set(choices[:16]) == {
+        "BN",
+        "KH",
+        "ID",
+        "LA",
+        "MY",
+        "MM",
+        "PH",
+        "SG",
+        "TH",
+        "TL",
+        "VN",
+        "KZ",
+        "KG",
+        "TJ",
+        "TM",
+        "UZ",
+    }
+    assert "FR" in choices  # any country can still be chosen
+
+
+def test_it_sends_anonymous_visitors_to_sign_in(client):
+    response = client.get(reverse("members:profile_edit"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))

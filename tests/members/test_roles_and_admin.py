@@ -1,0 +1,84 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from members import roles
+from members.models import Activity, User
+from members.services import activity_record
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_migration_creates_one_group_per_role():
+    assert set(Group.objects.values_list("name", flat=True)) >= {"Coordinators", "Report viewers", "Experts"}
+    viewers = Group.objects.get(name="Report viewers")
+    assert list(viewers.permissions.values_list("codename", flat=True)) == ["view_indicators"]
+    coordinator_perms = set(Group.objects.get(name="Coordinators").permissions.values_list("codename", flat=True))
+    assert {"change_user", "view_activity", "add_localcommunity", "add_community"} <= coordinator_perms
+
+
+def test_each_role_answers_its_own_question(member, coordinator, report_viewer, expert):
+    assert not roles.is_coordinator(member) and not roles.can_view_indicators(member)
+    assert roles.is_coordinator(coordinator)
+    assert roles.can_view_indicators(report_viewer) and not roles.is_coordinator(report_viewer)
+    assert roles.is_expert(expert) and not roles.is_expert(member)
+
+
+def test_a_staff_account_outside_the_coordinators_group_is_not_a_coordinator():
+    assert not roles.is_coordinator(MemberFactory(is_staff=True))
+
+
+def test_a_coordinator_manages_members_in_the_admin(client, coordinator, member):
+    client.force_login(coordinator)
+    changelist = client.get(reverse("admin:members_user_changelist"), {"country__exact": "MM", "q": "Member"})
+    assert changelist.status_code == 200
+    assert member.email in changelist.content.decode()
+    change = client.get(reverse("admin:members_user_change", args=[member.pk]))
+    assert change.status_code == 200
+    for path in ("admin:members_localcommunity_changelist", "admin:members_activity_changelist"):
+        assert client.get(reverse(path)).status_code == 200
+
+
+def test_a_coordinator_creates_a_member_in_the_admin(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("admin:members_user_add"),
+        {
+            "email": "Invited@Ministry.example.org",
+            "password1": "a-good-long-passphrase",
+            "password2": "a-good-long-passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.filter(email="invited@ministry.example.org").exists()
+
+
+@pytest.mark.parametrize("who", ["member", "report_viewer", "expert"])
+def test_other_roles_cannot_open_the_admin(client, request, who):
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(reverse("admin:members_user_changelist"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_the_activity_record_is_read_only_in_the_admin(client, coordinator, member):
+    entry = activity_record(member=member, kind=Activity.Kind.DOWNLOAD)
+    client.force_login(coordinator)
+    assert client.get(reverse("admin:members_activity_change", args=[entry.pk])).status_code == 200
+    assert client.get(reverse("admin:members_activity_add")).status_code == 403
+    assert client.post(reverse("admin:members_activity_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert Activity.objects.filter(pk=entry.pk).exists()
+
+
+def test_logging_in_writes_the_activity_record(client, member):
+    from tests.factories import PASSWORD
+
+    client.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
+    assert Activity.objects.filter(member=member, kind="login").count() == 1
+
+
+def test_the_activity_record_is_indexed_for_month_ranges():
+    index_fields = {tuple(index.fields) for index in Activity._meta.indexes}
+    assert ("occurred_at", "kind") in index_fields
+    assert ("member", "occurred_at") in index_fields

@@ -1,0 +1,74 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+
+from members import roles
+from members.models import LocalCommunity, User
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return (User.objects.count(), LocalCommunity.objects.count(), EmailAddress.objects.count())
+
+
+def test_it_is_idempotent(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", members=25, verbosity=0)
+    first = _counts()
+    call_command("seed_demo", members=25, verbosity=0)
+    assert _counts() == first
+    assert first[0] == 25 + 5
+
+
+def test_it_creates_one_verified_demo_account_per_role(settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo", members=3, verbosity=0)
+    for email in [
+        "coordinator@example.org",
+        "viewer@example.org",
+        "leader@example.org",
+        "expert@example.org",
+        "member@example.org",
+    ]:
+        assert EmailAddress.objects.get(email=email).verified
+        assert client.login(email=email, password="cop-demo-2026")
+    assert roles.is_coordinator(User.objects.get(email="coordinator@example.org"))
+    assert roles.can_view_indicators(User.objects.get(email="viewer@example.org"))
+    assert roles.is_expert(User.objects.get(email="expert@example.org"))
+
+
+def test_it_scales_up_and_keeps_earlier_members(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", members=5, verbosity=0)
+    before = set(User.objects.values_list("email", "full_name", "country"))
+    call_command("seed_demo", members=12, verbosity=0)
+    after = set(User.objects.values_list("email", "full_name", "country"))
+    assert before < after
+    assert len(after) == 12 + 5
+
+
+def test_demo_members_fill_every_profile_field_the_indicators_use(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", members=40, verbosity=0)
+    demo = User.objects.filter(email__endswith="@demo.example.org")
+    assert not demo.filter(country="").exists()
+    assert not demo.filter(gender="").exists()
+    assert demo.values("country").distinct().count() >= 8
+    assert demo.filter(local_community__isnull=False).exists()
+
+
+def test_it_refuses_under_production_settings_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is false"):
+        call_command("seed_demo", members=1, verbosity=0)
+    assert not User.objects.exists()
+    call_command("seed_demo", members=1, force=True, verbosity=0)
+    assert User.objects.count() == 6
+
+
+def test_if_empty_skips_an_already_seeded_database(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", members=2, verbosity=0)
+    call_command("seed_demo", members=10, if_empty=True, verbosity=0)
+    assert User.objects.count() == 7

@@ -1,0 +1,63 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_anonymous_home_page_invites_to_join(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert reverse("account_signup") in content
+    assert 'href="#main"' in content  # skip link
+    assert "<main" in content and 'lang="en"' in content
+
+
+def test_the_home_page_shows_empty_states_to_a_member(member_client):
+    content = member_client.get(reverse("home")).content.decode()
+    assert "You have not joined a community of practice yet" in content
+    assert "No upcoming webinars or events yet." in content
+    assert "No knowledge products have been published yet." in content
+
+
+def test_the_home_page_uses_a_constant_number_of_queries(member_client, django_assert_num_queries):
+    with django_assert_num_queries(2):  # session, user
+        member_client.get(reverse("home"))
+
+
+def test_pages_carry_the_configured_site_identity(client, settings):
+    settings.SITE_NAME = "ASEAN Civil Service CoP"
+    settings.SITE_ACCENT_COLOR = "#7a1f5c"
+    content = client.get(reverse("home")).content.decode()
+    assert "ASEAN Civil Service CoP" in content
+    assert "--accent:#7a1f5c" in content.replace(" ", "")
+
+
+def test_a_page_stays_light(client, member_client):
+    from django.contrib.staticfiles import finders
+
+    css = sum(len(open(finders.find(path), "rb").read()) for path in ["css/site.css"])
+    for response in (
+        client.get(reverse("home")),
+        client.get(reverse("account_signup")),
+        member_client.get(reverse("members:directory")),
+    ):
+        assert len(response.content) + css < 100_000
+
+
+def test_the_language_switcher_is_on_every_page(client):
+    content = client.get(reverse("account_login")).content.decode()
+    assert reverse("set_language") in content
+    assert 'name="language"' in content
+
+
+def test_signup_pages_are_restyled_to_the_site(client):
+    content = client.get(reverse("account_signup")).content.decode()
+    assert "css/site.css" in content
+    assert 'class="btn btn-primary' in content
+
+
+def test_unknown_pages_get_a_friendly_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content or b"not found" in response.content.lower()
