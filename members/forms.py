@@ -1,7 +1,21 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from .models import Language, LocalCommunity, User
+
+
+def grouped_country_choices() -> list:
+    """ASEAN and Central Asia in their own group at the top; every country after them."""
+    first = set(settings.COUNTRIES_FIRST)
+    region = sorted(((code, name) for code, name in countries if code in first), key=lambda c: c[1])
+    return [
+        ("", _("Choose your country")),
+        (_("ASEAN and Central Asia"), region),
+        (_("All countries"), [(code, name) for code, name in countries if code not in first]),
+    ]
+
 
 REQUIRED_PROFILE_FIELDS = ("full_name", "country", "organization", "position_level", "gender")
 
@@ -37,6 +51,7 @@ class ProfileForm(forms.ModelForm):
         self.fields["time_zone"].choices = [("", _("Use the site's time zone"))] + list(
             self.fields["time_zone"].choices
         )[1:]
+        self.fields["country"].choices = grouped_country_choices()
         self.fields["country"].error_messages["invalid_choice"] = _(
             "“%(value)s” is not a country code we know. Choose your country from the list."
         )
