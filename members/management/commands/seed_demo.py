@@ -29,13 +29,16 @@ class Command(BaseCommand):
         if members < 0:
             raise CommandError("--members must be zero or more.")
         if if_empty and User.objects.filter(email=demo.DEMO_ACCOUNTS[0][0]).exists():
-            self.stdout.write("Demo data is already there.")
+            if options["verbosity"] >= 1:
+                self.stdout.write("Demo data is already there.")
             return
         password = demo.default_password()
         with transaction.atomic():
             demo.seed_local_communities()
             demo.seed_demo_accounts(password)
         created = demo.seed_members(members, password)
+        if options["verbosity"] < 1:
+            return
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new members)."))
         self.stdout.write("Demo logins (password from DEMO_PASSWORD, default cop-demo-2026):")
         for email, role in demo.demo_logins():

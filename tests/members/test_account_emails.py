@@ -1,0 +1,59 @@
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_member_resets_a_forgotten_password(client, member, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": member.email})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mailoutbox[0].body).group(1)
+    form_url = client.get(link).url  # allauth moves the key into the session, then shows the form
+    response = client.post(form_url, {"password1": "a-brand-new-passphrase", "password2": "a-brand-new-passphrase"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.check_password("a-brand-new-passphrase")
+
+
+def test_an_unknown_address_gets_the_same_answer_as_a_known_one(client, member, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(reverse("account_reset_password"), {"email": member.email})
+        unknown = client.post(reverse("account_reset_password"), {"email": "nobody@nowhere.example.org"})
+    assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
+
+
+def test_a_member_changes_their_password(member_client, member):
+    response = member_client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": "another-long-passphrase", "password2": "another-long-passphrase"},
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.check_password("another-long-passphrase")
+
+
+def test_a_member_changes_their_email_after_verifying_the_new_one(
+    member_client, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member_client.post(reverse("account_email"), {"action_add": "", "email": "new@ministry.example.org"})
+    assert response.status_code == 302
+    assert any(m.to == ["new@ministry.example.org"] for m in mailoutbox)
+    member.refresh_from_db()
+    assert member.email != "new@ministry.example.org"  # not until it is verified
+    link = next(
+        re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", m.body).group(1)
+        for m in mailoutbox
+        if m.to == ["new@ministry.example.org"]
+    )
+    member_client.post(link)
+    member.refresh_from_db()
+    assert member.email == "new@ministry.example.org"
+    assert EmailAddress.objects.get(user=member, primary=True).email == "new@ministry.example.org"
