@@ -1,10 +1,133 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
-from .models import Community
+from . import services
+from .models import Community, LocalActionTeam, Membership, ModerationAction, Post, Report, Thread
+
+
+class LocalActionTeamInline(admin.TabularInline):
+    model = LocalActionTeam
+    extra = 0
+    autocomplete_fields = ["leader", "local_community"]
+    fields = ["name", "local_community", "leader"]
 
 
 @admin.register(Community)
 class CommunityAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "created_at"]
+    list_display = ["name", "visibility", "created_at"]
+    list_filter = ["visibility", "created_at"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "description", "themes", "countries", "visibility", "created_by"]
+    readonly_fields = ["created_by"]
+    inlines = [LocalActionTeamInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.action(description=_("Approve the selected join requests"))
+def approve_requests(modeladmin, request, queryset):
+    approved = 0
+    for membership in queryset.filter(status=Membership.Status.PENDING).select_related("community", "member"):
+        services.membership_decide(membership=membership, actor=request.user, approve=True)
+        approved += 1
+    modeladmin.message_user(request, _("%(count)d request(s) approved; the members were told.") % {"count": approved},
+                            messages.SUCCESS)  # fmt: skip
+
+
+@admin.action(description=_("Decline the selected join requests"))
+def decline_requests(modeladmin, request, queryset):
+    declined = 0
+    for membership in queryset.filter(status=Membership.Status.PENDING).select_related("community", "member"):
+        services.membership_decide(membership=membership, actor=request.user, approve=False)
+        declined += 1
+    modeladmin.message_user(request, _("%(count)d request(s) declined; the members were told.") % {"count": declined},
+                            messages.SUCCESS)  # fmt: skip
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["member", "community", "role", "status", "requested_at", "joined_at", "left_at"]
+    list_filter = ["status", "role", "community"]
+    search_fields = ["member__email", "member__full_name", "community__name"]
+    list_select_related = ["member", "community"]
+    autocomplete_fields = ["member", "community"]
+    readonly_fields = ["decided_by"]
+    actions = [approve_requests, decline_requests]
+    date_hierarchy = "requested_at"
+
+
+@admin.register(Thread)
+class ThreadAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "community",
+        "author",
+        "reply_count",
+        "is_pinned",
+        "is_locked",
+        "is_hidden",
+        "last_activity_at",
+    ]
+    list_filter = ["is_pinned", "is_locked", "is_hidden", "community"]
+    search_fields = ["title"]
+    list_select_related = ["community", "author"]
+    autocomplete_fields = ["author", "community"]
+    filter_horizontal = ["linked_communities"]
+    exclude = ["followers"]
+    readonly_fields = ["reply_count", "created_at"]
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "created_at", "is_hidden", "helpful_count"]
+    list_filter = ["is_hidden", "thread__community"]
+    search_fields = ["body", "author__email", "author__full_name"]
+    list_select_related = ["author", "thread"]
+    readonly_fields = ["thread", "author", "body_html", "quoted", "created_at", "edited_at", "helpful_count"]
+    fields = ["thread", "author", "body", "is_hidden", "hidden_reason", "created_at", "edited_at", "helpful_count"]
+
+    def save_model(self, request, obj, form, change):
+        if "body" in form.changed_data:
+            services.post_edit(post=obj, editor=request.user, body=obj.body)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["post", "reason", "reporter", "status", "created_at"]
+    list_filter = ["status", "reason", "post__thread__community"]
+    list_select_related = ["post__thread", "post__author", "reporter"]
+    readonly_fields = ["post", "reporter", "reason", "note", "created_at", "reviewed_by", "reviewed_at"]
+    fields = readonly_fields[:5] + ["status", "reviewed_by", "reviewed_at"]
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """Append-only: the log is written by the platform."""
+
+    list_display = ["created_at", "community", "actor", "action", "subject", "note"]
+    list_filter = ["action", "community"]
+    list_select_related = ["community", "actor", "subject"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LocalActionTeam)
+class LocalActionTeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "community", "local_community", "leader"]
+    list_filter = ["community", "local_community__country"]
+    search_fields = ["name"]
+    autocomplete_fields = ["leader", "local_community", "community"]
+    filter_horizontal = ["members"]

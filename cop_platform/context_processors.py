@@ -10,3 +10,13 @@ def site(request):
         "site_logo_url": logo if logo.startswith(("http://", "https://", "/")) else static(logo),
         "site_accent_color": settings.SITE_ACCENT_COLOR,
     }
+
+
+def notifications(request):
+    """The unread count in the header: one COUNT query, and only for signed-in members."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from communities.selectors import unread_notification_count
+
+    return {"unread_notifications": unread_notification_count(user)}

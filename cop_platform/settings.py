@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cop_platform.context_processors.site",
+                "cop_platform.context_processors.notifications",
             ],
         },
     },

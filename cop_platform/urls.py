@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from communities import views as communities_views
+
 from . import health, views
 
 admin.site.site_header = settings.SITE_NAME
@@ -13,6 +15,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
+    path("communities/", include("communities.urls")),
+    path("notifications/", communities_views.notifications, name="notifications"),
+    path("notifications/<int:pk>/", communities_views.notification_open, name="notification_open"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -88,6 +88,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    handle = models.SlugField(
+        _("handle"), max_length=60, unique=True, null=True, blank=True,
+        help_text=_("Colleagues mention this member as @handle. Set from the name when the profile is completed."),
+    )  # fmt: skip
     country = CountryField(_("country"), blank=True, db_index=True)
     organization = models.CharField(
         _("organization or ministry"), max_length=200, blank=True, help_text=_("For example: Ministry of Planning.")
@@ -180,6 +184,8 @@ class Activity(models.Model):
         DOWNLOAD = "download", _("Downloaded a knowledge product")
         RATING = "rating", _("Rated an expert's advice")
         EXPERT_ANSWER = "expert_answer", _("Answered as an expert")
+        REACTION = "reaction", _("Marked a post helpful")
+        JOINED_COMMUNITY = "joined_community", _("Joined a community")
 
     member = models.ForeignKey(
         User, verbose_name=_("member"), null=True, on_delete=models.SET_NULL, related_name="activities"

@@ -1,10 +1,12 @@
 """Writes that touch members. Views, commands and other apps call these; nothing else writes these rows."""
 
+import unicodedata
 from datetime import datetime
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from .models import Activity, User
 
@@ -16,6 +18,23 @@ def activity_record(*, member: User, kind: str, community=None, occurred_at: dat
     )
 
 
+def unique_handle(name: str) -> str:
+    """A @mention handle from a name: 'Hnin Wai' -> 'hnin-wai', then 'hnin-wai-2' if that is taken."""
+    base = slugify(unidecode_ascii(name))[:50].strip("-") or "member"
+    taken = set(User.objects.filter(handle__startswith=base).values_list("handle", flat=True))
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def unidecode_ascii(text: str) -> str:
+    """Latin letters without accents; scripts without a Latin form (Burmese, Cyrillic) fall back to 'member'."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
 @transaction.atomic
 def member_profile_update(*, member: User, form) -> User:
     """Save a validated ProfileForm. The first save completes onboarding and is recorded as activity."""
@@ -23,6 +42,8 @@ def member_profile_update(*, member: User, form) -> User:
     first_completion = member.profile_completed_at is None
     if first_completion:
         member.profile_completed_at = timezone.now()
+    if not member.handle:
+        member.handle = unique_handle(member.full_name or member.email.split("@")[0])
     member.save()
     form.save_m2m()
     if first_completion:
@@ -37,6 +58,8 @@ def member_create_verified(
     """Create an account whose email is already verified (admin-made accounts, demo data, tests).
     `password_hash` lets bulk callers hash once and reuse it."""
     member = User(email=email.lower(), **fields)
+    if not member.handle and member.full_name:
+        member.handle = unique_handle(member.full_name)
     if password_hash:
         member.password = password_hash
     else:

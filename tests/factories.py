@@ -29,6 +29,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"member{n}@ministry.example.org")
     full_name = factory.Sequence(lambda n: f"Member Number{n}")
+    handle = factory.Sequence(lambda n: f"member-number{n}")
     country = "MM"
     organization = "Ministry of Planning"
     position_level = User.PositionLevel.STAFF

@@ -58,7 +58,7 @@ def test_it_is_only_for_signed_in_members(client):
 @pytest.mark.parametrize("rows", [3, 40])
 def test_it_uses_the_same_number_of_queries_for_any_number_of_members(member_client, django_assert_num_queries, rows):
     MemberFactory.create_batch(rows)
-    # session, user, COUNT for the paginator, the page of members (with local community joined)
-    with django_assert_num_queries(4):
+    # session, user, unread notifications, COUNT for the paginator, the page of members (+ local community)
+    with django_assert_num_queries(5):
         response = member_client.get(reverse("members:directory"), {"country": "MM"})
     assert response.status_code == 200

@@ -51,6 +51,6 @@ def test_it_uses_a_constant_number_of_queries(member_client, django_assert_num_q
     other = MemberFactory()
     other.languages.add(*Language.objects.all()[: extra_languages + 1])
     other.interests.add(*[f"topic {n}" for n in range(extra_languages + 1)])
-    # session, user, member (+local community), languages, interests, viewer's groups? no: email is public
-    with django_assert_num_queries(5):
+    # session, user, member (+ local community), languages, interests, unread notifications
+    with django_assert_num_queries(6):
         assert member_client.get(reverse("members:detail", args=[other.pk])).status_code == 200

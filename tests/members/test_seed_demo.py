@@ -9,7 +9,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts():
-    return (User.objects.count(), LocalCommunity.objects.count(), EmailAddress.objects.count())
+    from communities.models import Community, Membership, Post, Report
+
+    return tuple(
+        model.objects.count() for model in (User, LocalCommunity, EmailAddress, Community, Membership, Post, Report)
+    )
 
 
 def test_it_is_idempotent(settings):
@@ -19,6 +23,22 @@ def test_it_is_idempotent(settings):
     call_command("seed_demo", members=25, verbosity=0)
     assert _counts() == first
     assert first[0] == 25 + 5
+    assert first[3] >= 5  # communities, with discussions and a report waiting for a moderator
+    assert first[5] > 0 and first[6] > 0
+
+
+def test_it_creates_the_communities_each_demo_role_needs(settings):
+    from communities.models import Community, Membership, Report, Thread
+
+    settings.DEBUG = True
+    call_command("seed_demo", members=30, verbosity=0)
+    member = User.objects.get(email="member@example.org")
+    private = Community.objects.get(visibility="private")
+    assert not Membership.objects.filter(community=private, member=member).exists()
+    assert Community.objects.filter(visibility="request").exists()
+    assert Membership.objects.filter(member__email="leader@example.org", role="leader", status="active").exists()
+    assert Report.objects.filter(status="open").exists()
+    assert Thread.objects.filter(linked_communities__isnull=False).exists()
 
 
 def test_it_creates_one_verified_demo_account_per_role(settings, client):

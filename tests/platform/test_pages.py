@@ -20,8 +20,15 @@ def test_the_home_page_shows_empty_states_to_a_member(member_client):
     assert "No knowledge products have been published yet." in content
 
 
-def test_the_home_page_uses_a_constant_number_of_queries(member_client, django_assert_num_queries):
-    with django_assert_num_queries(2):  # session, user
+@pytest.mark.parametrize("rows", [1, 10])
+def test_the_home_page_uses_a_constant_number_of_queries(member_client, member, django_assert_num_queries, rows):
+    from communities.models import Community, Membership
+
+    for n in range(rows):
+        community = Community.objects.create(name=f"CoP {n}", slug=f"cop-{n}")
+        Membership.objects.create(member=member, community=community, status="active")
+    # session, user, my communities, unread notifications
+    with django_assert_num_queries(4):
         member_client.get(reverse("home"))
 
 

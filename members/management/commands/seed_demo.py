@@ -2,13 +2,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from communities import demo as communities_demo
 from members import demo
 from members.models import User
 
 
 class Command(BaseCommand):
     help = (
-        "Create realistic demo data: local communities, one account per role and N members. "
+        "Create realistic demo data: local communities, one account per role, N members, and communities "
+        "with discussions. "
         "Idempotent: running it again creates only what is missing. Refuses under production settings "
         "(DEBUG=false) unless --force."
     )
@@ -37,6 +39,7 @@ class Command(BaseCommand):
             demo.seed_local_communities()
             demo.seed_demo_accounts(password)
         created = demo.seed_members(members, password)
+        communities_demo.seed_communities()
         if options["verbosity"] < 1:
             return
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new members)."))

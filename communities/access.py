@@ -1,0 +1,145 @@
+"""Every permission decision about communities, threads and posts is made here.
+
+Reading: an open community's discussions are readable by any signed-in member; a request-to-join
+community shows its description to everyone but its discussions only to members; a private community
+does not exist (404) for anyone but its members and coordinators.
+Writing: only active members post and react; locked threads take no replies. Moderators and leaders of
+a thread's own community moderate it; leaders manage members; coordinators may do everything.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from members import roles
+
+from .models import Community, Membership, Post, Thread
+
+
+@dataclass
+class CommunityAccess:
+    community: Community
+    membership: Membership | None  # the viewer's pending or active membership, if any
+    is_coordinator: bool
+    is_authenticated: bool
+
+    @property
+    def is_member(self) -> bool:
+        return self.membership is not None and self.membership.status == Membership.Status.ACTIVE
+
+    @property
+    def is_pending(self) -> bool:
+        return self.membership is not None and self.membership.status == Membership.Status.PENDING
+
+    @property
+    def can_see(self) -> bool:
+        return not self.community.is_private or self.is_member or self.is_coordinator
+
+    @property
+    def can_read(self) -> bool:
+        if self.is_member or self.is_coordinator:
+            return True
+        return self.is_authenticated and self.community.visibility == Community.Visibility.OPEN
+
+    @property
+    def can_post(self) -> bool:
+        return self.is_member or self.is_coordinator
+
+    @property
+    def can_join(self) -> bool:
+        return (
+            self.is_authenticated
+            and self.membership is None
+            and self.community.visibility in (Community.Visibility.OPEN, Community.Visibility.REQUEST)
+        )
+
+    @property
+    def can_moderate(self) -> bool:
+        return self.is_coordinator or (self.membership is not None and self.membership.can_moderate)
+
+    @property
+    def can_manage_members(self) -> bool:
+        return self.is_coordinator or (self.membership is not None and self.membership.is_leader)
+
+
+def current_membership(user, community: Community) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.current().filter(member=user, community=community).first()
+
+
+def community_access(user, community: Community) -> CommunityAccess:
+    return CommunityAccess(
+        community=community,
+        membership=current_membership(user, community),
+        is_coordinator=roles.is_coordinator(user),
+        is_authenticated=user.is_authenticated,
+    )
+
+
+def get_community_access(user, slug: str) -> CommunityAccess:
+    """The community at `slug` as `user` may see it, or 404 (a private one looks like no community)."""
+    access = community_access(user, get_object_or_404(Community, slug=slug))
+    if not access.can_see:
+        raise Http404
+    return access
+
+
+def get_readable_community(user, slug: str) -> CommunityAccess:
+    access = get_community_access(user, slug)
+    if not access.can_read:
+        raise Http404
+    return access
+
+
+def thread_queryset_in(community: Community):
+    """Threads shown in `community`: its own and those linked into it (inter-practice discussions)."""
+    return Thread.objects.filter(Q(community=community) | Q(linked_communities=community)).distinct()
+
+
+def get_thread(user, slug: str, thread_pk: int) -> tuple[CommunityAccess, Thread, CommunityAccess]:
+    """The thread as shown in community `slug`, the viewer's access there, and their access in the thread's
+    own community (which decides moderation). 404 when the viewer may not read it."""
+    access = get_readable_community(user, slug)
+    thread = get_object_or_404(thread_queryset_in(access.community).select_related("community", "author"), pk=thread_pk)
+    home = access if thread.community_id == access.community.pk else community_access(user, thread.community)
+    if thread.is_hidden and not home.can_moderate:
+        raise Http404
+    return access, thread, home
+
+
+def get_post(user, slug: str, post_pk: int) -> tuple[CommunityAccess, Post, CommunityAccess]:
+    post = get_object_or_404(Post.objects.select_related("thread", "author"), pk=post_pk)
+    access, thread, home = get_thread(user, slug, post.thread_id)
+    post.thread = thread
+    if post.is_hidden and not home.can_moderate and post.author_id != user.pk:
+        raise Http404
+    return access, post, home
+
+
+def can_edit_post(user, post: Post, home: CommunityAccess) -> bool:
+    return user.is_authenticated and (post.author_id == user.pk or home.can_moderate)
+
+
+def communities_visible_to(user):
+    """Communities `user` may know exist."""
+    if roles.is_coordinator(user):
+        return Community.objects.all()
+    visible = ~Q(visibility=Community.Visibility.PRIVATE)
+    if user.is_authenticated:
+        visible |= Q(pk__in=Membership.objects.active().filter(member=user).values("community"))
+    return Community.objects.filter(visible)
+
+
+def communities_readable_by(user):
+    """Communities whose discussions `user` may read (for search and feeds)."""
+    if roles.is_coordinator(user):
+        return Community.objects.all()
+    if not user.is_authenticated:
+        return Community.objects.none()
+    return Community.objects.filter(
+        Q(visibility=Community.Visibility.OPEN)
+        | Q(pk__in=Membership.objects.active().filter(member=user).values("community"))
+    )

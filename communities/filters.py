@@ -1,0 +1,31 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from .models import Community
+
+
+class CommunityFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search communities"), method="filter_text", max_length=100)
+    theme = django_filters.CharFilter(label=_("Theme"), field_name="themes__slug", distinct=True, max_length=100)
+    country = django_filters.ChoiceFilter(
+        label=_("Country of focus"), choices=countries, empty_label=_("Any country"), method="filter_country"
+    )
+
+    class Meta:
+        model = Community
+        fields = ["q", "theme", "country"]
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
+
+    def filter_country(self, queryset, name, value):
+        # Countries are stored as "KH,MM,TH": match whole codes only.
+        return queryset.filter(
+            Q(countries=value) | Q(countries__startswith=f"{value},") | Q(countries__endswith=f",{value}")
+            | Q(countries__contains=f",{value},")
+        )  # fmt: skip

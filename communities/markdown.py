@@ -1,0 +1,49 @@
+"""Member Markdown to safe HTML: markdown-it renders (raw HTML escaped), nh3 sanitizes whatever is left,
+and @handles become links to profiles."""
+
+import re
+
+import nh3
+from django.urls import reverse
+from markdown_it import MarkdownIt
+
+_renderer = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(["table", "strikethrough"])
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li", "a", "hr",
+    "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+# @handle: start of text or after a space/punctuation (so emails like a@b.org are not mentions).
+MENTION = re.compile(r"(?<![\w@/])@([a-z0-9][a-z0-9-]{0,59})\b", re.IGNORECASE)
+
+
+def mentioned_handles(text: str) -> set[str]:
+    return {match.lower() for match in MENTION.findall(text)}
+
+
+def render(text: str, members_by_handle: dict | None = None) -> str:
+    """Render Markdown and sanitize it. `members_by_handle` maps handles to member ids for mention links."""
+    members_by_handle = members_by_handle or {}
+
+    def link(match: re.Match) -> str:
+        handle = match.group(1).lower()
+        if handle not in members_by_handle:
+            return match.group(0)
+        return f"[@{handle}]({reverse('members:detail', args=[members_by_handle[handle]])})"
+
+    html = _renderer.render(MENTION.sub(link, text))
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="nofollow noopener noreferrer",
+    )
+
+
+def quote(text: str) -> str:
+    """The Markdown that quotes `text` in a reply."""
+    return "\n".join(f"> {line}" if line else ">" for line in text.strip().splitlines()) + "\n\n"

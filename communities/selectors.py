@@ -1,0 +1,90 @@
+"""Reads for community pages: querysets that already carry what their templates need."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from . import access
+from .filters import CommunityFilter
+from .models import Community, Membership, Notification, Post, Reaction, Thread
+
+THREADS_PER_PAGE = 20
+POSTS_PER_PAGE = 20
+
+
+def community_directory(*, user, params) -> CommunityFilter:
+    queryset = (
+        access.communities_visible_to(user)
+        .annotate(member_count=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE)))
+        .prefetch_related("themes")
+        .order_by("name")
+    )
+    return CommunityFilter(params, queryset=queryset)
+
+
+def memberships_by_community(user) -> dict[int, Membership]:
+    """The viewer's pending or active memberships, keyed by community id (one query for a whole list)."""
+    if not user.is_authenticated:
+        return {}
+    return {m.community_id: m for m in Membership.objects.current().filter(member=user)}
+
+
+def my_communities(user) -> QuerySet[Community]:
+    return Community.objects.filter(memberships__member=user, memberships__status=Membership.Status.ACTIVE).order_by(
+        "name"
+    )
+
+
+def community_threads(*, community: Community, include_hidden: bool, search: str = "") -> QuerySet[Thread]:
+    threads = access.thread_queryset_in(community).select_related("author", "community")
+    if not include_hidden:
+        threads = threads.filter(is_hidden=False)
+    search = search.strip()
+    if search:
+        matching_posts = Post.objects.filter(body__icontains=search, is_hidden=False).values("thread")
+        threads = threads.filter(Q(title__icontains=search) | Q(pk__in=matching_posts))
+    return threads.order_by("-is_pinned", "-last_activity_at", "-pk")
+
+
+def thread_posts(*, thread: Thread) -> QuerySet[Post]:
+    return thread.posts.select_related("author", "quoted__author").order_by("created_at", "pk")
+
+
+def helpful_marks(*, user, posts) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(Reaction.objects.filter(member=user, post__in=[p.pk for p in posts]).values_list("post_id", flat=True))
+
+
+def is_following(*, user, thread: Thread) -> bool:
+    return user.is_authenticated and thread.followers.filter(pk=user.pk).exists()
+
+
+def pending_requests(community: Community) -> QuerySet[Membership]:
+    return Membership.objects.filter(community=community, status=Membership.Status.PENDING).select_related("member")
+
+
+def active_members(community: Community) -> QuerySet[Membership]:
+    return (
+        Membership.objects.active()
+        .filter(community=community)
+        .select_related("member")
+        .order_by("-role", "member__full_name")
+    )
+
+
+def moderation_queue(community: Community) -> QuerySet[Post]:
+    """Posts with open reports, in this community's own threads, most reported first."""
+    from .models import Report
+
+    return (
+        Post.objects.filter(thread__community=community, reports__status=Report.Status.OPEN)
+        .annotate(open_reports=Count("reports", filter=Q(reports__status=Report.Status.OPEN)))
+        .select_related("author", "thread")
+        .prefetch_related(
+            Prefetch("reports", queryset=Report.objects.filter(status=Report.Status.OPEN).select_related("reporter"))
+        )
+        .order_by("-open_reports", "-pk")
+    )
+
+
+def unread_notification_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -1,0 +1,373 @@
+"""Writes for communities, memberships, discussions and moderation. Views and the admin call these."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Activity, User
+from members.services import activity_record
+
+from . import markdown
+from .models import (
+    REPORTS_TO_AUTO_HIDE,
+    Community,
+    Membership,
+    ModerationAction,
+    Notification,
+    Post,
+    Reaction,
+    Report,
+    Thread,
+)
+
+
+class CommunityError(Exception):
+    """A request that cannot be carried out; the message is shown to the member as it is."""
+
+
+# --- Notifications -----------------------------------------------------------------------------------------
+
+
+def notify(*, recipients, kind: str, text: str, url: str, actor: User | None = None, community=None) -> None:
+    Notification.objects.bulk_create(
+        Notification(recipient=recipient, kind=kind, actor=actor, community=community, text=text, url=url)
+        for recipient in {r.pk: r for r in recipients if r is not None and r != actor}.values()
+    )
+
+
+def notifications_mark_read(*, member: User, pk: int | None = None) -> int:
+    unread = Notification.objects.filter(recipient=member, read_at__isnull=True)
+    if pk is not None:
+        unread = unread.filter(pk=pk)
+    return unread.update(read_at=timezone.now())
+
+
+# --- Memberships -------------------------------------------------------------------------------------------
+
+
+def _log(community, actor, action, *, thread=None, post=None, subject=None, note="") -> None:
+    ModerationAction.objects.create(
+        community=community, actor=actor, action=action, thread=thread, post=post, subject=subject, note=note[:300]
+    )
+
+
+def _leaders(community: Community):
+    return [
+        m.member
+        for m in Membership.objects.active()
+        .filter(community=community, role=Membership.Role.LEADER)
+        .select_related("member")
+    ]
+
+
+@transaction.atomic
+def community_join(*, member: User, community: Community) -> Membership:
+    """Join an open community, or ask to join a request-to-join one. Private communities take no requests."""
+    if community.visibility == Community.Visibility.PRIVATE:
+        raise CommunityError(_("This community is by invitation only."))
+    if Membership.objects.current().filter(member=member, community=community).exists():
+        raise CommunityError(_("You are already a member of this community, or your request is waiting."))
+    now = timezone.now()
+    if community.visibility == Community.Visibility.OPEN:
+        membership = Membership.objects.create(
+            member=member, community=community, status=Membership.Status.ACTIVE, requested_at=now, joined_at=now
+        )
+        activity_record(member=member, kind=Activity.Kind.JOINED_COMMUNITY, community=community)
+        return membership
+    membership = Membership.objects.create(
+        member=member, community=community, status=Membership.Status.PENDING, requested_at=now
+    )
+    notify(
+        recipients=_leaders(community),
+        kind=Notification.Kind.JOIN_REQUEST,
+        actor=member,
+        community=community,
+        text=_("%(member)s asks to join %(community)s") % {"member": member, "community": community},
+        url=f"{community.get_absolute_url()}members/",
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_decide(*, membership: Membership, actor: User, approve: bool) -> Membership:
+    """A leader approves or declines a pending request; the requester is told either way."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != Membership.Status.PENDING:
+        raise CommunityError(_("This request was already decided."))
+    community = membership.community
+    membership.decided_by = actor
+    if approve:
+        membership.status = Membership.Status.ACTIVE
+        membership.joined_at = timezone.now()
+        text = _("Your request to join %(community)s was approved. Welcome!")
+    else:
+        membership.status = Membership.Status.DECLINED
+        membership.left_at = timezone.now()
+        text = _("Your request to join %(community)s was declined.")
+    membership.save()
+    _log(community, actor, ModerationAction.Action.APPROVE if approve else ModerationAction.Action.DECLINE,
+         subject=membership.member)  # fmt: skip
+    notify(
+        recipients=[membership.member],
+        kind=Notification.Kind.JOIN_DECISION,
+        actor=actor,
+        community=community,
+        text=text % {"community": community},
+        url=community.get_absolute_url(),
+    )
+    if approve:
+        activity_record(member=membership.member, kind=Activity.Kind.JOINED_COMMUNITY, community=community)
+    return membership
+
+
+def _end(membership: Membership, status: str) -> Membership:
+    membership.status = status
+    membership.left_at = timezone.now()
+    membership.save(update_fields=["status", "left_at"])
+    return membership
+
+
+@transaction.atomic
+def community_leave(*, member: User, community: Community) -> Membership:
+    membership = Membership.objects.current().filter(member=member, community=community).first()
+    if membership is None:
+        raise CommunityError(_("You are not a member of this community."))
+    if membership.is_leader and len(_leaders(community)) == 1:
+        raise CommunityError(_("You are this community's only leader. Ask the coordinator to name another first."))
+    return _end(membership, Membership.Status.LEFT)
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: User) -> Membership:
+    """Removal takes effect at once: access is checked against the current membership on every request."""
+    _log(membership.community, actor, ModerationAction.Action.REMOVE, subject=membership.member)
+    return _end(membership, Membership.Status.REMOVED)
+
+
+@transaction.atomic
+def membership_add(*, community: Community, member: User, actor: User, role: str = Membership.Role.MEMBER):
+    """A leader or the coordinator adds a member directly (the way into a private community)."""
+    current = Membership.objects.current().filter(member=member, community=community).first()
+    now = timezone.now()
+    if current and current.status == Membership.Status.ACTIVE:
+        raise CommunityError(_("%(member)s is already a member.") % {"member": member})
+    if current:  # a pending request: adding approves it
+        return membership_decide(membership=current, actor=actor, approve=True)
+    membership = Membership.objects.create(
+        member=member, community=community, role=role, status=Membership.Status.ACTIVE,
+        requested_at=now, joined_at=now, decided_by=actor,
+    )  # fmt: skip
+    _log(community, actor, ModerationAction.Action.ADD, subject=member)
+    notify(
+        recipients=[member], kind=Notification.Kind.JOIN_DECISION, actor=actor, community=community,
+        text=_("You were added to %(community)s.") % {"community": community}, url=community.get_absolute_url(),
+    )  # fmt: skip
+    return membership
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str, actor: User) -> Membership:
+    membership.role = role
+    membership.save(update_fields=["role"])
+    _log(membership.community, actor, ModerationAction.Action.ROLE, subject=membership.member,
+         note=membership.get_role_display())  # fmt: skip
+    return membership
+
+
+# --- Threads and posts -------------------------------------------------------------------------------------
+
+
+def _render_with_mentions(body: str) -> tuple[str, list[User]]:
+    handles = markdown.mentioned_handles(body)
+    members = list(User.objects.filter(handle__in=handles, is_active=True)) if handles else []
+    return markdown.render(body, {m.handle: m.pk for m in members}), members
+
+
+def _readers_of(thread: Thread, members: list[User]) -> list[User]:
+    """Of `members`, those who may read `thread` (a mention must not reveal a private discussion)."""
+    from .access import communities_readable_by
+
+    allowed = []
+    community_ids = {thread.community_id, *thread.linked_communities.values_list("pk", flat=True)}
+    for member in members:
+        if communities_readable_by(member).filter(pk__in=community_ids).exists():
+            allowed.append(member)
+    return allowed
+
+
+def _notify_mentions(post: Post, mentioned: list[User], community: Community, url: str) -> None:
+    notify(
+        recipients=_readers_of(post.thread, mentioned),
+        kind=Notification.Kind.MENTION,
+        actor=post.author,
+        community=community,
+        text=_("%(member)s mentioned you in “%(thread)s”") % {"member": post.author, "thread": post.thread},
+        url=url,
+    )
+
+
+@transaction.atomic
+def thread_create(*, community: Community, author: User, title: str, body: str) -> Thread:
+    now = timezone.now()
+    thread = Thread.objects.create(
+        community=community, author=author, title=title.strip(), created_at=now, last_activity_at=now
+    )
+    html, mentioned = _render_with_mentions(body)
+    post = Post.objects.create(thread=thread, author=author, body=body, body_html=html, is_opening=True, created_at=now)
+    thread.followers.add(author)
+    activity_record(member=author, kind=Activity.Kind.POST, community=community)
+    _notify_mentions(post, mentioned, community, thread.url_in(community))
+    return thread
+
+
+@transaction.atomic
+def post_reply(*, thread: Thread, author: User, body: str, shown_in: Community, quoted: Post | None = None) -> Post:
+    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    if thread.is_locked:
+        raise CommunityError(_("This thread is locked and takes no more replies."))
+    now = timezone.now()
+    html, mentioned = _render_with_mentions(body)
+    post = Post.objects.create(thread=thread, author=author, body=body, body_html=html, quoted=quoted, created_at=now)
+    Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now)
+    activity_record(member=author, kind=Activity.Kind.REPLY, community=shown_in)
+    url = thread.url_in(shown_in) + f"?page=last#post-{post.pk}"
+    followers = [f for f in thread.followers.all() if f not in mentioned]
+    notify(
+        recipients=_readers_of(thread, followers),
+        kind=Notification.Kind.REPLY,
+        actor=author,
+        community=shown_in,
+        text=_("%(member)s replied in “%(thread)s”") % {"member": author, "thread": thread},
+        url=url,
+    )
+    _notify_mentions(post, mentioned, shown_in, url)
+    thread.followers.add(author)
+    return post
+
+
+@transaction.atomic
+def post_edit(*, post: Post, editor: User, body: str) -> Post:
+    post.body = body
+    post.body_html, _mentioned = _render_with_mentions(body)
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    return post
+
+
+@transaction.atomic
+def post_toggle_helpful(*, post: Post, member: User, community: Community) -> bool:
+    """Mark or unmark a post as helpful; returns whether it is marked now. Own posts cannot be marked."""
+    if post.author_id == member.pk:
+        raise CommunityError(_("You cannot mark your own post as helpful."))
+    deleted, _detail = Reaction.objects.filter(post=post, member=member).delete()
+    if deleted:
+        Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") - 1)
+        return False
+    try:
+        with transaction.atomic():
+            Reaction.objects.create(post=post, member=member)
+    except IntegrityError:  # a double click raced us; it is marked either way
+        return True
+    Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") + 1)
+    activity_record(member=member, kind=Activity.Kind.REACTION, community=community)
+    return True
+
+
+def thread_toggle_follow(*, thread: Thread, member: User) -> bool:
+    if thread.followers.filter(pk=member.pk).exists():
+        thread.followers.remove(member)
+        return False
+    thread.followers.add(member)
+    return True
+
+
+# --- Reports and moderation --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_report(*, post: Post, reporter: User, reason: str, note: str = "") -> Report:
+    """File a report; the third distinct member reporting a post hides it until a moderator reviews it."""
+    if post.author_id == reporter.pk:
+        raise CommunityError(_("You cannot report your own post."))
+    report, created = Report.objects.get_or_create(
+        post=post, reporter=reporter, defaults={"reason": reason, "note": note.strip()}
+    )
+    if not created:
+        raise CommunityError(_("You have already reported this post. The moderators will review it."))
+    open_reports = Report.objects.filter(post=post, status=Report.Status.OPEN).count()
+    if open_reports >= REPORTS_TO_AUTO_HIDE and not post.is_hidden:
+        Post.objects.filter(pk=post.pk).update(is_hidden=True, hidden_reason=_("Hidden after reports, until reviewed"))
+        post.is_hidden = True
+        _log(post.thread.community, None, ModerationAction.Action.AUTO_HIDE, thread=post.thread, post=post,
+             subject=post.author, note=f"{open_reports} reports")  # fmt: skip
+    return report
+
+
+@transaction.atomic
+def reports_review(*, post: Post, actor: User, uphold: bool) -> int:
+    """Decide every open report on a post: uphold hides it, dismiss shows it again."""
+    status = Report.Status.UPHELD if uphold else Report.Status.DISMISSED
+    count = Report.objects.filter(post=post, status=Report.Status.OPEN).update(
+        status=status, reviewed_by=actor, reviewed_at=timezone.now()
+    )
+    post.is_hidden = uphold
+    post.hidden_reason = _("Hidden by a moderator") if uphold else ""
+    post.save(update_fields=["is_hidden", "hidden_reason"])
+    _log(post.thread.community, actor, ModerationAction.Action.UPHOLD if uphold else ModerationAction.Action.DISMISS,
+         thread=post.thread, post=post, subject=post.author, note=f"{count} reports")  # fmt: skip
+    return count
+
+
+@transaction.atomic
+def post_set_hidden(*, post: Post, actor: User, hidden: bool) -> Post:
+    post.is_hidden = hidden
+    post.hidden_reason = _("Hidden by a moderator") if hidden else ""
+    post.save(update_fields=["is_hidden", "hidden_reason"])
+    _log(post.thread.community, actor,
+         ModerationAction.Action.HIDE_POST if hidden else ModerationAction.Action.SHOW_POST,
+         thread=post.thread, post=post, subject=post.author)  # fmt: skip
+    return post
+
+
+THREAD_FLAGS = {
+    "pin": ("is_pinned", True, ModerationAction.Action.PIN),
+    "unpin": ("is_pinned", False, ModerationAction.Action.UNPIN),
+    "lock": ("is_locked", True, ModerationAction.Action.LOCK),
+    "unlock": ("is_locked", False, ModerationAction.Action.UNLOCK),
+    "hide": ("is_hidden", True, ModerationAction.Action.HIDE_THREAD),
+    "show": ("is_hidden", False, ModerationAction.Action.SHOW_THREAD),
+}
+
+
+@transaction.atomic
+def thread_moderate(*, thread: Thread, actor: User, action: str) -> Thread:
+    field, value, logged = THREAD_FLAGS[action]
+    setattr(thread, field, value)
+    thread.save(update_fields=[field])
+    _log(thread.community, actor, logged, thread=thread)
+    return thread
+
+
+@transaction.atomic
+def thread_move(*, thread: Thread, actor: User, to: Community) -> Thread:
+    source = thread.community
+    if to.pk == source.pk:
+        raise CommunityError(_("The thread is already in %(community)s.") % {"community": to})
+    thread.community = to
+    thread.save(update_fields=["community"])
+    thread.linked_communities.remove(to)
+    note = f"{source.name} → {to.name}"
+    _log(source, actor, ModerationAction.Action.MOVE, thread=thread, note=note)
+    _log(to, actor, ModerationAction.Action.MOVE, thread=thread, note=note)
+    return thread
+
+
+@transaction.atomic
+def thread_link(*, thread: Thread, actor: User, communities) -> Thread:
+    """Make an inter-practice discussion: the thread also shows in `communities` (replacing earlier links)."""
+    targets = [c for c in communities if c.pk != thread.community_id]
+    thread.linked_communities.set(targets)
+    _log(thread.community, actor, ModerationAction.Action.LINK, thread=thread,
+         note=", ".join(c.name for c in targets) or _("no other community"))  # fmt: skip
+    return thread

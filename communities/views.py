@@ -1,0 +1,390 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import access, markdown, selectors, services
+from .forms import (
+    AddMemberForm,
+    LinkThreadForm,
+    MoveThreadForm,
+    PostEditForm,
+    ReplyForm,
+    ReportForm,
+    RoleForm,
+    ThreadForm,
+)
+from .models import Membership, Post
+
+
+def community_list(request):
+    community_filter = selectors.community_directory(user=request.user, params=request.GET)
+    page = Paginator(community_filter.qs, 24).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "communities/list.html",
+        {
+            "filter": community_filter,
+            "page_obj": page,
+            "memberships": selectors.memberships_by_community(request.user),
+            "is_filtered": any(request.GET.get(k) for k in ("q", "theme", "country")),
+        },
+    )
+
+
+def community_detail(request, slug):
+    acc = access.get_community_access(request.user, slug)
+    context = {"access": acc, "community": acc.community}
+    if acc.can_read:
+        search = request.GET.get("q", "")[:100]
+        threads = selectors.community_threads(community=acc.community, include_hidden=acc.can_moderate, search=search)
+        context["page_obj"] = Paginator(threads, selectors.THREADS_PER_PAGE).get_page(request.GET.get("page"))
+        context["search"] = search
+    return render(request, "communities/detail.html", context)
+
+
+@require_POST
+@login_required
+def join(request, slug):
+    acc = access.get_community_access(request.user, slug)
+    try:
+        membership = services.community_join(member=request.user, community=acc.community)
+    except services.CommunityError as error:
+        messages.error(request, str(error))
+    else:
+        if membership.status == Membership.Status.ACTIVE:
+            messages.success(request, _("Welcome to %(community)s!") % {"community": acc.community})
+        else:
+            messages.success(request, _("Your request was sent. A leader of the community will decide on it."))
+    return redirect(acc.community)
+
+
+@require_POST
+@login_required
+def leave(request, slug):
+    acc = access.get_community_access(request.user, slug)
+    try:
+        membership = services.community_leave(member=request.user, community=acc.community)
+    except services.CommunityError as error:
+        messages.error(request, str(error))
+        return redirect(acc.community)
+    if membership.joined_at:
+        messages.success(request, _("You left %(community)s.") % {"community": acc.community})
+    else:
+        messages.success(request, _("Your request to join was withdrawn."))
+    return redirect("communities:list") if acc.community.is_private else redirect(acc.community)
+
+
+@login_required
+def thread_new(request, slug):
+    acc = access.get_readable_community(request.user, slug)
+    if not acc.can_post:
+        messages.error(request, _("Join the community to start a discussion."))
+        return redirect(acc.community)
+    form = ThreadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        thread = services.thread_create(
+            community=acc.community,
+            author=request.user,
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+        )
+        messages.success(request, _("Your discussion was started."))
+        return redirect(thread.url_in(acc.community))
+    return render(request, "communities/thread_form.html", {"form": form, "community": acc.community})
+
+
+def _thread_page(request, acc, thread, home, reply_form):
+    posts = selectors.thread_posts(thread=thread)
+    paginator = Paginator(posts, selectors.POSTS_PER_PAGE)
+    page_number = paginator.num_pages if request.GET.get("page") == "last" else request.GET.get("page")
+    page = paginator.get_page(page_number)
+    return render(
+        request,
+        "communities/thread.html",
+        {
+            "access": acc,
+            "home": home,
+            "community": acc.community,
+            "thread": thread,
+            "page_obj": page,
+            "linked": list(thread.linked_communities.all()),
+            "helpful": selectors.helpful_marks(user=request.user, posts=page.object_list),
+            "following": selectors.is_following(user=request.user, thread=thread),
+            "reply_form": reply_form,
+            "can_reply": acc.can_post and not thread.is_locked,
+        },
+        status=400 if reply_form is not None and reply_form.errors else 200,
+    )
+
+
+def thread_detail(request, slug, pk):
+    acc, thread, home = access.get_thread(request.user, slug, pk)
+    reply_form = None
+    if acc.can_post and not thread.is_locked:
+        initial = {}
+        quoted_pk = request.GET.get("quote", "")
+        if quoted_pk.isdigit():
+            quoted = thread.posts.filter(pk=int(quoted_pk), is_hidden=False).first()
+            if quoted:
+                initial = {"body": markdown.quote(quoted.body), "quoted": quoted.pk}
+        reply_form = ReplyForm(initial=initial)
+    return _thread_page(request, acc, thread, home, reply_form)
+
+
+@require_POST
+@login_required
+def reply(request, slug, pk):
+    acc, thread, home = access.get_thread(request.user, slug, pk)
+    if not acc.can_post:
+        messages.error(request, _("Join the community to reply."))
+        return redirect(thread.url_in(acc.community))
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Your reply was not posted. Please correct the errors below."))
+        return _thread_page(request, acc, thread, home, form)
+    quoted = thread.posts.filter(pk=form.cleaned_data.get("quoted") or 0).first()
+    try:
+        post = services.post_reply(
+            thread=thread, author=request.user, body=form.cleaned_data["body"], shown_in=acc.community, quoted=quoted
+        )
+    except services.CommunityError as error:
+        messages.error(request, str(error))
+        return _thread_page(request, acc, thread, home, form)
+    messages.success(request, _("Your reply was posted."))
+    return redirect(thread.url_in(acc.community) + f"?page=last#post-{post.pk}")
+
+
+@login_required
+def post_edit(request, slug, pk):
+    acc, post, home = access.get_post(request.user, slug, pk)
+    if not access.can_edit_post(request.user, post, home):
+        raise Http404
+    form = PostEditForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        services.post_edit(post=post, editor=request.user, body=form.cleaned_data["body"])
+        messages.success(request, _("Your changes were saved."))
+        return redirect(post.thread.url_in(acc.community) + f"#post-{post.pk}")
+    return render(request, "communities/post_edit.html", {"form": form, "post": post, "community": acc.community})
+
+
+@require_POST
+@login_required
+def post_helpful(request, slug, pk):
+    acc, post, home = access.get_post(request.user, slug, pk)
+    if not acc.can_post:
+        raise Http404
+    try:
+        marked = services.post_toggle_helpful(post=post, member=request.user, community=acc.community)
+    except services.CommunityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Marked as helpful.") if marked else _("No longer marked as helpful."))
+    return redirect(post.thread.url_in(acc.community) + f"#post-{post.pk}")
+
+
+@login_required
+def post_report(request, slug, pk):
+    acc, post, home = access.get_post(request.user, slug, pk)
+    if not acc.can_read:
+        raise Http404
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_report(post=post, reporter=request.user, **form.cleaned_data)
+        except services.CommunityError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Thank you. The moderators will review this post."))
+        return redirect(post.thread.url_in(acc.community) + f"#post-{post.pk}")
+    return render(request, "communities/report_form.html", {"form": form, "post": post, "community": acc.community})
+
+
+@require_POST
+@login_required
+def thread_follow(request, slug, pk):
+    acc, thread, home = access.get_thread(request.user, slug, pk)
+    following = services.thread_toggle_follow(thread=thread, member=request.user)
+    messages.success(
+        request,
+        _("You will be notified of new replies.") if following else _("You no longer follow this discussion."),
+    )
+    return redirect(thread.url_in(acc.community))
+
+
+@login_required
+def thread_moderate(request, slug, pk):
+    acc, thread, home = access.get_thread(request.user, slug, pk)
+    if not home.can_moderate:
+        raise Http404
+    movable = access.communities_visible_to(request.user).exclude(pk=thread.community_id)
+    if not home.is_coordinator:
+        # A leader moves or links only into communities they moderate too.
+        moderated = Membership.objects.active().filter(
+            member=request.user, role__in=[Membership.Role.MODERATOR, Membership.Role.LEADER]
+        )
+        movable = movable.filter(pk__in=moderated.values("community"))
+    move_form = MoveThreadForm(communities=movable)
+    link_form = LinkThreadForm(communities=movable, initial={"communities": thread.linked_communities.all()})
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action in services.THREAD_FLAGS:
+            services.thread_moderate(thread=thread, actor=request.user, action=action)
+            messages.success(request, _("Done."))
+            return redirect(thread.url_in(acc.community) if action != "hide" else thread.community)
+        if action == "move":
+            move_form = MoveThreadForm(request.POST, communities=movable)
+            if move_form.is_valid():
+                target = move_form.cleaned_data["to"]
+                services.thread_move(thread=thread, actor=request.user, to=target)
+                messages.success(request, _("The discussion moved to %(community)s.") % {"community": target})
+                return redirect(thread.url_in(target))
+        elif action == "link":
+            link_form = LinkThreadForm(request.POST, communities=movable)
+            if link_form.is_valid():
+                services.thread_link(
+                    thread=thread, actor=request.user, communities=link_form.cleaned_data["communities"]
+                )
+                messages.success(request, _("The communities this discussion appears in were updated."))
+                return redirect(thread.url_in(acc.community))
+        else:
+            messages.error(request, _("Unknown moderation action."))
+    return render(
+        request,
+        "communities/thread_moderate.html",
+        {"thread": thread, "community": acc.community, "move_form": move_form, "link_form": link_form},
+    )
+
+
+@require_POST
+@login_required
+def post_hide(request, slug, pk):
+    acc, post, home = access.get_post(request.user, slug, pk)
+    if not home.can_moderate:
+        raise Http404
+    hidden = request.POST.get("hidden") == "1"
+    services.post_set_hidden(post=post, actor=request.user, hidden=hidden)
+    messages.success(request, _("The post is hidden.") if hidden else _("The post is visible again."))
+    return redirect(post.thread.url_in(acc.community) + f"#post-{post.pk}")
+
+
+@login_required
+def moderation_queue(request, slug):
+    acc = access.get_community_access(request.user, slug)
+    if not acc.can_moderate:
+        raise Http404
+    if request.method == "POST":
+        post = get_object_or_404(Post, pk=request.POST.get("post", 0), thread__community=acc.community)
+        decision = request.POST.get("decision")
+        if decision in ("uphold", "dismiss"):
+            count = services.reports_review(post=post, actor=request.user, uphold=decision == "uphold")
+            messages.success(request, _("%(count)d report(s) reviewed.") % {"count": count})
+        return redirect("communities:moderation", slug=slug)
+    from .models import ModerationAction
+
+    log = ModerationAction.objects.filter(community=acc.community).select_related("actor", "subject", "thread")[:50]
+    return render(
+        request,
+        "communities/moderation.html",
+        {"community": acc.community, "access": acc, "queue": selectors.moderation_queue(acc.community), "log": log},
+    )
+
+
+@login_required
+def members(request, slug):
+    acc = access.get_community_access(request.user, slug)
+    if not acc.can_read:
+        raise Http404
+    add_form = AddMemberForm(request.POST or None) if acc.can_manage_members else None
+    if request.method == "POST":
+        if add_form is None:
+            raise Http404
+        if add_form.is_valid():
+            try:
+                services.membership_add(
+                    community=acc.community,
+                    member=add_form.member,
+                    actor=request.user,
+                    role=add_form.cleaned_data["role"],
+                )
+            except services.CommunityError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("%(member)s was added.") % {"member": add_form.member})
+                return redirect("communities:members", slug=slug)
+    page = Paginator(selectors.active_members(acc.community), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "communities/members.html",
+        {
+            "community": acc.community,
+            "access": acc,
+            "page_obj": page,
+            "pending": selectors.pending_requests(acc.community) if acc.can_manage_members else [],
+            "add_form": add_form,
+            "role_choices": Membership.Role.choices,
+        },
+    )
+
+
+@require_POST
+@login_required
+def membership_action(request, slug, pk):
+    acc = access.get_community_access(request.user, slug)
+    if not acc.can_manage_members:
+        raise Http404
+    membership = get_object_or_404(Membership.objects.current(), pk=pk, community=acc.community)
+    action = request.POST.get("action")
+    try:
+        if action in ("approve", "decline"):
+            services.membership_decide(membership=membership, actor=request.user, approve=action == "approve")
+            messages.success(
+                request,
+                (
+                    _("%(member)s is now a member.")
+                    if action == "approve"
+                    else _("The request from %(member)s was declined.")
+                )
+                % {"member": membership.member},
+            )
+        elif action == "remove" and membership.member_id != request.user.pk:
+            services.membership_remove(membership=membership, actor=request.user)
+            messages.success(request, _("%(member)s was removed.") % {"member": membership.member})
+        elif action == "role":
+            form = RoleForm(request.POST)
+            if form.is_valid():
+                services.membership_set_role(membership=membership, role=form.cleaned_data["role"], actor=request.user)
+                messages.success(request, _("The role was changed."))
+            else:
+                messages.error(request, _("Choose a valid role."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except services.CommunityError as error:
+        messages.error(request, str(error))
+    return redirect("communities:members", slug=slug)
+
+
+@login_required
+def notifications(request):
+    from .models import Notification
+
+    if request.method == "POST":
+        services.notifications_mark_read(member=request.user)
+        messages.success(request, _("All notifications are marked as read."))
+        return redirect("notifications")
+    page = Paginator(Notification.objects.filter(recipient=request.user).select_related("actor"), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "communities/notifications.html", {"page_obj": page})
+
+
+@login_required
+def notification_open(request, pk):
+    from .models import Notification
+
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    services.notifications_mark_read(member=request.user, pk=notification.pk)
+    return redirect(notification.url if notification.url.startswith("/") else "/")
