@@ -48,8 +48,15 @@ def main() -> None:
     client = Client()
     member = User.objects.get(email="member@example.org")
     client.force_login(member)
+    from communities.models import Community, Thread
+
+    crisis = Community.objects.get(slug="service-delivery-in-crisis")
+    thread = Thread.objects.filter(community=crisis).order_by("pk").first()
     pages = {
         "home": "/",
+        "communities": "/communities/",
+        "community home": crisis.get_absolute_url(),
+        "thread": thread.url_in(crisis),
         "directory": "/members/",
         "directory ?country=MM": "/members/?country=MM",
         "directory ?q=ministry page 5": "/members/?q=ministry&page=5",

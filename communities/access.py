@@ -119,8 +119,11 @@ def get_post(user, slug: str, post_pk: int) -> tuple[CommunityAccess, Post, Comm
     return access, post, home
 
 
-def can_edit_post(user, post: Post, home: CommunityAccess) -> bool:
-    return user.is_authenticated and (post.author_id == user.pk or home.can_moderate)
+def can_edit_post(user, post: Post, access: CommunityAccess, home: CommunityAccess) -> bool:
+    """Authors edit their posts while they may still post here; moderators of the thread's community always."""
+    if home.can_moderate:
+        return True
+    return user.is_authenticated and post.author_id == user.pk and access.can_post
 
 
 def communities_visible_to(user):

@@ -23,9 +23,17 @@ class CommunityAdmin(admin.ModelAdmin):
     inlines = [LocalActionTeamInline]
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if not change:  # a new community: saved with its tags, the coordinator as first leader
+            services.community_create(form=form, creator=request.user)
+            for formset in formsets:
+                formset.instance = form.instance
+                self.save_formset(request, form, formset, change=change)
+            return
+        super().save_related(request, form, formsets, change)
 
 
 @admin.action(description=_("Approve the selected join requests"))
@@ -96,13 +104,37 @@ class PostAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+def _review(request, queryset, uphold: bool) -> int:
+    posts = {report.post for report in queryset.filter(status=Report.Status.OPEN).select_related("post__thread")}
+    for post in posts:
+        services.reports_review(post=post, actor=request.user, uphold=uphold)
+    return len(posts)
+
+
+@admin.action(description=_("Uphold: hide the reported posts"))
+def uphold_reports(modeladmin, request, queryset):
+    count = _review(request, queryset, uphold=True)
+    modeladmin.message_user(request, _("%(count)d post(s) hidden.") % {"count": count}, messages.SUCCESS)
+
+
+@admin.action(description=_("Dismiss: keep the reported posts"))
+def dismiss_reports(modeladmin, request, queryset):
+    count = _review(request, queryset, uphold=False)
+    modeladmin.message_user(request, _("%(count)d post(s) kept visible.") % {"count": count}, messages.SUCCESS)
+
+
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
+    """Reports are decided with the actions (or in the community's moderation queue), so the decision is logged."""
+
     list_display = ["post", "reason", "reporter", "status", "created_at"]
     list_filter = ["status", "reason", "post__thread__community"]
     list_select_related = ["post__thread", "post__author", "reporter"]
-    readonly_fields = ["post", "reporter", "reason", "note", "created_at", "reviewed_by", "reviewed_at"]
-    fields = readonly_fields[:5] + ["status", "reviewed_by", "reviewed_at"]
+    readonly_fields = ["post", "reporter", "reason", "note", "status", "created_at", "reviewed_by", "reviewed_at"]
+    actions = [uphold_reports, dismiss_reports]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(ModerationAction)

@@ -90,3 +90,20 @@ class AddMemberForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class CommunityForm(forms.ModelForm):
+    class Meta:
+        model = Community
+        fields = ["name", "slug", "description", "themes", "countries", "visibility"]
+        widgets = {"visibility": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "slug": _("Lowercase letters, digits and hyphens, e.g. digital-skills. It becomes the web address.")
+        }
+        error_messages = {
+            "slug": {
+                "invalid": _("Use only lowercase letters, digits and hyphens (e.g. digital-skills)."),
+                "unique": _("Another community already uses this address. Choose another."),
+            },
+            "name": {"unique": _("A community with this name already exists.")},
+        }

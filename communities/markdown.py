@@ -24,17 +24,35 @@ def mentioned_handles(text: str) -> set[str]:
     return {match.lower() for match in MENTION.findall(text)}
 
 
-def render(text: str, members_by_handle: dict | None = None) -> str:
-    """Render Markdown and sanitize it. `members_by_handle` maps handles to member ids for mention links."""
-    members_by_handle = members_by_handle or {}
+# Rendered HTML split into pieces where mentions must not be linked (code, preformatted text, existing
+# links, and the tags themselves) and text where they may.
+_NO_MENTIONS = re.compile(r"(<(code|pre|a)\b[^>]*>.*?</\2>|<[^>]+>)", re.DOTALL | re.IGNORECASE)
 
+
+def _link_mentions(html: str, members_by_handle: dict) -> str:
     def link(match: re.Match) -> str:
         handle = match.group(1).lower()
         if handle not in members_by_handle:
             return match.group(0)
-        return f"[@{handle}]({reverse('members:detail', args=[members_by_handle[handle]])})"
+        return f'<a href="{reverse("members:detail", args=[members_by_handle[handle]])}">@{handle}</a>'
 
-    html = _renderer.render(MENTION.sub(link, text))
+    pieces = _NO_MENTIONS.split(html)
+    out = []
+    index = 0
+    while index < len(pieces):
+        text = pieces[index]
+        out.append(MENTION.sub(link, text))
+        if index + 1 < len(pieces):
+            out.append(pieces[index + 1])  # the protected piece, as it is
+        index += 3  # split() also returns the inner group (the tag name)
+    return "".join(out)
+
+
+def render(text: str, members_by_handle: dict | None = None) -> str:
+    """Render Markdown and sanitize it. `members_by_handle` maps handles to member ids for mention links."""
+    html = _renderer.render(text)
+    if members_by_handle:
+        html = _link_mentions(html, members_by_handle)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,6 +12,14 @@ MAX_POST_LENGTH = 50_000
 REPORTS_TO_AUTO_HIDE = 3
 
 
+def validate_community_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("This address is reserved by the site. Choose another."))
+
+
+RESERVED_SLUGS = {"new"}  # /communities/new/ is the creation page
+
+
 class Community(models.Model):
     """A community of practice: a forum, its members and their roles."""
 
@@ -20,8 +29,11 @@ class Community(models.Model):
         PRIVATE = "private", _("Private: invisible to non-members")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("Used in the community's web address."))
-    description = models.TextField(_("description"), blank=True, help_text=_("What the community works on (Markdown)."))
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, validators=[validate_community_slug],
+        help_text=_("Used in the community's web address."),
+    )  # fmt: skip
+    description = models.TextField(_("description"), blank=True, help_text=_("What the community works on."))
     themes = TaggableManager(_("themes"), blank=True, help_text=_("Theme tags, separated by commas."))
     countries = CountryField(_("countries of focus"), multiple=True, blank=True)
     visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.OPEN)

@@ -35,8 +35,12 @@ def my_communities(user) -> QuerySet[Community]:
 
 def community_threads(*, community: Community, include_hidden: bool, search: str = "") -> QuerySet[Thread]:
     threads = access.thread_queryset_in(community).select_related("author", "community")
-    if not include_hidden:
-        threads = threads.filter(is_hidden=False)
+    # Hidden threads are listed only to moderators of their own community (who can open them).
+    threads = (
+        threads.filter(Q(is_hidden=False) | Q(community=community))
+        if include_hidden
+        else threads.filter(is_hidden=False)
+    )
     search = search.strip()
     if search:
         matching_posts = Post.objects.filter(body__icontains=search, is_hidden=False).values("thread")
@@ -88,3 +92,19 @@ def moderation_queue(community: Community) -> QuerySet[Post]:
 
 def unread_notification_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def local_action_teams(community: Community):
+    from .models import LocalActionTeam
+
+    return (
+        LocalActionTeam.objects.filter(community=community)
+        .select_related("local_community", "leader")
+        .annotate(member_count=Count("members"))
+        .order_by("name")
+    )
+
+
+def visible_community_ids(user) -> set[int]:
+    """Ids of the communities `user` may know exist (to name an inter-practice thread's other homes)."""
+    return set(access.communities_visible_to(user).values_list("pk", flat=True))

@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,6 +44,25 @@ def notifications_mark_read(*, member: User, pk: int | None = None) -> int:
     return unread.update(read_at=timezone.now())
 
 
+# --- Communities -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def community_create(*, form, creator: User) -> Community:
+    """Save a validated community form (site or admin); the creator becomes its first leader so someone
+    can approve requests."""
+    community = form.save(commit=False)
+    community.created_by = creator
+    community.save()
+    form.save_m2m()
+    now = timezone.now()
+    Membership.objects.create(
+        member=creator, community=community, role=Membership.Role.LEADER, status=Membership.Status.ACTIVE,
+        requested_at=now, joined_at=now,
+    )  # fmt: skip
+    return community
+
+
 # --- Memberships -------------------------------------------------------------------------------------------
 
 
@@ -66,8 +86,12 @@ def community_join(*, member: User, community: Community) -> Membership:
     """Join an open community, or ask to join a request-to-join one. Private communities take no requests."""
     if community.visibility == Community.Visibility.PRIVATE:
         raise CommunityError(_("This community is by invitation only."))
-    if Membership.objects.current().filter(member=member, community=community).exists():
+    latest = Membership.objects.filter(member=member, community=community).order_by("-requested_at", "-pk").first()
+    if latest is not None and latest.status in Membership.CURRENT_STATUSES:
         raise CommunityError(_("You are already a member of this community, or your request is waiting."))
+    if latest is not None and latest.status == Membership.Status.REMOVED:
+        # Removal is a moderation decision: only a leader can let the member back in.
+        raise CommunityError(_("You were removed from this community. Ask one of its leaders to add you again."))
     now = timezone.now()
     if community.visibility == Community.Visibility.OPEN:
         membership = Membership.objects.create(
@@ -168,6 +192,8 @@ def membership_add(*, community: Community, member: User, actor: User, role: str
 
 @transaction.atomic
 def membership_set_role(*, membership: Membership, role: str, actor: User) -> Membership:
+    if membership.is_leader and role != Membership.Role.LEADER and len(_leaders(membership.community)) == 1:
+        raise CommunityError(_("A community needs at least one leader. Name another leader first."))
     membership.role = role
     membership.save(update_fields=["role"])
     _log(membership.community, actor, ModerationAction.Action.ROLE, subject=membership.member,
@@ -180,30 +206,51 @@ def membership_set_role(*, membership: Membership, role: str, actor: User) -> Me
 
 def _render_with_mentions(body: str) -> tuple[str, list[User]]:
     handles = markdown.mentioned_handles(body)
-    members = list(User.objects.filter(handle__in=handles, is_active=True)) if handles else []
-    return markdown.render(body, {m.handle: m.pk for m in members}), members
+    candidates = list(User.objects.filter(handle__in=handles, is_active=True)) if handles else []
+    html = markdown.render(body, {m.handle: m.pk for m in candidates})
+    # Only mentions that became links count: "@name" inside code or a link's text notifies nobody.
+    mentioned = [m for m in candidates if f'href="{reverse("members:detail", args=[m.pk])}"' in html]
+    return html, mentioned
 
 
-def _readers_of(thread: Thread, members: list[User]) -> list[User]:
-    """Of `members`, those who may read `thread` (a mention must not reveal a private discussion)."""
+def _notify_readers(
+    *, thread: Thread, members, kind: str, actor: User, text: str, preferred: Community, anchor: str = ""
+) -> None:
+    """Notify those of `members` who may read `thread`, each with a link into a community they can read
+    (`preferred` when they can, else the thread's own or another linked one). Nobody learns of a
+    discussion, or a community, they may not see."""
     from .access import communities_readable_by
 
-    allowed = []
-    community_ids = {thread.community_id, *thread.linked_communities.values_list("pk", flat=True)}
-    for member in members:
-        if communities_readable_by(member).filter(pk__in=community_ids).exists():
-            allowed.append(member)
-    return allowed
+    communities = [thread.community, *thread.linked_communities.all()]
+    by_id = {c.pk: c for c in communities}
+    notifications = []
+    for member in {m.pk: m for m in members if m is not None and m != actor}.values():
+        readable = set(communities_readable_by(member).filter(pk__in=by_id).values_list("pk", flat=True))
+        if not readable:
+            continue
+        target = preferred if preferred.pk in readable else next(c for c in communities if c.pk in readable)
+        notifications.append(
+            Notification(
+                recipient=member,
+                kind=kind,
+                actor=actor,
+                community=target,
+                text=text,
+                url=thread.url_in(target) + anchor,
+            )  # fmt: skip
+        )
+    Notification.objects.bulk_create(notifications)
 
 
-def _notify_mentions(post: Post, mentioned: list[User], community: Community, url: str) -> None:
-    notify(
-        recipients=_readers_of(post.thread, mentioned),
+def _notify_mentions(post: Post, mentioned: list[User], community: Community, anchor: str = "") -> None:
+    _notify_readers(
+        thread=post.thread,
+        members=mentioned,
         kind=Notification.Kind.MENTION,
         actor=post.author,
-        community=community,
         text=_("%(member)s mentioned you in “%(thread)s”") % {"member": post.author, "thread": post.thread},
-        url=url,
+        preferred=community,
+        anchor=anchor,
     )
 
 
@@ -217,7 +264,7 @@ def thread_create(*, community: Community, author: User, title: str, body: str) 
     post = Post.objects.create(thread=thread, author=author, body=body, body_html=html, is_opening=True, created_at=now)
     thread.followers.add(author)
     activity_record(member=author, kind=Activity.Kind.POST, community=community)
-    _notify_mentions(post, mentioned, community, thread.url_in(community))
+    _notify_mentions(post, mentioned, community)
     return thread
 
 
@@ -231,17 +278,17 @@ def post_reply(*, thread: Thread, author: User, body: str, shown_in: Community, 
     post = Post.objects.create(thread=thread, author=author, body=body, body_html=html, quoted=quoted, created_at=now)
     Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now)
     activity_record(member=author, kind=Activity.Kind.REPLY, community=shown_in)
-    url = thread.url_in(shown_in) + f"?page=last#post-{post.pk}"
-    followers = [f for f in thread.followers.all() if f not in mentioned]
-    notify(
-        recipients=_readers_of(thread, followers),
+    anchor = f"?page=last#post-{post.pk}"
+    _notify_readers(
+        thread=thread,
+        members=[f for f in thread.followers.all() if f not in mentioned],
         kind=Notification.Kind.REPLY,
         actor=author,
-        community=shown_in,
         text=_("%(member)s replied in “%(thread)s”") % {"member": author, "thread": thread},
-        url=url,
+        preferred=shown_in,
+        anchor=anchor,
     )
-    _notify_mentions(post, mentioned, shown_in, url)
+    _notify_mentions(post, mentioned, shown_in, anchor)
     thread.followers.add(author)
     return post
 

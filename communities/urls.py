@@ -6,6 +6,7 @@ app_name = "communities"
 
 urlpatterns = [
     path("", views.community_list, name="list"),
+    path("new/", views.community_create, name="create"),
     path("<slug:slug>/", views.community_detail, name="detail"),
     path("<slug:slug>/join/", views.join, name="join"),
     path("<slug:slug>/leave/", views.leave, name="leave"),

@@ -6,9 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from members import roles
+
 from . import access, markdown, selectors, services
 from .forms import (
     AddMemberForm,
+    CommunityForm,
     LinkThreadForm,
     MoveThreadForm,
     PostEditForm,
@@ -31,8 +34,24 @@ def community_list(request):
             "page_obj": page,
             "memberships": selectors.memberships_by_community(request.user),
             "is_filtered": any(request.GET.get(k) for k in ("q", "theme", "country")),
+            "can_create": roles.is_coordinator(request.user),
         },
     )
+
+
+@login_required
+def community_create(request):
+    """Coordinators create communities here as well as in the admin."""
+    if not roles.is_coordinator(request.user):
+        raise Http404
+    form = CommunityForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            community = services.community_create(form=form, creator=request.user)
+            messages.success(request, _("The community was created. You are its first leader."))
+            return redirect(community)
+        messages.error(request, _("The community was not created. Please correct the errors below."))
+    return render(request, "communities/community_form.html", {"form": form})
 
 
 def community_detail(request, slug):
@@ -43,6 +62,7 @@ def community_detail(request, slug):
         threads = selectors.community_threads(community=acc.community, include_hidden=acc.can_moderate, search=search)
         context["page_obj"] = Paginator(threads, selectors.THREADS_PER_PAGE).get_page(request.GET.get("page"))
         context["search"] = search
+        context["visible_ids"] = selectors.visible_community_ids(request.user)
     return render(request, "communities/detail.html", context)
 
 
@@ -98,6 +118,8 @@ def thread_new(request, slug):
 
 
 def _thread_page(request, acc, thread, home, reply_form):
+    linked = list(thread.linked_communities.all())
+    visible_ids = selectors.visible_community_ids(request.user) if linked else set()
     posts = selectors.thread_posts(thread=thread)
     paginator = Paginator(posts, selectors.POSTS_PER_PAGE)
     page_number = paginator.num_pages if request.GET.get("page") == "last" else request.GET.get("page")
@@ -111,7 +133,8 @@ def _thread_page(request, acc, thread, home, reply_form):
             "community": acc.community,
             "thread": thread,
             "page_obj": page,
-            "linked": list(thread.linked_communities.all()),
+            # The thread's homes the viewer may know of: a private community is never named to outsiders.
+            "homes": [c for c in [thread.community, *linked] if c.pk in visible_ids] if linked else [],
             "helpful": selectors.helpful_marks(user=request.user, posts=page.object_list),
             "following": selectors.is_following(user=request.user, thread=thread),
             "reply_form": reply_form,
@@ -121,6 +144,7 @@ def _thread_page(request, acc, thread, home, reply_form):
     )
 
 
+@login_required  # discussions are for signed-in members; anonymous visitors are asked to sign in first
 def thread_detail(request, slug, pk):
     acc, thread, home = access.get_thread(request.user, slug, pk)
     reply_form = None
@@ -161,7 +185,7 @@ def reply(request, slug, pk):
 @login_required
 def post_edit(request, slug, pk):
     acc, post, home = access.get_post(request.user, slug, pk)
-    if not access.can_edit_post(request.user, post, home):
+    if not access.can_edit_post(request.user, post, acc, home):
         raise Http404
     form = PostEditForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
@@ -326,6 +350,7 @@ def members(request, slug):
             "pending": selectors.pending_requests(acc.community) if acc.can_manage_members else [],
             "add_form": add_form,
             "role_choices": Membership.Role.choices,
+            "teams": selectors.local_action_teams(acc.community),
         },
     )
 

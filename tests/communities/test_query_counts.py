@@ -1,0 +1,98 @@
+"""Community pages cost the same number of queries for 1 row as for 50.
+
+The counts were measured with django.test.utils.CaptureQueriesContext, for a signed-in member, and are the
+same on SQLite and PostgreSQL. Each comment lists the queries, in the order they run.
+"""
+
+import pytest
+from django.urls import reverse
+
+from communities.models import Community, Membership, Reaction
+from tests.factories import MemberFactory
+
+from .factories import CommunityFactory, MembershipFactory, PostFactory, ThreadFactory
+
+pytestmark = pytest.mark.django_db
+
+VISIBILITIES = list(Community.Visibility)
+
+
+@pytest.fixture
+def viewer(client):
+    member = MemberFactory()
+    client.force_login(member)
+    return member
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_it_lists_communities_in_a_constant_number_of_queries(client, viewer, django_assert_num_queries, rows):
+    for number in range(rows):
+        community = CommunityFactory(countries=["MM", "KH"], visibility=VISIBILITIES[number % 3])
+        community.themes.add("budgeting", f"theme-{number}")
+        MembershipFactory(community=community)
+        if number % 2:  # the viewer's badge: member of some, waiting for others
+            MembershipFactory(member=viewer, community=community)
+        elif community.visibility == Community.Visibility.REQUEST:
+            MembershipFactory(member=viewer, community=community, status=Membership.Status.PENDING)
+
+    # 1 session, 2 user, 3 COUNT of visible communities for the paginator, 4 the viewer's memberships
+    # (badges), 5 unread notifications (header), 6 the page of communities with their member counts,
+    # 7 their themes (prefetch)
+    with django_assert_num_queries(7):
+        response = client.get(reverse("communities:list"))
+
+    assert response.status_code == 200
+    assert len(response.context["page_obj"].object_list) == min(rows, 24)
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_it_shows_a_community_home_in_a_constant_number_of_queries(client, viewer, django_assert_num_queries, rows):
+    community = CommunityFactory()
+    elsewhere = CommunityFactory()
+    MembershipFactory(member=viewer, community=community)
+    for number in range(rows):
+        own = number % 2 == 0
+        thread = ThreadFactory(
+            community=community if own else elsewhere, is_pinned=number == 0, is_locked=number % 5 == 4
+        )
+        if not own:  # inter-practice discussions show the name of their home community
+            thread.linked_communities.add(community)
+
+    # 1 session, 2 user, 3 community by slug, 4 the viewer's membership, 5 COUNT of threads for the
+    # paginator, 6 ids of the communities the viewer may know of (to name an inter-practice thread's home),
+    # 7 unread notifications (header), 8 the page of threads with their authors and home communities
+    with django_assert_num_queries(8):
+        response = client.get(community.get_absolute_url())
+
+    assert response.status_code == 200
+    assert len(response.context["page_obj"].object_list) == min(rows, 20)
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_it_shows_a_thread_in_a_constant_number_of_queries(client, viewer, django_assert_num_queries, rows):
+    community = CommunityFactory()
+    MembershipFactory(member=viewer, community=community)
+    thread = ThreadFactory(community=community, opening_post=False)
+    thread.linked_communities.add(CommunityFactory())
+    previous = None
+    for number in range(rows):
+        post = PostFactory(
+            thread=thread,
+            is_opening=number == 0,
+            quoted=previous if number % 3 == 2 else None,
+            is_hidden=number % 7 == 6,
+            helpful_count=number % 2,
+        )
+        if number % 2:
+            Reaction.objects.create(post=post, member=viewer)
+        previous = post
+
+    # 1 session, 2 user, 3 community by slug, 4 the viewer's membership, 5 the thread with its community and
+    # author, 6 the linked communities, 7 ids of the communities the viewer may know of, 8 COUNT of posts for
+    # the paginator, 9 the page of posts with their authors and quoted posts' authors, 10 the viewer's helpful
+    # marks on the page, 11 whether the viewer follows the thread, 12 unread notifications (header)
+    with django_assert_num_queries(12):
+        response = client.get(thread.get_absolute_url())
+
+    assert response.status_code == 200
+    assert len(response.context["page_obj"].object_list) == min(rows, 20)

@@ -1,0 +1,433 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from communities import services
+from communities.models import MAX_POST_LENGTH, Community, Membership, ModerationAction, Notification, Post, Thread
+from members.models import Activity
+from tests.factories import MemberFactory
+
+from .factories import CommunityFactory, PostFactory, ThreadFactory, member_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def community():
+    return CommunityFactory(name="Public finance", slug="public-finance")
+
+
+@pytest.fixture
+def author(community):
+    return member_of(community)
+
+
+@pytest.fixture
+def thread(community, author):
+    return services.thread_create(
+        community=community, author=author, title="Participatory budgeting", body="Who has tried it?"
+    )
+
+
+def last_message(response):
+    return [str(m) for m in get_messages(response.wsgi_request)][-1]
+
+
+def reply_url(thread, community=None):
+    return reverse("communities:reply", args=[(community or thread.community).slug, thread.pk])
+
+
+def post_reply(client, thread, body, **extra):
+    return client.post(reply_url(thread), {"body": body, **extra})
+
+
+# --- Starting and replying ---------------------------------------------------------------------------------
+
+
+def test_it_starts_a_thread_with_its_opening_post(client, community, author):
+    client.force_login(author)
+
+    response = client.post(
+        reverse("communities:thread_new", args=[community.slug]),
+        {"title": "  Open data portals  ", "body": "What did you **publish** first?"},
+    )
+
+    thread = Thread.objects.get(community=community)
+    assert response.status_code == 302
+    assert response.url == thread.get_absolute_url()
+    assert last_message(response) == "Your discussion was started."
+    assert (thread.title, thread.author, thread.reply_count) == ("Open data portals", author, 0)
+    opening = thread.posts.get()
+    assert opening.is_opening
+    assert opening.author == author
+    assert "<strong>publish</strong>" in opening.body_html
+    assert list(thread.followers.all()) == [author]
+    assert Activity.objects.filter(member=author, kind=Activity.Kind.POST, community=community).count() == 1
+
+
+def test_it_keeps_what_was_typed_when_a_new_thread_is_incomplete(client, community, author):
+    client.force_login(author)
+    response = client.post(
+        reverse("communities:thread_new", args=[community.slug]), {"title": "Keep this title", "body": "   \n  "}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["body"] == ["Write something before posting."]
+    assert 'value="Keep this title"' in response.content.decode()
+    assert not Thread.objects.exists()
+
+
+def test_it_posts_a_reply_and_updates_the_thread(client, community, thread, author):
+    follower, replier = member_of(community), member_of(community)
+    services.thread_toggle_follow(thread=thread, member=follower)
+    before = Thread.objects.get(pk=thread.pk).last_activity_at
+    client.force_login(replier)
+
+    response = post_reply(client, thread, "We did it in **three** districts.")
+
+    reply = Post.objects.get(author=replier)
+    assert response.status_code == 302
+    assert response.url == f"{thread.get_absolute_url()}?page=last#post-{reply.pk}"
+    assert last_message(response) == "Your reply was posted."
+    assert not reply.is_opening
+    thread.refresh_from_db()
+    assert thread.reply_count == 1
+    assert thread.last_activity_at > before
+    assert thread.last_activity_at == reply.created_at
+    assert Activity.objects.filter(member=replier, kind=Activity.Kind.REPLY, community=community).count() == 1
+    notified = Notification.objects.filter(kind=Notification.Kind.REPLY)
+    assert {n.recipient for n in notified} == {author, follower}
+    assert all(n.url == response.url and n.actor == replier for n in notified)
+    assert replier in thread.followers.all()
+
+
+def test_it_does_not_notify_a_follower_who_can_no_longer_read_the_thread(client):
+    community = CommunityFactory(visibility=Community.Visibility.PRIVATE)
+    author = member_of(community)
+    thread = services.thread_create(community=community, author=author, title="Internal", body="Notes")
+    Membership.objects.filter(member=author).update(status=Membership.Status.LEFT)
+    client.force_login(member_of(community))
+    post_reply(client, thread, "Anyone?")
+    assert not Notification.objects.filter(recipient=author).exists()
+
+
+def test_it_does_not_notify_the_replier_of_their_own_reply(client, thread, author):
+    client.force_login(author)
+    post_reply(client, thread, "Adding a detail.")
+    assert not Notification.objects.exists()
+
+
+def test_it_prefills_a_quote_of_a_post_in_the_reply_form(client, community, thread, author):
+    quoted = PostFactory(thread=thread, body="First point\n\nSecond point")
+    elsewhere = PostFactory(thread=ThreadFactory(community=community), body="Another thread")
+    client.force_login(author)
+
+    response = client.get(thread.get_absolute_url(), {"quote": quoted.pk})
+
+    form = response.context["reply_form"]
+    assert form.initial == {"body": "> First point\n>\n> Second point\n\n", "quoted": quoted.pk}
+    assert "&gt; First point" in response.content.decode()
+    assert client.get(thread.get_absolute_url(), {"quote": elsewhere.pk}).context["reply_form"].initial == {}
+    assert client.get(thread.get_absolute_url(), {"quote": "x"}).context["reply_form"].initial == {}
+
+    post_reply(client, thread, "> First point\n\nAgreed.", quoted=quoted.pk)
+    assert Post.objects.get(body__endswith="Agreed.").quoted == quoted
+
+
+def test_it_notifies_a_mentioned_member(client, community, thread, author):
+    mentioned = MemberFactory(handle="sokha-chan")
+    client.force_login(author)
+
+    post_reply(client, thread, "What do you think, @sokha-chan?")
+
+    notification = Notification.objects.get(recipient=mentioned)
+    assert notification.kind == Notification.Kind.MENTION
+    assert notification.actor == author
+    assert "Participatory budgeting" in notification.text
+    assert reverse("members:detail", args=[mentioned.pk]) in Post.objects.get(body__contains="@sokha").body_html
+
+
+def test_it_notifies_a_mentioned_follower_once(client, community, thread, author):
+    follower = member_of(community)
+    services.thread_toggle_follow(thread=thread, member=follower)
+    client.force_login(member_of(community))
+    post_reply(client, thread, f"@{follower.handle} this is for you")
+    assert list(Notification.objects.filter(recipient=follower).values_list("kind", flat=True)) == ["mention"]
+
+
+def test_it_notifies_mentions_in_a_new_thread(client, community, author):
+    mentioned = MemberFactory()
+    client.force_login(author)
+    client.post(
+        reverse("communities:thread_new", args=[community.slug]),
+        {"title": "Question", "body": f"Ping @{mentioned.handle}"},
+    )
+    assert Notification.objects.get(recipient=mentioned).kind == Notification.Kind.MENTION
+
+
+def test_it_does_not_notify_a_mention_outside_a_private_community(client):
+    community = CommunityFactory(visibility=Community.Visibility.PRIVATE)
+    author = member_of(community)
+    insider, outsider = member_of(community), MemberFactory()
+    client.force_login(author)
+
+    client.post(
+        reverse("communities:thread_new", args=[community.slug]),
+        {"title": "Internal", "body": f"@{insider.handle} and @{outsider.handle}, see this"},
+    )
+    post_reply(client, Thread.objects.get(), f"Again @{outsider.handle}")
+
+    assert Notification.objects.filter(recipient=insider, kind=Notification.Kind.MENTION).count() == 1
+    assert not Notification.objects.filter(recipient=outsider).exists()
+
+
+def test_it_marks_an_edited_post(client, thread, author):
+    opening = thread.posts.get()
+    client.force_login(author)
+    url = reverse("communities:post_edit", args=[thread.community.slug, opening.pk])
+    assert client.get(url).context["form"].initial == {"body": "Who has tried it?"}
+
+    response = client.post(url, {"body": "Who has tried it in **2024**?"})
+
+    assert response.status_code == 302
+    assert response.url == f"{thread.get_absolute_url()}#post-{opening.pk}"
+    opening.refresh_from_db()
+    assert opening.edited_at is not None
+    assert opening.body == "Who has tried it in **2024**?"
+    assert "<strong>2024</strong>" in opening.body_html
+
+    empty = client.post(url, {"body": "  "})
+    assert empty.status_code == 200
+    assert empty.context["form"].errors["body"] == ["Write something before posting."]
+    assert Post.objects.get(pk=opening.pk).body == "Who has tried it in **2024**?"
+
+
+# --- Helpful, follow -----------------------------------------------------------------------------------------
+
+
+def test_it_toggles_a_helpful_mark(client, community, thread):
+    opening = thread.posts.get()
+    reader = member_of(community)
+    client.force_login(reader)
+    url = reverse("communities:post_helpful", args=[community.slug, opening.pk])
+
+    on = client.post(url)
+    assert last_message(on) == "Marked as helpful."
+    assert Post.objects.get(pk=opening.pk).helpful_count == 1
+    assert client.get(thread.get_absolute_url()).context["helpful"] == {opening.pk}
+
+    off = client.post(url)
+    assert last_message(off) == "No longer marked as helpful."
+    assert Post.objects.get(pk=opening.pk).helpful_count == 0
+    assert client.get(thread.get_absolute_url()).context["helpful"] == set()
+    assert Activity.objects.filter(member=reader, kind=Activity.Kind.REACTION).count() == 1
+
+
+def test_it_does_not_let_a_member_mark_their_own_post_helpful(client, thread, author):
+    opening = thread.posts.get()
+    client.force_login(author)
+    response = client.post(reverse("communities:post_helpful", args=[thread.community.slug, opening.pk]))
+    assert last_message(response) == "You cannot mark your own post as helpful."
+    assert Post.objects.get(pk=opening.pk).helpful_count == 0
+    assert not Activity.objects.filter(kind=Activity.Kind.REACTION).exists()
+
+
+def test_it_follows_and_unfollows_a_thread(client, community, thread):
+    reader = member_of(community)
+    client.force_login(reader)
+    url = reverse("communities:follow", args=[community.slug, thread.pk])
+    assert client.get(thread.get_absolute_url()).context["following"] is False
+
+    client.post(url)
+    assert reader in thread.followers.all()
+    assert client.get(thread.get_absolute_url()).context["following"] is True
+
+    client.post(url)
+    assert reader not in thread.followers.all()
+    assert client.get(thread.get_absolute_url()).context["following"] is False
+
+
+# --- Moderation of threads -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def moderator(community):
+    return member_of(community, Membership.Role.MODERATOR)
+
+
+def moderate(client, thread, action):
+    return client.post(reverse("communities:moderate", args=[thread.community.slug, thread.pk]), {"action": action})
+
+
+def test_it_refuses_replies_in_a_locked_thread(client, community, thread, moderator):
+    client.force_login(moderator)
+    moderate(client, thread, "lock")
+    assert Thread.objects.get(pk=thread.pk).is_locked
+    client.force_login(member_of(community))
+    page = client.get(thread.get_absolute_url())
+    assert page.context["reply_form"] is None
+    assert page.context["can_reply"] is False
+
+    response = post_reply(client, thread, "Too late?")
+
+    assert last_message(response) == "This thread is locked and takes no more replies."
+    assert thread.posts.count() == 1
+    assert Thread.objects.get(pk=thread.pk).reply_count == 0
+
+
+def test_it_puts_a_pinned_thread_first(client, community, thread, moderator):
+    newer = ThreadFactory(community=community, last_activity_at=timezone.now() + timedelta(minutes=5))
+    client.force_login(moderator)
+    assert list(client.get(community.get_absolute_url()).context["page_obj"].object_list) == [newer, thread]
+
+    moderate(client, thread, "pin")
+
+    assert list(client.get(community.get_absolute_url()).context["page_obj"].object_list) == [thread, newer]
+    assert ModerationAction.objects.get().action == ModerationAction.Action.PIN
+
+
+def test_it_hides_a_thread_from_everyone_but_moderators(client, community, thread, moderator):
+    client.force_login(moderator)
+    response = moderate(client, thread, "hide")
+    assert response.url == community.get_absolute_url()
+    assert list(client.get(community.get_absolute_url()).context["page_obj"].object_list) == [thread]
+    assert client.get(thread.get_absolute_url()).status_code == 200
+
+    client.force_login(member_of(community))
+    assert list(client.get(community.get_absolute_url()).context["page_obj"].object_list) == []
+    assert client.get(thread.get_absolute_url()).status_code == 404
+
+
+def test_it_reports_an_unknown_moderation_action(client, thread, moderator):
+    client.force_login(moderator)
+    response = moderate(client, thread, "explode")
+    assert response.status_code == 200
+    assert last_message(response) == "Unknown moderation action."
+
+
+# --- Form errors --------------------------------------------------------------------------------------------
+
+
+def test_it_keeps_a_whitespace_reply_in_the_form_with_a_clear_error(client, community, thread):
+    client.force_login(member_of(community))
+
+    response = post_reply(client, thread, "   \n   ")
+
+    assert response.status_code == 400
+    form = response.context["reply_form"]
+    assert form.errors["body"] == ["Write something before posting."]
+    assert form["body"].value() == "   \n   "
+    assert "Write something before posting." in response.content.decode()
+    assert last_message(response) == "Your reply was not posted. Please correct the errors below."
+    assert thread.posts.count() == 1
+
+
+def test_it_keeps_a_too_long_reply_in_the_form_with_a_clear_error(client, community, thread):
+    client.force_login(member_of(community))
+    typed = ("Draft paragraph. " * (MAX_POST_LENGTH // 17 + 1)).strip()
+    assert len(typed) > MAX_POST_LENGTH
+
+    response = post_reply(client, thread, typed)
+
+    assert response.status_code == 400
+    error = f"Posts can be at most {MAX_POST_LENGTH} characters; this one has {len(typed)}."
+    assert response.context["reply_form"].errors["body"] == [error]
+    content = response.content.decode()
+    assert error in content
+    assert typed in content
+    assert thread.posts.count() == 1
+
+
+def test_it_accepts_a_reply_of_exactly_the_maximum_length(client, community, thread):
+    client.force_login(member_of(community))
+    response = post_reply(client, thread, "x" * MAX_POST_LENGTH)
+    assert response.status_code == 302
+    assert thread.posts.count() == 2
+
+
+# --- Reading -----------------------------------------------------------------------------------------------
+
+
+def test_it_finds_threads_by_title_or_post_body(client, community, thread):
+    by_body = ThreadFactory(community=community, title="Procurement rules")
+    PostFactory(thread=by_body, body="We used a participatory approach for tenders.")
+    hidden_match = ThreadFactory(community=community, title="Unrelated")
+    PostFactory(thread=hidden_match, body="Participatory spam", is_hidden=True)
+    ThreadFactory(community=community, title="Something else")
+    client.force_login(member_of(community))
+
+    response = client.get(community.get_absolute_url(), {"q": "participatory"})
+
+    assert set(response.context["page_obj"].object_list) == {thread, by_body}
+    assert response.context["search"] == "participatory"
+    assert list(client.get(community.get_absolute_url(), {"q": "zzz"}).context["page_obj"].object_list) == []
+
+
+def test_it_pages_posts_and_jumps_to_the_last_page(client, community, thread):
+    PostFactory.create_batch(44, thread=thread)  # 45 posts with the opening one: pages of 20, 20 and 5
+    client.force_login(member_of(community))
+
+    first = client.get(thread.get_absolute_url())
+    last = client.get(thread.get_absolute_url(), {"page": "last"})
+
+    assert first.context["page_obj"].number == 1
+    assert first.context["page_obj"].object_list[0].is_opening
+    assert len(first.context["page_obj"].object_list) == 20
+    assert last.context["page_obj"].number == 3
+    assert len(last.context["page_obj"].object_list) == 5
+    assert last.context["page_obj"].object_list[4] == thread.posts.order_by("created_at", "pk").last()
+    assert client.get(thread.get_absolute_url(), {"page": "junk"}).context["page_obj"].number == 1
+
+
+def test_it_answers_404_for_unknown_communities_and_threads(client, community, thread):
+    client.force_login(member_of(community))
+    assert client.get(reverse("communities:detail", args=["no-such-community"])).status_code == 404
+    assert client.get(reverse("communities:thread", args=["no-such-community", thread.pk])).status_code == 404
+    assert client.get(reverse("communities:thread", args=[community.slug, thread.pk + 1000])).status_code == 404
+    other = ThreadFactory()
+    assert client.get(reverse("communities:thread", args=[community.slug, other.pk])).status_code == 404
+
+
+# --- Notifications -----------------------------------------------------------------------------------------
+
+
+def test_it_lists_notifications_and_marks_them_all_read(client, community, thread, author):
+    for _ in range(2):
+        client.force_login(member_of(community))
+        post_reply(client, thread, "A reply")
+    client.force_login(author)
+
+    response = client.get(reverse("notifications"))
+
+    notifications = list(response.context["page_obj"].object_list)
+    assert len(notifications) == 2
+    assert notifications == list(Notification.objects.filter(recipient=author).order_by("-created_at"))
+    assert response.context["unread_notifications"] == 2
+
+    marked = client.post(reverse("notifications"))
+    assert marked.status_code == 302
+    assert marked.url == reverse("notifications")
+    assert last_message(marked) == "All notifications are marked as read."
+    assert not Notification.objects.filter(recipient=author, read_at__isnull=True).exists()
+    assert client.get(reverse("notifications")).context["unread_notifications"] == 0
+
+
+def test_it_opens_a_notification_and_marks_it_read(client, community, thread, author):
+    client.force_login(member_of(community))
+    post_reply(client, thread, "First")
+    post_reply(client, thread, "Second")
+    first, second = Notification.objects.filter(recipient=author).order_by("pk")
+    client.force_login(author)
+
+    response = client.get(reverse("notification_open", args=[first.pk]))
+
+    assert response.status_code == 302
+    assert response.url == first.url
+    assert first.url.startswith(thread.get_absolute_url())
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.read_at is not None
+    assert second.read_at is None
+    assert client.get(response.url).status_code == 200
