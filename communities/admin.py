@@ -36,24 +36,25 @@ class CommunityAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
 
 
+def _decide_requests(request, queryset, approve: bool) -> int:
+    pending = queryset.filter(status=Membership.Status.PENDING).select_related("community", "member")
+    for membership in pending:
+        services.membership_decide(membership=membership, actor=request.user, approve=approve)
+    return len(pending)
+
+
 @admin.action(description=_("Approve the selected join requests"))
 def approve_requests(modeladmin, request, queryset):
-    approved = 0
-    for membership in queryset.filter(status=Membership.Status.PENDING).select_related("community", "member"):
-        services.membership_decide(membership=membership, actor=request.user, approve=True)
-        approved += 1
-    modeladmin.message_user(request, _("%(count)d request(s) approved; the members were told.") % {"count": approved},
-                            messages.SUCCESS)  # fmt: skip
+    count = _decide_requests(request, queryset, approve=True)
+    message = _("%(count)d request(s) approved; the members were told.") % {"count": count}
+    modeladmin.message_user(request, message, messages.SUCCESS)
 
 
 @admin.action(description=_("Decline the selected join requests"))
 def decline_requests(modeladmin, request, queryset):
-    declined = 0
-    for membership in queryset.filter(status=Membership.Status.PENDING).select_related("community", "member"):
-        services.membership_decide(membership=membership, actor=request.user, approve=False)
-        declined += 1
-    modeladmin.message_user(request, _("%(count)d request(s) declined; the members were told.") % {"count": declined},
-                            messages.SUCCESS)  # fmt: skip
+    count = _decide_requests(request, queryset, approve=False)
+    message = _("%(count)d request(s) declined; the members were told.") % {"count": count}
+    modeladmin.message_user(request, message, messages.SUCCESS)
 
 
 @admin.register(Membership)

@@ -182,6 +182,10 @@ def reply(request, slug, pk):
     return redirect(thread.url_in(acc.community) + f"?page=last#post-{post.pk}")
 
 
+def _post_url(post: Post, community) -> str:
+    return post.thread.url_in(community) + f"#post-{post.pk}"
+
+
 @login_required
 def post_edit(request, slug, pk):
     acc, post, home = access.get_post(request.user, slug, pk)
@@ -191,7 +195,7 @@ def post_edit(request, slug, pk):
     if request.method == "POST" and form.is_valid():
         services.post_edit(post=post, editor=request.user, body=form.cleaned_data["body"])
         messages.success(request, _("Your changes were saved."))
-        return redirect(post.thread.url_in(acc.community) + f"#post-{post.pk}")
+        return redirect(_post_url(post, acc.community))
     return render(request, "communities/post_edit.html", {"form": form, "post": post, "community": acc.community})
 
 
@@ -207,7 +211,7 @@ def post_helpful(request, slug, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Marked as helpful.") if marked else _("No longer marked as helpful."))
-    return redirect(post.thread.url_in(acc.community) + f"#post-{post.pk}")
+    return redirect(_post_url(post, acc.community))
 
 
 @login_required
@@ -223,7 +227,7 @@ def post_report(request, slug, pk):
             messages.error(request, str(error))
         else:
             messages.success(request, _("Thank you. The moderators will review this post."))
-        return redirect(post.thread.url_in(acc.community) + f"#post-{post.pk}")
+        return redirect(_post_url(post, acc.community))
     return render(request, "communities/report_form.html", {"form": form, "post": post, "community": acc.community})
 
 
@@ -292,7 +296,7 @@ def post_hide(request, slug, pk):
     hidden = request.POST.get("hidden") == "1"
     services.post_set_hidden(post=post, actor=request.user, hidden=hidden)
     messages.success(request, _("The post is hidden.") if hidden else _("The post is visible again."))
-    return redirect(post.thread.url_in(acc.community) + f"#post-{post.pk}")
+    return redirect(_post_url(post, acc.community))
 
 
 @login_required
