@@ -24,6 +24,8 @@ class CommunityAccess:
     membership: Membership | None  # the viewer's pending or active membership, if any
     is_coordinator: bool
     is_authenticated: bool
+    # An expert flagged into one thread of a community they are not in reads and answers that thread only.
+    is_thread_guest: bool = False
 
     @property
     def is_member(self) -> bool:
@@ -35,17 +37,17 @@ class CommunityAccess:
 
     @property
     def can_see(self) -> bool:
-        return not self.community.is_private or self.is_member or self.is_coordinator
+        return not self.community.is_private or self.is_member or self.is_coordinator or self.is_thread_guest
 
     @property
     def can_read(self) -> bool:
-        if self.is_member or self.is_coordinator:
+        if self.is_member or self.is_coordinator or self.is_thread_guest:
             return True
         return self.is_authenticated and self.community.visibility == Community.Visibility.OPEN
 
     @property
     def can_post(self) -> bool:
-        return self.is_member or self.is_coordinator
+        return self.is_member or self.is_coordinator or self.is_thread_guest
 
     @property
     def can_join(self) -> bool:
@@ -102,12 +104,24 @@ def thread_queryset_in(community: Community):
 def get_thread(user, slug: str, thread_pk: int) -> tuple[CommunityAccess, Thread, CommunityAccess]:
     """The thread as shown in community `slug`, the viewer's access there, and their access in the thread's
     own community (which decides moderation). 404 when the viewer may not read it."""
-    access = get_readable_community(user, slug)
+    access = community_access(user, get_object_or_404(Community, slug=slug))
+    if not access.can_read and _is_referred_expert(user, access.community, thread_pk):
+        access.is_thread_guest = True
+    if not access.can_see or not access.can_read:
+        raise Http404
     thread = get_object_or_404(thread_queryset_in(access.community).select_related("community", "author"), pk=thread_pk)
     home = access if thread.community_id == access.community.pk else community_access(user, thread.community)
     if thread.is_hidden and not home.can_moderate:
         raise Http404
     return access, thread, home
+
+
+def _is_referred_expert(user, community: Community, thread_pk: int) -> bool:
+    if not user.is_authenticated:
+        return False
+    from experts.models import Referral
+
+    return Referral.objects.filter(thread_id=thread_pk, community=community, expert__member=user).exists()
 
 
 def get_post(user, slug: str, post_pk: int) -> tuple[CommunityAccess, Post, CommunityAccess]:

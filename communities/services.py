@@ -289,6 +289,9 @@ def post_reply(*, thread: Thread, author: User, body: str, shown_in: Community, 
         anchor=anchor,
     )
     _notify_mentions(post, mentioned, shown_in, anchor)
+    from experts.services import referral_record_answer  # experts build on communities, not the reverse
+
+    referral_record_answer(post=post)
     thread.followers.add(author)
     return post
 

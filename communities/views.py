@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from experts import views as expert_views
 from members import roles
 
 from . import access, markdown, selectors, services
@@ -139,6 +140,7 @@ def _thread_page(request, acc, thread, home, reply_form):
             "following": selectors.is_following(user=request.user, thread=thread),
             "reply_form": reply_form,
             "can_reply": acc.can_post and not thread.is_locked,
+            **expert_views.thread_context(thread=thread, user=request.user, community_acc=acc),
         },
         status=400 if reply_form is not None and reply_form.errors else 200,
     )

@@ -171,7 +171,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}  # later issues add digests, reminders and monthly indicators here
+CELERY_BEAT_SCHEDULE = {
+    # Hourly is enough for "overdue by a day"; the task reminds each referral once however often it runs.
+    "remind-overdue-referrals": {"task": "experts.tasks.remind_overdue_referrals_task", "schedule": 3600},
+}
 
 # --- Email --------------------------------------------------------------------------------------------------
 if env("EMAIL_URL", default=""):
@@ -222,6 +225,8 @@ ACCOUNT_RATE_LIMITS = {
 
 # --- Site identity ------------------------------------------------------------------------------------------
 SITE_NAME = env("SITE_NAME", default="CoP Platform")
+# The public address, for links in emails (no trailing slash).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_TAGLINE = env("SITE_TAGLINE", default="Communities of practice for civil servants")
 SITE_LOGO = env("SITE_LOGO", default="img/logo.svg")  # a path under static/ or an absolute URL
 SITE_ACCENT_COLOR = env("SITE_ACCENT_COLOR", default="#0b5cad")

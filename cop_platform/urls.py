@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
     path("communities/", include("communities.urls")),
+    path("experts/", include("experts.urls")),
     path("notifications/", communities_views.notifications, name="notifications"),
     path("notifications/<int:pk>/", communities_views.notification_open, name="notification_open"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -90,8 +90,9 @@ def test_it_shows_a_thread_in_a_constant_number_of_queries(client, viewer, djang
     # 1 session, 2 user, 3 community by slug, 4 the viewer's membership, 5 the thread with its community and
     # author, 6 the linked communities, 7 ids of the communities the viewer may know of, 8 COUNT of posts for
     # the paginator, 9 the page of posts with their authors and quoted posts' authors, 10 the viewer's helpful
-    # marks on the page, 11 whether the viewer follows the thread, 12 unread notifications (header)
-    with django_assert_num_queries(12):
+    # marks on the page, 11 whether the viewer follows the thread, 12 the thread's expert referrals (badges and
+    # the referral panel), 13 unread notifications (header)
+    with django_assert_num_queries(13):
         response = client.get(thread.get_absolute_url())
 
     assert response.status_code == 200

@@ -1,0 +1,127 @@
+from django.conf import settings
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries as all_countries
+
+from . import csv_import, services
+from .filters import country_q
+from .forms import ExpertImportForm
+from .models import Expert, ExpertCluster, ExpertStatusChange, Rating, Referral
+
+
+@admin.register(ExpertCluster)
+class ExpertClusterAdmin(admin.ModelAdmin):
+    list_display = ["theme", "slug"]
+    search_fields = ["theme", "description"]
+    prepopulated_fields = {"slug": ["theme"]}
+    filter_horizontal = ["leads", "communities"]
+
+
+class StatusHistoryInline(admin.TabularInline):
+    model = ExpertStatusChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _status_action(status, label):
+    def action(modeladmin, request, queryset):
+        for expert in queryset:
+            services.expert_set_status(expert=expert, status=status, actor=request.user, note="bulk change in admin")
+        modeladmin.message_user(request, _("%(count)d expert(s) set to “%(status)s”.") % {
+            "count": queryset.count(), "status": label}, messages.SUCCESS)  # fmt: skip
+
+    action.__name__ = f"set_status_{status}"
+    return admin.action(description=_("Set status: %(status)s") % {"status": label})(action)
+
+
+class CountryFilter(admin.SimpleListFilter):
+    title = _("country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        return [(code, all_countries.name(code)) for code in settings.COUNTRIES_FIRST]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(country_q("countries", self.value())) if self.value() else queryset
+
+
+@admin.register(Expert)
+class ExpertAdmin(admin.ModelAdmin):
+    change_list_template = "admin/experts/expert/change_list.html"
+    list_display = ["name", "category", "organization", "status", "status_changed_at", "member"]
+    list_filter = ["status", "category", "clusters", "gender", CountryFilter]
+    search_fields = ["name", "email", "organization"]
+    list_select_related = ["member"]
+    autocomplete_fields = ["member"]
+    filter_horizontal = ["clusters", "languages"]
+    readonly_fields = ["status", "status_changed_at", "created_at"]
+    inlines = [StatusHistoryInline]
+    actions = [_status_action(value, label) for value, label in Expert.Status.choices]
+    fieldsets = [
+        (None, {"fields": ["name", "category", "organization", "countries", "gender", "bio"]}),
+        (_("Expertise"), {"fields": ["clusters", "expertise", "languages", "capacity_per_month"]}),
+        (_("Contact (coordinators only)"), {"fields": ["email", "phone", "member"]}),
+        (_("Pipeline"), {"description": _("Change the status with the list's actions so the history is kept."),
+                         "fields": ["status", "status_changed_at", "created_at"]}),
+    ]  # fmt: skip
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="experts_expert_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload → preview with per-row errors → confirm. Only rows without errors or duplicates import."""
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        form = ExpertImportForm(request.POST or None, request.FILES or None)
+        preview = None
+        if request.method == "POST" and form.is_valid():
+            preview = csv_import.preview(form.cleaned_data["content"])
+            if "confirm" in request.POST and not preview.file_errors:
+                created = csv_import.import_rows(preview, actor=request.user)
+                self.message_user(
+                    request, _("%(count)d expert(s) imported.") % {"count": len(created)}, messages.SUCCESS
+                )
+                return redirect(reverse("admin:experts_expert_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import mapped experts from CSV"),
+            "opts": self.model._meta,
+            "form": form,
+            "preview": preview,
+            "content": form.cleaned_data.get("content", "") if form.is_bound and form.is_valid() else "",
+            "columns": csv_import.COLUMNS,
+        }
+        return TemplateResponse(request, "admin/experts/expert/import.html", context)
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    list_display = ["thread", "expert", "community", "status", "due_at", "first_answer_at", "reminded_at"]
+    list_filter = ["status", "community", "expert__clusters"]
+    search_fields = ["thread__title", "expert__name"]
+    list_select_related = ["thread", "expert", "community"]
+    raw_id_fields = ["thread", "first_answer"]
+    autocomplete_fields = ["expert", "asked_by", "flagged_by"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ["referral", "score", "rater", "created_at"]
+    list_filter = ["score"]
+    list_select_related = ["referral__expert", "referral__thread", "rater"]
+    readonly_fields = ["referral", "rater", "score", "comment", "created_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,168 @@
+"""Import mapped experts from a CSV file: parse and check every row first (the preview), then create the
+good rows in one transaction. A bad row is reported with its line number and never half-imported."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django_countries import countries as all_countries
+
+from members.models import Language
+
+from . import services
+from .models import Expert, ExpertCluster
+
+COLUMNS = ["name", "email", "category", "countries", "organization", "expertise", "languages", "gender",
+           "clusters", "capacity", "status", "bio"]  # fmt: skip
+REQUIRED = ["name"]
+MAX_ROWS = 2000
+
+
+@dataclass
+class ImportRow:
+    line: int
+    values: dict
+    errors: list[str] = field(default_factory=list)
+    duplicate_of: str = ""
+    cleaned: dict = field(default_factory=dict)
+
+    @property
+    def is_importable(self) -> bool:
+        return not self.errors and not self.duplicate_of
+
+
+@dataclass
+class ImportPreview:
+    rows: list[ImportRow]
+    file_errors: list[str]
+
+    @property
+    def good(self):
+        return [row for row in self.rows if row.is_importable]
+
+    @property
+    def bad(self):
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def duplicates(self):
+        return [row for row in self.rows if row.duplicate_of and not row.errors]
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.replace(";", ",").replace("|", ",").split(",") if part.strip()]
+
+
+def preview(text: str) -> ImportPreview:
+    reader = csv.DictReader(io.StringIO(text))
+    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [column for column in REQUIRED if column not in headers]
+    unknown = [h for h in headers if h not in COLUMNS]
+    if missing or unknown:
+        errors = []
+        if missing:
+            errors.append(f"Missing column(s): {', '.join(missing)}.")
+        if unknown:
+            errors.append(f"Unknown column(s): {', '.join(unknown)}. Expected: {', '.join(COLUMNS)}.")
+        return ImportPreview(rows=[], file_errors=errors)
+    reader.fieldnames = headers
+    clusters = {c.slug: c for c in ExpertCluster.objects.all()}
+    clusters.update({c.theme.lower(): c for c in clusters.values()})
+    languages = {lang.code: lang for lang in Language.objects.all()}
+    languages.update({lang.name.lower(): lang for lang in languages.values()})
+    existing_emails = {e.lower() for e in Expert.objects.exclude(email="").values_list("email", flat=True)}
+    existing_names = {(n.lower(), o.lower()) for n, o in Expert.objects.values_list("name", "organization")}
+    seen_emails: dict[str, int] = {}
+    seen_names: dict[tuple, int] = {}
+    rows = []
+    for index, raw in enumerate(reader, start=2):  # line 1 is the header
+        if index - 1 > MAX_ROWS:
+            return ImportPreview(rows=rows, file_errors=[f"More than {MAX_ROWS} rows: split the file."])
+        values = {key: (value or "").strip() for key, value in raw.items() if key}
+        if not any(values.values()):
+            continue
+        row = ImportRow(line=index, values=values)
+        _check(row, clusters, languages)
+        email = row.cleaned.get("email", "")
+        name_key = (values.get("name", "").lower(), values.get("organization", "").lower())
+        if email and email in existing_emails:
+            row.duplicate_of = f"an expert with {email} already exists"
+        elif email and email in seen_emails:
+            row.duplicate_of = f"same email as line {seen_emails[email]}"
+        elif not email and name_key in existing_names:
+            row.duplicate_of = "an expert with this name and organization already exists"
+        elif not email and name_key in seen_names:
+            row.duplicate_of = f"same name and organization as line {seen_names[name_key]}"
+        if email:
+            seen_emails.setdefault(email, index)
+        seen_names.setdefault(name_key, index)
+        rows.append(row)
+    return ImportPreview(rows=rows, file_errors=[] if rows else ["The file has no rows to import."])
+
+
+def _check(row: ImportRow, clusters: dict, languages: dict) -> None:
+    v, c, errors = row.values, row.cleaned, row.errors
+    c["name"] = v.get("name", "")
+    if not c["name"]:
+        errors.append("name is required")
+    email = v.get("email", "").lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(f"“{v['email']}” is not a valid email address")
+    c["email"] = email
+    category = v.get("category", "").lower().replace(" ", "_") or Expert.Category.PRACTITIONER
+    if category not in Expert.Category.values:
+        errors.append(f"category “{v['category']}” is not one of {', '.join(Expert.Category.values)}")
+    c["category"] = category
+    codes = [code.upper() for code in _split(v.get("countries", ""))]
+    unknown = [code for code in codes if code not in dict(all_countries)]
+    if unknown:
+        errors.append(f"unknown country code(s): {', '.join(unknown)} (use ISO codes such as MM, KH)")
+    c["countries"] = codes
+    c["organization"] = v.get("organization", "")
+    c["expertise"] = _split(v.get("expertise", ""))
+    wanted = [w.lower() for w in _split(v.get("languages", ""))]
+    c["languages"] = [languages[w] for w in wanted if w in languages]
+    if len(c["languages"]) != len(wanted):
+        errors.append(f"unknown language(s): {', '.join(w for w in wanted if w not in languages)}")
+    gender = v.get("gender", "").lower()
+    if gender and gender not in {"female", "male", "other", "undisclosed"}:
+        errors.append(f"gender “{v['gender']}” is not female, male, other or undisclosed")
+    c["gender"] = gender
+    wanted = [w.lower() for w in _split(v.get("clusters", ""))]
+    c["clusters"] = [clusters[w] for w in wanted if w in clusters]
+    if len(c["clusters"]) != len(wanted):
+        errors.append(f"unknown cluster(s): {', '.join(w for w in wanted if w not in clusters)}")
+    capacity = v.get("capacity", "") or "4"
+    if not capacity.isdigit() or not 0 <= int(capacity) <= 100:
+        errors.append(f"capacity “{capacity}” must be a whole number from 0 to 100")
+    else:
+        c["capacity_per_month"] = int(capacity)
+    status = v.get("status", "").lower() or Expert.Status.MAPPED
+    if status not in Expert.Status.values:
+        errors.append(f"status “{v['status']}” is not one of {', '.join(Expert.Status.values)}")
+    c["status"] = status
+    c["bio"] = v.get("bio", "")
+
+
+@transaction.atomic
+def import_rows(preview_result: ImportPreview, *, actor) -> list[Expert]:
+    """Create every importable row, all or nothing."""
+    created = []
+    for row in preview_result.good:
+        fields = dict(row.cleaned)
+        created.append(
+            services.expert_create(
+                actor=actor,
+                clusters=fields.pop("clusters"),
+                expertise=fields.pop("expertise"),
+                languages=fields.pop("languages"),
+                **fields,
+            )
+        )
+    return created

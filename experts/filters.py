@@ -1,0 +1,53 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from members.models import Language
+
+from .models import Expert, ExpertCluster
+
+
+def country_q(field: str, code: str) -> Q:
+    """Match one ISO code in a django-countries multiple field (stored as 'KH,MM,TH')."""
+    return (
+        Q(**{field: code}) | Q(**{f"{field}__startswith": f"{code},"}) | Q(**{f"{field}__endswith": f",{code}"})
+        | Q(**{f"{field}__contains": f",{code},"})
+    )  # fmt: skip
+
+
+class ExpertDirectoryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name, organization or topic"), method="filter_text", max_length=100)
+    cluster = django_filters.ModelChoiceFilter(
+        label=_("Cluster"), field_name="clusters", queryset=ExpertCluster.objects.order_by("theme"),
+        to_field_name="slug", empty_label=_("All clusters"),
+    )  # fmt: skip
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), choices=countries, empty_label=_("Any country"), method="filter_country"
+    )
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Expert.Category.choices, empty_label=_("Any"))
+    language = django_filters.ModelChoiceFilter(
+        label=_("Language"), field_name="languages", queryset=Language.objects.order_by("name"),
+        to_field_name="code", empty_label=_("Any language"),
+    )  # fmt: skip
+    tag = django_filters.CharFilter(label=_("Topic"), field_name="expertise__slug", max_length=100)
+
+    class Meta:
+        model = Expert
+        fields = ["q", "cluster", "country", "category", "language", "tag"]
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(organization__icontains=value) | Q(expertise__name__icontains=value)
+        )
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(country_q("countries", value))
+
+    @property
+    def qs(self):
+        # Several filters cross many-to-many relations: keep each expert once.
+        return super().qs.distinct()

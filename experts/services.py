@@ -1,0 +1,193 @@
+"""Writes for experts: pipeline, referrals, answers, ratings, linking accounts, CSV import."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.models import Community, Membership, Notification, Post, Thread
+from cop_platform.mail import queue_email
+from members import roles
+from members.models import Activity, User
+from members.services import activity_record
+
+from .models import Expert, ExpertStatusChange, Rating, Referral
+
+
+class ExpertError(Exception):
+    """A request that cannot be carried out; the message is shown as it is."""
+
+
+# --- Pipeline ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def expert_set_status(*, expert: Expert, status: str, actor: User | None = None, note: str = "") -> Expert:
+    """Move an expert along the pipeline, keeping dated history. Setting the same status is a no-op."""
+    if expert.status == status:
+        return expert
+    ExpertStatusChange.objects.create(
+        expert=expert, from_status=expert.status, to_status=status, changed_by=actor, note=note[:300]
+    )
+    expert.status = status
+    expert.status_changed_at = timezone.now()
+    expert.save(update_fields=["status", "status_changed_at"])
+    return expert
+
+
+@transaction.atomic
+def expert_create(*, actor: User | None = None, clusters=(), expertise=(), languages=(), **fields) -> Expert:
+    expert = Expert.objects.create(**fields)
+    ExpertStatusChange.objects.create(expert=expert, to_status=expert.status, changed_by=actor, note="mapped")
+    if clusters:
+        expert.clusters.set(clusters)
+    if expertise:
+        expert.expertise.add(*expertise)
+    if languages:
+        expert.languages.set(languages)
+    if expert.email and expert.member_id is None:
+        member = User.objects.filter(email__iexact=expert.email).first()
+        if member is not None and member.emailaddress_set.filter(verified=True).exists():
+            expert_link_member(expert=expert, member=member)
+    return expert
+
+
+def expert_link_member(*, expert: Expert, member: User) -> Expert:
+    """Link a mapped expert to the member account that owns the same, verified, email address."""
+    if Expert.objects.filter(member=member).exclude(pk=expert.pk).exists():
+        return expert
+    expert.member = member
+    expert.save(update_fields=["member"])
+    member.groups.add(Group.objects.get(name=roles.EXPERTS))
+    return expert
+
+
+def expert_link_by_email(*, member: User, email: str) -> Expert | None:
+    expert = Expert.objects.filter(email__iexact=email, member__isnull=True).first()
+    if expert is None or Expert.objects.filter(member=member).exists():
+        return None
+    return expert_link_member(expert=expert, member=member)
+
+
+# --- Referrals ---------------------------------------------------------------------------------------------
+
+
+def _notify_expert(referral: Referral, *, subject: str, template: str) -> None:
+    expert = referral.expert
+    url = referral.thread.url_in(referral.community)
+    text = subject
+    if expert.member_id:
+        Notification.objects.create(
+            recipient=expert.member, kind=Notification.Kind.REFERRAL, actor=referral.flagged_by,
+            community=referral.community, text=text, url=url,
+        )  # fmt: skip
+    address = expert.email or (expert.member.email if expert.member_id else "")
+    if address:
+        context = {
+            "referral": referral, "expert": expert, "thread": referral.thread, "path": url,
+            "site_url": settings.SITE_URL,
+        }  # fmt: skip
+        queue_email(
+            EmailMessage(
+                subject=subject,
+                body=render_to_string(f"emails/{template}-body.txt", context),
+                to=[address],
+            )
+        )
+
+
+@transaction.atomic
+def referral_create(
+    *, thread: Thread, community: Community, experts, flagged_by: User, due_at: datetime
+) -> list[Referral]:
+    """Flag experts into a thread. Each gets an in-site notification (if they have an account) and an email.
+    An expert already flagged into the thread is skipped."""
+    if due_at <= timezone.now():
+        raise ExpertError(_("The due date must be in the future."))
+    created = []
+    for expert in experts:
+        if expert.status not in Expert.LISTED_STATUSES:
+            raise ExpertError(_("%(expert)s is not an engaged or active expert.") % {"expert": expert})
+        try:
+            with transaction.atomic():
+                referral = Referral.objects.create(
+                    thread=thread, community=community, expert=expert, asked_by=thread.author,
+                    flagged_by=flagged_by, due_at=due_at,
+                )  # fmt: skip
+        except IntegrityError:
+            continue
+        created.append(referral)
+        subject = _("Your expertise is requested: “%(thread)s”") % {"thread": thread.title}
+        transaction.on_commit(lambda r=referral, s=subject: _notify_expert(r, subject=s, template="referral"))
+    return created
+
+
+def referral_record_answer(*, post: Post) -> int:
+    """Called for every new reply: when its author is an expert flagged into the thread, the referral is
+    answered (the first answer's time feeds 'median time to first expert answer')."""
+    if post.author_id is None:
+        return 0
+    referrals = Referral.objects.filter(
+        thread_id=post.thread_id, expert__member_id=post.author_id, first_answer_at__isnull=True
+    )
+    count = referrals.update(first_answer_at=post.created_at, first_answer=post, status=Referral.Status.ANSWERED)
+    if count:
+        activity_record(member=post.author, kind=Activity.Kind.EXPERT_ANSWER, community=post.thread.community)
+    return count
+
+
+def remind_overdue_referrals(*, now: datetime | None = None) -> int:
+    """Remind each overdue, unanswered referral's expert once. The conditional UPDATE claims the reminder
+    before it is sent, so two runs (or two beat processes) never remind twice."""
+    now = now or timezone.now()
+    sent = 0
+    for referral in Referral.objects.filter(status=Referral.Status.OPEN, due_at__lt=now, reminded_at__isnull=True):
+        with transaction.atomic():
+            claimed = Referral.objects.filter(pk=referral.pk, reminded_at__isnull=True).update(reminded_at=now)
+            if not claimed:
+                continue
+            referral = Referral.objects.select_related("expert__member", "thread", "community").get(pk=referral.pk)
+            subject = _("Reminder: a question is waiting for your answer: “%(thread)s”") % {
+                "thread": referral.thread.title
+            }
+            transaction.on_commit(
+                lambda r=referral, s=subject: _notify_expert(r, subject=s, template="referral-reminder")
+            )
+            sent += 1
+    return sent
+
+
+# --- Resolution and ratings --------------------------------------------------------------------------------
+
+
+def can_rate(*, member: User, referral: Referral) -> bool:
+    """Only the asker, while an active member of the community it was asked in, once, and never the expert."""
+    if not member.is_authenticated or referral.asked_by_id != member.pk:
+        return False
+    if referral.expert.member_id == member.pk:
+        return False
+    if referral.first_answer_at is None:
+        return False
+    if not Membership.objects.active().filter(member=member, community=referral.community).exists():
+        return False
+    return not Rating.objects.filter(referral=referral, rater=member).exists()
+
+
+@transaction.atomic
+def referral_rate(*, referral: Referral, member: User, score: int, comment: str = "") -> Rating:
+    referral = Referral.objects.select_for_update().select_related("expert").get(pk=referral.pk)
+    if not can_rate(member=member, referral=referral):
+        raise ExpertError(_("You cannot rate this answer (only the member who asked can, once, after an answer)."))
+    if not 1 <= score <= 5:
+        raise ExpertError(_("Choose a score from 1 to 5."))
+    rating = Rating.objects.create(referral=referral, rater=member, score=score, comment=comment.strip())
+    referral.status = Referral.Status.RESOLVED
+    referral.resolved_at = referral.resolved_at or timezone.now()
+    referral.save(update_fields=["status", "resolved_at"])
+    activity_record(member=member, kind=Activity.Kind.RATING, community=referral.community)
+    return rating
