@@ -58,6 +58,8 @@ def main() -> None:
         "community home": crisis.get_absolute_url(),
         "thread": thread.url_in(crisis),
         "directory": "/members/",
+        "experts": "/experts/",
+        "experts ?cluster=digital-government": "/experts/?cluster=digital-government",
         "directory ?country=MM": "/members/?country=MM",
         "directory ?q=ministry page 5": "/members/?q=ministry&page=5",
         "profile": f"/members/{member.pk}/",

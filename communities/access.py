@@ -24,7 +24,8 @@ class CommunityAccess:
     membership: Membership | None  # the viewer's pending or active membership, if any
     is_coordinator: bool
     is_authenticated: bool
-    # An expert flagged into one thread of a community they are not in reads and answers that thread only.
+    # An expert flagged into a thread of a community they are not a member of reads and answers that thread
+    # (and only that one, in a private community).
     is_thread_guest: bool = False
 
     @property
@@ -105,7 +106,7 @@ def get_thread(user, slug: str, thread_pk: int) -> tuple[CommunityAccess, Thread
     """The thread as shown in community `slug`, the viewer's access there, and their access in the thread's
     own community (which decides moderation). 404 when the viewer may not read it."""
     access = community_access(user, get_object_or_404(Community, slug=slug))
-    if not access.can_read and _is_referred_expert(user, access.community, thread_pk):
+    if not access.can_post and _is_referred_expert(user, access.community, thread_pk):
         access.is_thread_guest = True
     if not access.can_see or not access.can_read:
         raise Http404

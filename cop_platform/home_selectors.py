@@ -1,12 +1,20 @@
 """What the signed-in home page shows. Sections whose feature has not landed yet stay empty; the page
 keeps its shape so members learn where things will be."""
 
+from django.utils import timezone
+
 from communities.selectors import my_communities
+from events.access import events_visible_to
+
+
+def upcoming_events_for(member):
+    """Upcoming published events the member may see; those of their communities are on the schedule too."""
+    return events_visible_to(member).filter(status="published", starts_at__gt=timezone.now()).order_by("starts_at")
 
 
 def home_for(member) -> dict:
     return {
         "my_communities": list(my_communities(member)[:12]),
-        "upcoming_events": [],  # events issue: upcoming events in the member's communities
+        "upcoming_events": list(upcoming_events_for(member)[:5]),
         "new_knowledge": [],  # knowledge issue: recently published products for the member
     }

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "members.middleware.OnboardingMiddleware",
+    "members.middleware.MemberTimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "cop_platform.urls"
@@ -174,6 +175,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Hourly is enough for "overdue by a day"; the task reminds each referral once however often it runs.
     "remind-overdue-referrals": {"task": "experts.tasks.remind_overdue_referrals_task", "schedule": 3600},
+    # Every 10 minutes: each registration is reminded once, about 24 hours before its event starts.
+    "send-event-reminders": {"task": "events.tasks.send_event_reminders_task", "schedule": 600},
 }
 
 # --- Email --------------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("communities/", include("communities.urls")),
     path("experts/", include("experts.urls")),
+    path("events/", include("events.urls")),
     path("notifications/", communities_views.notifications, name="notifications"),
     path("notifications/<int:pk>/", communities_views.notification_open, name="notification_open"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -179,3 +179,18 @@ def median_hours_to_first_answer(start: datetime, end: datetime) -> float | None
     )
     hours = [(answered - created).total_seconds() / 3600 for created, answered in pairs]
     return statistics.median(hours) if hours else None
+
+
+def active_expert_breakdown(start: datetime, end: datetime) -> dict:
+    """Active experts in [start, end) by gender and by country, each with a "not stated" bucket. An expert
+    working in two countries counts once in each country (so countries can add up to more than the total)."""
+    experts = list(active_experts_between(start, end))
+    by_gender: dict[str, int] = {}
+    by_country: dict[str, int] = {}
+    for expert in experts:
+        gender = expert.gender or "not_stated"
+        by_gender[gender] = by_gender.get(gender, 0) + 1
+        codes = [country.code for country in expert.countries] or ["not_stated"]
+        for code in codes:
+            by_country[code] = by_country.get(code, 0) + 1
+    return {"total": len(experts), "by_gender": by_gender, "by_country": by_country}

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from communities import demo as communities_demo
+from events import demo as events_demo
 from experts import demo as experts_demo
 from members import demo
 from members.models import User
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         created = demo.seed_members(members, password)
         communities_demo.seed_communities()
         experts_demo.seed_experts()
+        events_demo.seed_events()
         if options["verbosity"] < 1:
             return
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new members)."))

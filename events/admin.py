@@ -1,0 +1,185 @@
+import csv
+
+from django.contrib import admin, messages
+from django.db.models import Avg, Count, Q
+from django.http import HttpResponse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .forms import EventAdminForm
+from .models import Event, Feedback, Registration, TopicSuggestion
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    extra = 0
+    fields = ["member", "status", "created_at", "attended", "checked_in_at", "reminder_sent_at"]
+    readonly_fields = ["member", "status", "created_at", "checked_in_at", "reminder_sent_at"]
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.action(description=_("Export attendees as CSV"))
+def export_attendees(modeladmin, request, queryset):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="attendees.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["event", "starts_at", "name", "email", "organization", "country", "gender", "status",
+                     "registered_at", "attended"])  # fmt: skip
+    registrations = (
+        Registration.objects.filter(event__in=queryset)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("event", "member")
+        .order_by("event__starts_at", "created_at")
+    )
+    for r in registrations:
+        attended = {True: "yes", False: "no"}.get(r.attended, "")
+        writer.writerow([r.event.title, r.event.starts_at.isoformat(), r.member.full_name, r.member.email,
+                         r.member.organization, r.member.country.code, r.member.gender, r.status,
+                         r.created_at.isoformat(), attended])  # fmt: skip
+    return response
+
+
+@admin.action(description=_("Duplicate as a new draft"))
+def duplicate_events(modeladmin, request, queryset):
+    for event in queryset.prefetch_related("communities", "clusters", "speaker_members", "speaker_experts"):
+        related = {
+            name: list(getattr(event, name).all())
+            for name in ("communities", "clusters", "speaker_members", "speaker_experts")
+        }
+        copy = Event.objects.get(pk=event.pk)
+        copy.pk = None
+        copy.title = f"{event.title} (copy)"
+        copy.slug = _free_slug(f"{event.slug}-copy")
+        copy.status = Event.Status.DRAFT
+        copy.recording_url = ""
+        copy.checkin_code = Event._meta.get_field("checkin_code").default()
+        copy.save()
+        for name, objects in related.items():
+            getattr(copy, name).set(objects)
+    modeladmin.message_user(request, _("Copied as drafts: adjust their dates before publishing."), messages.SUCCESS)
+
+
+def _free_slug(base: str) -> str:
+    slug, number = slugify(base)[:190], 2
+    while Event.objects.filter(slug=slug).exists():
+        slug, number = f"{slugify(base)[:185]}-{number}", number + 1
+    return slug
+
+
+@admin.action(description=_("Cancel the events and email registrants"))
+def cancel_events(modeladmin, request, queryset):
+    told = sum(services.event_cancel(event=event) for event in queryset)
+    modeladmin.message_user(request, _("%(count)d registrant(s) were told.") % {"count": told}, messages.SUCCESS)
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    form = EventAdminForm
+    list_display = ["title", "kind", "status", "starts_at", "capacity", "registered", "waitlisted", "mean_feedback"]
+    list_filter = ["status", "kind", "language", "communities", "starts_at"]
+    search_fields = ["title", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "starts_at"
+    filter_horizontal = ["communities", "clusters", "speaker_members", "speaker_experts"]
+    inlines = [RegistrationInline]
+    actions = [export_attendees, duplicate_events, cancel_events]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "status", "language", "description"]}),
+        (_("When and where"), {"fields": ["starts_at", "ends_at", "time_zone", "venue", "join_url"]}),
+        (_("Registration"), {"fields": ["capacity", "registration_deadline", "checkin_code"]}),
+        (_("Who"), {"fields": ["communities", "clusters", "speaker_members", "speaker_experts"]}),
+        (_("After the event"), {"fields": ["recording_url", "materials"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _registered=Count("registrations", filter=Q(registrations__status="registered"), distinct=True),
+                _waitlisted=Count("registrations", filter=Q(registrations__status="waitlisted"), distinct=True),
+                _feedback=Avg("registrations__feedback__satisfaction"),
+            )
+        )
+
+    @admin.display(description=_("registered"), ordering="_registered")
+    def registered(self, obj):
+        return obj._registered
+
+    @admin.display(description=_("waitlist"), ordering="_waitlisted")
+    def waitlisted(self, obj):
+        return obj._waitlisted
+
+    @admin.display(description=_("feedback (mean)"), ordering="_feedback")
+    def mean_feedback(self, obj):
+        return f"{obj._feedback:.1f}" if obj._feedback else "—"
+
+    def save_model(self, request, obj, form, change):
+        services.event_render(obj)
+        super().save_model(request, obj, form, change)
+
+
+@admin.action(description=_("Mark as attended"))
+def mark_attended(modeladmin, request, queryset):
+    count = services.attendance_mark(registrations=queryset.select_related("member", "event"), attended=True)
+    modeladmin.message_user(request, _("%(count)d marked as attended.") % {"count": count}, messages.SUCCESS)
+
+
+@admin.action(description=_("Mark as no-show"))
+def mark_no_show(modeladmin, request, queryset):
+    count = services.attendance_mark(registrations=queryset.select_related("member", "event"), attended=False)
+    modeladmin.message_user(request, _("%(count)d marked as no-show.") % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["member", "event", "status", "created_at", "attended", "checked_in_at", "reminder_sent_at"]
+    list_filter = ["status", "attended", "event"]
+    search_fields = ["member__email", "member__full_name", "event__title"]
+    list_select_related = ["member", "event"]
+    readonly_fields = ["event", "member", "status", "created_at", "promoted_at", "cancelled_at", "attended",
+                       "checked_in_at", "reminder_sent_at"]  # fmt: skip
+    actions = [mark_attended, mark_no_show]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ["registration", "satisfaction", "created_at"]
+    list_filter = ["satisfaction", "registration__event"]
+    list_select_related = ["registration__event", "registration__member"]
+    readonly_fields = ["registration", "satisfaction", "useful", "suggestions", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.action(description=_("Mark as not planned"))
+def decline_topics(modeladmin, request, queryset):
+    queryset.update(status=TopicSuggestion.Status.DECLINED)
+
+
+@admin.register(TopicSuggestion)
+class TopicSuggestionAdmin(admin.ModelAdmin):
+    """Ranked by votes. To schedule one, pick its event and set the status to Scheduled."""
+
+    list_display = ["title", "vote_count", "status", "community", "event", "created_at"]
+    list_filter = ["status", "community"]
+    search_fields = ["title", "why"]
+    list_select_related = ["community", "event"]
+    autocomplete_fields = ["event"]
+    readonly_fields = ["vote_count", "proposed_by", "created_at"]
+    actions = [decline_topics]
+    ordering = ["-vote_count"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.event_id and obj.status == TopicSuggestion.Status.OPEN:
+            obj.status = TopicSuggestion.Status.SCHEDULED
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,55 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Event, TopicSuggestion
+
+
+class FeedbackForm(forms.Form):
+    satisfaction = forms.TypedChoiceField(
+        label=_("Overall, how satisfied were you?"),
+        choices=[(5, _("5 — very satisfied")), (4, "4"), (3, "3"), (2, "2"), (1, _("1 — not satisfied"))],
+        coerce=int, widget=forms.RadioSelect, error_messages={"required": _("Choose a score from 1 to 5.")},
+    )  # fmt: skip
+    useful = forms.CharField(
+        label=_("What was useful?"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    suggestions = forms.CharField(
+        label=_("What could be better?"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Check-in code"), max_length=12, help_text=_("Shown by the organizers at the event.")
+    )
+
+
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = TopicSuggestion
+        fields = ["title", "why", "community"]
+        widgets = {"why": forms.Textarea(attrs={"rows": 3})}
+        labels = {"title": _("Webinar topic"), "why": _("Why it matters"), "community": _("For which community")}
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities
+        self.fields["community"].empty_label = _("Any / the whole network")
+
+
+class EventAdminForm(forms.ModelForm):
+    """Refuses an end before the start with a clear message (the database refuses it too)."""
+
+    class Meta:
+        model = Event
+        fields = "__all__"  # noqa: DJ007 (the ModelAdmin chooses the fields)
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The end must be after the start."))
+        deadline = cleaned.get("registration_deadline")
+        if deadline and starts and deadline > starts:
+            self.add_error("registration_deadline", _("Registration must close before the event starts."))
+        return cleaned

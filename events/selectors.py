@@ -1,0 +1,90 @@
+"""Reads for the schedule and event pages."""
+
+from django.db.models import Avg, Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+
+from communities.access import communities_visible_to
+from communities.models import Membership
+
+from . import access
+from .filters import ScheduleFilter
+from .models import Event, Feedback, Registration, TopicSuggestion
+
+
+def schedule(*, user, params) -> ScheduleFilter:
+    """Visible events, the member's communities' events first, then by start."""
+    events = access.events_visible_to(user).annotate(
+        registered_count=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED))
+    )
+    if user.is_authenticated:
+        mine = Membership.objects.active().filter(member=user).values("community")
+        in_mine = Event.communities.through.objects.filter(event_id=OuterRef("pk"), community__in=mine)
+        events = events.annotate(
+            in_my_communities=Case(When(Exists(in_mine), then=Value(0)), default=Value(1), output_field=IntegerField())
+        ).order_by("in_my_communities", "starts_at")
+    else:
+        events = events.order_by("starts_at")
+    events = events.select_related("language").prefetch_related("communities")
+    return ScheduleFilter(params, queryset=events, communities=communities_visible_to(user).order_by("name"))
+
+
+def registrations_by_event(user) -> dict[int, Registration]:
+    if not user.is_authenticated:
+        return {}
+    return {
+        r.event_id: r for r in Registration.objects.filter(member=user).exclude(status=Registration.Status.CANCELLED)
+    }
+
+
+def event_page(event: Event) -> Event:
+    return (
+        Event.objects.select_related("language")
+        .prefetch_related("communities", "speaker_members", "speaker_experts", "clusters")
+        .annotate(
+            registered_count=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)),
+            waitlist_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+        )
+        .get(pk=event.pk)
+    )
+
+
+def waitlist_position(registration: Registration) -> int:
+    return Registration.objects.filter(
+        event_id=registration.event_id, status=Registration.Status.WAITLISTED, created_at__lte=registration.created_at
+    ).count()
+
+
+def feed_events(member) -> QuerySet[Event]:
+    """Events a member registered for (not cancelled registrations), for the personal calendar feed."""
+    return (
+        Event.objects.filter(registrations__member=member, registrations__status=Registration.Status.REGISTERED)
+        .exclude(status=Event.Status.DRAFT)
+        .order_by("starts_at")
+        .distinct()
+    )
+
+
+def topics(user) -> QuerySet[TopicSuggestion]:
+    """Suggestions the viewer may see (a private community's only to its members), most wanted first."""
+    return (
+        TopicSuggestion.objects.filter(Q(community__isnull=True) | Q(community__in=communities_visible_to(user)))
+        .select_related("community", "proposed_by", "event")
+        .order_by("-vote_count", "-created_at")
+    )
+
+
+def my_topic_votes(user) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    from .models import TopicVote
+
+    return set(TopicVote.objects.filter(member=user).values_list("suggestion_id", flat=True))
+
+
+def feedback_summary(event: Event) -> dict:
+    feedback = Feedback.objects.filter(registration__event=event)
+    summary = feedback.aggregate(mean=Avg("satisfaction"), count=Count("pk"))
+    return summary
+
+
+def visible_communities_for_topics(user):
+    return communities_visible_to(user).order_by("name")

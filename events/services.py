@@ -1,0 +1,268 @@
+"""Writes for events: registration with a waitlist, cancellation, attendance, feedback, reminders, topics."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.markdown import render as render_markdown
+from cop_platform.mail import queue_email
+from members.models import Activity, User
+from members.services import activity_record
+
+from .models import CalendarFeed, Event, Feedback, Registration, TopicSuggestion, TopicVote
+
+REMINDER_LEAD = timedelta(hours=24)
+STALE_REMINDER_CLAIM = timedelta(minutes=15)
+CHECKIN_OPENS_BEFORE = timedelta(minutes=30)
+CHECKIN_CLOSES_AFTER = timedelta(hours=1)
+
+
+class EventError(Exception):
+    """A request that cannot be carried out; the message is shown as it is."""
+
+
+def _email(registration: Registration, template: str, subject: str) -> None:
+    member, event = registration.member, registration.event
+    zone = member.time_zone or settings.TIME_ZONE
+    with timezone.override(zone):
+        body = render_to_string(
+            f"emails/{template}-body.txt",
+            {"member": member, "event": event, "registration": registration, "site_url": settings.SITE_URL,
+             "time_zone": zone},
+        )  # fmt: skip
+    queue_email(EmailMessage(subject=subject, body=body, to=[member.email]))  # sent after the transaction commits
+
+
+def event_render(event: Event) -> None:
+    """Keep the sanitized HTML of the description and materials in step with their Markdown."""
+    event.description_html = render_markdown(event.description)
+    event.materials_html = render_markdown(event.materials)
+
+
+# --- Registration ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_register(*, event: Event, member: User) -> Registration:
+    """Register, or join the waitlist when the event is full. The event row is locked so two members can
+    never take the last seat together."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not event.registration_open:
+        raise EventError(_("Registration for this event is closed."))
+    if Registration.objects.filter(event=event, member=member).exclude(status=Registration.Status.CANCELLED).exists():
+        raise EventError(_("You are already registered or on the waitlist."))
+    taken = Registration.objects.filter(event=event, status=Registration.Status.REGISTERED).count()
+    full = event.capacity is not None and taken >= event.capacity
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.create(
+                event=event, member=member,
+                status=Registration.Status.WAITLISTED if full else Registration.Status.REGISTERED,
+            )  # fmt: skip
+    except IntegrityError:
+        raise EventError(_("You are already registered or on the waitlist.")) from None
+    activity_record(member=member, kind=Activity.Kind.EVENT_REGISTRATION)
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration) -> Registration | None:
+    """Cancel; a freed seat goes to the first member on the waitlist, who is emailed. Returns the promoted
+    registration, if any."""
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == Registration.Status.CANCELLED:
+        return None
+    if event.has_started:
+        raise EventError(_("The event has started; registrations can no longer be changed."))
+    freed_seat = registration.status == Registration.Status.REGISTERED
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at"])
+    return _promote_waitlist(event) if freed_seat else None
+
+
+def _promote_waitlist(event: Event) -> Registration | None:
+    taken = Registration.objects.filter(event=event, status=Registration.Status.REGISTERED).count()
+    if event.capacity is not None and taken >= event.capacity:
+        return None
+    first = (
+        Registration.objects.select_for_update()
+        .filter(event=event, status=Registration.Status.WAITLISTED)
+        .order_by("created_at", "pk")
+        .select_related("member", "event")
+        .first()
+    )
+    if first is None:
+        return None
+    first.status = Registration.Status.REGISTERED
+    first.promoted_at = timezone.now()
+    first.save(update_fields=["status", "promoted_at"])
+    _email(first, "event-promoted", _("A seat opened for you: %(event)s") % {"event": event.title})
+    return first
+
+
+@transaction.atomic
+def event_cancel(*, event: Event) -> int:
+    """Cancel the event and tell everyone registered or waiting."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status == Event.Status.CANCELLED:
+        return 0
+    event.status = Event.Status.CANCELLED
+    event.save(update_fields=["status"])
+    live = (
+        Registration.objects.filter(event=event)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("member", "event")
+    )
+    for registration in live:
+        _email(registration, "event-cancelled", _("Cancelled: %(event)s") % {"event": event.title})
+    return len(live)
+
+
+# --- Attendance and feedback -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_mark(*, registrations, attended: bool) -> int:
+    """Mark attendance in bulk. A member's first 'attended' writes the activity record."""
+    count = 0
+    for registration in registrations:
+        if registration.status != Registration.Status.REGISTERED or registration.attended is attended:
+            continue
+        if attended and registration.attended is not True:
+            activity_record(member=registration.member, kind=Activity.Kind.EVENT_ATTENDANCE,
+                            occurred_at=registration.event.starts_at)  # fmt: skip
+        Registration.objects.filter(pk=registration.pk).update(attended=attended)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def check_in(*, event: Event, member: User, code: str) -> Registration:
+    now = timezone.now()
+    if not event.starts_at - CHECKIN_OPENS_BEFORE <= now <= event.ends_at + CHECKIN_CLOSES_AFTER:
+        raise EventError(_("Check-in opens 30 minutes before the event and closes an hour after it ends."))
+    if code.strip().upper() != event.checkin_code.upper():
+        raise EventError(_("That code is not right. Check the code shown at the event."))
+    registration = (
+        Registration.objects.filter(event=event, member=member, status=Registration.Status.REGISTERED)
+        .select_related("member", "event")
+        .first()
+    )
+    if registration is None:
+        raise EventError(_("You are not registered for this event."))
+    Registration.objects.filter(pk=registration.pk).update(checked_in_at=now)
+    attendance_mark(registrations=[registration], attended=True)
+    registration.refresh_from_db()
+    return registration
+
+
+def can_give_feedback(*, registration: Registration | None) -> bool:
+    return (
+        registration is not None
+        and registration.status == Registration.Status.REGISTERED
+        and registration.attended is not False
+        and registration.event.is_past
+        and not Feedback.objects.filter(registration=registration).exists()
+    )
+
+
+@transaction.atomic
+def feedback_submit(*, registration: Registration, satisfaction: int, useful: str = "", suggestions: str = ""):
+    if not can_give_feedback(registration=registration):
+        raise EventError(_("Feedback is open to attendees after the event, once."))
+    try:
+        with transaction.atomic():
+            return Feedback.objects.create(
+                registration=registration, satisfaction=satisfaction, useful=useful.strip(),
+                suggestions=suggestions.strip(),
+            )  # fmt: skip
+    except IntegrityError:
+        raise EventError(_("You have already given feedback on this event.")) from None
+
+
+# --- Reminders ---------------------------------------------------------------------------------------------
+
+
+def send_reminders(*, now: datetime | None = None) -> int:
+    """Email each registrant once, about 24 hours before the start.
+
+    A reminder is claimed (reminder_claimed_at) by a conditional UPDATE before it is queued, and marked sent
+    once queued, so two runs or two beat processes never both send it. A claim left behind by a worker that
+    died before queueing is taken again after 15 minutes."""
+    now = now or timezone.now()
+    due = Registration.objects.filter(
+        status=Registration.Status.REGISTERED,
+        reminder_sent_at__isnull=True,
+        event__status=Event.Status.PUBLISHED,
+        event__starts_at__gt=now,
+        event__starts_at__lte=now + REMINDER_LEAD,
+    )
+    stale = now - STALE_REMINDER_CLAIM
+    sent = 0
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            claimed = (
+                Registration.objects.filter(pk=pk, reminder_sent_at__isnull=True)
+                .filter(Q(reminder_claimed_at__isnull=True) | Q(reminder_claimed_at__lt=stale))
+                .update(reminder_claimed_at=now)
+            )
+            if not claimed:
+                continue
+            registration = Registration.objects.select_related("member", "event").get(pk=pk)
+            _email(registration, "event-reminder", _("Tomorrow: %(event)s") % {"event": registration.event.title})
+            Registration.objects.filter(pk=pk).update(reminder_sent_at=now)
+            sent += 1
+    return sent
+
+
+# --- Calendar feed -----------------------------------------------------------------------------------------
+
+
+def calendar_feed_for(member: User) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(member=member)
+    return feed
+
+
+def calendar_feed_reset(member: User) -> CalendarFeed:
+    """A new secret URL; the old one stops working at once."""
+    CalendarFeed.objects.filter(member=member).delete()
+    return CalendarFeed.objects.create(member=member)
+
+
+# --- Topics ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def topic_propose(*, member: User, title: str, why: str = "", community=None) -> TopicSuggestion:
+    suggestion = TopicSuggestion.objects.create(
+        title=title.strip(), why=why.strip(), community=community, proposed_by=member
+    )
+    topic_vote(suggestion=suggestion, member=member)
+    return suggestion
+
+
+@transaction.atomic
+def topic_vote(*, suggestion: TopicSuggestion, member: User) -> bool:
+    """Upvote once; returns False when the member had already voted."""
+    try:
+        with transaction.atomic():
+            TopicVote.objects.create(suggestion=suggestion, member=member)
+    except IntegrityError:
+        return False
+    TopicSuggestion.objects.filter(pk=suggestion.pk).update(vote_count=F("vote_count") + 1)
+    return True
+
+
+def topic_schedule(*, suggestion: TopicSuggestion, event: Event) -> TopicSuggestion:
+    suggestion.status = TopicSuggestion.Status.SCHEDULED
+    suggestion.event = event
+    suggestion.save(update_fields=["status", "event"])
+    return suggestion
