@@ -59,6 +59,8 @@ def main() -> None:
         "thread": thread.url_in(crisis),
         "directory": "/members/",
         "experts": "/experts/",
+        "events": "/events/",
+        "event": "/events/data-literacy-bootcamp/",
         "experts ?cluster=digital-government": "/experts/?cluster=digital-government",
         "directory ?country=MM": "/members/?country=MM",
         "directory ?q=ministry page 5": "/members/?q=ministry&page=5",

@@ -344,6 +344,7 @@ class Notification(models.Model):
         JOIN_DECISION = "join_decision", _("Join request decision")
         JOIN_REQUEST = "join_request", _("New join request")
         REFERRAL = "referral", _("Question for an expert")
+        KNOWLEDGE = "knowledge", _("Knowledge product")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=16, choices=Kind.choices)

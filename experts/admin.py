@@ -73,6 +73,11 @@ class ExpertAdmin(admin.ModelAdmin):
                          "fields": ["status", "status_changed_at", "created_at"]}),
     ]  # fmt: skip
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            services.expert_created(expert=form.instance, actor=request.user)
+
     def get_urls(self):
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="experts_expert_import"),

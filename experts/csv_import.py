@@ -78,8 +78,9 @@ def preview(text: str) -> ImportPreview:
     seen_emails: dict[str, int] = {}
     seen_names: dict[tuple, int] = {}
     rows = []
-    for index, raw in enumerate(reader, start=2):  # line 1 is the header
-        if index - 1 > MAX_ROWS:
+    for count, raw in enumerate(reader, start=1):
+        index = reader.line_num  # the file's own line number (empty lines are skipped by the reader)
+        if count > MAX_ROWS:
             return ImportPreview(rows=rows, file_errors=[f"More than {MAX_ROWS} rows: split the file."])
         values = {key: (value or "").strip() for key, value in raw.items() if key}
         if not any(values.values()):

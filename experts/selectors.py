@@ -84,12 +84,11 @@ def suggest_experts(*, thread: Thread, community: Community, limit: int = 20) ->
             suggestion.reasons.append("expertise: " + ", ".join(sorted(shared | matched_words)))
         shared_countries = countries & {country.code for country in expert.countries}
         if shared_countries:
-            suggestion.score += 2
-            suggestion.reasons.append("works in " + ", ".join(sorted(all_countries.name(c) for c in shared_countries)))
-        if expert.status == Expert.Status.ACTIVE:
             suggestion.score += 1
+            suggestion.reasons.append("works in " + ", ".join(sorted(all_countries.name(c) for c in shared_countries)))
         ranked.append(suggestion)
-    ranked.sort(key=lambda s: (s.at_capacity, -s.score, s.expert.name))
+    # Capacity first, then how well they match; between equal matches, active experts before engaged ones.
+    ranked.sort(key=lambda s: (s.at_capacity, -s.score, s.expert.status != Expert.Status.ACTIVE, s.expert.name))
     return ranked[:limit]
 
 
@@ -158,7 +157,9 @@ def active_experts_between(start: datetime, end: datetime) -> QuerySet[Expert]:
     """Experts active in [start, end): they replied, as the flagged expert, in a thread they were referred to.
     (Attending an event will count too once events land.)"""
     return Expert.objects.filter(
-        member__posts__created_at__gte=start,
+        Q(member__posts__created_at__gte=start)
+        # Only replies written after the referral: a later referral never changes past months' figures.
+        & Q(member__posts__created_at__gte=F("member__posts__thread__referrals__created_at")),
         member__posts__created_at__lt=end,
         member__posts__thread__referrals__expert=F("pk"),
     ).distinct()

@@ -43,13 +43,19 @@ def expert_set_status(*, expert: Expert, status: str, actor: User | None = None,
 @transaction.atomic
 def expert_create(*, actor: User | None = None, clusters=(), expertise=(), languages=(), **fields) -> Expert:
     expert = Expert.objects.create(**fields)
-    ExpertStatusChange.objects.create(expert=expert, to_status=expert.status, changed_by=actor, note="mapped")
     if clusters:
         expert.clusters.set(clusters)
     if expertise:
         expert.expertise.add(*expertise)
     if languages:
         expert.languages.set(languages)
+    return expert_created(expert=expert, actor=actor)
+
+
+def expert_created(*, expert: Expert, actor: User | None) -> Expert:
+    """What follows mapping an expert (here or in the admin): the first history row, and the link to a
+    verified member account with the same email."""
+    ExpertStatusChange.objects.create(expert=expert, to_status=expert.status, changed_by=actor, note="mapped")
     if expert.email and expert.member_id is None:
         member = User.objects.filter(email__iexact=expert.email).first()
         if member is not None and member.emailaddress_set.filter(verified=True).exists():

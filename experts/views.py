@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities import access as community_access
+from communities.models import Membership
 from members import roles
 
 from . import access, selectors, services
@@ -110,10 +111,22 @@ def coverage(request):
 def thread_context(*, thread, user, community_acc) -> dict:
     """What the thread page shows about experts: badges, the referral panel and the 'ask' link."""
     referrals = list(Referral.objects.filter(thread=thread).select_related("expert").order_by("created_at"))
-    rateable = {
-        r.pk for r in referrals
+    asked = [
+        r for r in referrals
         if r.asked_by_id == user.pk and r.first_answer_at and r.status != Referral.Status.RESOLVED
-    }  # fmt: skip
+        and r.expert.member_id != user.pk
+    ]  # fmt: skip
+    # The rate link only where rating will be accepted: the asker is still an active member there.
+    member_of = (
+        set(
+            Membership.objects.active()
+            .filter(member=user, community_id__in={r.community_id for r in asked})
+            .values_list("community_id", flat=True)
+        )
+        if asked
+        else set()
+    )
+    rateable = {r.pk for r in asked if r.community_id in member_of}
     return {
         "referrals": referrals,
         "expert_member_ids": {r.expert.member_id for r in referrals if r.expert.member_id},

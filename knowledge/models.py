@@ -1,1 +1,127 @@
-# The knowledge products library arrives with their own issue; the app exists so the layout is stable.
+import os
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from taggit.managers import TaggableManager
+
+
+class KnowledgeProduct(models.Model):
+    """A knowledge product: a summary, FAQ, guidance, case study, toolkit… with files to download."""
+
+    class Type(models.TextChoices):
+        DISCUSSION_SUMMARY = "discussion_summary", _("E-discussion summary")
+        FAQ = "faq", _("FAQ")
+        LESSONS_LEARNED = "lessons_learned", _("Lessons learned overview")
+        GUIDANCE = "guidance", _("Guidance document")
+        CASE_STUDY = "case_study", _("Case study")
+        TOOLKIT = "toolkit", _("Toolkit")
+        DATA_SET = "data_set", _("Data set")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    type = models.CharField(_("type"), max_length=24, choices=Type.choices, default=Type.GUIDANCE)
+    title = models.CharField(_("title"), max_length=250)
+    slug = models.SlugField(_("slug"), max_length=250, unique=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=2000, help_text=_("Two or three sentences."))
+    body = models.TextField(_("text"), blank=True, max_length=200_000, help_text=_("Markdown."))
+    body_html = models.TextField(editable=False, blank=True)
+    language = models.ForeignKey(
+        "members.Language", verbose_name=_("language"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    countries = CountryField(_("countries"), multiple=True, blank=True)
+    communities = models.ManyToManyField(
+        "communities.Community", verbose_name=_("communities"), blank=True, related_name="knowledge_products",
+        help_text=_("A product of a private community is shown only to its members."),
+    )  # fmt: skip
+    tags = TaggableManager(_("themes"), blank=True)
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("authors"), blank=True, related_name="knowledge_products"
+    )
+    source_threads = models.ManyToManyField(
+        "communities.Thread", verbose_name=_("from discussions"), blank=True, related_name="knowledge_products"
+    )
+    source_events = models.ManyToManyField(
+        "events.Event", verbose_name=_("from events"), blank=True, related_name="knowledge_products"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    review_note = models.CharField(_("note from the reviewer"), max_length=500, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    version_note = models.CharField(_("version note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    download_count = models.PositiveIntegerField(_("downloads"), default=0)
+    # Kept up to date by knowledge.services.product_index on PostgreSQL (GIN-indexed by migration 0002);
+    # unused on SQLite, where search falls back to plain matching.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("knowledge product")
+        verbose_name_plural = _("knowledge products")
+        indexes = [models.Index(fields=["status", "published_at"], name="knowledge_listing")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("knowledge:detail", args=[self.slug])
+
+
+def product_file_path(instance, filename):
+    # A random folder name: uploaded names are never trusted as paths.
+    return f"knowledge/{timezone.now():%Y/%m}/{os.urandom(8).hex()}/{filename}"
+
+
+class ProductFile(models.Model):
+    product = models.ForeignKey(KnowledgeProduct, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("file"), upload_to=product_file_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("file")
+        verbose_name_plural = _("files")
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def extension(self) -> str:
+        return os.path.splitext(self.original_name)[1].lower().lstrip(".")
+
+
+class FAQItem(models.Model):
+    """One question and answer on a community's FAQ page."""
+
+    community = models.ForeignKey(
+        "communities.Community", verbose_name=_("community"), on_delete=models.CASCADE, related_name="faq_items"
+    )
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"), help_text=_("Markdown."))
+    answer_html = models.TextField(editable=False, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        ordering = ["community", "position", "pk"]
+        verbose_name = _("FAQ item")
+        verbose_name_plural = _("FAQ items")
+
+    def __str__(self):
+        return self.question

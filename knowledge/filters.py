@@ -1,0 +1,46 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from communities.models import Community
+from experts.filters import country_q
+from members.models import Language
+
+from .models import KnowledgeProduct
+
+SORTS = [("relevance", _("Relevance")), ("newest", _("Newest")), ("downloads", _("Most downloaded"))]
+
+
+class LibraryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_nothing", max_length=200)
+    type = django_filters.ChoiceFilter(
+        label=_("Type"), choices=KnowledgeProduct.Type.choices, empty_label=_("Any type")
+    )
+    tag = django_filters.CharFilter(label=_("Theme"), field_name="tags__slug", max_length=100)
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), choices=countries, empty_label=_("Any country"), method="filter_country"
+    )
+    community = django_filters.ModelChoiceFilter(
+        label=_("Community"), field_name="communities", queryset=Community.objects.none(), to_field_name="slug",
+        empty_label=_("Any community"),
+    )  # fmt: skip
+    language = django_filters.ModelChoiceFilter(
+        label=_("Language"), queryset=Language.objects.order_by("name"), to_field_name="code",
+        empty_label=_("Any language"),
+    )  # fmt: skip
+    year = django_filters.NumberFilter(label=_("Year"), field_name="published_at", lookup_expr="year")
+    sort = django_filters.ChoiceFilter(label=_("Sort by"), choices=SORTS, method="filter_nothing", empty_label=None)
+
+    class Meta:
+        model = KnowledgeProduct
+        fields = ["q", "type", "tag", "country", "community", "language", "year", "sort"]
+
+    def __init__(self, *args, communities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["community"].queryset = communities if communities is not None else Community.objects.none()
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # search and sorting are applied by the selector, which knows the database
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(country_q("countries", value))

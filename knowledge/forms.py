@@ -1,0 +1,61 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import uploads
+from .models import KnowledgeProduct
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class ProductForm(forms.ModelForm):
+    new_files = MultipleFileField(
+        label=_("Files"),
+        required=False,
+        help_text=_("PDF, DOCX, XLSX, PPTX, CSV, ODT, PNG or JPEG; each file up to the size limit."),
+    )
+
+    class Meta:
+        model = KnowledgeProduct
+        fields = ["type", "title", "summary", "body", "language", "countries", "communities", "tags", "version_note"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3}), "body": forms.Textarea(attrs={"rows": 14})}
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["communities"].queryset = communities
+        self.fields["communities"].widget = forms.CheckboxSelectMultiple()
+        self.fields["communities"].widget.choices = self.fields["communities"].choices
+        self.fields["new_files"].help_text = _(
+            "PDF, DOCX, XLSX, PPTX, CSV, ODT, PNG or JPEG, up to %(limit)d MB each."
+        ) % {"limit": uploads.max_upload_bytes() // 1024 // 1024}
+
+    def clean_new_files(self):
+        files = self.cleaned_data.get("new_files") or []
+        errors = []
+        for upload in files:
+            try:
+                uploads.check_upload(upload)
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return files
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(
+        label=_("What should the authors change?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,116 @@
+"""Reads for the library: browsing, full-text search (PostgreSQL) with a plain fallback (SQLite), pages."""
+
+import html
+import re
+
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.utils.html import strip_tags
+
+from communities.access import communities_readable_by
+from communities.models import Community, Post, Thread
+
+from . import access
+from .filters import LibraryFilter
+from .models import FAQItem, KnowledgeProduct
+
+SNIPPET_WORDS = 30
+
+
+def library(*, user, params) -> tuple[LibraryFilter, QuerySet[KnowledgeProduct]]:
+    """Filtered, searched and sorted published products the viewer may see."""
+    library_filter = LibraryFilter(
+        params,
+        queryset=access.published_visible_to(user),
+        communities=communities_visible(user),
+    )
+    products = library_filter.qs
+    query = (library_filter.form.cleaned_data.get("q") or "").strip() if library_filter.is_valid() else ""
+    sort = (library_filter.form.cleaned_data.get("sort") or "") if library_filter.is_valid() else ""
+    if query:
+        products = search_products(products, query)
+        if sort in ("", "relevance"):
+            products = products.order_by("-rank", "-published_at", "pk")
+    if sort == "downloads":
+        products = products.order_by("-download_count", "-published_at", "pk")
+    elif sort == "newest" or not query:
+        products = products.order_by(F("published_at").desc(nulls_last=True), "-pk")
+    return library_filter, products.select_related("language").prefetch_related("tags")
+
+
+def communities_visible(user):
+    from communities.access import communities_visible_to
+
+    return communities_visible_to(user).order_by("name")
+
+
+def search_products(products: QuerySet, query: str) -> QuerySet:
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+
+        search = SearchQuery(query, search_type="websearch", config="simple")
+        return products.filter(search_vector=search).annotate(
+            rank=SearchRank(F("search_vector"), search),
+            snippet=SearchHeadline(
+                "body", search, config="simple", start_sel="<mark>", stop_sel="</mark>", max_words=SNIPPET_WORDS,
+                min_words=10, max_fragments=1,
+            ),
+        )  # fmt: skip
+    # SQLite fallback: every word must appear in the title, summary, body or tags; title hits rank first.
+    words = [w for w in re.split(r"\s+", query) if w][:8]
+    for word in words:
+        products = products.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+            | Q(tags__name__icontains=word)
+        )  # fmt: skip
+    from django.db.models import Case, IntegerField, Value, When
+
+    return products.distinct().annotate(
+        rank=Case(When(title__icontains=words[0], then=Value(2)), default=Value(1), output_field=IntegerField()),
+    )
+
+
+def snippet_for(product: KnowledgeProduct, query: str) -> str:
+    """Highlighted words from the product's text (PostgreSQL gives `snippet`; SQLite builds one here)."""
+    if getattr(product, "snippet", None):
+        return product.snippet
+    text = html.escape(strip_tags(product.body_html) or product.summary)
+    words = text.split()
+    terms = [re.escape(html.escape(w)) for w in query.split() if w]
+    if not terms:
+        return " ".join(words[:SNIPPET_WORDS])
+    pattern = re.compile("|".join(terms), re.IGNORECASE)
+    start = next((i for i, w in enumerate(words) if pattern.search(w)), 0)
+    excerpt = " ".join(words[max(0, start - 8) : start + SNIPPET_WORDS])
+    return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", excerpt)
+
+
+def search_threads(*, user, query: str, limit: int = 10) -> list[Thread]:
+    """Discussion threads the viewer may read that match the query (title or a visible post)."""
+    query = query.strip()
+    if not query:
+        return []
+    readable = communities_readable_by(user)
+    threads = Thread.objects.filter(is_hidden=False).filter(Q(community__in=readable))
+    for word in query.split()[:8]:
+        matching = Post.objects.filter(is_hidden=False, body__icontains=word).values("thread")
+        threads = threads.filter(Q(title__icontains=word) | Q(pk__in=matching))
+    return list(threads.select_related("community").order_by("-last_activity_at")[:limit])
+
+
+def product_page(product: KnowledgeProduct) -> KnowledgeProduct:
+    return (
+        KnowledgeProduct.objects.select_related("language", "created_by")
+        .prefetch_related("files", "tags", "authors", "communities", "source_events")
+        .get(pk=product.pk)
+    )
+
+
+def visible_sources(*, user, product: KnowledgeProduct) -> list[Thread]:
+    """The discussions a product came from, as far as the viewer may read them."""
+    readable = communities_readable_by(user)
+    return list(product.source_threads.filter(community__in=readable, is_hidden=False).select_related("community"))
+
+
+def faq_items(community: Community) -> QuerySet[FAQItem]:
+    return FAQItem.objects.filter(community=community, is_published=True).order_by("position", "pk")

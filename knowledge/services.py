@@ -1,0 +1,190 @@
+"""Writes for the knowledge library: drafts, files, the review workflow, downloads, summaries, the index."""
+
+from django.db import connection, transaction
+from django.db.models import F, TextField, Value
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from communities.markdown import render as render_markdown
+from communities.models import Notification, Thread
+from members.models import Activity, User
+from members.services import activity_record
+
+from . import uploads
+from .models import FAQItem, KnowledgeProduct, ProductFile
+
+
+class KnowledgeError(Exception):
+    """A request that cannot be carried out; the message is shown as it is."""
+
+
+def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(title)[:200] or "product"
+    slug, number = base, 2
+    taken = KnowledgeProduct.objects.filter(slug__startswith=base)
+    if exclude_pk:
+        taken = taken.exclude(pk=exclude_pk)
+    existing = set(taken.values_list("slug", flat=True))
+    while slug in existing:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def product_index(product: KnowledgeProduct) -> None:
+    """Refresh the stored search vector (PostgreSQL): title A, summary and tags B, body C."""
+    if connection.vendor != "postgresql":
+        return
+    from django.contrib.postgres.search import SearchVector
+
+    tags = " ".join(product.tags.names())
+    KnowledgeProduct.objects.filter(pk=product.pk).update(
+        search_vector=SearchVector("title", weight="A", config="simple")
+        + SearchVector("summary", weight="B", config="simple")
+        + SearchVector(Value(tags, output_field=TextField()), weight="B", config="simple")
+        + SearchVector("body", weight="C", config="simple")
+    )
+
+
+@transaction.atomic
+def product_save(*, form, author: User, files=()) -> KnowledgeProduct:
+    """Save a validated product form (new or edited) with any new files; all or nothing."""
+    product = form.save(commit=False)
+    is_new = product.pk is None
+    if is_new:
+        product.created_by = author
+        product.slug = unique_slug(product.title)
+    product.body_html = render_markdown(product.body)
+    product.save()
+    form.save_m2m()
+    if is_new:
+        product.authors.add(author)
+    for upload in files:
+        file_add(product=product, upload=upload)
+    product_index(product)
+    return product
+
+
+def file_add(*, product: KnowledgeProduct, upload) -> ProductFile:
+    extension, content_type = uploads.check_upload(upload)
+    return ProductFile.objects.create(
+        product=product, file=upload, original_name=_safe_name(upload.name), content_type=content_type,
+        size=upload.size,
+    )  # fmt: skip
+
+
+def _safe_name(name: str) -> str:
+    stem, _dot, extension = name.rpartition(".")
+    return f"{slugify(stem)[:120] or 'file'}.{extension.lower()}"
+
+
+def _notify_authors(product: KnowledgeProduct, text: str, actor: User | None) -> None:
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=author, kind=Notification.Kind.KNOWLEDGE, actor=actor, text=text, url=product.get_absolute_url()
+        )  # fmt: skip
+        for author in product.authors.all()
+        if author != actor
+    )
+
+
+@transaction.atomic
+def product_submit(*, product: KnowledgeProduct, actor: User) -> KnowledgeProduct:
+    if product.status != KnowledgeProduct.Status.DRAFT:
+        raise KnowledgeError(_("Only a draft can be sent for review."))
+    product.status = KnowledgeProduct.Status.IN_REVIEW
+    product.save(update_fields=["status", "updated_at"])
+    from members.roles import COORDINATORS
+
+    coordinators = User.objects.filter(groups__name=COORDINATORS, is_active=True)
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=c,
+            kind=Notification.Kind.KNOWLEDGE,
+            actor=actor,
+            url=product.get_absolute_url(),
+            text=_("“%(title)s” is waiting for review") % {"title": product.title},
+        )  # fmt: skip
+        for c in coordinators
+    )
+    return product
+
+
+@transaction.atomic
+def product_publish(*, product: KnowledgeProduct, actor: User) -> KnowledgeProduct:
+    if product.status not in (KnowledgeProduct.Status.IN_REVIEW, KnowledgeProduct.Status.DRAFT):
+        raise KnowledgeError(_("Only a draft or a product in review can be published."))
+    product.status = KnowledgeProduct.Status.PUBLISHED
+    product.published_at = product.published_at or timezone.now()
+    product.review_note = ""
+    product.save(update_fields=["status", "published_at", "review_note", "updated_at"])
+    _notify_authors(product, _("“%(title)s” was published") % {"title": product.title}, actor)
+    return product
+
+
+@transaction.atomic
+def product_return(*, product: KnowledgeProduct, actor: User, note: str) -> KnowledgeProduct:
+    """Send a product in review back to its authors with a note."""
+    if product.status != KnowledgeProduct.Status.IN_REVIEW:
+        raise KnowledgeError(_("Only a product in review can be sent back."))
+    product.status = KnowledgeProduct.Status.DRAFT
+    product.review_note = note.strip()[:500]
+    product.save(update_fields=["status", "review_note", "updated_at"])
+    _notify_authors(product, _("“%(title)s” needs changes: %(note)s") % {"title": product.title, "note": note}, actor)
+    return product
+
+
+@transaction.atomic
+def product_archive(*, product: KnowledgeProduct, actor: User) -> KnowledgeProduct:
+    product.status = KnowledgeProduct.Status.ARCHIVED
+    product.save(update_fields=["status", "updated_at"])
+    return product
+
+
+def download_record(*, product_file: ProductFile, member: User | None) -> None:
+    KnowledgeProduct.objects.filter(pk=product_file.product_id).update(download_count=F("download_count") + 1)
+    if member is not None and member.is_authenticated:
+        community = product_file.product.communities.first()
+        activity_record(member=member, kind=Activity.Kind.DOWNLOAD, community=community)
+
+
+@transaction.atomic
+def summary_from_thread(*, thread: Thread, community, actor: User) -> KnowledgeProduct:
+    """A draft e-discussion summary pre-filled from a thread: title, participants and the key posts."""
+    posts = list(thread.posts.filter(is_hidden=False).select_related("author").order_by("-helpful_count", "created_at"))
+    participants = sorted({p.author.display_name for p in posts if p.author}, key=str.lower)
+    key_posts = [p for p in posts if not p.is_opening][:5]
+    opening = next((p for p in posts if p.is_opening), None)
+    lines = [
+        f"## {_('The question')}", "", opening.body if opening else "", "",
+        f"## {_('Participants')}", "", ", ".join(participants), "",
+        f"## {_('Key contributions')}", "",
+    ]  # fmt: skip
+    for post in key_posts:
+        quoted = "\n".join(f"> {line}" for line in post.body.strip().splitlines())
+        lines += [quoted, f"> — {post.author.display_name if post.author else _('former member')}", ""]
+    lines += [f"## {_('What we learned')}", "", _("(Write the conclusions here.)")]
+    product = KnowledgeProduct.objects.create(
+        type=KnowledgeProduct.Type.DISCUSSION_SUMMARY,
+        title=_("Summary: %(title)s") % {"title": thread.title},
+        slug=unique_slug(f"summary {thread.title}"),
+        summary=_("What members of %(community)s said about “%(title)s”, with %(count)d participants.")
+        % {"community": community.name, "title": thread.title, "count": len(participants)},
+        body="\n".join(lines),
+        created_by=actor,
+        countries=list(community.countries),
+    )
+    product.body_html = render_markdown(product.body)
+    product.save(update_fields=["body_html"])
+    product.authors.add(actor)
+    product.communities.add(community)
+    product.source_threads.add(thread)
+    product.tags.add(*community.themes.names())
+    product_index(product)
+    return product
+
+
+def faq_save(item: FAQItem) -> FAQItem:
+    item.answer_html = render_markdown(item.answer)
+    item.save()
+    return item

@@ -1,0 +1,158 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communities import access as community_access
+from communities.access import communities_visible_to
+
+from . import access, selectors, services
+from .forms import ProductForm, ReturnForm
+from .models import KnowledgeProduct, ProductFile
+
+
+def library(request):
+    library_filter, products = selectors.library(user=request.user, params=request.GET)
+    page = Paginator(products, 20).get_page(request.GET.get("page"))
+    query = (request.GET.get("q") or "").strip()[:200]
+    for product in page.object_list:
+        product.highlight = selectors.snippet_for(product, query) if query else ""
+    return render(
+        request,
+        "knowledge/library.html",
+        {
+            "filter": library_filter,
+            "page_obj": page,
+            "query": query,
+            "threads": selectors.search_threads(user=request.user, query=query) if query else [],
+            "can_create": access.can_create(request.user),
+            "is_filtered": any(request.GET.get(k) for k in library_filter.form.fields if k != "sort"),
+        },
+    )
+
+
+def detail(request, slug):
+    product = selectors.product_page(access.get_product_for_viewer(request.user, slug))
+    return render(
+        request,
+        "knowledge/detail.html",
+        {
+            "product": product,
+            "sources": selectors.visible_sources(user=request.user, product=product),
+            "can_edit": access.can_edit(request.user, product),
+            "can_submit": access.can_submit(request.user, product),
+            "can_publish": access.can_publish(request.user),
+            "return_form": ReturnForm() if access.can_publish(request.user) else None,
+        },
+    )
+
+
+def download(request, slug, file_pk):
+    """Files are served only here: permission-checked, as attachments, never sniffed as HTML."""
+    product = access.get_product_for_viewer(request.user, slug)
+    product_file = get_object_or_404(ProductFile.objects.select_related("product"), pk=file_pk, product=product)
+    try:
+        handle = product_file.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    services.download_record(product_file=product_file, member=request.user)
+    response = FileResponse(
+        handle, as_attachment=True, filename=product_file.original_name, content_type=product_file.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _editable_communities(user):
+    return communities_visible_to(user).order_by("name")
+
+
+@login_required
+def create(request):
+    if not access.can_create(request.user):
+        messages.error(request, _("Join a community to write knowledge products."))
+        return redirect("knowledge:library")
+    return _edit(request, None)
+
+
+@login_required
+def edit(request, slug):
+    product = access.get_product_for_viewer(request.user, slug)
+    if not access.can_edit(request.user, product):
+        raise Http404
+    return _edit(request, product)
+
+
+def _edit(request, product):
+    form = ProductForm(
+        request.POST or None, request.FILES or None, instance=product, communities=_editable_communities(request.user)
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            product = services.product_save(form=form, author=request.user, files=form.cleaned_data["new_files"])
+            messages.success(request, _("Saved as a draft.") if product.status == "draft" else _("Saved."))
+            return redirect(product)
+        messages.error(request, _("Nothing was saved. Please correct the errors below."))
+    return render(request, "knowledge/form.html", {"form": form, "product": product})
+
+
+@require_POST
+@login_required
+def transition(request, slug, action):
+    product = access.get_product_for_viewer(request.user, slug)
+    try:
+        if action == "submit" and access.can_submit(request.user, product):
+            services.product_submit(product=product, actor=request.user)
+            messages.success(request, _("Sent for review. The coordinator will publish it or send it back."))
+        elif action == "publish" and access.can_publish(request.user):
+            services.product_publish(product=product, actor=request.user)
+            messages.success(request, _("Published. The authors were told."))
+        elif action == "return" and access.can_publish(request.user):
+            form = ReturnForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Write a note for the authors."))
+                return redirect(product)
+            services.product_return(product=product, actor=request.user, note=form.cleaned_data["note"])
+            messages.success(request, _("Sent back to the authors with your note."))
+        elif action == "archive" and access.can_publish(request.user):
+            services.product_archive(product=product, actor=request.user)
+            messages.success(request, _("Archived."))
+        else:
+            raise Http404
+    except services.KnowledgeError as error:
+        messages.error(request, str(error))
+    return redirect(product)
+
+
+@require_POST
+@login_required
+def summarize(request, slug, thread_pk):
+    """'Summarize this discussion': a draft e-discussion summary pre-filled from the thread."""
+    acc, thread, home = community_access.get_thread(request.user, slug, thread_pk)
+    if not acc.can_manage_members:
+        raise Http404
+    product = services.summary_from_thread(thread=thread, community=acc.community, actor=request.user)
+    messages.success(request, _("A draft summary was created from the discussion. Edit it, then send it for review."))
+    return redirect("knowledge:edit", slug=product.slug)
+
+
+def faq(request, slug):
+    acc = community_access.get_community_access(request.user, slug)
+    if not acc.can_read and acc.community.is_private:
+        raise Http404
+    return render(
+        request,
+        "knowledge/faq.html",
+        {"community": acc.community, "access": acc, "items": selectors.faq_items(acc.community)},
+    )
+
+
+def my_drafts(request):
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    products = KnowledgeProduct.objects.filter(authors=request.user).exclude(status="published").order_by("-updated_at")
+    return render(request, "knowledge/drafts.html", {"products": products})

@@ -1,0 +1,284 @@
+"""Importing mapped experts from CSV: preview with per-line errors and duplicates, then confirm."""
+
+import html
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from experts import csv_import
+from experts.models import Expert, ExpertStatusChange
+from tests.factories import MemberFactory, ReportViewerFactory
+
+from .factories import ExpertClusterFactory, ExpertFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "name,email,category,countries,organization,expertise,languages,gender,clusters,capacity,status,bio\n"
+
+CSV = HEADER + (
+    "Nilar Aung,nilar@university.example.org,academic,MM;TH,National University,"
+    "digital government;e-services,en;my,female,digital-government,6,engaged,Twenty years in reform.\n"  # 2 good
+    "Bad Email,not-an-email,,MM,,,,,,,,\n"  # 3
+    "Bad Country,bad.country@example.org,,XX,,,,,,,,\n"  # 4
+    "Bad Cluster,bad.cluster@example.org,,,,,,,no-such-cluster,,,\n"  # 5
+    "Bad Capacity,bad.capacity@example.org,,,,,,,,lots,,\n"  # 6
+    ",no.name@example.org,,,,,,,,,,\n"  # 7
+    'Arun Prasad,Arun@Ministry.example.org,Policy maker,KH,"Ministry of Finance",procurement,English,male,'
+    "Digital government,,,\n"  # 8 good: category, language and cluster by their names
+    "Arun Again,arun@ministry.example.org,,,,,,,,,,\n"  # 9 duplicate of line 8
+    "Existing Person,EXISTING@example.org,,,,,,,,,,\n"  # 10 duplicate of an expert already mapped
+)
+
+EXPECTED_ERRORS = {
+    3: "“not-an-email” is not a valid email address",
+    4: "unknown country code(s): XX (use ISO codes such as MM, KH)",
+    5: "unknown cluster(s): no-such-cluster",
+    6: "capacity “lots” must be a whole number from 0 to 100",
+    7: "name is required",
+}
+
+
+@pytest.fixture
+def cluster():
+    return ExpertClusterFactory(theme="Digital government", slug="digital-government")
+
+
+@pytest.fixture
+def existing():
+    return ExpertFactory(name="Existing Person", email="existing@example.org")
+
+
+@pytest.fixture
+def admin_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+def _upload(content: bytes | str, name="experts.csv"):
+    if isinstance(content, str):
+        content = content.encode()
+    return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+IMPORT_URL = "admin:experts_expert_import"
+
+
+# --- Through the admin -------------------------------------------------------------------------------------------
+
+
+def test_it_previews_then_imports_only_the_good_rows(admin_client, coordinator, cluster, existing):
+    before = Expert.objects.count()
+    url = reverse(IMPORT_URL)
+    assert admin_client.get(url).status_code == 200
+
+    response = admin_client.post(url, {"file": _upload(CSV)})
+    assert response.status_code == 200
+    preview = response.context["preview"]
+    assert [row.line for row in preview.good] == [2, 8]
+    assert {row.line: row.errors for row in preview.bad} == {line: [error] for line, error in EXPECTED_ERRORS.items()}
+    assert {row.line: row.duplicate_of for row in preview.duplicates} == {
+        9: "same email as line 8",
+        10: "an expert with existing@example.org already exists",
+    }
+    page = response.content.decode()
+    assert "Preview: 2 to import, 5 with errors, 2 duplicates" in page
+    for line, error in EXPECTED_ERRORS.items():
+        assert re.search(rf"<tr><td>{line}</td>.*?{re.escape(html.escape(error, quote=False))}", page, re.S), line
+    assert "Skipped, duplicate: same email as line 8" in page
+    assert "Skipped, duplicate: an expert with existing@example.org already exists" in page
+    assert Expert.objects.count() == before  # nothing is created by the preview
+
+    # The preview carries the file's text to the confirm button.
+    carried = re.search(r'<input type="hidden" name="content" value="([^"]*)">', page, re.S)
+    assert carried
+    content = html.unescape(carried.group(1))
+    assert content == CSV
+    response = admin_client.post(url, {"content": content, "confirm": "Import 2 experts"})
+    assert response.status_code == 302
+    assert response.url == reverse("admin:experts_expert_changelist")
+
+    assert Expert.objects.count() == before + 2
+    nilar = Expert.objects.get(email="nilar@university.example.org")
+    assert nilar.name == "Nilar Aung"
+    assert nilar.category == Expert.Category.ACADEMIC
+    assert [c.code for c in nilar.countries] == ["MM", "TH"]
+    assert nilar.organization == "National University"
+    assert sorted(nilar.expertise.names()) == ["digital government", "e-services"]
+    assert sorted(nilar.languages.values_list("code", flat=True)) == ["en", "my"]
+    assert nilar.gender == "female"
+    assert list(nilar.clusters.all()) == [cluster]
+    assert nilar.capacity_per_month == 6
+    assert nilar.status == Expert.Status.ENGAGED
+    assert nilar.bio == "Twenty years in reform."
+    arun = Expert.objects.get(email="arun@ministry.example.org")
+    assert (arun.category, arun.gender, arun.capacity_per_month) == (Expert.Category.POLICY_MAKER, "male", 4)
+    assert arun.status == Expert.Status.MAPPED
+    assert list(arun.clusters.all()) == [cluster]
+    assert list(arun.languages.values_list("code", flat=True)) == ["en"]
+    assert list(arun.expertise.names()) == ["procurement"]
+    for expert, status in ((nilar, "engaged"), (arun, "mapped")):
+        history = list(ExpertStatusChange.objects.filter(expert=expert))
+        assert [(h.from_status, h.to_status, h.changed_by) for h in history] == [("", status, coordinator)]
+    assert not Expert.objects.filter(name__in=["Bad Email", "Bad Country", "Arun Again"]).exists()
+    assert Expert.objects.filter(email__iexact="existing@example.org").count() == 1
+
+
+def test_it_reads_a_file_saved_with_a_byte_order_mark(admin_client, cluster):
+    response = admin_client.post(reverse(IMPORT_URL), {"file": _upload("\ufeff" + CSV)})
+    assert [row.line for row in response.context["preview"].good] == [2, 8, 10]
+
+
+def test_it_explains_a_wrong_header(admin_client):
+    response = admin_client.post(
+        reverse(IMPORT_URL), {"file": _upload("full_name,mail\nNilar Aung,nilar@example.org\n")}
+    )
+    assert response.status_code == 200
+    assert response.context["preview"].file_errors == [
+        "Missing column(s): name.",
+        "Unknown column(s): full_name, mail. Expected: " + ", ".join(csv_import.COLUMNS) + ".",
+    ]
+    page = response.content.decode()
+    assert "Missing column(s): name." in page
+    assert "Unknown column(s): full_name, mail." in page
+    # Confirming a file with a wrong header imports nothing.
+    response = admin_client.post(reverse(IMPORT_URL), {"content": "full_name\nNilar\n", "confirm": "1"})
+    assert response.status_code == 200
+    assert not Expert.objects.exists()
+
+
+def test_it_explains_a_file_that_is_not_utf8(admin_client):
+    response = admin_client.post(
+        reverse(IMPORT_URL), {"file": _upload("name,organization\nJosé,Ministère\n".encode("latin-1"))}
+    )
+    assert response.status_code == 200
+    assert response.context["preview"] is None
+    assert "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again." in response.content.decode()
+    assert not Expert.objects.exists()
+
+
+def test_it_asks_for_a_file(admin_client):
+    response = admin_client.post(reverse(IMPORT_URL), {"content": ""})  # what a browser sends with no file
+    assert "Choose a CSV file to import." in response.content.decode()
+    assert response.context["preview"] is None
+
+
+def test_it_says_so_when_the_file_has_no_rows(admin_client):
+    response = admin_client.post(reverse(IMPORT_URL), {"file": _upload(HEADER)})
+    assert response.context["preview"].file_errors == ["The file has no rows to import."]
+
+
+def test_it_links_the_import_from_the_experts_changelist(admin_client):
+    page = admin_client.get(reverse("admin:experts_expert_changelist")).content.decode()
+    assert reverse(IMPORT_URL) in page
+
+
+@pytest.mark.parametrize("factory", [MemberFactory, ReportViewerFactory])
+def test_it_keeps_members_and_report_viewers_out_of_the_import(client, factory):
+    client.force_login(factory())
+    for response in (
+        client.get(reverse(IMPORT_URL)),
+        client.post(reverse(IMPORT_URL), {"content": HEADER + "Intruder,,,,,,,,,,,\n", "confirm": "1"}),
+    ):
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("admin:login"))
+    assert not Expert.objects.exists()
+
+
+def test_it_sends_staff_without_the_permission_back_to_the_admin_index(client):
+    client.force_login(MemberFactory(is_staff=True))
+    response = client.post(reverse(IMPORT_URL), {"content": HEADER + "Intruder,,,,,,,,,,,\n", "confirm": "1"})
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
+    assert not Expert.objects.exists()
+
+
+def test_it_keeps_anonymous_visitors_out(client):
+    response = client.get(reverse(IMPORT_URL))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+# --- experts.csv_import.preview ------------------------------------------------------------------------------------
+
+
+def test_preview_checks_every_row_and_reports_line_numbers(cluster, existing):
+    result = csv_import.preview(CSV)
+    assert result.file_errors == []
+    assert [row.line for row in result.rows] == list(range(2, 11))
+    assert {row.line: row.errors for row in result.bad} == {line: [error] for line, error in EXPECTED_ERRORS.items()}
+    assert [row.line for row in result.duplicates] == [9, 10]
+    good = {row.line: row.cleaned for row in result.good}
+    assert good[2]["countries"] == ["MM", "TH"]
+    assert good[2]["clusters"] == [cluster]
+    assert [lang.code for lang in good[2]["languages"]] == ["en", "my"]
+    assert good[8]["email"] == "arun@ministry.example.org"  # addresses are compared and stored in lower case
+    assert good[8]["category"] == Expert.Category.POLICY_MAKER
+    assert not Expert.objects.exclude(pk=existing.pk).exists()
+
+
+def test_preview_collects_several_errors_of_one_row():
+    result = csv_import.preview(HEADER + ",bad,wizard,XX;YY,,,klingon,robot,nowhere,101,famous,\n")
+    (row,) = result.rows
+    assert row.errors == [
+        "name is required",
+        "“bad” is not a valid email address",
+        "category “wizard” is not one of " + ", ".join(Expert.Category.values),
+        "unknown country code(s): XX, YY (use ISO codes such as MM, KH)",
+        "unknown language(s): klingon",
+        "gender “robot” is not female, male, other or undisclosed",
+        "unknown cluster(s): nowhere",
+        "capacity “101” must be a whole number from 0 to 100",
+        "status “famous” is not one of " + ", ".join(Expert.Status.values),
+    ]
+    assert result.good == []
+
+
+def test_preview_accepts_only_the_name_column():
+    result = csv_import.preview(" Name \nNilar Aung\nArun Prasad\n")
+    assert [(row.line, row.cleaned["name"], row.cleaned["status"]) for row in result.good] == [
+        (2, "Nilar Aung", "mapped"),
+        (3, "Arun Prasad", "mapped"),
+    ]
+
+
+def test_preview_skips_rows_with_only_empty_cells_but_keeps_counting_lines():
+    result = csv_import.preview("name,email\nNilar Aung,\n,\nArun Prasad,arun@\n")
+    assert [(row.line, row.errors) for row in result.rows] == [
+        (2, []),
+        (4, ["“arun@” is not a valid email address"]),
+    ]
+
+
+def test_preview_reports_the_files_line_numbers_after_an_empty_line():
+    result = csv_import.preview("name,email\nNilar Aung,\n\nArun Prasad,arun@\n")
+    assert [row.line for row in result.bad] == [4]
+
+
+def test_preview_finds_duplicates_by_name_and_organization_without_email():
+    ExpertFactory(name="Mai Pham", organization="UNDP", email="")
+    result = csv_import.preview(
+        "name,organization\nMai Pham,undp\nLina Wijaya,Ministry\nlina wijaya,ministry\nLina Wijaya,University\n"
+    )
+    assert {row.line: row.duplicate_of for row in result.rows} == {
+        2: "an expert with this name and organization already exists",
+        3: "",
+        4: "same name and organization as line 3",
+        5: "",
+    }
+
+
+def test_preview_refuses_too_many_rows(monkeypatch):
+    monkeypatch.setattr(csv_import, "MAX_ROWS", 3)
+    result = csv_import.preview("name\nA\nB\nC\nD\n")
+    assert result.file_errors == ["More than 3 rows: split the file."]
+    assert csv_import.preview("name\nA\nB\nC\n").file_errors == []
+
+
+def test_import_rows_creates_the_good_rows_all_or_nothing(coordinator, cluster):
+    result = csv_import.preview(CSV)
+    created = csv_import.import_rows(result, actor=coordinator)
+    assert sorted(e.name for e in created) == ["Arun Prasad", "Existing Person", "Nilar Aung"]
+    assert Expert.objects.count() == 3
+    assert ExpertStatusChange.objects.filter(changed_by=coordinator).count() == 3

@@ -1,0 +1,164 @@
+"""The expert pipeline's dated history, and linking mapped experts to member accounts by verified email."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.urls import reverse
+from django.utils import timezone
+
+from experts import services
+from experts.models import Expert, ExpertStatusChange
+from members import roles
+from members.models import Language, User
+from tests.factories import MemberFactory
+
+from .factories import ExpertClusterFactory, ExpertFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-enough-passphrase-7"
+
+
+# --- Pipeline ---------------------------------------------------------------------------------------------------
+
+
+def test_it_keeps_a_dated_history_of_status_changes(coordinator):
+    expert = ExpertFactory(status=Expert.Status.MAPPED, status_changed_at=timezone.now() - timedelta(days=30))
+    before = timezone.now()
+    services.expert_set_status(expert=expert, status=Expert.Status.CONTACTED, actor=coordinator, note="first call")
+    services.expert_set_status(expert=expert, status=Expert.Status.ENGAGED)
+
+    expert.refresh_from_db()
+    assert expert.status == Expert.Status.ENGAGED
+    assert expert.status_changed_at >= before
+    history = list(ExpertStatusChange.objects.filter(expert=expert).order_by("changed_at", "pk"))
+    assert [(h.from_status, h.to_status, h.changed_by, h.note) for h in history] == [
+        ("mapped", "contacted", coordinator, "first call"),
+        ("contacted", "engaged", None, ""),
+    ]
+    assert all(before <= h.changed_at <= timezone.now() for h in history)
+    assert str(history[0]) == f"{expert.name}: mapped → contacted"
+
+
+def test_it_ignores_setting_the_same_status(coordinator):
+    since = timezone.now() - timedelta(days=3)
+    expert = ExpertFactory(status=Expert.Status.ACTIVE, status_changed_at=since)
+    services.expert_set_status(expert=expert, status=Expert.Status.ACTIVE, actor=coordinator)
+    expert.refresh_from_db()
+    assert expert.status_changed_at == since
+    assert not ExpertStatusChange.objects.exists()
+
+
+def test_it_records_the_first_stage_when_an_expert_is_created(coordinator):
+    cluster = ExpertClusterFactory()
+    english = Language.objects.get(code="en")
+    expert = services.expert_create(
+        actor=coordinator, name="Mai Pham", email="mai@example.org", clusters=[cluster],
+        expertise=["procurement"], languages=[english], countries=["VN"],
+    )  # fmt: skip
+    assert [(h.from_status, h.to_status, h.changed_by) for h in expert.status_history.all()] == [
+        ("", "mapped", coordinator)
+    ]
+    assert list(expert.clusters.all()) == [cluster]
+    assert list(expert.expertise.names()) == ["procurement"]
+    assert list(expert.languages.all()) == [english]
+    assert expert.member is None
+
+
+# --- Linking -----------------------------------------------------------------------------------------------------
+
+
+def _confirmation_link(email_body: str) -> str:
+    match = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", email_body)
+    assert match, email_body
+    return match.group(1)
+
+
+def test_it_links_a_mapped_expert_to_the_member_who_signs_up_and_confirms_the_email(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    expert = ExpertFactory(name="Nilar Aung", email="nilar.aung@university.example.org", status=Expert.Status.MAPPED)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {"email": "Nilar.Aung@university.example.org", "password1": PASSWORD, "password2": PASSWORD},
+        )
+    assert response.status_code == 302
+    member = User.objects.get(email__iexact="nilar.aung@university.example.org")
+    # Not linked before the address is confirmed: anyone could type it.
+    expert.refresh_from_db()
+    assert expert.member is None
+    assert not member.groups.filter(name=roles.EXPERTS).exists()
+
+    link = _confirmation_link(mailoutbox[-1].body)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link)
+    assert EmailAddress.objects.get(user=member).verified
+    expert.refresh_from_db()
+    assert expert.member == member
+    assert member.groups.filter(name=roles.EXPERTS).exists()
+    assert roles.is_expert(User.objects.get(pk=member.pk))
+
+
+def test_it_does_not_link_an_expert_already_linked_to_someone_else(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    other = MemberFactory()
+    expert = ExpertFactory(email="shared@university.example.org", member=other)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_signup"),
+            {"email": "shared@university.example.org", "password1": PASSWORD, "password2": PASSWORD},
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_confirmation_link(mailoutbox[-1].body))
+    expert.refresh_from_db()
+    assert expert.member == other
+
+
+def test_it_links_an_expert_created_with_the_email_of_a_verified_member_at_once(coordinator):
+    member = MemberFactory(email="arun@ministry.example.org")
+    expert = services.expert_create(actor=coordinator, name="Arun Prasad", email="ARUN@ministry.example.org")
+    expert.refresh_from_db()
+    assert expert.member == member
+    assert member.groups.filter(name=roles.EXPERTS).exists()
+
+
+def test_it_does_not_link_an_expert_to_a_member_whose_email_is_not_verified(coordinator):
+    member = MemberFactory(email="unverified@ministry.example.org")
+    EmailAddress.objects.filter(user=member).update(verified=False)
+    expert = services.expert_create(actor=coordinator, name="Someone", email="unverified@ministry.example.org")
+    expert.refresh_from_db()
+    assert expert.member is None
+    assert not member.groups.filter(name=roles.EXPERTS).exists()
+
+
+def test_it_links_a_member_to_one_expert_profile_only(coordinator):
+    member = MemberFactory(email="one@ministry.example.org")
+    first = ExpertFactory(member=member, email="")
+    second = services.expert_create(actor=coordinator, name="Second", email="one@ministry.example.org")
+    second.refresh_from_db()
+    assert second.member is None
+    assert services.expert_link_by_email(member=member, email="one@ministry.example.org") is None
+    first.refresh_from_db()
+    assert first.member == member
+
+
+def test_it_links_an_expert_added_in_the_admin_to_the_verified_member_with_that_email(client, coordinator):
+    member = MemberFactory(email="added.in.admin@ministry.example.org")
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("admin:experts_expert_add"),
+        {
+            "name": "Added In Admin", "category": "academic", "organization": "", "countries": ["MM"],
+            "gender": "", "bio": "", "expertise": "", "capacity_per_month": "4",
+            "email": "added.in.admin@ministry.example.org", "phone": "", "member": "",
+            "status_history-TOTAL_FORMS": "0", "status_history-INITIAL_FORMS": "0",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    expert = Expert.objects.get(name="Added In Admin")
+    assert expert.status_history.count() == 1
+    assert expert.member == member
