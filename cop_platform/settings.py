@@ -115,10 +115,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 # --- Redis, cache and Celery ------------------------------------------------------------------------------
-def _redis_with_db(url: str, db: int) -> str:
-    """The same Redis server as `url`, another database number (cache flushes never touch the broker)."""
+def _redis_next_db(url: str) -> str:
+    """The same Redis server as `url`, the next database number (cache flushes never touch the broker)."""
     parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, parts.fragment))
+    db = int(parts.path.strip("/") or 0)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{db + 1}", parts.query, parts.fragment))
 
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -127,7 +128,7 @@ if REDIS_URL or env("CACHE_URL", default=""):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env("CACHE_URL", default="") or _redis_with_db(REDIS_URL, 1),
+            "LOCATION": env("CACHE_URL", default="") or _redis_next_db(REDIS_URL),
             "KEY_PREFIX": "cop",
             "TIMEOUT": 300,
             "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
