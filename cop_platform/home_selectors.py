@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from communities.selectors import my_communities
 from events.access import events_visible_to
+from knowledge.access import published_visible_to
 
 
 def upcoming_events_for(member):
@@ -16,5 +17,5 @@ def home_for(member) -> dict:
     return {
         "my_communities": list(my_communities(member)[:12]),
         "upcoming_events": list(upcoming_events_for(member)[:5]),
-        "new_knowledge": [],  # knowledge issue: recently published products for the member
+        "new_knowledge": list(published_visible_to(member).order_by("-published_at")[:5]),
     }

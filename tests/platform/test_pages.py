@@ -27,8 +27,8 @@ def test_the_home_page_uses_a_constant_number_of_queries(member_client, member, 
     for n in range(rows):
         community = Community.objects.create(name=f"CoP {n}", slug=f"cop-{n}")
         Membership.objects.create(member=member, community=community, status="active")
-    # session, user, my communities, upcoming events, unread notifications
-    with django_assert_num_queries(5):
+    # session, user, my communities, upcoming events, new knowledge, unread notifications
+    with django_assert_num_queries(6):
         member_client.get(reverse("home"))
 
 

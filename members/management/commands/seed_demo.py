@@ -5,6 +5,7 @@ from django.db import transaction
 from communities import demo as communities_demo
 from events import demo as events_demo
 from experts import demo as experts_demo
+from knowledge import demo as knowledge_demo
 from members import demo
 from members.models import User
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         communities_demo.seed_communities()
         experts_demo.seed_experts()
         events_demo.seed_events()
+        knowledge_demo.seed_knowledge()
         if options["verbosity"] < 1:
             return
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new members)."))

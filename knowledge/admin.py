@@ -1,0 +1,78 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import FAQItem, KnowledgeProduct, ProductFile
+
+
+class ProductFileInline(admin.TabularInline):
+    model = ProductFile
+    extra = 0
+    fields = ["original_name", "content_type", "size", "created_at"]
+    readonly_fields = fields
+    can_delete = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # files are uploaded through the site's form, which checks their content
+
+
+@admin.action(description=_("Publish the selected products"))
+def publish_products(modeladmin, request, queryset):
+    published = 0
+    for product in queryset.exclude(status=KnowledgeProduct.Status.PUBLISHED):
+        try:
+            services.product_publish(product=product, actor=request.user)
+            published += 1
+        except services.KnowledgeError as error:
+            modeladmin.message_user(request, f"{product}: {error}", messages.WARNING)
+    modeladmin.message_user(request, _("%(count)d product(s) published.") % {"count": published}, messages.SUCCESS)
+
+
+@admin.action(description=_("Archive the selected products"))
+def archive_products(modeladmin, request, queryset):
+    for product in queryset:
+        services.product_archive(product=product, actor=request.user)
+
+
+@admin.register(KnowledgeProduct)
+class KnowledgeProductAdmin(admin.ModelAdmin):
+    list_display = ["title", "type", "status", "published_at", "download_count"]
+    list_filter = ["status", "type", "communities", "language", "published_at"]
+    search_fields = ["title", "summary"]
+    date_hierarchy = "created_at"
+    filter_horizontal = ["communities", "authors", "source_threads", "source_events"]
+    readonly_fields = ["status", "published_at", "download_count", "created_by", "created_at", "updated_at"]
+    inlines = [ProductFileInline]
+    actions = [publish_products, archive_products]
+    fieldsets = [
+        (None, {"fields": ["type", "title", "slug", "summary", "body", "version_note"]}),
+        (_("Where it belongs"), {"fields": ["language", "countries", "communities", "tags"]}),
+        (_("Where it came from"), {"fields": ["authors", "source_threads", "source_events"]}),
+        (_("Workflow"), {"description": _("Publish or archive with the list's actions so authors are told."),
+                         "fields": ["status", "published_at", "review_note", "download_count", "created_by",
+                                    "created_at", "updated_at"]}),
+    ]  # fmt: skip
+    prepopulated_fields = {"slug": ["title"]}
+
+    def save_model(self, request, obj, form, change):
+        from communities.markdown import render
+
+        if not change:
+            obj.created_by = request.user
+        obj.body_html = render(obj.body)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.product_index(form.instance)
+
+
+@admin.register(FAQItem)
+class FAQItemAdmin(admin.ModelAdmin):
+    list_display = ["question", "community", "position", "is_published"]
+    list_filter = ["community", "is_published"]
+    list_editable = ["position", "is_published"]
+    search_fields = ["question", "answer"]
+
+    def save_model(self, request, obj, form, change):
+        services.faq_save(obj)
