@@ -45,7 +45,12 @@ def get_event_for_viewer(user, slug: str) -> Event:
 def live_registration(user, event: Event) -> Registration | None:
     if not user.is_authenticated:
         return None
-    return Registration.objects.filter(event=event, member=user).exclude(status=Registration.Status.CANCELLED).first()
+    return (
+        Registration.objects.filter(event=event, member=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("event")
+        .first()
+    )
 
 
 def can_see_join_link(user, registration: Registration | None) -> bool:

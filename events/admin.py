@@ -122,6 +122,11 @@ class EventAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.event_render(obj)
         super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            promoted = services.waitlist_fill(event=obj)
+            if promoted:
+                self.message_user(request, _("%(count)d member(s) moved from the waitlist and emailed.")
+                                  % {"count": len(promoted)}, messages.SUCCESS)  # fmt: skip
 
 
 @admin.action(description=_("Mark as attended"))

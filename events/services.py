@@ -85,7 +85,21 @@ def registration_cancel(*, registration: Registration) -> Registration | None:
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at"])
-    return _promote_waitlist(event) if freed_seat else None
+    # A seat freed in a cancelled event is nobody's to take.
+    return _promote_waitlist(event) if freed_seat and event.status == Event.Status.PUBLISHED else None
+
+
+@transaction.atomic
+def waitlist_fill(*, event: Event) -> list[Registration]:
+    """Give free seats (after the capacity was raised) to the waitlist, first come first served."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    promoted = []
+    while event.status == Event.Status.PUBLISHED and not event.has_started:
+        registration = _promote_waitlist(event)
+        if registration is None:
+            break
+        promoted.append(registration)
+    return promoted
 
 
 def _promote_waitlist(event: Event) -> Registration | None:
@@ -136,7 +150,10 @@ def attendance_mark(*, registrations, attended: bool) -> int:
     for registration in registrations:
         if registration.status != Registration.Status.REGISTERED or registration.attended is attended:
             continue
-        if attended and registration.attended is not True:
+        already_recorded = Activity.objects.filter(
+            member=registration.member, kind=Activity.Kind.EVENT_ATTENDANCE, occurred_at=registration.event.starts_at
+        ).exists()
+        if attended and not already_recorded:  # corrections back and forth record the attendance once
             activity_record(member=registration.member, kind=Activity.Kind.EVENT_ATTENDANCE,
                             occurred_at=registration.event.starts_at)  # fmt: skip
         Registration.objects.filter(pk=registration.pk).update(attended=attended)
@@ -168,6 +185,7 @@ def can_give_feedback(*, registration: Registration | None) -> bool:
     return (
         registration is not None
         and registration.status == Registration.Status.REGISTERED
+        and registration.event.status == Event.Status.PUBLISHED
         and registration.attended is not False
         and registration.event.is_past
         and not Feedback.objects.filter(registration=registration).exists()

@@ -165,7 +165,17 @@ def topics(request):
     return render(
         request,
         "events/topics.html",
-        {"page_obj": page, "form": form, "voted": selectors.my_topic_votes(request.user)},
+        {
+            "page_obj": page,
+            "form": form,
+            "voted": selectors.my_topic_votes(request.user),
+            # A scheduled topic names its event only to those who may see the event.
+            "visible_event_ids": set(
+                access.events_visible_to(request.user)
+                .filter(pk__in=[t.event_id for t in page.object_list if t.event_id])
+                .values_list("pk", flat=True)
+            ),
+        },
     )
 
 
