@@ -88,3 +88,20 @@ def feedback_summary(event: Event) -> dict:
 
 def visible_communities_for_topics(user):
     return communities_visible_to(user).order_by("name")
+
+
+def event_figures_between(start, end) -> dict:
+    """For the monthly indicators: events held (published, started in [start, end)), registrations made in
+    the period, attendance at those events, and the mean feedback score with its count."""
+    held = Event.objects.filter(status=Event.Status.PUBLISHED, starts_at__gte=start, starts_at__lt=end)
+    attendance = Registration.objects.filter(event__in=held, attended=True).count()
+    feedback = Feedback.objects.filter(registration__event__in=held).aggregate(
+        mean=Avg("satisfaction"), count=Count("pk")
+    )
+    return {
+        "events_held": held.count(),
+        "registrations": Registration.objects.filter(created_at__gte=start, created_at__lt=end).count(),
+        "attendance": attendance,
+        "feedback_mean": feedback["mean"],
+        "feedback_count": feedback["count"],
+    }
