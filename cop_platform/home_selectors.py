@@ -4,6 +4,7 @@ keeps its shape so members learn where things will be."""
 from django.utils import timezone
 
 from communities.selectors import my_communities
+from digests.content import news_for_home
 from events.access import events_visible_to
 from knowledge.access import published_visible_to
 
@@ -18,4 +19,5 @@ def home_for(member) -> dict:
         "my_communities": list(my_communities(member)[:12]),
         "upcoming_events": list(upcoming_events_for(member)[:5]),
         "new_knowledge": list(published_visible_to(member).order_by("-published_at")[:5]),
+        "news": news_for_home(member),
     }

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "events",
     "knowledge",
     "indicators",
+    "digests",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +179,8 @@ CELERY_BEAT_SCHEDULE = {
     "remind-overdue-referrals": {"task": "experts.tasks.remind_overdue_referrals_task", "schedule": 3600},
     # Every 10 minutes: each registration is reminded once, about 24 hours before its event starts.
     "send-event-reminders": {"task": "events.tasks.send_event_reminders_task", "schedule": 600},
+    # Hourly: members whose next digest is due get it (each once per period, however often this runs).
+    "plan-digests": {"task": "digests.tasks.plan_digests_task", "schedule": 3600},
 }
 
 # --- Email --------------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ urlpatterns = [
     path("experts/", include("experts.urls")),
     path("events/", include("events.urls")),
     path("knowledge/", include("knowledge.urls")),
+    path("digests/", include("digests.urls")),
     path("notifications/", communities_views.notifications, name="notifications"),
     path("notifications/<int:pk>/", communities_views.notification_open, name="notification_open"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from communities import demo as communities_demo
+from digests import demo as digests_demo
 from events import demo as events_demo
 from experts import demo as experts_demo
 from knowledge import demo as knowledge_demo
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         experts_demo.seed_experts()
         events_demo.seed_events()
         knowledge_demo.seed_knowledge()
+        digests_demo.seed_digests()
         if options["verbosity"] < 1:
             return
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new members)."))

@@ -1,0 +1,100 @@
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from members.models import User
+
+from . import services
+from .models import DigestDelivery, DigestPreference, DigestRound, NewsItem
+
+
+@admin.register(NewsItem)
+class NewsItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "starts_at", "expires_at"]
+    list_filter = ["communities", "expires_at"]
+    search_fields = ["title", "text"]
+    filter_horizontal = ["communities"]
+
+
+@admin.register(DigestRound)
+class DigestRoundAdmin(admin.ModelAdmin):
+    """Delivery counts per planner round."""
+
+    list_display = ["started_at", "planned", "sent", "skipped", "failed", "waiting"]
+    date_hierarchy = "started_at"
+
+    def get_queryset(self, request):
+        counts = {
+            name: Count("deliveries", filter=Q(deliveries__status__in=statuses))
+            for name, statuses in {
+                "_sent": ["sent"], "_skipped": ["skipped_empty"], "_failed": ["failed"],
+                "_waiting": ["queued", "sending"],
+            }.items()
+        }  # fmt: skip
+        return super().get_queryset(request).annotate(**counts)
+
+    @admin.display(description=_("sent"))
+    def sent(self, obj):
+        return obj._sent
+
+    @admin.display(description=_("skipped (nothing new)"))
+    def skipped(self, obj):
+        return obj._skipped
+
+    @admin.display(description=_("failed"))
+    def failed(self, obj):
+        return obj._failed
+
+    @admin.display(description=_("waiting"))
+    def waiting(self, obj):
+        return obj._waiting
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(DigestDelivery)
+class DigestDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["member", "period", "status", "attempts", "sent_at", "error"]
+    list_filter = ["status", "round"]
+    search_fields = ["member__email"]
+    list_select_related = ["member"]
+    readonly_fields = ["member", "period", "round", "status", "attempts", "claimed_at", "sent_at", "error", "items",
+                       "created_at"]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(DigestPreference)
+class DigestPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["member", "frequency", "next_digest_at", "last_sent_at", "preview_link"]
+    list_filter = ["frequency"]
+    search_fields = ["member__email", "member__full_name"]
+    list_select_related = ["member"]
+    readonly_fields = ["member", "last_sent_at", "unsubscribed_at"]
+
+    @admin.display(description=_("next digest"))
+    def preview_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:digests_preview", args=[obj.member_id]), _("Preview"))
+
+    def get_urls(self):
+        return [
+            path("preview/<int:member_id>/", self.admin_site.admin_view(self.preview_view), name="digests_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, member_id):
+        member = get_object_or_404(User, pk=member_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Next digest of %(member)s") % {"member": member},
+            "digest": services.preview(member),
+            "member": member,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/digests/preview.html", context)

@@ -1,0 +1,176 @@
+"""Planning and sending digests. Exactly one digest per member and period:
+
+1. The planner inserts a DigestDelivery(member, period) row; the unique constraint makes a second planner run
+   (or a second beat process) a no-op for that member.
+2. A batch task claims each row with a conditional UPDATE (queued -> sending); only the task that wins the
+   claim builds and sends that member's email.
+3. After the SMTP server accepts it, the row is marked sent. An SMTP error puts the row back to queued, and
+   the task retries it later with backoff.
+
+A worker killed mid-batch: rows it had not claimed are still queued and are sent when Celery redelivers the
+task (acks_late) or by the next planner run. The one row it had claimed ("sending") when it died is NOT sent
+again: `sweep_stale` marks it failed after an hour, because the SMTP server may already have accepted that
+email and a duplicate is worse than a missed digest. That member gets their next digest as usual.
+"""
+
+import smtplib
+from datetime import datetime, timedelta
+
+from allauth.account.models import EmailAddress
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from members.models import User
+
+from . import content, emails
+from .models import DigestDelivery, DigestPreference, DigestRound, Frequency
+
+BATCH_SIZE = 200
+STALE_SENDING = timedelta(hours=1)
+MAX_ATTEMPTS = 5
+
+
+def preference_for(member: User) -> DigestPreference:
+    preference, _created = DigestPreference.objects.get_or_create(member=member)
+    return preference
+
+
+def preference_set(*, member: User, frequency: str) -> DigestPreference:
+    preference = preference_for(member)
+    preference.frequency = frequency
+    preference.unsubscribed_at = timezone.now() if frequency == Frequency.OFF else None
+    if frequency != Frequency.OFF:
+        preference.next_digest_at = min(
+            preference.next_digest_at, timezone.now() + timedelta(days=preference.period_days)
+        )
+    preference.save()
+    return preference
+
+
+def unsubscribe(*, member: User) -> DigestPreference:
+    return preference_set(member=member, frequency=Frequency.OFF)
+
+
+def _ensure_preferences() -> None:
+    """Members who never opened their preferences get the default (every two weeks)."""
+    missing = User.objects.filter(is_active=True, digest_preference__isnull=True).values_list("pk", flat=True)
+    DigestPreference.objects.bulk_create(
+        [DigestPreference(member_id=pk) for pk in missing], ignore_conflicts=True, batch_size=1000
+    )
+
+
+@transaction.atomic
+def plan(
+    *, now: datetime | None = None, everyone: bool = False, member_email: str = ""
+) -> tuple[DigestRound, list[int]]:
+    """Queue one delivery for every due member. `everyone` treats every subscribed member as due now."""
+    now = now or timezone.now()
+    _ensure_preferences()
+    verified = EmailAddress.objects.filter(verified=True, primary=True).values("user_id")
+    due = DigestPreference.objects.filter(member__is_active=True, member_id__in=verified).exclude(
+        frequency=Frequency.OFF
+    )
+    if member_email:
+        due = due.filter(member__email__iexact=member_email)
+    elif not everyone:
+        due = due.filter(next_digest_at__lte=now)
+    round_ = DigestRound.objects.create(started_at=now)
+    rows = [
+        DigestDelivery(member_id=p.member_id, period=p.period_key(now), round=round_)
+        for p in due.only("member_id", "frequency")
+    ]
+    DigestDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    # The new rows of this round (a row that already existed for the period stays with its first round).
+    ids = list(
+        DigestDelivery.objects.filter(round=round_, status=DigestDelivery.Status.QUEUED).values_list("pk", flat=True)
+    )
+    round_.planned = len(ids)
+    round_.save(update_fields=["planned"])
+    for frequency, days in (("weekly", 7), ("biweekly", 14), ("monthly", 30)):
+        due.filter(frequency=frequency).update(next_digest_at=now + timedelta(days=days))
+    return round_, ids
+
+
+def batches(ids: list[int], size: int = BATCH_SIZE) -> list[list[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def _claim(delivery_id: int, now: datetime) -> bool:
+    return bool(
+        DigestDelivery.objects.filter(pk=delivery_id, status=DigestDelivery.Status.QUEUED).update(
+            status=DigestDelivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    )
+
+
+def send_batch(delivery_ids: list[int], *, now: datetime | None = None, dry_run: bool = False) -> dict:
+    """Send the digests of one batch over one SMTP connection. Returns counts and the ids to retry."""
+    now = now or timezone.now()
+    deliveries = list(
+        DigestDelivery.objects.filter(pk__in=delivery_ids, status=DigestDelivery.Status.QUEUED).select_related(
+            "member__digest_preference"
+        )
+    )
+    result = {"sent": 0, "skipped": 0, "failed": 0, "retry": []}
+    if not deliveries:
+        return result
+    shared = content.load_shared(now)
+    facts = content.load_member_facts([d.member for d in deliveries])
+    connection = get_connection()
+    try:
+        if not dry_run:
+            connection.open()
+        for delivery in deliveries:
+            member = delivery.member
+            preference = getattr(member, "digest_preference", None)
+            digest = content.build(member, shared, facts, since=preference.last_sent_at if preference else None)
+            if dry_run:
+                result["skipped" if digest.is_empty else "sent"] += 1
+                continue
+            if not _claim(delivery.pk, now):
+                continue  # another worker has it
+            if digest.is_empty:
+                DigestDelivery.objects.filter(pk=delivery.pk).update(status=DigestDelivery.Status.SKIPPED_EMPTY)
+                result["skipped"] += 1
+                continue
+            try:
+                emails.build_message(member, digest, connection=connection).send()
+            except (smtplib.SMTPException, OSError) as error:
+                _requeue_or_fail(delivery, error)
+                result["failed"] += 1
+                result["retry"].append(delivery.pk)
+                connection.close()  # a broken connection is reopened for the next message
+                connection.open()
+                continue
+            DigestDelivery.objects.filter(pk=delivery.pk).update(
+                status=DigestDelivery.Status.SENT, sent_at=timezone.now(), items=digest.item_ids(), error=""
+            )
+            DigestPreference.objects.filter(member=member).update(last_sent_at=now)
+            result["sent"] += 1
+    finally:
+        connection.close()
+    return result
+
+
+def _requeue_or_fail(delivery: DigestDelivery, error: Exception) -> None:
+    attempts = DigestDelivery.objects.filter(pk=delivery.pk).values_list("attempts", flat=True).first() or 0
+    status = DigestDelivery.Status.FAILED if attempts >= MAX_ATTEMPTS else DigestDelivery.Status.QUEUED
+    DigestDelivery.objects.filter(pk=delivery.pk).update(status=status, error=str(error)[:300])
+
+
+def sweep_stale(*, now: datetime | None = None) -> int:
+    """Rows left 'sending' by a worker that died: marked failed, never resent (see the module docstring)."""
+    now = now or timezone.now()
+    return DigestDelivery.objects.filter(
+        status=DigestDelivery.Status.SENDING, claimed_at__lt=now - STALE_SENDING
+    ).update(status=DigestDelivery.Status.FAILED, error="worker stopped while sending; not resent to avoid a duplicate")
+
+
+def preview(member: User, *, now: datetime | None = None):
+    """The digest `member` would get now (for the coordinator's preview and the browser view)."""
+    now = now or timezone.now()
+    preference = preference_for(member)
+    return content.build(member, content.load_shared(now), content.load_member_facts([member]),
+                         since=preference.last_sent_at)  # fmt: skip
