@@ -47,6 +47,7 @@ def load_shared(now: datetime | None = None) -> SharedContent:
     )
     for thread in threads:
         thread.community_ids = {thread.community_id, *(c.pk for c in thread.linked_communities.all())}
+        thread.url = thread.get_absolute_url()  # reversed once per batch, not once per member
         shared.threads.append(thread)
     events = (
         Event.objects.filter(status=Event.Status.PUBLISHED, starts_at__gt=now, starts_at__lte=now + EVENT_HORIZON)
@@ -55,6 +56,7 @@ def load_shared(now: datetime | None = None) -> SharedContent:
     )
     for event in events:
         event.community_ids = {c.pk for c in event.communities.all()}
+        event.url = event.get_absolute_url()
         shared.events.append(event)
     products = (
         KnowledgeProduct.objects.filter(status=KnowledgeProduct.Status.PUBLISHED, published_at__gte=since)
@@ -63,6 +65,7 @@ def load_shared(now: datetime | None = None) -> SharedContent:
     )
     for product in products:
         product.community_ids = {c.pk for c in product.communities.all()}
+        product.url = product.get_absolute_url()
         product.tag_names = {t.name.lower() for t in product.tags.all()}
         shared.products.append(product)
     news = NewsItem.objects.filter(starts_at__lte=now, expires_at__gt=now).prefetch_related("communities")
@@ -76,6 +79,8 @@ def load_shared(now: datetime | None = None) -> SharedContent:
         .prefetch_related("expert__clusters__communities")
     )
     shared.open_referrals = list(referrals)
+    for referral in shared.open_referrals:
+        referral.url = referral.thread.url_in(referral.community)
     return shared
 
 

@@ -8,9 +8,11 @@
    the task retries it later with backoff.
 
 A worker killed mid-batch: rows it had not claimed are still queued and are sent when Celery redelivers the
-task (acks_late) or by the next planner run. The one row it had claimed ("sending") when it died is NOT sent
-again: `sweep_stale` marks it failed after an hour, because the SMTP server may already have accepted that
-email and a duplicate is worse than a missed digest. That member gets their next digest as usual.
+task (acks_late) or by the next planner run. The row it had claimed when it died (the email in flight), and
+the few already accepted by the SMTP server but not yet marked sent (at most MARK_SENT_EVERY), stay
+"sending" and are NOT sent again: `sweep_stale` marks them failed after an hour, because the SMTP server may
+have accepted them and a duplicate is worse than a missed digest. Those members get their next digest as
+usual.
 """
 
 import smtplib
@@ -119,6 +121,7 @@ def send_batch(delivery_ids: list[int], *, now: datetime | None = None, dry_run:
     shared = content.load_shared(now)
     facts = content.load_member_facts([d.member for d in deliveries])
     connection = get_connection()
+    sent: list[DigestDelivery] = []
     try:
         if not dry_run:
             connection.open()
@@ -144,14 +147,33 @@ def send_batch(delivery_ids: list[int], *, now: datetime | None = None, dry_run:
                 connection.close()  # a broken connection is reopened for the next message
                 connection.open()
                 continue
-            DigestDelivery.objects.filter(pk=delivery.pk).update(
-                status=DigestDelivery.Status.SENT, sent_at=timezone.now(), items=digest.item_ids(), error=""
-            )
-            DigestPreference.objects.filter(member=member).update(last_sent_at=now)
+            delivery.items = digest.item_ids()
+            sent.append(delivery)
             result["sent"] += 1
+            if len(sent) >= MARK_SENT_EVERY:
+                _mark_sent(sent, now)
+                sent = []
     finally:
+        if sent:
+            _mark_sent(sent, now)
         connection.close()
     return result
+
+
+# Sent rows are marked in small groups (fewer writes). Until marked they stay "sending", which is never resent,
+# so a crash between the SMTP "accepted" and the mark cannot cause a duplicate (see the module docstring).
+MARK_SENT_EVERY = 25
+
+
+def _mark_sent(deliveries: list[DigestDelivery], now: datetime) -> None:
+    moment = timezone.now()
+    for delivery in deliveries:
+        delivery.status = DigestDelivery.Status.SENT
+        delivery.sent_at = moment
+        delivery.error = ""
+    with transaction.atomic():
+        DigestDelivery.objects.bulk_update(deliveries, ["status", "sent_at", "error", "items"])
+        DigestPreference.objects.filter(member_id__in=[d.member_id for d in deliveries]).update(last_sent_at=now)
 
 
 def _requeue_or_fail(delivery: DigestDelivery, error: Exception) -> None:
