@@ -15,6 +15,7 @@ from .filters import LibraryFilter
 from .models import FAQItem, KnowledgeProduct
 
 SNIPPET_WORDS = 30
+MARK_START, MARK_STOP = "\u27e6", "\u27e7"  # ⟦ ⟧: never HTML, rarely in text
 
 
 def library(*, user, params) -> tuple[LibraryFilter, QuerySet[KnowledgeProduct]]:
@@ -51,8 +52,9 @@ def search_products(products: QuerySet, query: str) -> QuerySet:
         search = SearchQuery(query, search_type="websearch", config="simple")
         return products.filter(search_vector=search).annotate(
             rank=SearchRank(F("search_vector"), search),
+            # Markers that are not HTML: the headline is escaped afterwards, then the markers become <mark>.
             snippet=SearchHeadline(
-                "body", search, config="simple", start_sel="<mark>", stop_sel="</mark>", max_words=SNIPPET_WORDS,
+                "body", search, config="simple", start_sel=MARK_START, stop_sel=MARK_STOP, max_words=SNIPPET_WORDS,
                 min_words=10, max_fragments=1,
             ),
         )  # fmt: skip
@@ -65,16 +67,20 @@ def search_products(products: QuerySet, query: str) -> QuerySet:
         )  # fmt: skip
     from django.db.models import Case, IntegerField, Value, When
 
-    return products.distinct().annotate(
-        rank=Case(When(title__icontains=words[0], then=Value(2)), default=Value(1), output_field=IntegerField()),
-    )
+    # Rank: how many of the words appear in the title (a title hit counts more than a hit elsewhere).
+    title_hits = [
+        Case(When(title__icontains=word, then=Value(1)), default=Value(0), output_field=IntegerField())
+        for word in words
+    ]
+    return products.distinct().annotate(rank=sum(title_hits[1:], title_hits[0]))
 
 
 def snippet_for(product: KnowledgeProduct, query: str) -> str:
     """Highlighted words from the product's text (PostgreSQL gives `snippet`; SQLite builds one here)."""
     if getattr(product, "snippet", None):
-        return product.snippet
-    text = html.escape(strip_tags(product.body_html) or product.summary)
+        escaped = html.escape(product.snippet)
+        return escaped.replace(html.escape(MARK_START), "<mark>").replace(html.escape(MARK_STOP), "</mark>")
+    text = html.escape(html.unescape(strip_tags(product.body_html)) or product.summary)
     words = text.split()
     terms = [re.escape(html.escape(w)) for w in query.split() if w]
     if not terms:
@@ -101,9 +107,16 @@ def search_threads(*, user, query: str, limit: int = 10) -> list[Thread]:
 def product_page(product: KnowledgeProduct) -> KnowledgeProduct:
     return (
         KnowledgeProduct.objects.select_related("language", "created_by")
-        .prefetch_related("files", "tags", "authors", "communities", "source_events")
+        .prefetch_related("files", "tags", "authors", "communities")
         .get(pk=product.pk)
     )
+
+
+def visible_source_events(*, user, product: KnowledgeProduct) -> list:
+    """The events a product came from, as far as the viewer may see them."""
+    from events.access import events_visible_to
+
+    return list(events_visible_to(user).filter(knowledge_products=product).order_by("starts_at"))
 
 
 def visible_sources(*, user, product: KnowledgeProduct) -> list[Thread]:

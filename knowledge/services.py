@@ -1,9 +1,9 @@
 """Writes for the knowledge library: drafts, files, the review workflow, downloads, summaries, the index."""
 
 from django.db import connection, transaction
-from django.db.models import F, TextField, Value
+from django.db.models import F, Q, TextField, Value
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
 from communities.markdown import render as render_markdown
@@ -59,6 +59,8 @@ def product_save(*, form, author: User, files=()) -> KnowledgeProduct:
     form.save_m2m()
     if is_new:
         product.authors.add(author)
+    for upload in files:  # every file is checked before any is stored: a bad one leaves nothing on disk
+        uploads.check_upload(upload)
     for upload in files:
         file_add(product=product, upload=upload)
     product_index(product)
@@ -79,6 +81,7 @@ def _safe_name(name: str) -> str:
 
 
 def _notify_authors(product: KnowledgeProduct, text: str, actor: User | None) -> None:
+    text = Truncator(text).chars(300)
     Notification.objects.bulk_create(
         Notification(
             recipient=author, kind=Notification.Kind.KNOWLEDGE, actor=actor, text=text, url=product.get_absolute_url()
@@ -96,14 +99,17 @@ def product_submit(*, product: KnowledgeProduct, actor: User) -> KnowledgeProduc
     product.save(update_fields=["status", "updated_at"])
     from members.roles import COORDINATORS
 
-    coordinators = User.objects.filter(groups__name=COORDINATORS, is_active=True)
+    # The same people roles.is_coordinator says may publish.
+    coordinators = User.objects.filter(
+        Q(is_superuser=True) | Q(is_staff=True, groups__name=COORDINATORS), is_active=True
+    ).distinct()
     Notification.objects.bulk_create(
         Notification(
             recipient=c,
             kind=Notification.Kind.KNOWLEDGE,
             actor=actor,
             url=product.get_absolute_url(),
-            text=_("“%(title)s” is waiting for review") % {"title": product.title},
+            text=Truncator(_("“%(title)s” is waiting for review") % {"title": product.title}).chars(300),
         )  # fmt: skip
         for c in coordinators
     )

@@ -61,7 +61,17 @@ def _content_matches(extension: str, head: bytes, upload) -> bool:
     if extension in ("jpg", "jpeg"):
         return head.startswith(b"\xff\xd8\xff")
     if extension == "csv":
-        return _is_plain_text(head)
+        # The whole file, in chunks: markup hidden after the first kilobytes is refused too.
+        upload.seek(0)
+        previous = b""
+        try:
+            for chunk in iter(lambda: upload.read(64 * 1024), b""):
+                if not _is_plain_text(previous[-16:] + chunk):
+                    return False
+                previous = chunk
+        finally:
+            upload.seek(0)
+        return True
     if extension in OOXML_MAIN_PART or extension == "odt":
         if not head.startswith(b"PK\x03\x04"):
             return False

@@ -42,6 +42,7 @@ def detail(request, slug):
         {
             "product": product,
             "sources": selectors.visible_sources(user=request.user, product=product),
+            "source_events": selectors.visible_source_events(user=request.user, product=product),
             "can_edit": access.can_edit(request.user, product),
             "can_submit": access.can_submit(request.user, product),
             "can_publish": access.can_publish(request.user),
@@ -154,5 +155,7 @@ def faq(request, slug):
 def my_drafts(request):
     if not request.user.is_authenticated:
         return redirect("account_login")
-    products = KnowledgeProduct.objects.filter(authors=request.user).exclude(status="published").order_by("-updated_at")
+    products = KnowledgeProduct.objects.filter(
+        authors=request.user, status__in=[KnowledgeProduct.Status.DRAFT, KnowledgeProduct.Status.IN_REVIEW]
+    ).order_by("-updated_at")
     return render(request, "knowledge/drafts.html", {"products": products})
