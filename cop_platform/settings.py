@@ -181,6 +181,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-event-reminders": {"task": "events.tasks.send_event_reminders_task", "schedule": 600},
     # Hourly: members whose next digest is due get it (each once per period, however often this runs).
     "plan-digests": {"task": "digests.tasks.plan_digests_task", "schedule": 3600},
+    # On the 1st of each month (and again daily as a no-op, in case beat was down on the 1st).
+    "freeze-previous-month": {"task": "indicators.tasks.freeze_previous_month_task", "schedule": 86400},
 }
 
 # --- Email --------------------------------------------------------------------------------------------------
