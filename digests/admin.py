@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -89,6 +90,9 @@ class DigestPreferenceAdmin(admin.ModelAdmin):
         ]
 
     def preview_view(self, request, member_id):
+        # A member's digest shows what they may see (private communities included): coordinators only.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         member = get_object_or_404(User, pk=member_id)
         context = {
             **self.admin_site.each_context(request),

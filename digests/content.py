@@ -3,6 +3,7 @@ member's sections are then picked in Python from it, so a batch of hundreds cost
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 from django.utils import timezone
 
@@ -27,15 +28,19 @@ class SharedContent:
     news: list = field(default_factory=list)
     open_referrals: list = field(default_factory=list)
     private_ids: set = field(default_factory=set)
+    members_only_ids: set = field(default_factory=set)  # private and request-to-join: content for members only
+    communities: dict = field(default_factory=dict)
     country_communities: dict = field(default_factory=dict)  # country code -> community ids focused on it
 
 
 def load_shared(now: datetime | None = None) -> SharedContent:
     now = now or timezone.now()
     since = now - LOOKBACK
-    communities = list(Community.objects.only("pk", "visibility", "countries"))
+    communities = list(Community.objects.only("pk", "name", "slug", "visibility", "countries"))
     shared = SharedContent(since=since)
     shared.private_ids = {c.pk for c in communities if c.is_private}
+    shared.members_only_ids = {c.pk for c in communities if c.visibility != Community.Visibility.OPEN}
+    shared.communities = {c.pk: c for c in communities}
     for community in communities:
         for country in community.countries:
             shared.country_communities.setdefault(country.code, set()).add(community.pk)
@@ -174,17 +179,19 @@ def build(member, shared: SharedContent, facts: MemberFacts, since: datetime | N
     country_communities = shared.country_communities.get(country, set())
 
     threads = [
-        t for t in shared.threads
+        _thread_item(t, mine, shared) for t in shared.threads
         if t.community_ids & mine and t.last_activity_at >= since and t.pk not in sent.get("threads", ())
     ][:SECTION_LIMIT]  # fmt: skip
     cluster_communities = facts.expert_cluster_communities.get(member.pk)
     questions = []
     if cluster_communities is not None:
         for referral in shared.open_referrals:
-            if referral.expert.member_id == member.pk or referral.community_id not in cluster_communities:
+            if member.pk in (referral.expert.member_id, referral.asked_by_id):
+                continue  # their own referral, or their own question
+            if referral.community_id not in cluster_communities:
                 continue
-            if referral.community.is_private and referral.community_id not in mine:
-                continue
+            if referral.community_id in shared.members_only_ids and referral.community_id not in mine:
+                continue  # they could not open it
             if referral.pk not in sent.get("questions", ()):
                 questions.append(referral)
         questions = questions[:SECTION_LIMIT]
@@ -209,6 +216,19 @@ def build(member, shared: SharedContent, facts: MemberFacts, since: datetime | N
         and (not n.country_codes or country in n.country_codes)
     ][:SECTION_LIMIT]  # fmt: skip
     return Digest(threads=threads, questions=questions, events=events, products=products, news=news)
+
+
+def _thread_item(thread, mine: set, shared: SharedContent) -> SimpleNamespace:
+    """The thread as this member sees it: in their own community (the thread's home, or a community it is linked
+    into), so the email neither names nor links a community they cannot open."""
+    if thread.community_id in mine:
+        shown_in = thread.community
+    else:
+        shown_in = shared.communities[min(thread.community_ids & mine)]
+    return SimpleNamespace(
+        pk=thread.pk, title=thread.title, reply_count=thread.reply_count, community=shown_in,
+        url=thread.url_in(shown_in),
+    )  # fmt: skip
 
 
 def news_for_home(member) -> list:

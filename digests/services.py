@@ -8,8 +8,9 @@
    the task retries it later with backoff.
 
 A worker killed mid-batch: rows it had not claimed are still queued and are sent when Celery redelivers the
-task (acks_late) or by the next planner run. The row it had claimed when it died (the email in flight), and
-the few already accepted by the SMTP server but not yet marked sent (at most MARK_SENT_EVERY), stay
+task (acks_late) or by the next planner run (which hands every recent queued row to a batch again). The row
+it had claimed when it died (the email in flight), and the few already accepted by the SMTP server but not
+yet marked sent (at most MARK_SENT_EVERY), stay
 "sending" and are NOT sent again: `sweep_stale` marks them failed after an hour, because the SMTP server may
 have accepted them and a duplicate is worse than a missed digest. Those members get their next digest as
 usual.
@@ -27,9 +28,10 @@ from django.utils import timezone
 from members.models import User
 
 from . import content, emails
-from .models import DigestDelivery, DigestPreference, DigestRound, Frequency
+from .models import FREQUENCY_DAYS, DigestDelivery, DigestPreference, DigestRound, Frequency
 
 BATCH_SIZE = 200
+RECENT = timedelta(days=31)  # queued rows older than this belong to a period that is over
 STALE_SENDING = timedelta(hours=1)
 MAX_ATTEMPTS = 5
 
@@ -55,12 +57,20 @@ def unsubscribe(*, member: User) -> DigestPreference:
     return preference_set(member=member, frequency=Frequency.OFF)
 
 
-def _ensure_preferences() -> None:
-    """Members who never opened their preferences get the default (every two weeks)."""
+def _ensure_preferences(now: datetime) -> None:
+    """Members who never opened their preferences get the default (every two weeks), due now."""
     missing = User.objects.filter(is_active=True, digest_preference__isnull=True).values_list("pk", flat=True)
     DigestPreference.objects.bulk_create(
-        [DigestPreference(member_id=pk) for pk in missing], ignore_conflicts=True, batch_size=1000
+        [DigestPreference(member_id=pk, next_digest_at=now) for pk in missing], ignore_conflicts=True, batch_size=1000
     )
+
+
+def next_due(frequency: str, now: datetime) -> datetime:
+    """When a member planned at `now` is due again: the next period (monthly: the 1st of next month)."""
+    if frequency == Frequency.MONTHLY:
+        first = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        return (first + timedelta(days=32)).replace(day=1)
+    return now + timedelta(days=FREQUENCY_DAYS[frequency])
 
 
 @transaction.atomic
@@ -69,7 +79,7 @@ def plan(
 ) -> tuple[DigestRound, list[int]]:
     """Queue one delivery for every due member. `everyone` treats every subscribed member as due now."""
     now = now or timezone.now()
-    _ensure_preferences()
+    _ensure_preferences(now)
     verified = EmailAddress.objects.filter(verified=True, primary=True).values("user_id")
     due = DigestPreference.objects.filter(member__is_active=True, member_id__in=verified).exclude(
         frequency=Frequency.OFF
@@ -84,14 +94,19 @@ def plan(
         for p in due.only("member_id", "frequency")
     ]
     DigestDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    # The new rows of this round (a row that already existed for the period stays with its first round).
-    ids = list(
-        DigestDelivery.objects.filter(round=round_, status=DigestDelivery.Status.QUEUED).values_list("pk", flat=True)
-    )
-    round_.planned = len(ids)
+    # A row that already existed for the period stays with its first round and does not move the member's date.
+    new_member_ids = DigestDelivery.objects.filter(round=round_).values("member_id")
+    round_.planned = DigestDelivery.objects.filter(round=round_).count()
     round_.save(update_fields=["planned"])
-    for frequency, days in (("weekly", 7), ("biweekly", 14), ("monthly", 30)):
-        due.filter(frequency=frequency).update(next_digest_at=now + timedelta(days=days))
+    for frequency in FREQUENCY_DAYS:
+        due.filter(frequency=frequency, member_id__in=new_member_ids).update(next_digest_at=next_due(frequency, now))
+    # Everything still queued from recent periods: this round's rows, and rows a lost or failed batch left behind
+    # (the claim in send_batch keeps each one to a single email).
+    ids = list(
+        DigestDelivery.objects.filter(status=DigestDelivery.Status.QUEUED, created_at__gte=now - RECENT)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     return round_, ids
 
 
@@ -122,9 +137,15 @@ def send_batch(delivery_ids: list[int], *, now: datetime | None = None, dry_run:
     facts = content.load_member_facts([d.member for d in deliveries])
     connection = get_connection()
     sent: list[DigestDelivery] = []
-    try:
-        if not dry_run:
+    if not dry_run:
+        try:
             connection.open()
+        except (smtplib.SMTPException, OSError) as error:
+            # The mail server is unreachable: nothing was claimed; the whole batch is retried later.
+            DigestDelivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(error=str(error)[:300])
+            result["retry"] = [d.pk for d in deliveries]
+            return result
+    try:
         for delivery in deliveries:
             member = delivery.member
             preference = getattr(member, "digest_preference", None)

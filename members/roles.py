@@ -14,7 +14,7 @@ ROLE_GROUPS = (COORDINATORS, REPORT_VIEWERS, EXPERTS)
 
 # The apps whose models coordinators manage in the admin.
 COORDINATED_APPS = (
-    "members", "communities", "experts", "events", "knowledge", "indicators", "taggit", "account",
+    "members", "communities", "experts", "events", "knowledge", "indicators", "digests", "taggit", "account",
 )  # fmt: skip
 VIEW_INDICATORS = "members.view_indicators"
 
