@@ -36,6 +36,13 @@ class ThreadForm(forms.Form):
     )
     body = PostBodyField()
 
+    def clean_title(self):
+        # One line: titles go into email subjects, where a line break would break the header.
+        title = " ".join(self.cleaned_data["title"].split())
+        if not title:
+            raise forms.ValidationError(_("Give the discussion a title."))
+        return title
+
 
 class ReplyForm(forms.Form):
     body = PostBodyField(label=_("Your reply"))

@@ -340,6 +340,8 @@ def post_report(*, post: Post, reporter: User, reason: str, note: str = "") -> R
     """File a report; the third distinct member reporting a post hides it until a moderator reviews it."""
     if post.author_id == reporter.pk:
         raise CommunityError(_("You cannot report your own post."))
+    # Lock the post so concurrent reports count one after the other (the third always hides it).
+    Post.objects.select_for_update().filter(pk=post.pk).first()
     report, created = Report.objects.get_or_create(
         post=post, reporter=reporter, defaults={"reason": reason, "note": note.strip()}
     )
@@ -414,9 +416,12 @@ def thread_move(*, thread: Thread, actor: User, to: Community) -> Thread:
 
 
 @transaction.atomic
-def thread_link(*, thread: Thread, actor: User, communities) -> Thread:
+def thread_link(*, thread: Thread, actor: User, communities, allowed=None) -> Thread:
     """Make an inter-practice discussion: the thread also shows in `communities` (replacing earlier links)."""
     targets = [c for c in communities if c.pk != thread.community_id]
+    if allowed is not None:
+        # Links the actor could not choose from (another leader's, the coordinator's) stay as they are.
+        targets += list(thread.linked_communities.exclude(pk__in=[c.pk for c in allowed]))
     thread.linked_communities.set(targets)
     _log(thread.community, actor, ModerationAction.Action.LINK, thread=thread,
          note=", ".join(c.name for c in targets) or _("no other community"))  # fmt: skip

@@ -59,7 +59,7 @@ def community_detail(request, slug):
     acc = access.get_community_access(request.user, slug)
     context = {"access": acc, "community": acc.community}
     if acc.can_read:
-        search = request.GET.get("q", "")[:100]
+        search = request.GET.get("q", "").replace("\x00", "")[:100]
         threads = selectors.community_threads(community=acc.community, include_hidden=acc.can_moderate, search=search)
         context["page_obj"] = Paginator(threads, selectors.THREADS_PER_PAGE).get_page(request.GET.get("page"))
         context["search"] = search
@@ -276,8 +276,9 @@ def thread_moderate(request, slug, pk):
             link_form = LinkThreadForm(request.POST, communities=movable)
             if link_form.is_valid():
                 services.thread_link(
-                    thread=thread, actor=request.user, communities=link_form.cleaned_data["communities"]
-                )
+                    thread=thread, actor=request.user, communities=link_form.cleaned_data["communities"],
+                    allowed=list(movable),
+                )  # fmt: skip
                 messages.success(request, _("The communities this discussion appears in were updated."))
                 return redirect(thread.url_in(acc.community))
         else:
@@ -307,7 +308,8 @@ def moderation_queue(request, slug):
     if not acc.can_moderate:
         raise Http404
     if request.method == "POST":
-        post = get_object_or_404(Post, pk=request.POST.get("post", 0), thread__community=acc.community)
+        post_id = request.POST.get("post", "")
+        post = get_object_or_404(Post, pk=int(post_id) if post_id.isdigit() else 0, thread__community=acc.community)
         decision = request.POST.get("decision")
         if decision in ("uphold", "dismiss"):
             count = services.reports_review(post=post, actor=request.user, uphold=decision == "uphold")

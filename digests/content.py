@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
+from django.db.models import F, Q
 from django.utils import timezone
 
 from communities.models import Community, Membership, Thread
@@ -79,7 +80,10 @@ def load_shared(now: datetime | None = None) -> SharedContent:
         item.country_codes = {c.code for c in item.countries}
         shared.news.append(item)
     referrals = (
-        Referral.objects.filter(status=Referral.Status.OPEN)
+        Referral.objects.filter(status=Referral.Status.OPEN, thread__is_hidden=False)
+        # Still shown in the community it was asked in (a thread can be moved or unlinked since).
+        .filter(Q(thread__community=F("community")) | Q(thread__linked_communities=F("community")))
+        .distinct()
         .select_related("thread", "community", "expert")
         .prefetch_related("expert__clusters__communities")
     )

@@ -23,6 +23,11 @@ class RegistrationInline(admin.TabularInline):
         return False
 
 
+def spreadsheet_safe(cells: list) -> list:
+    """Members type names and organizations: a cell starting like a formula is kept as text in Excel/LibreOffice."""
+    return [f"'{c}" if isinstance(c, str) and c[:1] in ("=", "+", "-", "@", "\t", "\r") else c for c in cells]
+
+
 @admin.action(description=_("Export attendees as CSV"))
 def export_attendees(modeladmin, request, queryset):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -38,9 +43,10 @@ def export_attendees(modeladmin, request, queryset):
     )
     for r in registrations:
         attended = {True: "yes", False: "no"}.get(r.attended, "")
-        writer.writerow([r.event.title, r.event.starts_at.isoformat(), r.member.full_name, r.member.email,
-                         r.member.organization, r.member.country.code, r.member.gender, r.status,
-                         r.created_at.isoformat(), attended])  # fmt: skip
+        writer.writerow(spreadsheet_safe([
+            r.event.title, r.event.starts_at.isoformat(), r.member.full_name, r.member.email, r.member.organization,
+            r.member.country.code, r.member.gender, r.status, r.created_at.isoformat(), attended,
+        ]))  # fmt: skip
     return response
 
 

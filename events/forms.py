@@ -44,6 +44,12 @@ class EventAdminForm(forms.ModelForm):
         model = Event
         fields = "__all__"  # noqa: DJ007 (the ModelAdmin chooses the fields)
 
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in {"calendar", "topics", "feed"}:
+            raise forms.ValidationError(_("This address is used by the events pages. Choose another."))
+        return slug
+
     def clean(self):
         cleaned = super().clean()
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")

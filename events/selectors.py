@@ -1,6 +1,6 @@
 """Reads for the schedule and event pages."""
 
-from django.db.models import Avg, Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from communities.access import communities_visible_to
 from communities.models import Membership
@@ -23,7 +23,9 @@ def schedule(*, user, params) -> ScheduleFilter:
         ).order_by("in_my_communities", "starts_at")
     else:
         events = events.order_by("starts_at")
-    events = events.select_related("language").prefetch_related("communities")
+    visible = communities_visible_to(user).order_by("name")
+    # An event shared with a private community names it only to those who may know it exists.
+    events = events.select_related("language").prefetch_related(Prefetch("communities", queryset=visible))
     return ScheduleFilter(params, queryset=events, communities=communities_visible_to(user).order_by("name"))
 
 
@@ -35,10 +37,11 @@ def registrations_by_event(user) -> dict[int, Registration]:
     }
 
 
-def event_page(event: Event) -> Event:
+def event_page(event: Event, *, user) -> Event:
+    visible = communities_visible_to(user).order_by("name")
     return (
         Event.objects.select_related("language")
-        .prefetch_related("communities", "speaker_members", "speaker_experts", "clusters")
+        .prefetch_related(Prefetch("communities", queryset=visible), "speaker_members", "speaker_experts", "clusters")
         .annotate(
             registered_count=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)),
             waitlist_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
@@ -56,7 +59,8 @@ def waitlist_position(registration: Registration) -> int:
 def feed_events(member) -> QuerySet[Event]:
     """Events a member registered for (not cancelled registrations), for the personal calendar feed."""
     return (
-        Event.objects.filter(registrations__member=member, registrations__status=Registration.Status.REGISTERED)
+        access.events_visible_to(member)  # a member removed from a private community stops seeing its events
+        .filter(registrations__member=member, registrations__status=Registration.Status.REGISTERED)
         .exclude(status=Event.Status.DRAFT)
         .order_by("starts_at")
         .distinct()

@@ -15,6 +15,7 @@ from cop_platform.mail import queue_email
 from members.models import Activity, User
 from members.services import activity_record
 
+from .access import events_visible_to
 from .models import CalendarFeed, Event, Feedback, Registration, TopicSuggestion, TopicVote
 
 REMINDER_LEAD = timedelta(hours=24)
@@ -235,6 +236,10 @@ def send_reminders(*, now: datetime | None = None) -> int:
             if not claimed:
                 continue
             registration = Registration.objects.select_related("member", "event").get(pk=pk)
+            if not events_visible_to(registration.member).filter(pk=registration.event_id).exists():
+                # Removed from the event's private community since registering: no reminder.
+                Registration.objects.filter(pk=pk).update(reminder_sent_at=now)
+                continue
             _email(registration, "event-reminder", _("Tomorrow: %(event)s") % {"event": registration.event.title})
             Registration.objects.filter(pk=pk).update(reminder_sent_at=now)
             sent += 1

@@ -30,7 +30,7 @@ def schedule(request):
 
 
 def detail(request, slug):
-    event = selectors.event_page(access.get_event_for_viewer(request.user, slug))
+    event = selectors.event_page(access.get_event_for_viewer(request.user, slug), user=request.user)
     registration = access.live_registration(request.user, event)
     return render(
         request,

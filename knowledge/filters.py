@@ -28,7 +28,9 @@ class LibraryFilter(django_filters.FilterSet):
         label=_("Language"), queryset=Language.objects.order_by("name"), to_field_name="code",
         empty_label=_("Any language"),
     )  # fmt: skip
-    year = django_filters.NumberFilter(label=_("Year"), field_name="published_at", lookup_expr="year")
+    year = django_filters.NumberFilter(
+        label=_("Year"), field_name="published_at", lookup_expr="year", min_value=2000, max_value=2100
+    )
     sort = django_filters.ChoiceFilter(label=_("Sort by"), choices=SORTS, method="filter_nothing", empty_label=None)
 
     class Meta:

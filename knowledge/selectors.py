@@ -26,7 +26,8 @@ def library(*, user, params) -> tuple[LibraryFilter, QuerySet[KnowledgeProduct]]
         communities=communities_visible(user),
     )
     products = library_filter.qs
-    query = (library_filter.form.cleaned_data.get("q") or "").strip() if library_filter.is_valid() else ""
+    valid = library_filter.is_valid()
+    query = (library_filter.form.cleaned_data.get("q") or "").replace("\x00", "").strip() if valid else ""
     sort = (library_filter.form.cleaned_data.get("sort") or "") if library_filter.is_valid() else ""
     if query:
         products = search_products(products, query)

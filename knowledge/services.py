@@ -19,8 +19,13 @@ class KnowledgeError(Exception):
     """A request that cannot be carried out; the message is shown as it is."""
 
 
+RESERVED_SLUGS = {"new", "drafts", "faq", "summarize"}  # paths of the library itself
+
+
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:200] or "product"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-product"
     slug, number = base, 2
     taken = KnowledgeProduct.objects.filter(slug__startswith=base)
     if exclude_pk:
@@ -51,12 +56,18 @@ def product_save(*, form, author: User, files=()) -> KnowledgeProduct:
     """Save a validated product form (new or edited) with any new files; all or nothing."""
     product = form.save(commit=False)
     is_new = product.pk is None
+    # Links to communities the editor cannot see are not in the form; keep them rather than drop them.
+    hidden_links = (
+        list(product.communities.exclude(pk__in=form.fields["communities"].queryset.values("pk"))) if not is_new else []
+    )
     if is_new:
         product.created_by = author
         product.slug = unique_slug(product.title)
     product.body_html = render_markdown(product.body)
     product.save()
     form.save_m2m()
+    if hidden_links:
+        product.communities.add(*hidden_links)
     if is_new:
         product.authors.add(author)
     for upload in files:  # every file is checked before any is stored: a bad one leaves nothing on disk

@@ -80,7 +80,10 @@ def _content_matches(extension: str, head: bytes, upload) -> bool:
             with zipfile.ZipFile(io.BytesIO(upload.read())) as archive:
                 names = archive.namelist()
                 if extension == "odt":
-                    return archive.read("mimetype").strip() == ALLOWED["odt"].encode()
+                    # Read a few bytes only: a compressed "mimetype" entry could expand to gigabytes.
+                    expected = ALLOWED["odt"].encode()
+                    with archive.open("mimetype") as entry:
+                        return entry.read(len(expected) + 1) == expected  # the entry is exactly the type
                 return "[Content_Types].xml" in names and any(n.startswith(OOXML_MAIN_PART[extension]) for n in names)
         except (zipfile.BadZipFile, KeyError):
             return False

@@ -17,7 +17,7 @@ from .models import KnowledgeProduct, ProductFile
 def library(request):
     library_filter, products = selectors.library(user=request.user, params=request.GET)
     page = Paginator(products, 20).get_page(request.GET.get("page"))
-    query = (request.GET.get("q") or "").strip()[:200]
+    query = (request.GET.get("q") or "").replace("\x00", "").strip()[:200]
     for product in page.object_list:
         product.highlight = selectors.snippet_for(product, query) if query else ""
     return render(

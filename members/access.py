@@ -1,5 +1,6 @@
 """Every permission decision about member profiles goes through here."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 
 from . import roles
@@ -20,4 +21,14 @@ def get_member_for_viewer(viewer, pk: int) -> User:
 
 
 def can_see_email(viewer, member: User) -> bool:
-    return viewer.pk == member.pk or not member.hide_email or roles.is_coordinator(viewer)
+    """Experts' contact details are for coordinators only (the expert directory links to their profile)."""
+    if viewer.pk == member.pk or roles.is_coordinator(viewer):
+        return True
+    return not member.hide_email and not _is_expert(member)
+
+
+def _is_expert(member: User) -> bool:
+    try:
+        return member.expert_profile is not None
+    except ObjectDoesNotExist:
+        return False

@@ -19,6 +19,6 @@ def member_directory(*, params) -> MemberDirectoryFilter:
 def member_profile_queryset() -> QuerySet[User]:
     return (
         members_listed()
-        .select_related("local_community")
+        .select_related("local_community", "expert_profile")
         .prefetch_related(Prefetch("languages", queryset=Language.objects.order_by("name")), "interests")
     )
