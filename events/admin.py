@@ -128,6 +128,9 @@ class EventAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.event_render(obj)
         super().save_model(request, obj, form, change)
+        if change and "status" in form.changed_data and obj.status == Event.Status.CANCELLED:
+            told = services.registrants_tell_cancelled(event=obj)
+            self.message_user(request, _("%(count)d registrant(s) were told of the cancellation.") % {"count": told})
         if change and "capacity" in form.changed_data:
             promoted = services.waitlist_fill(event=obj)
             if promoted:

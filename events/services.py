@@ -131,6 +131,11 @@ def event_cancel(*, event: Event) -> int:
         return 0
     event.status = Event.Status.CANCELLED
     event.save(update_fields=["status"])
+    return registrants_tell_cancelled(event=event)
+
+
+def registrants_tell_cancelled(*, event: Event) -> int:
+    """Email everyone registered or waiting that the event is cancelled (also when cancelled in the edit form)."""
     live = (
         Registration.objects.filter(event=event)
         .exclude(status=Registration.Status.CANCELLED)

@@ -171,3 +171,26 @@ def test_a_hidden_or_moved_referred_thread_is_not_offered_in_digests():
 
     digest = content.build(other_expert_member, content.load_shared(), content.load_member_facts([other_expert_member]))
     assert [r.thread.title for r in digest.questions] == []
+
+
+def test_cancelling_an_event_in_its_edit_form_emails_registrants(
+    rf, coordinator, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.contrib.admin.sites import site
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from events.admin import EventAdmin
+
+    event = _event()
+    Registration.objects.create(event=event, member=MemberFactory())
+    request = rf.post("/")
+    request.user, request.session = coordinator, {}
+    request._messages = FallbackStorage(request)
+
+    class EditedStatus:
+        changed_data = ["status"]
+
+    event.status = Event.Status.CANCELLED
+    with django_capture_on_commit_callbacks(execute=True):
+        EventAdmin(Event, site).save_model(request, event, EditedStatus(), change=True)
+    assert [m.subject for m in mailoutbox] == ["Cancelled: Briefing"]
