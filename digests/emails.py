@@ -1,11 +1,14 @@
 """Building digest emails: HTML and plain text, the member's language, RFC 8058 one-click unsubscribe."""
 
+import functools
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 UNSUBSCRIBE_SALT = "digests.unsubscribe"
 
@@ -26,6 +29,11 @@ def unsubscribe_url(member) -> str:
     return settings.SITE_URL + reverse("digests:unsubscribe", args=[unsubscribe_token(member)])
 
 
+@functools.cache
+def _preferences_url() -> str:
+    return settings.SITE_URL + reverse("digests:preferences")
+
+
 def build_message(member, digest, *, connection=None) -> EmailMultiAlternatives:
     language = getattr(member, "language", "") or settings.LANGUAGE_CODE
     context = {
@@ -34,10 +42,12 @@ def build_message(member, digest, *, connection=None) -> EmailMultiAlternatives:
         "site_url": settings.SITE_URL,
         "site_name": settings.SITE_NAME,
         "unsubscribe_url": unsubscribe_url(member),
-        "preferences_url": settings.SITE_URL + reverse("digests:preferences"),
+        "preferences_url": _preferences_url(),
     }
     with translation.override(language), timezone.override(member.time_zone or settings.TIME_ZONE):
-        subject = render_to_string("emails/digest-subject.txt", context).strip()
+        subject = ngettext(
+            "%(site)s: %(count)d new item for you", "%(site)s: %(count)d new items for you", digest.count
+        ) % {"site": settings.SITE_NAME, "count": digest.count}
         text = render_to_string("emails/digest-body.txt", context)
         html = render_to_string("emails/digest-body.html", context)
     message = EmailMultiAlternatives(
