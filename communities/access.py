@@ -9,7 +9,7 @@ a thread's own community moderate it; leaders manage members; coordinators may d
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -161,3 +161,18 @@ def communities_readable_by(user):
         Q(visibility=Community.Visibility.OPEN)
         | Q(pk__in=Membership.objects.active().filter(member=user).values("community"))
     )
+
+
+def shared_with_visible_community(model, user) -> Q:
+    """The one rule for content shared with communities (events, knowledge products): visible when it has no
+    community, or at least one of its communities is not private, or `user` is an active member of one of them.
+    Returns a Q over `model`, whose `communities` many-to-many holds the links."""
+    links = model.communities.through.objects
+    own = f"{model._meta.model_name}_id"
+    private_links = links.filter(**{own: OuterRef("pk")}, community__visibility=Community.Visibility.PRIVATE)
+    open_links = links.filter(**{own: OuterRef("pk")}).exclude(community__visibility=Community.Visibility.PRIVATE)
+    visible = ~Q(Exists(private_links)) | Q(Exists(open_links))
+    if user.is_authenticated:
+        mine = Membership.objects.active().filter(member=user).values("community")
+        visible |= Q(Exists(links.filter(**{own: OuterRef("pk")}, community__in=mine)))
+    return visible

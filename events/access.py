@@ -5,10 +5,9 @@ members of one of their communities (an event shared with an open community is p
 coordinator's. Join links show only to registered members (and coordinators), never on public pages or in feeds.
 """
 
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
-from communities.models import Community, Membership
+from communities.access import shared_with_visible_community
 from members import roles
 
 from .models import Event, Registration
@@ -17,21 +16,8 @@ from .models import Event, Registration
 def events_visible_to(user):
     if roles.is_coordinator(user):
         return Event.objects.all()
-    private_links = Event.communities.through.objects.filter(
-        event_id=OuterRef("pk"), community__visibility=Community.Visibility.PRIVATE
-    )
-    open_links = Event.communities.through.objects.filter(event_id=OuterRef("pk")).exclude(
-        community__visibility=Community.Visibility.PRIVATE
-    )
-    visible = Q(has_private=False) | Q(has_open=True)
-    if user.is_authenticated:
-        mine = Membership.objects.active().filter(member=user).values("community")
-        member_links = Event.communities.through.objects.filter(event_id=OuterRef("pk"), community__in=mine)
-        visible |= Q(Exists(member_links))
-    return (
-        Event.objects.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
-        .annotate(has_private=Exists(private_links), has_open=Exists(open_links))
-        .filter(visible)
+    return Event.objects.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED]).filter(
+        shared_with_visible_community(Event, user)
     )
 
 

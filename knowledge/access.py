@@ -5,10 +5,11 @@ coordinators) — a product shared with an open community is public. Drafts and 
 their authors and coordinators; archived ones by coordinators only.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 
-from communities.models import Community, Membership
+from communities.access import shared_with_visible_community
+from communities.models import Membership
 from members import roles
 
 from .models import KnowledgeProduct
@@ -17,23 +18,10 @@ from .models import KnowledgeProduct
 def products_visible_to(user):
     if roles.is_coordinator(user):
         return KnowledgeProduct.objects.all()
-    links = KnowledgeProduct.communities.through.objects
-    private_links = links.filter(knowledgeproduct_id=OuterRef("pk"), community__visibility=Community.Visibility.PRIVATE)
-    open_links = links.filter(knowledgeproduct_id=OuterRef("pk")).exclude(
-        community__visibility=Community.Visibility.PRIVATE
-    )
-    readable = Q(has_private=False) | Q(has_open=True)
-    if user.is_authenticated:
-        mine = Membership.objects.active().filter(member=user).values("community")
-        readable |= Q(Exists(links.filter(knowledgeproduct_id=OuterRef("pk"), community__in=mine)))
-    visible = Q(status=KnowledgeProduct.Status.PUBLISHED) & readable
+    visible = Q(status=KnowledgeProduct.Status.PUBLISHED) & shared_with_visible_community(KnowledgeProduct, user)
     if user.is_authenticated:
         visible |= Q(status__in=[KnowledgeProduct.Status.DRAFT, KnowledgeProduct.Status.IN_REVIEW], authors=user)
-    return (
-        KnowledgeProduct.objects.annotate(has_private=Exists(private_links), has_open=Exists(open_links))
-        .filter(visible)
-        .distinct()
-    )
+    return KnowledgeProduct.objects.filter(visible).distinct()
 
 
 def published_visible_to(user):
