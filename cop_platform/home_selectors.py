@@ -6,6 +6,8 @@ from django.utils import timezone
 from communities.selectors import my_communities
 from digests.content import news_for_home
 from events.access import events_visible_to
+from indicators.access import can_view as can_view_indicators
+from indicators.surveys import unanswered_open_surveys_for
 from knowledge.access import published_visible_to
 
 
@@ -20,4 +22,6 @@ def home_for(member) -> dict:
         "upcoming_events": list(upcoming_events_for(member)[:5]),
         "new_knowledge": list(published_visible_to(member).order_by("-published_at")[:5]),
         "news": news_for_home(member),
+        "open_surveys": list(unanswered_open_surveys_for(member)[:3]),
+        "can_view_indicators": can_view_indicators(member),
     }

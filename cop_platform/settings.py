@@ -181,7 +181,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-event-reminders": {"task": "events.tasks.send_event_reminders_task", "schedule": 600},
     # Hourly: members whose next digest is due get it (each once per period, however often this runs).
     "plan-digests": {"task": "digests.tasks.plan_digests_task", "schedule": 3600},
-    # On the 1st of each month (and again daily as a no-op, in case beat was down on the 1st).
+    # On the 1st of each month (and again daily as a no-op, in case beat was down on the 1st): freeze last
+    # month, queue its progress report once, and re-queue reports whose worker died.
     "freeze-previous-month": {"task": "indicators.tasks.freeze_previous_month_task", "schedule": 86400},
 }
 
@@ -304,4 +305,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every rendering step at INFO; its warnings (a refused URL, a missing glyph) still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

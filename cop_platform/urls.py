@@ -23,6 +23,8 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("knowledge/", include("knowledge.urls")),
     path("digests/", include("digests.urls")),
+    path("indicators/", include("indicators.urls")),
+    path("surveys/", include("indicators.survey_urls")),
     path("notifications/", communities_views.notifications, name="notifications"),
     path("notifications/<int:pk>/", communities_views.notification_open, name="notification_open"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -5,22 +5,20 @@ import calendar
 import statistics
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db import transaction
-from django.db.models import Avg, Count, Min, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 
-from communities.models import LocalActionTeam, Membership, Post, Thread
+from communities.models import Community, LocalActionTeam, Membership, Post, Thread
 from digests.models import DigestDelivery
 from events.selectors import event_figures_between
 from experts.models import Rating, Referral
 from experts.selectors import active_expert_breakdown
 from knowledge.models import KnowledgeProduct
-from members.models import Activity, LocalCommunity
+from members.models import Activity, LocalCommunity, User
 
-from .models import IndicatorValue, MonthlySnapshot
-from .registry import NOT_STATED
-
-MEMBER_DIMENSIONS = {"country": "member__country", "gender": "member__gender"}
+from .models import IndicatorValue, ManualFigure, MonthlySnapshot, SurveyAnswer, SurveyQuestion, SurveyResponse
+from .registry import INDICATORS, NOT_STATED
 
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:
@@ -50,60 +48,99 @@ def memberships_at(moment: datetime):
     )
 
 
-def _members(start, end) -> dict:
-    current = memberships_at(end)
-    figures = {"total": {"total": current.values("member").distinct().count()}}
-    for dimension, field in MEMBER_DIMENSIONS.items():
-        figures[dimension] = _grouped(current, field)
-    figures["community"] = _grouped(current, "community__slug")
-    return figures
+def _per_member_breakdown(per_member_sql: str, params: list, measures: list[str]) -> dict[str, dict[str, tuple]]:
+    """Run `measures` (SQL aggregates over the columns of `per_member_sql`, one row per member with a
+    `member_id`) for all members, by country and by gender, in ONE query: the per-member rows are computed
+    once (a CTE) and grouped three ways. Portable SQL (CASE, not FILTER or GROUPING SETS) so SQLite — the
+    embedded default — runs the very same statement as PostgreSQL.
+
+    Returns {"total": {"total": (m1, m2…)}, "country": {code: (…)}, "gender": {…}}, with "not stated" keys."""
+    users = User._meta.db_table
+    columns = ", ".join(f"COALESCE({m}, 0)" for m in measures)
+    parts = [f"SELECT 'total', '', {columns} FROM f"]
+    parts += [f"SELECT '{d}', {d}, {columns} FROM f GROUP BY {d}" for d in ("country", "gender")]
+    # Members are joined once, in the CTE; the three groupings then read it without joining again.
+    sql = (
+        f"WITH f AS (SELECT p.*, u.country AS country, u.gender AS gender FROM ({per_member_sql}) p "
+        f"JOIN {users} u ON u.id = p.member_id) " + " UNION ALL ".join(parts)
+    )
+    result: dict[str, dict[str, tuple]] = {"total": {}, "country": {}, "gender": {}}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for dimension, key, *values in cursor.fetchall():
+            key = "total" if dimension == "total" else _key(key)
+            previous = result[dimension].get(key)
+            values = tuple(values) if previous is None else tuple(a + b for a, b in zip(previous, values, strict=True))
+            result[dimension][key] = values
+    return result
 
 
-def _members_new(start, end) -> dict:
-    firsts = Membership.objects.filter(joined_at__isnull=False).values("member").annotate(first=Min("joined_at"))
-    new = firsts.filter(first__gte=start, first__lt=end).values("member")
-    from members.models import User
+def _moment(value: datetime):
+    return connection.ops.adapt_datetimefield_value(value)
 
-    members = User.objects.filter(pk__in=new)
+
+def _membership_family(start, end) -> dict[str, dict]:
+    """members, members_new, members_left and retention_rate from one pass over the memberships: per member,
+    was there an active membership at the start / at the end, when was the first, did one end this month."""
+    active_at = "MAX(CASE WHEN joined_at <= %s AND (left_at IS NULL OR left_at > %s) THEN 1 ELSE 0 END)"
+    per_member = (
+        f"SELECT member_id, {active_at} AS at_start, {active_at} AS at_end, "
+        "CASE WHEN MIN(joined_at) >= %s AND MIN(joined_at) < %s THEN 1 ELSE 0 END AS is_new, "
+        "MAX(CASE WHEN left_at >= %s AND left_at < %s THEN 1 ELSE 0 END) AS ended "
+        f"FROM {Membership._meta.db_table} WHERE joined_at IS NOT NULL GROUP BY member_id"
+    )
+    s, e = _moment(start), _moment(end)
+    rows = _per_member_breakdown(
+        per_member,
+        [s, s, e, e, s, e, s, e],
+        ["SUM(at_end)", "SUM(is_new)", "SUM(CASE WHEN ended = 1 AND at_end = 0 THEN 1 ELSE 0 END)",
+         "SUM(at_start)", "SUM(at_start * at_end)"],
+    )  # fmt: skip
+
+    def figures(index: int) -> dict:
+        return {
+            dimension: {key: values[index] for key, values in keys.items() if dimension == "total" or values[index]}
+            for dimension, keys in rows.items()
+        } | {"total": {"total": rows["total"].get("total", (0,) * 5)[index]}}
+
+    members = figures(0)
+    members["community"] = _by_community(memberships_at(end))
+    base, kept = rows["total"].get("total", (0,) * 5)[3:5]
     return {
-        "total": {"total": members.count()},
-        "country": _grouped(members, "country", "pk"),
-        "gender": _grouped(members, "gender", "pk"),
+        "members": members,
+        "members_new": figures(1),
+        "members_left": figures(2),
+        "retention_rate": {"total": {"total": round(100 * kept / base, 1) if base else None}},
     }
 
 
-def _members_left(start, end) -> dict:
-    ended = Membership.objects.filter(left_at__gte=start, left_at__lt=end, joined_at__isnull=False).values("member")
-    still = memberships_at(end).values("member")
-    from members.models import User
-
-    members = User.objects.filter(pk__in=ended).exclude(pk__in=still)
-    return {
-        "total": {"total": members.count()},
-        "country": _grouped(members, "country", "pk"),
-        "gender": _grouped(members, "gender", "pk"),
-    }
-
-
-def _retention(start, end) -> dict:
-    at_start = memberships_at(start).values("member").distinct()
-    base = at_start.count()
-    kept = memberships_at(end).filter(member__in=at_start).values("member").distinct().count()
-    return {"total": {"total": round(100 * kept / base, 1) if base else None}}
+def _by_community(queryset) -> dict:
+    """Distinct members per community of membership/activity rows, keyed by the community's slug. Grouped by
+    the id (no join in the big aggregate), then one small query for the slugs."""
+    counts = _grouped(queryset, "community_id")
+    slugs = dict(Community.objects.filter(pk__in=[k for k in counts if k != NOT_STATED]).values_list("pk", "slug"))
+    return {slugs.get(int(k), k) if k != NOT_STATED else k: v for k, v in counts.items()}
 
 
 def _active_members(start, end) -> dict:
-    activity = Activity.objects.filter(occurred_at__gte=start, occurred_at__lt=end, member__isnull=False)
-    figures = {"total": {"total": activity.values("member").distinct().count()}}
-    for dimension, field in MEMBER_DIMENSIONS.items():
-        figures[dimension] = _grouped(activity, field)
-    # By community: members active in it (a member can count in several); "not stated": active members with
-    # no activity tied to any community.
-    in_communities = activity.filter(community__isnull=False)
-    figures["community"] = _grouped(in_communities, "community__slug")
-    unattributed = figures["total"]["total"] - in_communities.values("member").distinct().count()
-    if unattributed:
-        figures["community"][NOT_STATED] = unattributed
+    """Members with activity in the month, by country and gender (one query), and by community; "not stated"
+    for community counts active members none of whose activity was tied to a community."""
+    per_member = (
+        "SELECT member_id, MAX(CASE WHEN community_id IS NULL THEN 0 ELSE 1 END) AS attributed "
+        f"FROM {Activity._meta.db_table} WHERE occurred_at >= %s AND occurred_at < %s AND member_id IS NOT NULL "
+        "GROUP BY member_id"
+    )
+    rows = _per_member_breakdown(per_member, [_moment(start), _moment(end)], ["COUNT(*)", "SUM(attributed)"])
+    total, attributed = rows["total"].get("total", (0, 0))
+    figures = {
+        "total": {"total": total},
+        "country": {k: v[0] for k, v in rows["country"].items()},
+        "gender": {k: v[0] for k, v in rows["gender"].items()},
+    }
+    in_communities = Activity.objects.filter(occurred_at__gte=start, occurred_at__lt=end, community__isnull=False)
+    figures["community"] = _by_community(in_communities.filter(member__isnull=False))
+    if total - attributed:
+        figures["community"][NOT_STATED] = total - attributed
     return figures
 
 
@@ -114,8 +151,6 @@ def _local_communities(start, end) -> dict:
 
 
 def _population(start, end) -> dict:
-    from django.db.models import Sum
-
     rows = LocalCommunity.objects.values("country").annotate(n=Sum("population_covered")).order_by()
     by_country = {_key(r["country"]): r["n"] or 0 for r in rows}
     return {"total": {"total": sum(by_country.values())}, "country": by_country}
@@ -177,11 +212,29 @@ def _count(queryset_for):
     return compute
 
 
+def _survey_rating_mean(start, end) -> dict:
+    mean = SurveyAnswer.objects.filter(
+        question__kind=SurveyQuestion.Kind.RATING,
+        rating__isnull=False,
+        response__submitted_at__gte=start,
+        response__submitted_at__lt=end,
+    ).aggregate(m=Avg("rating"))["m"]
+    return {"total": {"total": round(mean, 2) if mean is not None else None}}
+
+
+def _manual(code: str):
+    """Figures the coordinator entered for the month, by country ("not stated" when entered without one)."""
+
+    def compute(start, end) -> dict:
+        rows = ManualFigure.objects.filter(code=code, month=start.date()).values("country").annotate(n=Sum("value"))
+        by_country = {_key(r["country"]): float(r["n"]) for r in rows.order_by()}
+        total = sum(by_country.values()) if by_country else None
+        return {"total": {"total": total}, "country": by_country}
+
+    return compute
+
+
 COMPUTE = {
-    "members": _members,
-    "members_new": _members_new,
-    "members_left": _members_left,
-    "retention_rate": _retention,
     "active_members": _active_members,
     "local_communities": _local_communities,
     "population_covered": _population,
@@ -206,12 +259,23 @@ COMPUTE = {
     "digests_sent": _count(
         lambda s, e: DigestDelivery.objects.filter(status=DigestDelivery.Status.SENT, sent_at__gte=s, sent_at__lt=e)
     ),
+    "survey_responses": _count(lambda s, e: SurveyResponse.objects.filter(submitted_at__gte=s, submitted_at__lt=e)),
+    "survey_rating_mean": _survey_rating_mean,
+    "offline_participants": _manual("offline_participants"),
 }
+
+
+# Indicators computed together because they share one pass over the same rows.
+FAMILIES = {("members", "members_new", "members_left", "retention_rate"): _membership_family}
 
 
 def compute_values(month: date) -> dict[str, dict]:
     start, end = month_bounds(month)
-    return {code: compute(start, end) for code, compute in COMPUTE.items()}
+    values = {}
+    for family in FAMILIES.values():
+        values.update(family(start, end))
+    values.update({code: compute(start, end) for code, compute in COMPUTE.items()})
+    return {indicator.code: values[indicator.code] for indicator in INDICATORS}
 
 
 @transaction.atomic
@@ -224,7 +288,12 @@ def freeze_month(month: date, *, recompute: bool = False) -> tuple[MonthlySnapsh
         return snapshot, False
     values = compute_values(month)
     if snapshot is None:
-        snapshot = MonthlySnapshot.objects.create(month=month, computed_at=timezone.now())
+        try:
+            with transaction.atomic():  # a savepoint: another process may be freezing the same new month
+                snapshot = MonthlySnapshot.objects.create(month=month, computed_at=timezone.now())
+        except IntegrityError:
+            # It won the race; its figures are as good as ours.
+            return MonthlySnapshot.objects.get(month=month), False
     else:
         snapshot.values.all().delete()
         snapshot.computed_at = timezone.now()

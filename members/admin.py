@@ -86,7 +86,7 @@ class MemberAdmin(DjangoUserAdmin):
 
 @admin.register(LocalCommunity)
 class LocalCommunityAdmin(admin.ModelAdmin):
-    list_display = ["name", "country", "region", "population_covered"]
+    list_display = ["name", "country", "region", "population_covered", "population_source"]
     list_filter = ["country"]
     search_fields = ["name", "region"]
 

@@ -21,6 +21,10 @@ class LocalCommunity(models.Model):
     population_covered = models.PositiveIntegerField(
         _("population covered"), null=True, blank=True, help_text=_("Approximate number of people it serves.")
     )
+    population_source = models.CharField(
+        _("population source"), max_length=300, blank=True,
+        help_text=_("Where the population figure comes from (census year, district office…). Printed in reports."),
+    )  # fmt: skip
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -186,6 +190,7 @@ class Activity(models.Model):
         EXPERT_ANSWER = "expert_answer", _("Answered as an expert")
         REACTION = "reaction", _("Marked a post helpful")
         JOINED_COMMUNITY = "joined_community", _("Joined a community")
+        SURVEY = "survey", _("Answered a survey")
 
     member = models.ForeignKey(
         User, verbose_name=_("member"), null=True, on_delete=models.SET_NULL, related_name="activities"

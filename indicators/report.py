@@ -1,0 +1,129 @@
+"""The monthly PDF progress report: its contents (read from the frozen snapshot) and its rendering.
+
+WeasyPrint fetches nothing from the network or the disk except the project's own static files and data:
+URIs (`ReportURLFetcher`): the report's HTML contains coordinators' and members' text, and a stray
+`<img src="file:///etc/passwd">` or a tracking pixel must never be loaded into a PDF sent to UNDP."""
+
+import posixpath
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db.models import Count, Sum
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from events.models import Event
+from knowledge.models import KnowledgeProduct
+from members.models import LocalCommunity
+
+from .compute import month_bounds
+from .registry import INDICATORS
+from .selectors import manual_figures_for, month_figures, narrative_for
+from .surveys import surveys_for_month
+
+# The report's HTML is given this base URL, so `{% static %}` paths resolve to it and nowhere else.
+REPORT_BASE_URL = "https://report.invalid/"
+
+
+class ReportURLFetcher(URLFetcher):
+    """Serves data: URIs and the project's static files; refuses everything else (file://, http(s), ftp…)."""
+
+    def fetch(self, url, headers=None):
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        path = self.static_path(url)
+        if path is None:
+            raise ValueError(f"The report may not load {url[:80]!r}: only static files and data: URIs")
+        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": _content_type(path)})
+
+    @staticmethod
+    def static_path(url: str) -> Path | None:
+        parts = urlsplit(url)
+        base = urlsplit(REPORT_BASE_URL)
+        if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
+            return None
+        static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+        if not parts.path.startswith(static_prefix):
+            return None
+        relative = unquote(parts.path[len(static_prefix) :])
+        normal = posixpath.normpath(relative)
+        if normal.startswith(("/", "..")) or "\x00" in normal:
+            return None
+        found = finders.find(normal)
+        if not found:
+            return None
+        path = Path(found).resolve()
+        roots = [Path(d).resolve() for d in settings.STATICFILES_DIRS]
+        if not any(path.is_relative_to(root) for root in roots):
+            return None
+        return path
+
+
+def _content_type(path: Path) -> str:
+    return {".svg": "image/svg+xml", ".css": "text/css", ".png": "image/png", ".woff2": "font/woff2"}.get(
+        path.suffix.lower(), "application/octet-stream"
+    )
+
+
+@dataclass
+class RenderedReport:
+    pdf: bytes
+    pages: int
+    snapshot_computed_at: object
+
+
+def report_context(month: date) -> dict | None:
+    figures = month_figures(month)
+    if figures is None:
+        return None
+    start, end = month_bounds(month)
+    events = list(
+        Event.objects.filter(status="published", starts_at__gte=start, starts_at__lt=end)
+        .order_by("starts_at")
+        .only("title", "starts_at", "kind")[:50]
+    )
+    products = list(
+        KnowledgeProduct.objects.filter(published_at__gte=start, published_at__lt=end)
+        .order_by("published_at")
+        .only("title", "type", "published_at")[:50]
+    )
+    return {
+        "figures": figures,
+        "month": figures.month,
+        "narrative": narrative_for(month),
+        "events": events,
+        "products": products,
+        "surveys": surveys_for_month(month),
+        "manual_figures": list(manual_figures_for(month)),
+        # Grouped by source: a network of hundreds of local communities usually has a handful of sources.
+        "population_sources": list(
+            LocalCommunity.objects.exclude(population_source="")
+            .values("population_source")
+            .annotate(communities=Count("pk"), population=Sum("population_covered"))
+            .order_by("-population")
+        ),
+        "definitions": INDICATORS,
+        "site_name": settings.SITE_NAME,
+        "printed_at": timezone.now(),
+    }
+
+
+def render_report(month: date) -> RenderedReport | None:
+    """The month's report as PDF bytes, or None when the month has no frozen snapshot."""
+    context = report_context(month)
+    if context is None:
+        return None
+    html = render_to_string("indicators/report.html", context)
+    document = HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=ReportURLFetcher()).render()
+    return RenderedReport(
+        pdf=document.write_pdf(),
+        pages=len(document.pages),
+        snapshot_computed_at=context["figures"].snapshot.computed_at,
+    )

@@ -1,0 +1,165 @@
+"""Writes for indicators: narratives, report requests and renders, and telling report viewers.
+
+A report render is claimed with one conditional UPDATE, so two workers (or a request and beat) never
+render the same month at once; a render that dies leaves `job=rendering` behind, which counts as stale after
+REPORT_STALE and may then be claimed again. The file is attached only once the PDF is complete."""
+
+import logging
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from cop_platform.mail import queue_email
+from members import roles
+from members.models import User
+
+from .compute import freeze_month
+from .models import MonthlySnapshot, ProgressReport
+from .report import render_report
+
+logger = logging.getLogger(__name__)
+
+REPORT_STALE = timedelta(minutes=15)
+
+
+def report_request(*, month: date, requested_by: User | None = None) -> tuple[ProgressReport, bool]:
+    """Ask for the month's report to be (re)rendered by a worker. Returns the report and whether a render was
+    queued now (False when one is already under way)."""
+    month = month.replace(day=1)
+    report, _created = ProgressReport.objects.get_or_create(month=month)
+    now = timezone.now()
+    claimable = Q(job__in=[ProgressReport.Job.IDLE, ProgressReport.Job.FAILED]) | Q(
+        job__in=[ProgressReport.Job.QUEUED, ProgressReport.Job.RENDERING], job_started_at__lt=now - REPORT_STALE
+    )
+    queued = ProgressReport.objects.filter(claimable, pk=report.pk).update(
+        job=ProgressReport.Job.QUEUED, job_started_at=now, requested_by=requested_by, error=""
+    )
+    if queued:
+        transaction.on_commit(lambda: _enqueue(report.pk, month))
+    report.refresh_from_db()
+    return report, bool(queued)
+
+
+def _enqueue(report_pk: int, month: date) -> None:
+    from .tasks import render_report_task
+
+    try:
+        render_report_task.delay(f"{month:%Y-%m}")
+    except OperationalError:
+        logger.warning("Broker unavailable: report %s not queued", f"{month:%Y-%m}")
+        ProgressReport.objects.filter(pk=report_pk).update(
+            job=ProgressReport.Job.FAILED, error="The job queue is unavailable; try again in a few minutes."
+        )
+
+
+def _claim(month: date) -> ProgressReport | None:
+    now = timezone.now()
+    report, _created = ProgressReport.objects.get_or_create(month=month)
+    claimable = ~Q(job=ProgressReport.Job.RENDERING) | Q(job_started_at__lt=now - REPORT_STALE)
+    if not ProgressReport.objects.filter(claimable, pk=report.pk).update(
+        job=ProgressReport.Job.RENDERING, job_started_at=now
+    ):
+        return None
+    report.refresh_from_db()
+    return report
+
+
+def report_render(*, month: date, notify: bool = True) -> ProgressReport | None:
+    """Render and store the month's report (freezing the month first if it never was). Returns None when
+    another worker is rendering it right now."""
+    month = month.replace(day=1)
+    report = _claim(month)
+    if report is None:
+        return None
+    try:
+        if not MonthlySnapshot.objects.filter(month=month).exists():
+            freeze_month(month)
+        rendered = render_report(month)
+        old_name = report.file.name if report.file else ""
+        # Saved under a new name first: the previous file stays complete and served until this one is in place.
+        report.file.save(
+            f"report-{month:%Y-%m}-{timezone.now():%Y%m%d%H%M%S}.pdf", ContentFile(rendered.pdf), save=False
+        )
+        report.generated_at = timezone.now()
+        report.snapshot_computed_at = rendered.snapshot_computed_at
+        report.pages = rendered.pages
+        report.job = ProgressReport.Job.IDLE
+        report.error = ""
+        report.save(update_fields=["file", "generated_at", "snapshot_computed_at", "pages", "job", "error"])
+        if old_name and old_name != report.file.name:
+            report.file.storage.delete(old_name)
+    except Exception as error:
+        ProgressReport.objects.filter(pk=report.pk).update(job=ProgressReport.Job.FAILED, error=str(error)[:2000])
+        raise
+    if notify:
+        report_notify_viewers(report)
+    return report
+
+
+def report_viewers():
+    """Active members of the Report viewers group, who are emailed each new report."""
+    group = Group.objects.filter(name=roles.REPORT_VIEWERS).first()
+    if group is None:
+        return User.objects.none()
+    return User.objects.filter(groups=group, is_active=True).order_by("pk")
+
+
+def report_notify_viewers(report: ProgressReport) -> int:
+    """One email per report viewer, and to whoever requested the render, with a link to the report (a link,
+    not an attachment: many read mail on slow connections, and the link checks the reader's permission)."""
+    url = settings.SITE_URL + reverse("indicators:report_pdf", args=[report.month])
+    dashboard = settings.SITE_URL + reverse("indicators:dashboard") + f"?month={report.month:%Y-%m}"
+    recipients = list(report_viewers())
+    # Whoever asked for it (a coordinator, say) was promised an email too.
+    requester = report.requested_by
+    if requester is not None and requester.is_active and requester.pk not in {v.pk for v in recipients}:
+        recipients.append(requester)
+    sent = 0
+    for viewer in recipients:
+        context = {
+            "viewer": viewer,
+            "report": report,
+            "url": url,
+            "dashboard": dashboard,
+            "site_name": settings.SITE_NAME,
+        }
+        queue_email(
+            EmailMessage(
+                subject=f"Progress report {report.month:%B %Y} is ready",
+                body=render_to_string("emails/report-ready-body.txt", context),
+                to=[viewer.email],
+            )
+        )
+        sent += 1
+    return sent
+
+
+def reports_sweep_stale() -> int:
+    """Beat: re-queue renders whose worker died (job still queued/rendering long after it started)."""
+    stale = ProgressReport.objects.filter(
+        job__in=[ProgressReport.Job.QUEUED, ProgressReport.Job.RENDERING],
+        job_started_at__lt=timezone.now() - REPORT_STALE,
+    ).values_list("month", flat=True)
+    count = 0
+    for month in stale:
+        _report, queued = report_request(month=month)
+        count += queued
+    return count
+
+
+def report_ensure(month: date) -> bool:
+    """Beat, after freezing a month: queue its first report once. True when queued now."""
+    report = ProgressReport.objects.filter(month=month.replace(day=1)).first()
+    if report and (report.is_ready or report.in_progress or report.job == ProgressReport.Job.FAILED):
+        return False
+    _report, queued = report_request(month=month)
+    return queued

@@ -1,0 +1,180 @@
+"""Community surveys: who may answer (the one access rule), answering once, and result summaries for the
+admin and the report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from django import forms
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import Membership
+from members.models import Activity
+from members.services import activity_record
+
+from .compute import month_bounds
+from .models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+
+# --- Access: one rule -------------------------------------------------------------------------------------
+
+
+def surveys_for(member):
+    """Surveys the member is asked: all-member surveys and those of communities they are an active member of."""
+    if not member.is_authenticated:
+        return Survey.objects.none()
+    mine = Membership.objects.filter(member=member, status=Membership.Status.ACTIVE).values("community")
+    return Survey.objects.filter(Q(community__isnull=True) | Q(community__in=mine))
+
+
+def open_surveys_for(member, now=None):
+    now = now or timezone.now()
+    answered = SurveyResponse.objects.filter(survey=OuterRef("pk"), member=member)
+    return (
+        surveys_for(member)
+        .filter(opens_at__lte=now, closes_at__gt=now)
+        .annotate(answered=Exists(answered))
+        .select_related("community")
+        .order_by("closes_at")
+    )
+
+
+def unanswered_open_surveys_for(member):
+    return open_surveys_for(member).filter(answered=False)
+
+
+# --- Answering --------------------------------------------------------------------------------------------
+
+
+class SurveyForm(forms.Form):
+    """One field per question, built from the survey."""
+
+    def __init__(self, *args, survey: Survey, questions: list[SurveyQuestion], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.survey = survey
+        self.questions = questions
+        for question in questions:
+            name = f"q{question.pk}"
+            if question.kind == SurveyQuestion.Kind.RATING:
+                field = forms.TypedChoiceField(
+                    choices=[(n, str(n)) for n in range(1, 6)], coerce=int, widget=forms.RadioSelect,
+                    help_text=_("1 = very poor, 5 = excellent"),
+                )  # fmt: skip
+            elif question.kind == SurveyQuestion.Kind.SINGLE:
+                field = forms.ChoiceField(choices=[(c, c) for c in question.choice_list], widget=forms.RadioSelect)
+            elif question.kind == SurveyQuestion.Kind.MULTIPLE:
+                field = forms.MultipleChoiceField(
+                    choices=[(c, c) for c in question.choice_list], widget=forms.CheckboxSelectMultiple
+                )
+            else:
+                field = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+            field.label = question.text
+            field.required = question.required
+            self.fields[name] = field
+
+
+class AlreadyAnswered(Exception):
+    pass
+
+
+class SurveyClosed(Exception):
+    pass
+
+
+def survey_submit(*, survey: Survey, member, questions: list[SurveyQuestion], data: dict) -> SurveyResponse:
+    """Store one member's answers. A second submission (double click, two tabs) raises AlreadyAnswered and
+    stores nothing."""
+    if not survey.is_open():
+        raise SurveyClosed
+    try:
+        with transaction.atomic():
+            response = SurveyResponse.objects.create(survey=survey, member=member)
+            answers = []
+            for question in questions:
+                value = data.get(f"q{question.pk}")
+                if value in (None, "", []):
+                    continue
+                answer = SurveyAnswer(response=response, question=question)
+                if question.kind == SurveyQuestion.Kind.RATING:
+                    answer.rating = int(value)
+                elif question.kind == SurveyQuestion.Kind.SINGLE:
+                    answer.choices = [value]
+                elif question.kind == SurveyQuestion.Kind.MULTIPLE:
+                    answer.choices = list(value)
+                else:
+                    answer.text = value
+                answers.append(answer)
+            SurveyAnswer.objects.bulk_create(answers)
+    except IntegrityError as error:
+        raise AlreadyAnswered from error
+    activity_record(member=member, kind=Activity.Kind.SURVEY, community=survey.community)
+    return response
+
+
+# --- Results ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class QuestionResult:
+    question: SurveyQuestion
+    answered: int = 0
+    mean: float | None = None
+    distribution: list[tuple[str, int]] = field(default_factory=list)  # (choice or score, count)
+    texts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SurveyResult:
+    survey: Survey
+    responses: int
+    questions: list[QuestionResult]
+
+
+def survey_results(survey: Survey, *, until=None, text_limit: int = 20) -> SurveyResult:
+    """Counts, means and distributions per question (two queries). `until` limits to responses before it."""
+    questions = list(survey.questions.all())
+    responses = survey.responses.all()
+    answers = SurveyAnswer.objects.filter(response__survey=survey)
+    if until is not None:
+        responses = responses.filter(submitted_at__lt=until)
+        answers = answers.filter(response__submitted_at__lt=until)
+    results = {q.pk: QuestionResult(question=q) for q in questions}
+    counters = {q.pk: Counter() for q in questions}
+    ratings: dict[int, list[int]] = {q.pk: [] for q in questions}
+    for question_id, rating, choices, text in answers.values_list("question_id", "rating", "choices", "text"):
+        result = results.get(question_id)
+        if result is None:
+            continue
+        result.answered += 1
+        if result.question.kind == SurveyQuestion.Kind.RATING and rating is not None:
+            ratings[question_id].append(rating)
+            counters[question_id][str(rating)] += 1
+        elif result.question.kind in (SurveyQuestion.Kind.SINGLE, SurveyQuestion.Kind.MULTIPLE):
+            counters[question_id].update(choices or [])
+        elif text and len(result.texts) < text_limit:
+            result.texts.append(text)
+    for question in questions:
+        result = results[question.pk]
+        if question.kind == SurveyQuestion.Kind.RATING:
+            scores = ratings[question.pk]
+            result.mean = round(sum(scores) / len(scores), 2) if scores else None
+            result.distribution = [(str(n), counters[question.pk][str(n)]) for n in range(1, 6)]
+        elif question.kind != SurveyQuestion.Kind.TEXT:
+            result.distribution = [(c, counters[question.pk][c]) for c in question.choice_list]
+    return SurveyResult(survey=survey, responses=responses.count(), questions=[results[q.pk] for q in questions])
+
+
+def surveys_for_month(month: date) -> list[SurveyResult]:
+    """Surveys open during the month that have answers, with results as they stood at its end."""
+    start, end = month_bounds(month)
+    surveys = (
+        Survey.objects.filter(opens_at__lt=end, closes_at__gt=start, responses__submitted_at__lt=end)
+        .distinct()
+        .select_related("community")
+        .order_by("opens_at")
+    )
+    return [survey_results(survey, until=end) for survey in surveys]

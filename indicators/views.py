@@ -1,0 +1,134 @@
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from members import roles
+
+from . import exports, selectors
+from .access import viewer_required
+from .converters import parse_month
+from .models import MonthlySnapshot
+from .registry import BY_CODE, by_section
+from .services import report_request
+
+
+def _chosen_month(request, months):
+    """The month asked for in `?month=` if it is frozen, else the latest (with a message saying so)."""
+    asked = request.GET.get("month")
+    month = parse_month(asked)
+    if asked and month is None:
+        messages.error(request, f"“{asked[:20]}” is not a month: use YYYY-MM, e.g. 2026-10. Showing the latest month.")
+    elif month is not None and month not in months:
+        messages.warning(request, f"{month:%B %Y} has no frozen figures yet. Showing the latest month.")
+        month = None
+    return month or (months[0] if months else None)
+
+
+@viewer_required
+def dashboard(request):
+    months = selectors.frozen_months()
+    month = _chosen_month(request, months)
+    if month is None:
+        return render(request, "indicators/dashboard.html", {"figures": None, "months": []})
+    figures = selectors.month_figures(month, breakdowns=False)
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "figures": figures,
+            "months": months,
+            "report": selectors.report_for(month),
+            "is_coordinator": roles.is_coordinator(request.user),
+        },
+    )
+
+
+@viewer_required
+def indicator_detail(request, code):
+    indicator = BY_CODE.get(code)
+    if indicator is None:
+        raise Http404("No such indicator")
+    months = selectors.frozen_months()
+    month = _chosen_month(request, months)
+    figures = selectors.month_figures(month, breakdowns=code) if month else None
+    return render(
+        request,
+        "indicators/indicator.html",
+        {"indicator": indicator, "item": figures[code] if figures else None, "figures": figures, "months": months},
+    )
+
+
+@viewer_required
+def definitions(request):
+    return render(request, "indicators/definitions.html", {"sections": by_section()})
+
+
+@viewer_required
+def report_list(request):
+    months = selectors.frozen_months()
+    reports = selectors.reports_by_month(months)
+    return render(request, "indicators/reports.html", {"rows": [(m, reports.get(m)) for m in months]})
+
+
+def _snapshot_or_404(month):
+    snapshot = MonthlySnapshot.objects.filter(month=month).first()
+    if snapshot is None:
+        raise Http404("That month has no frozen figures")
+    return snapshot
+
+
+@viewer_required
+def export_month(request, month, fmt):
+    snapshot = _snapshot_or_404(month)
+    rows = exports.long_rows(snapshot)
+    name = f"indicators-{month:%Y-%m}"
+    if fmt == "xlsx":
+        return exports.xlsx_response(f"{name}.xlsx", f"{month:%Y-%m}", exports.LONG_HEADER, rows)
+    return exports.csv_response(f"{name}.csv", exports.LONG_HEADER, rows)
+
+
+@viewer_required
+def export_trend(request, fmt):
+    months = selectors.frozen_months()
+    month = parse_month(request.GET.get("month")) or (months[0] if months else None)
+    if month is None:
+        raise Http404("No month has been frozen yet")
+    header, rows = exports.wide_table(month)
+    name = f"indicators-12-months-to-{month:%Y-%m}"
+    if fmt == "xlsx":
+        return exports.xlsx_response(f"{name}.xlsx", "12 months", header, rows)
+    return exports.csv_response(f"{name}.csv", header, rows)
+
+
+@viewer_required
+@require_http_methods(["GET", "POST"])
+def report_status(request, month):
+    _snapshot_or_404(month)
+    if request.method == "POST":
+        report, queued = report_request(month=month, requested_by=request.user)
+        if queued:
+            messages.success(
+                request, f"The {month:%B %Y} report is being prepared. You will get an email when it is ready."
+            )
+        else:
+            messages.info(request, "This report is already being prepared; it will be ready in a few minutes.")
+        return redirect("indicators:report", month=month)
+    return render(request, "indicators/report_status.html", {"month": month, "report": selectors.report_for(month)})
+
+
+@viewer_required
+def report_pdf(request, month):
+    report = selectors.report_for(month)
+    if report is None or not report.is_ready:
+        messages.info(request, f"The {month:%B %Y} report has not been generated yet.")
+        return redirect(reverse("indicators:report", args=[month]))
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The report file is missing; generate it again") from error
+    response = FileResponse(handle, as_attachment=True, filename=f"progress-report-{month:%Y-%m}.pdf",
+                            content_type="application/pdf")  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

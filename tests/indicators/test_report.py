@@ -1,0 +1,302 @@
+"""The PDF progress report: what it says (read back with pypdf), the render_report command, and the URL fetcher
+that keeps WeasyPrint from loading anything but the project's static files and data: URIs.
+
+A render takes seconds, so the full report is rendered once per module and its text shared; each test still
+builds its own data set in its own transaction."""
+
+import io
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from pypdf import PdfReader
+from weasyprint import HTML
+
+from indicators.compute import freeze_month
+from indicators.models import MonthlyNarrative, MonthlySnapshot, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from indicators.registry import HEADLINE, INDICATORS
+from indicators.report import REPORT_BASE_URL, ReportURLFetcher, render_report, report_context
+from knowledge.models import KnowledgeProduct
+from members.models import LocalCommunity
+from tests.knowledge.factories import KnowledgeProductFactory
+
+from .conftest import OCT, SEP, at
+
+pytestmark = pytest.mark.django_db
+
+LOGO_URL = "https://report.invalid/static/img/logo.svg"
+PASSWD_IMG = '<img src="file:///etc/passwd">'
+_RENDERED: dict = {}
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def pdf_text(pdf: bytes) -> tuple[str, int]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return flat(" ".join(page.extract_text() for page in reader.pages)), len(reader.pages)
+
+
+@pytest.fixture
+def report_world(dataset):
+    """The conftest data set plus what the report prints besides figures: a narrative (with an <img> a
+    coordinator pasted), a survey answered in October, a knowledge product and a population source."""
+    MonthlyNarrative.objects.create(
+        month=OCT.replace(day=17),
+        highlights=f"Clinic attendance doubled in Mandalay.\n\nA pasted tag {PASSWD_IMG} stays plain text.",
+        lessons_learned="Sharing slides before the call helped members on slow connections.",
+        next_steps="Recruit two more experts on public finance.",
+    )
+    survey = Survey.objects.create(title="Member survey October 2026", opens_at=at(2), closes_at=at(20))
+    useful = SurveyQuestion.objects.create(survey=survey, position=1, text="How useful is the network for your work?")
+    often = SurveyQuestion.objects.create(
+        survey=survey, position=2, text="How often do you use what you learn?", kind=SurveyQuestion.Kind.SINGLE,
+        choices="Every week\nEvery month",
+    )  # fmt: skip
+    for person, rating, choice, day in [("stayer", 4, "Every week", 5), ("newcomer", 5, "Every month", 11)]:
+        response = SurveyResponse.objects.create(survey=survey, member=dataset[person], submitted_at=at(day))
+        SurveyAnswer.objects.create(response=response, question=useful, rating=rating)
+        SurveyAnswer.objects.create(response=response, question=often, choices=[choice])
+    KnowledgeProductFactory(title="Guidance on district budgets", published_at=at(8))
+    LocalCommunity.objects.create(
+        name="Hlaing Township",
+        country="MM",
+        population_covered=250_000,
+        population_source="Census 2024, township office",
+    )
+    freeze_month(SEP)
+    freeze_month(OCT)
+    return dataset
+
+
+@pytest.fixture
+def rendered(report_world, monkeypatch):
+    """October's report rendered once for the module: PDF bytes, text, page count and every URL fetched."""
+    if not _RENDERED:
+        fetched = []
+        original = ReportURLFetcher.fetch
+
+        def spy(self, url, headers=None):
+            fetched.append(url)
+            return original(self, url, headers)
+
+        monkeypatch.setattr(ReportURLFetcher, "fetch", spy)
+        result = render_report(OCT)
+        text, pages = pdf_text(result.pdf)
+        frozen_at = MonthlySnapshot.objects.get(month=OCT).computed_at
+        _RENDERED.update(
+            pdf=result.pdf, pages=result.pages, text=text, reader_pages=pages, fetched=fetched,
+            computed_at_matches=result.snapshot_computed_at == frozen_at,
+        )  # fmt: skip
+    return _RENDERED
+
+
+def test_the_report_is_a_pdf_whose_page_count_is_recorded(rendered):
+    assert rendered["pdf"].startswith(b"%PDF-")
+    assert rendered["pages"] == rendered["reader_pages"]
+    assert rendered["pages"] >= 8  # cover, summary, five chapters, events, annex
+    assert rendered["computed_at_matches"]
+
+
+def test_the_cover_and_executive_summary_carry_the_headline_figures(rendered):
+    text = rendered["text"]
+
+    assert f"Progress report October 2026 {settings.SITE_NAME}" in text
+    assert "Executive summary" in text
+    assert "Members at the end of the month: 4. Joined during the month: 2; left: 1; active: 1." in text
+    summary = text[text.index("Executive summary") : text.index("Narrative")]
+    from indicators.registry import BY_CODE
+
+    for code in HEADLINE:
+        assert BY_CODE[code].name in summary, code
+    assert "CoP members 4 +1" in summary
+    assert "Member retention rate 66.7% −33.3 pts" in summary
+
+
+def test_the_report_prints_the_narrative_and_escapes_pasted_html(rendered):
+    text = rendered["text"]
+
+    assert "Highlights Clinic attendance doubled in Mandalay." in text
+    assert f"A pasted tag {PASSWD_IMG} stays plain text." in text  # printed, never loaded
+    assert "Lessons learned Sharing slides before the call helped members on slow connections." in text
+    assert "Next steps Recruit two more experts on public finance." in text
+    assert "root:x:0:0" not in text
+
+
+def test_the_report_only_fetched_the_logo(rendered):
+    assert rendered["fetched"] == [LOGO_URL]
+
+
+def test_the_report_lists_the_events_products_and_surveys_of_the_month(rendered):
+    text = rendered["text"]
+
+    assert "14 Oct 2026 Budget clinic October Webinar" in text
+    assert "Guidance on district budgets" in text
+    assert "Member survey October 2026 (all members; 2 responses)" in text
+    assert "How useful is the network for your work? 2 Mean 4.5 · 1: 0, 2: 0, 3: 0, 4: 1, 5: 1" in text
+    assert "Every week: 1; Every month: 1" in text
+
+
+def test_the_report_prints_the_sources_of_manually_reported_figures(rendered):
+    text = rendered["text"]
+
+    sources = text[text.index("Sources of manually reported figures") : text.index("Annex: indicator definitions")]
+    assert "Participants in offline activities — Myanmar 40 Attendance sheets, Yangon workshop" in sources
+    assert "Participants in offline activities 15 Partner estimate, radio phone-in" in sources
+    # The population covered by local communities is printed with where it comes from.
+    assert re.search(r"Population covered — .*250,?000 Census 2024, township office", sources)
+
+
+def test_the_report_ends_with_the_definitions_annex(rendered):
+    text = rendered["text"]
+    annex = text[text.index("Annex: indicator definitions") :]
+
+    for indicator in INDICATORS:
+        assert f"{indicator.name} ({indicator.unit}) {flat(indicator.definition)}" in annex, indicator.code
+
+
+def test_the_report_has_a_chapter_per_section_with_each_indicator(rendered):
+    text = rendered["text"]
+    from indicators.registry import SECTIONS
+
+    for title in SECTIONS.values():
+        assert title in text
+    assert "CoP members: 4 (+1)" in text
+    assert "Participants in offline activities: 55" in text
+
+
+def test_a_month_that_was_never_frozen_has_no_report(db):
+    assert render_report(OCT) is None
+    assert report_context(OCT) is None
+
+
+def test_the_report_context_reads_surveys_as_they_stood_at_the_end_of_the_month(report_world):
+    survey = Survey.objects.get()
+    # An answer arriving in November does not change October's report; a survey of September is not in it.
+    late = SurveyResponse.objects.create(survey=survey, member=report_world["unstated"], submitted_at=at(2, 11))
+    SurveyAnswer.objects.create(response=late, question=survey.questions.first(), rating=1)
+    Survey.objects.create(title="September pulse", opens_at=at(1, 9), closes_at=at(20, 9))
+    # Open in October but without an answer by its end: nothing to report.
+    Survey.objects.create(title="Silent survey", opens_at=at(25), closes_at=at(25) + timedelta(days=30))
+
+    context = report_context(OCT)
+
+    assert [result.survey.title for result in context["surveys"]] == ["Member survey October 2026"]
+    assert context["surveys"][0].responses == 2
+    assert context["surveys"][0].questions[0].mean == 4.5
+    assert [e.title for e in context["events"]] == ["Budget clinic October"]
+    assert [p.title for p in context["products"]] == ["Guidance on district budgets"]
+    assert [(f.country.code, f.source_note) for f in context["manual_figures"]] == [
+        ("", "Partner estimate, radio phone-in"), ("MM", "Attendance sheets, Yangon workshop"),
+    ]  # fmt: skip
+    assert KnowledgeProduct.objects.count() == 1
+
+
+# --- The command --------------------------------------------------------------------------------------------
+
+
+def test_the_command_freezes_a_month_if_needed_and_writes_the_pdf(db, tmp_path):
+    target = tmp_path / "report.pdf"
+    out = io.StringIO()
+
+    call_command("render_report", month="2026-08", output=str(target), stdout=out)
+
+    assert "2026-08: not frozen yet; computed and frozen now." in out.getvalue()
+    assert f"Wrote {target} (" in out.getvalue()
+    assert MonthlySnapshot.objects.filter(month=OCT.replace(month=8)).exists()
+    text, pages = pdf_text(target.read_bytes())
+    assert pages >= 8 and f"({pages} pages" in out.getvalue()
+    assert "Progress report August 2026" in text
+
+
+@pytest.mark.parametrize("month", ["October", "2026-13", "2026-1", "", "2026-10-01", "26-10"])
+def test_the_command_refuses_a_bad_month(db, tmp_path, month):
+    with pytest.raises(CommandError, match="--month must look like 2026-10"):
+        call_command("render_report", month=month, output=str(tmp_path / "r.pdf"))
+    assert not MonthlySnapshot.objects.exists()
+
+
+def test_the_command_refuses_a_folder_that_does_not_exist(db, tmp_path):
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("render_report", month="2026-10", output=str(tmp_path / "nowhere" / "r.pdf"))
+    assert not MonthlySnapshot.objects.exists()
+
+
+# --- The URL fetcher ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "FILE:///etc/passwd",
+        "http://example.org/x.png",
+        "https://example.org/static/img/logo.svg",  # the right path on another host
+        "https://report.invalid/static/../../etc/passwd",
+        "https://report.invalid/static/img/../../../etc/passwd",
+        "https://report.invalid/static/%2e%2e/%2e%2e/etc/passwd",
+        "https://report.invalid/static//etc/passwd",
+        "https://report.invalid/static/%2Fetc%2Fpasswd",
+        "https://report.invalid/etc/passwd",
+        "https://report.invalid/media/reports/report.pdf",
+        "https://report.invalid/static/admin/css/base.css",  # an app's static file, not the project's
+        "https://report.invalid/static/img/missing.png",
+        "http://report.invalid/static/img/logo.svg",
+        "ftp://example.org/x.png",
+    ],
+)
+def test_the_fetcher_refuses_anything_but_static_files_and_data(url):
+    with pytest.raises(ValueError, match="may not load"):
+        ReportURLFetcher().fetch(url)
+
+
+def test_the_fetcher_serves_the_projects_static_files():
+    response = ReportURLFetcher().fetch(LOGO_URL)
+
+    assert response.read() == (Path(settings.BASE_DIR) / "static" / "img" / "logo.svg").read_bytes()
+    assert response.content_type == "image/svg+xml"
+
+
+@pytest.mark.parametrize(
+    "url, body",
+    [("data:text/plain;base64,aGVsbG8=", b"hello"), ("data:image/svg+xml,%3Csvg%2F%3E", b"<svg/>")],
+)
+def test_the_fetcher_serves_data_uris(url, body):
+    assert ReportURLFetcher().fetch(url).read() == body
+
+
+def test_weasyprint_with_the_fetcher_renders_without_loading_local_files_or_the_network():
+    calls = []
+
+    class Spy(ReportURLFetcher):
+        def fetch(self, url, headers=None):
+            try:
+                response = super().fetch(url, headers)
+            except ValueError:
+                calls.append((url, "refused"))
+                raise
+            calls.append((url, "served"))
+            return response
+
+    markup = (
+        "<!doctype html><html><head><link rel='stylesheet' href='file:///etc/passwd'></head><body>"
+        f"<h1>Hello</h1>{PASSWD_IMG}<img src='http://example.org/x.png'>"
+        "<img src='/static/../../../etc/passwd'><img src='static/img/logo.svg'></body></html>"
+    )
+
+    pdf = HTML(string=markup, url_fetcher=Spy(), base_url=REPORT_BASE_URL).write_pdf()
+
+    assert pdf.startswith(b"%PDF-")
+    assert sorted(calls) == sorted([
+        ("file:///etc/passwd", "refused"),  # the stylesheet
+        ("file:///etc/passwd", "refused"),  # the image
+        ("http://example.org/x.png", "refused"),
+        ("https://report.invalid/etc/passwd", "refused"),
+        (LOGO_URL, "served"),
+    ])  # fmt: skip
+    text, _pages = pdf_text(pdf)
+    assert "Hello" in text and "root:" not in text
