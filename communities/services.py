@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Activity, User
+from members.audit import audit_record, member_label
+from members.models import Activity, AuditEntry, User
 from members.services import activity_record
 
 from . import markdown
@@ -66,9 +67,25 @@ def community_create(*, form, creator: User) -> Community:
 # --- Memberships -------------------------------------------------------------------------------------------
 
 
+MEMBERSHIP_ACTIONS = {
+    ModerationAction.Action.APPROVE, ModerationAction.Action.DECLINE, ModerationAction.Action.REMOVE,
+    ModerationAction.Action.ADD, ModerationAction.Action.ROLE,
+}  # fmt: skip
+
+
 def _log(community, actor, action, *, thread=None, post=None, subject=None, note="") -> None:
-    ModerationAction.objects.create(
+    """The community's moderation log, and the platform's audit log (which the coordinator reads)."""
+    entry = ModerationAction.objects.create(
         community=community, actor=actor, action=action, thread=thread, post=post, subject=subject, note=note[:300]
+    )
+    about = (
+        member_label(subject) if subject else (f"“{thread.title}”" if thread else (f"post #{post.pk}" if post else ""))
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.MEMBERSHIP if action in MEMBERSHIP_ACTIONS else AuditEntry.Action.MODERATION,
+        target=f"{community.name}: {about}".rstrip(": "),
+        detail=f"{entry.get_action_display()}{' — ' + note if note else ''}",
     )
 
 

@@ -6,6 +6,9 @@ from django.http import HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from members.audit import audit_record
+from members.models import AuditEntry
+
 from . import services
 from .forms import EventAdminForm
 from .models import Event, Feedback, Registration, TopicSuggestion
@@ -30,6 +33,10 @@ def spreadsheet_safe(cells: list) -> list:
 
 @admin.action(description=_("Export attendees as CSV"))
 def export_attendees(modeladmin, request, queryset):
+    audit_record(
+        actor=request.user, action=AuditEntry.Action.EXPORT, target="Attendees CSV",
+        detail=", ".join(e.title for e in queryset[:10]),
+    )  # fmt: skip
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="attendees.csv"'
     writer = csv.writer(response)

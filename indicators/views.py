@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from members import roles
+from members.audit import audit_record
+from members.models import AuditEntry
 
 from . import exports, selectors
 from .access import viewer_required
@@ -83,6 +85,7 @@ def _snapshot_or_404(month):
 def export_month(request, month, fmt):
     snapshot = _snapshot_or_404(month)
     rows = exports.long_rows(snapshot)
+    audit_record(actor=request.user, action=AuditEntry.Action.EXPORT, target=f"Indicators {month:%Y-%m}.{fmt}")
     name = f"indicators-{month:%Y-%m}"
     if fmt == "xlsx":
         return exports.xlsx_response(f"{name}.xlsx", f"{month:%Y-%m}", exports.LONG_HEADER, rows)
@@ -96,6 +99,9 @@ def export_trend(request, fmt):
     if month is None:
         raise Http404("No month has been frozen yet")
     header, rows = exports.wide_table(month)
+    audit_record(
+        actor=request.user, action=AuditEntry.Action.EXPORT, target=f"Indicators, 12 months to {month:%Y-%m}.{fmt}"
+    )
     name = f"indicators-12-months-to-{month:%Y-%m}"
     if fmt == "xlsx":
         return exports.xlsx_response(f"{name}.xlsx", "12 months", header, rows)
@@ -128,6 +134,7 @@ def report_pdf(request, month):
         handle = report.file.open("rb")
     except FileNotFoundError as error:
         raise Http404("The report file is missing; generate it again") from error
+    audit_record(actor=request.user, action=AuditEntry.Action.EXPORT, target=f"Progress report {month:%Y-%m} (PDF)")
     response = FileResponse(handle, as_attachment=True, filename=f"progress-report-{month:%Y-%m}.pdf",
                             content_type="application/pdf")  # fmt: skip
     response["X-Content-Type-Options"] = "nosniff"

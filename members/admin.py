@@ -4,7 +4,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import Activity, Language, LocalCommunity, User
+from .audit import audit_record, member_label
+from .models import Activity, AuditEntry, Language, LocalCommunity, User
 
 
 class MemberCreationForm(UserCreationForm):
@@ -77,6 +78,34 @@ class MemberAdmin(DjangoUserAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            before = type(obj).objects.filter(pk=obj.pk).values("is_staff", "is_superuser", "is_active").first() or {}
+            after = {"is_staff": obj.is_staff, "is_superuser": obj.is_superuser, "is_active": obj.is_active}
+            changes = [
+                f"{name}: {before.get(name)} → {value}" for name, value in after.items() if before.get(name) != value
+            ]
+            if changes:
+                audit_record(
+                    actor=request.user, action=AuditEntry.Action.STAFF_CHANGED, target=member_label(obj),
+                    detail="; ".join(changes),
+                )  # fmt: skip
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        member = form.instance
+        before = set(member.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(member.groups.values_list("name", flat=True))
+        for name in sorted(after - before):
+            audit_record(
+                actor=request.user, action=AuditEntry.Action.ROLE_GRANTED, target=member_label(member), detail=name
+            )
+        for name in sorted(before - after):
+            audit_record(
+                actor=request.user, action=AuditEntry.Action.ROLE_REVOKED, target=member_label(member), detail=name
+            )
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "email" and isinstance(field, forms.EmailField):
@@ -107,6 +136,27 @@ class ActivityAdmin(admin.ModelAdmin):
     list_select_related = ["member", "community"]
     date_hierarchy = "occurred_at"
     show_full_result_count = False  # the table grows large; skip the extra COUNT(*)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Role and membership changes, moderation, exports and deletions: who, what, when. Read-only."""
+
+    list_display = ["occurred_at", "actor_label", "action", "target", "detail"]
+    list_filter = ["action", "occurred_at"]
+    search_fields = ["actor_label", "target", "detail"]
+    date_hierarchy = "occurred_at"
+    readonly_fields = ["occurred_at", "actor_label", "action", "target", "detail"]
+    fields = readonly_fields
 
     def has_add_permission(self, request):
         return False

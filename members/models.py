@@ -219,3 +219,43 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.member} · {self.get_kind_display()} · {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class AuditEntry(models.Model):
+    """Who did what, when: role and membership changes, moderation, exports of personal or aggregate data,
+    deletions. Written only through `members.audit.audit_record`; never edited or deleted from the site
+    (the admin is read-only). Deleting an account replaces that person's name in the entries they appear in
+    (`audit_forget`), because personal data must go — the entries themselves stay."""
+
+    class Action(models.TextChoices):
+        ROLE_GRANTED = "role.granted", _("Role granted")
+        ROLE_REVOKED = "role.revoked", _("Role revoked")
+        STAFF_CHANGED = "staff.changed", _("Staff or superuser status changed")
+        MEMBERSHIP = "membership", _("Membership decision")
+        MODERATION = "moderation", _("Moderation")
+        EXPORT = "export", _("Data exported")
+        DELETION = "deletion", _("Deleted")
+        ACCOUNT_DELETED = "account.deleted", _("Account deleted")
+        DATA_EXPORT = "account.export", _("Personal data exported")
+
+    actor = models.ForeignKey(
+        User, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("by (as recorded)"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices, db_index=True)
+    target = models.CharField(_("what"), max_length=300, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label}: {self.get_action_display()} {self.target}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit entries are append-only")
+        super().save(*args, **kwargs)
