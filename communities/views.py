@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cop_platform.ratelimit import rate_limited
 from experts import views as expert_views
 from members import roles
 
@@ -69,6 +70,7 @@ def community_detail(request, slug):
 
 @require_POST
 @login_required
+@rate_limited("join")
 def join(request, slug):
     acc = access.get_community_access(request.user, slug)
     try:
@@ -100,6 +102,7 @@ def leave(request, slug):
 
 
 @login_required
+@rate_limited("post")
 def thread_new(request, slug):
     acc = access.get_readable_community(request.user, slug)
     if not acc.can_post:
@@ -163,6 +166,7 @@ def thread_detail(request, slug, pk):
 
 @require_POST
 @login_required
+@rate_limited("post")
 def reply(request, slug, pk):
     acc, thread, home = access.get_thread(request.user, slug, pk)
     if not acc.can_post:
@@ -189,6 +193,7 @@ def _post_url(post: Post, community) -> str:
 
 
 @login_required
+@rate_limited("post")
 def post_edit(request, slug, pk):
     acc, post, home = access.get_post(request.user, slug, pk)
     if not access.can_edit_post(request.user, post, acc, home):
@@ -217,6 +222,7 @@ def post_helpful(request, slug, pk):
 
 
 @login_required
+@rate_limited("report")
 def post_report(request, slug, pk):
     acc, post, home = access.get_post(request.user, slug, pk)
     if not acc.can_read:

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cop_platform.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -100,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cop_platform.context_processors.site",
                 "cop_platform.context_processors.notifications",
+                "cop_platform.security.csp_nonce",
             ],
         },
     },
@@ -231,6 +233,18 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
     "confirm_email": "1/3m/key",
+}
+# Client IPs for every rate limit: REMOTE_ADDR, unless the site runs behind N proxies that append to
+# X-Forwarded-For (then set TRUSTED_PROXY_COUNT=N). A forged X-Forwarded-For is ignored either way.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Members' writes: (per member, per IP). Generous for real use, tight for scripts.
+WRITE_RATE_LIMITS = {
+    "post": ("20/m", "60/m"),
+    "report": ("10/m", "30/m"),
+    "ask": ("10/m", "30/m"),
+    "register": ("20/m", "60/m"),
+    "survey": ("10/m", "30/m"),
+    "join": ("20/m", "60/m"),
 }
 
 # --- Site identity ------------------------------------------------------------------------------------------

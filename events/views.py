@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cop_platform.ratelimit import rate_limited
 from members import roles
 
 from . import access, ics, selectors, services
@@ -84,6 +85,7 @@ def feed_url(feed: CalendarFeed) -> str:
 
 @require_POST
 @login_required
+@rate_limited("register")
 def register(request, slug):
     event = access.get_event_for_viewer(request.user, slug)
     try:
@@ -151,6 +153,7 @@ def check_in(request, slug):
     return render(request, "events/check_in.html", {"event": event, "form": form})
 
 
+@rate_limited("post")
 def topics(request):
     communities = selectors.visible_communities_for_topics(request.user)
     form = TopicForm(request.POST or None, communities=communities) if request.user.is_authenticated else None

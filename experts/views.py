@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from communities import access as community_access
 from communities.models import Membership
+from cop_platform.ratelimit import rate_limited
 from members import roles
 
 from . import access, selectors, services
@@ -50,6 +51,7 @@ def detail(request, pk):
 
 
 @login_required
+@rate_limited("ask")
 def ask(request, slug, thread_pk):
     """'Ask an expert' on a thread: ranked suggestions, a due date, and the referrals."""
     acc, thread, _home = community_access.get_thread(request.user, slug, thread_pk)

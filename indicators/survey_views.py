@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from cop_platform.ratelimit import rate_limited
+
 from .surveys import AlreadyAnswered, SurveyClosed, SurveyForm, open_surveys_for, survey_submit, surveys_for
 
 
@@ -15,6 +17,7 @@ def survey_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("survey")
 def survey_answer(request, pk):
     survey = surveys_for(request.user).select_related("community").filter(pk=pk).first()
     if survey is None:  # not asked of this member: as if it did not exist
