@@ -2,12 +2,21 @@
 rather than lost."""
 
 import logging
+from datetime import timedelta
 
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
-from kombu.exceptions import OperationalError
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import OutboxEmail
 
 logger = logging.getLogger(__name__)
+
+SWEEP_GRACE = timedelta(seconds=30)  # leave fresh rows to their own on_commit hand-off
+REQUEUE_AFTER = timedelta(minutes=15)  # queued but never sent: the task was lost (broker restarted empty)
+CLAIM_TIMEOUT = timedelta(minutes=10)  # a worker that claimed it died
+MAX_ATTEMPTS = 10
 
 
 def message_to_payload(message: EmailMessage) -> dict:
@@ -42,17 +51,62 @@ def payload_to_message(payload: dict) -> EmailMultiAlternatives:
     return message
 
 
-def queue_email(message: EmailMessage) -> None:
-    """Send `message` from a worker once the current transaction commits."""
-    payload = message_to_payload(message)
+def queue_email(message: EmailMessage) -> OutboxEmail:
+    """Keep `message` in the outbox (inside the caller's transaction: no email for a change that rolls back)
+    and hand it to a worker once the transaction commits. If the broker is down or hung, the message stays in
+    the outbox and `outbox_sweep` queues it when the broker is back; the request never waits on the broker
+    for more than its short timeouts (settings: CELERY_BROKER_TRANSPORT_OPTIONS)."""
+    entry = OutboxEmail.objects.create(payload=message_to_payload(message))
+    transaction.on_commit(lambda: outbox_enqueue(entry.pk))
+    return entry
 
-    def enqueue():
-        from .tasks import send_email_task
 
-        try:
-            send_email_task.delay(payload)
-        except OperationalError:
-            logger.warning("Broker unavailable; sending email to %s in the request instead", payload["to"])
-            payload_to_message(payload).send()
+def outbox_enqueue(pk: int) -> bool:
+    from .tasks import send_email_task
 
-    transaction.on_commit(enqueue)
+    try:
+        send_email_task.delay(pk)
+    except Exception as error:  # refused, timed out, hung, misconfigured: whatever it is, the outbox keeps it
+        logger.warning("Broker unavailable (%s); email %s waits in the outbox", error, pk)
+        return False
+    OutboxEmail.objects.filter(pk=pk, sent_at__isnull=True).update(queued_at=timezone.now())
+    return True
+
+
+def outbox_send(pk: int) -> bool:
+    """Claim and send one outbox email. Returns False when it was already sent or another worker holds it.
+    SMTP errors are raised (the task retries with backoff) after releasing the claim."""
+    now = timezone.now()
+    claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
+    if not OutboxEmail.objects.filter(claimable, pk=pk, sent_at__isnull=True).update(
+        claimed_at=now, attempts=F("attempts") + 1
+    ):
+        return False
+    entry = OutboxEmail.objects.get(pk=pk)
+    try:
+        payload_to_message(entry.payload).send()
+    except Exception as error:
+        OutboxEmail.objects.filter(pk=pk).update(claimed_at=None, last_error=str(error)[:2000])
+        raise
+    OutboxEmail.objects.filter(pk=pk).update(sent_at=timezone.now(), last_error="")
+    return True
+
+
+def outbox_sweep(limit: int = 500) -> int:
+    """Beat: queue the emails the broker never got (down when they were written) or whose task was lost.
+    An email whose worker died mid-send is claimed again after CLAIM_TIMEOUT (it may then go out twice;
+    a lost password-reset email is worse)."""
+    now = timezone.now()
+    waiting = (
+        OutboxEmail.objects.filter(sent_at__isnull=True, created_at__lt=now - SWEEP_GRACE)
+        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER))
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+        .filter(attempts__lt=MAX_ATTEMPTS)
+        .values_list("pk", flat=True)[:limit]
+    )
+    queued = 0
+    for pk in list(waiting):
+        if not outbox_enqueue(pk):
+            break  # the broker is still down: try again next minute
+        queued += 1
+    return queued

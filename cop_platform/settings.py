@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -130,7 +131,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL or env("CACHE_URL", default=""):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cop_platform.cache.ResilientRedisCache",
             "LOCATION": env("CACHE_URL", default="") or _redis_next_db(REDIS_URL),
             "KEY_PREFIX": "cop",
             "TIMEOUT": 300,
@@ -141,6 +142,13 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cop"}}
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# Short timeouts so a web request never hangs on a Redis broker that is down or stuck (tests use these too).
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": 3,
+    "socket_connect_timeout": 3,
+    "max_retries": 1,
+    "visibility_timeout": 3600,
+}
 CELERY_BROKER_FOLDER = VAR_DIR / "celery"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # kombu's filesystem transport: a queue is a folder, so a laptop needs no broker server.
@@ -153,16 +161,25 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 else:
     # Short timeouts so a web request never hangs on a broker that is down or stuck.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "socket_timeout": 3,
-        "socket_connect_timeout": 3,
-        "max_retries": 2,
-        "visibility_timeout": 3600,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# A request publishes once, with the short socket timeouts above; if that fails the work waits in the
+# database (the email outbox, report jobs) and beat hands it over when the broker is back.
+CELERY_TASK_PUBLISH_RETRY = False
+# No task result is ever read: without this, publishing also subscribes to the result in Redis.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# Separate queues so a slow report render or a digest round never delays a password-reset email. A worker
+# started without -Q consumes all of them (make run); docker-compose gives reports a worker of their own.
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("email"), Queue("digests"), Queue("reports")]
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "cop_platform.tasks.send_email_task": {"queue": "email"},
+    "digests.tasks.*": {"queue": "digests"},
+    "indicators.tasks.render_report_task": {"queue": "reports"},
+}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -186,6 +203,8 @@ CELERY_BEAT_SCHEDULE = {
     # On the 1st of each month (and again daily as a no-op, in case beat was down on the 1st): freeze last
     # month, queue its progress report once, and re-queue reports whose worker died.
     "freeze-previous-month": {"task": "indicators.tasks.freeze_previous_month_task", "schedule": 86400},
+    # Every minute: emails written while the broker was down go out once it is back.
+    "sweep-outbox": {"task": "cop_platform.tasks.sweep_outbox_task", "schedule": 60},
 }
 
 # --- Email --------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import smtplib
 
 from celery import shared_task
 
-from .mail import payload_to_message
+from .mail import outbox_send, outbox_sweep, payload_to_message
 
 
 @shared_task(
@@ -12,8 +12,17 @@ from .mail import payload_to_message
     retry_jitter=True,
     max_retries=8,
 )
-def send_email_task(payload: dict) -> None:
-    payload_to_message(payload).send()
+def send_email_task(outbox_pk) -> None:
+    if isinstance(outbox_pk, dict):  # a message queued before the outbox existed
+        payload_to_message(outbox_pk).send()
+        return
+    outbox_send(outbox_pk)
+
+
+@shared_task
+def sweep_outbox_task() -> int:
+    """Beat, every minute: emails written while the broker was down go out once it is back."""
+    return outbox_sweep()
 
 
 @shared_task

@@ -40,14 +40,30 @@ def test_a_worker_delivers_email_queued_by_a_request(real_worker, mailoutbox):
     assert mail.outbox[0].to == ["a@example.org"]
 
 
-def test_email_is_sent_in_the_request_when_the_broker_refuses_it(mailoutbox, monkeypatch):
+def test_email_waits_in_the_outbox_when_the_broker_refuses_it_and_goes_out_when_it_is_back(mailoutbox, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
     from kombu.exceptions import OperationalError
 
     from cop_platform import tasks
+    from cop_platform.mail import outbox_sweep
+    from cop_platform.models import OutboxEmail
+
+    real_delay = tasks.send_email_task.delay
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setattr(tasks.send_email_task, "delay", broker_down)
     queue_email(EmailMessage("Reset", "Link inside.", "noreply@example.org", ["b@example.org"]))
+    entry = OutboxEmail.objects.get()
+    assert mail.outbox == [] and entry.sent_at is None and entry.queued_at is None
+
+    OutboxEmail.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    assert outbox_sweep() == 0  # still down: nothing lost, nothing sent
+    monkeypatch.setattr(tasks.send_email_task, "delay", real_delay)
+    assert outbox_sweep() == 1  # back: the sweeper hands it over (eager here) and it goes out once
     assert [m.subject for m in mail.outbox] == ["Reset"]
+    assert outbox_sweep() == 0
+    assert OutboxEmail.objects.get().sent_at is not None

@@ -1,0 +1,218 @@
+"""Outages: Redis down (connection refused) or hung (accepts, never answers) — as cache and as broker — and
+the database down. Pages and login keep answering, email waits in the outbox instead of being lost, and no
+request hangs on the broker."""
+
+import socket
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from celery import Celery
+from django.conf import settings
+from django.core import mail
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from cop_platform import tasks
+from cop_platform.cache import ResilientRedisCache
+from cop_platform.mail import outbox_send, outbox_sweep, queue_email
+from cop_platform.models import OutboxEmail
+from tests.factories import PASSWORD, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hung_server():
+    """A TCP server that accepts connections and never answers: Redis stopped with SIGSTOP looks like this."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    held = []
+
+    def accept():
+        while True:
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                return
+            held.append(connection)
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield server.getsockname()[1]
+    server.close()
+    for connection in held:
+        connection.close()
+
+
+@pytest.fixture
+def refused_port():
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()  # nothing listens there now
+    return port
+
+
+@pytest.fixture(autouse=True)
+def _cache_circuit_closed():
+    ResilientRedisCache._down_until = 0.0
+    yield
+    ResilientRedisCache._down_until = 0.0
+
+
+def redis_cache(port: int):
+    return {
+        "default": {
+            "BACKEND": "cop_platform.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+        }
+    }
+
+
+def test_a_hung_cache_costs_one_timeout_then_is_skipped(hung_server):
+    with override_settings(CACHES=redis_cache(hung_server)):
+        from django.core.cache import cache
+
+        started = time.monotonic()
+        assert cache.get("anything", "fallback") == "fallback"
+        assert time.monotonic() - started < 3
+        started = time.monotonic()
+        for _ in range(20):
+            cache.get("anything")
+            cache.set("key", 1)
+        assert time.monotonic() - started < 0.5  # backing off: Redis is not asked again for a while
+
+
+@pytest.mark.parametrize("which", ["refused", "hung"])
+def test_login_and_pages_answer_when_the_cache_is_down(which, refused_port, hung_server):
+    port = refused_port if which == "refused" else hung_server
+    member = MemberFactory()
+    with override_settings(CACHES=redis_cache(port)):
+        client = Client()
+        started = time.monotonic()
+        assert client.get(reverse("account_login")).status_code == 200
+        response = client.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
+        assert response.status_code == 302
+        assert client.get("/").status_code == 200
+        assert time.monotonic() - started < 10
+
+
+def test_publishing_to_a_hung_broker_fails_fast(hung_server):
+    app = Celery("probe", broker=f"redis://127.0.0.1:{hung_server}/0", set_as_current=False)
+    app.conf.broker_transport_options = settings.REDIS_BROKER_TRANSPORT_OPTIONS
+    app.conf.broker_connection_timeout = settings.CELERY_BROKER_CONNECTION_TIMEOUT
+    app.conf.task_publish_retry = settings.CELERY_TASK_PUBLISH_RETRY
+    started = time.monotonic()
+    with pytest.raises(Exception):  # noqa: B017 (kombu/redis raise several kinds; any failure is the point)
+        app.send_task("cop_platform.tasks.send_email_task", args=[1])
+    assert time.monotonic() - started < 15
+
+
+@pytest.mark.parametrize("which", ["refused", "hung"])
+def test_a_password_reset_answers_and_its_email_waits_in_the_outbox(which, refused_port, hung_server, monkeypatch):
+    port = refused_port if which == "refused" else hung_server
+    app = Celery("down", broker=f"redis://127.0.0.1:{port}/0", set_as_current=False)
+    app.conf.broker_transport_options = settings.REDIS_BROKER_TRANSPORT_OPTIONS
+    app.conf.broker_connection_timeout = settings.CELERY_BROKER_CONNECTION_TIMEOUT
+    app.conf.task_publish_retry = settings.CELERY_TASK_PUBLISH_RETRY
+    monkeypatch.setattr(
+        tasks.send_email_task, "delay", lambda pk: app.send_task("cop_platform.tasks.send_email_task", args=[pk])
+    )
+    member = MemberFactory()
+    client = Client()
+    started = time.monotonic()
+    with transaction.atomic():  # on_commit runs at the end of this block, as at the end of a request
+        response = client.post(reverse("account_reset_password"), {"email": member.email})
+    assert response.status_code == 302
+    assert time.monotonic() - started < 15
+    entry = OutboxEmail.objects.get()
+    assert entry.payload["to"] == [member.email] and entry.sent_at is None and mail.outbox == []
+
+    monkeypatch.undo()  # the broker is back
+    OutboxEmail.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    assert outbox_sweep() == 1
+    assert [m.to for m in mail.outbox] == [[member.email]]
+
+
+def test_an_email_in_a_transaction_that_rolls_back_never_goes_out(django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                queue_email(EmailMessage("Welcome", "Hi", "noreply@example.org", ["a@example.org"]))
+                raise RuntimeError("the change failed")
+        except RuntimeError:
+            pass
+    assert not OutboxEmail.objects.exists() and mailoutbox == []
+
+
+def test_an_email_is_sent_once_however_often_it_is_handed_over(mailoutbox, monkeypatch):
+    monkeypatch.setattr(tasks.send_email_task, "delay", lambda pk: None)  # the broker took it, no worker yet
+    entry = queue_email(EmailMessage("Once", "Hi", "noreply@example.org", ["a@example.org"]))
+    assert outbox_send(entry.pk) is True
+    assert outbox_send(entry.pk) is False  # a duplicate task (re-sweep, redelivery) finds it sent
+    assert len(mailoutbox) == 1
+
+
+def test_an_smtp_failure_releases_the_claim_and_a_retry_sends_it(mailoutbox, monkeypatch):
+    import smtplib
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    monkeypatch.setattr(tasks.send_email_task, "delay", lambda pk: None)
+    entry = queue_email(EmailMessage("Retry", "Hi", "noreply@example.org", ["a@example.org"]))
+    original = EmailBackend.send_messages
+
+    def failing(self, messages):
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", failing)
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        outbox_send(entry.pk)
+    entry.refresh_from_db()
+    assert entry.claimed_at is None and entry.sent_at is None and "gone" in entry.last_error
+    monkeypatch.setattr(EmailBackend, "send_messages", original)
+    assert outbox_send(entry.pk) is True
+    assert len(mailoutbox) == 1
+
+
+def test_a_worker_that_died_mid_send_leaves_the_email_for_the_sweeper(mailoutbox, monkeypatch):
+    monkeypatch.setattr(tasks.send_email_task, "delay", lambda pk: None)
+    entry = queue_email(EmailMessage("Stale", "Hi", "noreply@example.org", ["a@example.org"]))
+    long_ago = timezone.now() - timedelta(hours=1)
+    OutboxEmail.objects.filter(pk=entry.pk).update(created_at=long_ago, queued_at=long_ago, claimed_at=long_ago)
+    monkeypatch.undo()
+    assert outbox_sweep() == 1
+    assert len(mailoutbox) == 1
+
+
+def test_email_and_reports_have_queues_of_their_own():
+    from cop_platform.celery import app
+
+    route = app.amqp.router.route
+    assert route({}, "cop_platform.tasks.send_email_task")["queue"].name == "email"
+    assert route({}, "indicators.tasks.render_report_task")["queue"].name == "reports"
+    assert route({}, "digests.tasks.send_digest_batch_task")["queue"].name == "digests"
+    assert {q.name for q in app.conf.task_queues} == {"celery", "email", "digests", "reports"}
+
+
+def test_the_database_down_gives_the_friendly_error_page(client, monkeypatch):
+    from django.db import OperationalError
+
+    from cop_platform import views
+
+    def database_down(request):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(views.home_selectors, "home_for", database_down)
+    client.raise_request_exception = False
+    member = MemberFactory()
+    client.force_login(member)
+    response = client.get("/")
+    assert response.status_code == 500
+    assert "Server error" in response.content.decode()
