@@ -56,11 +56,16 @@ class ReportURLFetcher(URLFetcher):
         normal = posixpath.normpath(relative)
         if normal.startswith(("/", "..")) or "\x00" in normal:
             return None
+        roots = [Path(d).resolve() for d in settings.STATICFILES_DIRS]
         found = finders.find(normal)
+        if not found and settings.STATIC_ROOT:
+            # In production {% static %} gives hashed names (logo.1a2b3c.svg), which exist only once collected.
+            roots.append(Path(settings.STATIC_ROOT).resolve())
+            candidate = Path(settings.STATIC_ROOT) / normal
+            found = str(candidate) if candidate.is_file() else None
         if not found:
             return None
         path = Path(found).resolve()
-        roots = [Path(d).resolve() for d in settings.STATICFILES_DIRS]
         if not any(path.is_relative_to(root) for root in roots):
             return None
         return path

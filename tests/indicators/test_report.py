@@ -300,3 +300,16 @@ def test_weasyprint_with_the_fetcher_renders_without_loading_local_files_or_the_
     ])  # fmt: skip
     text, _pages = pdf_text(pdf)
     assert "Hello" in text and "root:" not in text
+
+
+def test_the_fetcher_serves_hashed_static_names_from_static_root_only(settings, tmp_path):
+    from indicators.report import REPORT_BASE_URL, ReportURLFetcher
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    (tmp_path / "static" / "img").mkdir(parents=True)
+    (tmp_path / "static" / "img" / "logo.abc123.svg").write_bytes(b"<svg/>")
+    (tmp_path / "secret.txt").write_text("no")
+    fetcher = ReportURLFetcher()
+    assert fetcher.static_path(REPORT_BASE_URL + "static/img/logo.abc123.svg") is not None
+    assert fetcher.static_path(REPORT_BASE_URL + "static/../secret.txt") is None
+    assert fetcher.static_path(REPORT_BASE_URL + "static/img/../../secret.txt") is None
