@@ -6,6 +6,7 @@ from communities import demo as communities_demo
 from digests import demo as digests_demo
 from events import demo as events_demo
 from experts import demo as experts_demo
+from indicators import demo as indicators_demo
 from knowledge import demo as knowledge_demo
 from members import demo
 from members.models import User
@@ -14,7 +15,7 @@ from members.models import User
 class Command(BaseCommand):
     help = (
         "Create realistic demo data: local communities, one account per role, N members, and communities "
-        "with discussions. "
+        "with discussions, experts, events, knowledge, digests, and twelve months of indicators history. "
         "Idempotent: running it again creates only what is missing. Refuses under production settings "
         "(DEBUG=false) unless --force."
     )
@@ -48,6 +49,8 @@ class Command(BaseCommand):
         events_demo.seed_events()
         knowledge_demo.seed_knowledge()
         digests_demo.seed_digests()
+        # Last: twelve back-dated months on top of everything above, then frozen for the dashboard.
+        indicators_demo.seed_history()
         if options["verbosity"] < 1:
             return
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new members)."))
