@@ -17,6 +17,7 @@ SWEEP_GRACE = timedelta(seconds=30)  # leave fresh rows to their own on_commit h
 REQUEUE_AFTER = timedelta(minutes=15)  # queued but never sent: the task was lost (broker restarted empty)
 CLAIM_TIMEOUT = timedelta(minutes=10)  # a worker that claimed it died
 MAX_ATTEMPTS = 10
+KEEP_SENT = timedelta(days=14)
 
 
 def message_to_payload(message: EmailMessage) -> dict:
@@ -82,7 +83,9 @@ def outbox_send(pk: int) -> bool:
         claimed_at=now, attempts=F("attempts") + 1
     ):
         return False
-    entry = OutboxEmail.objects.get(pk=pk)
+    entry = OutboxEmail.objects.filter(pk=pk).first()
+    if entry is None:  # deleted meanwhile (the recipient deleted their account)
+        return False
     try:
         payload_to_message(entry.payload).send()
     except Exception as error:
@@ -104,6 +107,8 @@ def outbox_sweep(limit: int = 500) -> int:
         .filter(attempts__lt=MAX_ATTEMPTS)
         .values_list("pk", flat=True)[:limit]
     )
+    # Sent emails are kept a while for the admin's outbox view, then go (they hold addresses and text).
+    OutboxEmail.objects.filter(sent_at__lt=now - KEEP_SENT).delete()
     queued = 0
     for pk in list(waiting):
         if not outbox_enqueue(pk):

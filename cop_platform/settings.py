@@ -203,6 +203,8 @@ CELERY_BEAT_SCHEDULE = {
     # On the 1st of each month (and again daily as a no-op, in case beat was down on the 1st): freeze last
     # month, queue its progress report once, and re-queue reports whose worker died.
     "freeze-previous-month": {"task": "indicators.tasks.freeze_previous_month_task", "schedule": 86400},
+    # Hourly: personal-data exports older than their 7-day link are deleted.
+    "purge-expired-exports": {"task": "members.tasks.purge_expired_exports_task", "schedule": 3600},
     # Every minute: emails written while the broker was down go out once it is back.
     "sweep-outbox": {"task": "cop_platform.tasks.sweep_outbox_task", "schedule": 60},
 }
@@ -268,6 +270,7 @@ WRITE_RATE_LIMITS = {
         "register": ("20/m", "60/m"),
         "survey": ("10/m", "30/m"),
         "join": ("20/m", "60/m"),
+        "account": ("5/m", "20/m"),  # data export requests and account deletion (a password check)
     }.items()
 }
 

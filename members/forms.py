@@ -64,3 +64,37 @@ class ProfileForm(forms.ModelForm):
 
     def clean_organization(self):
         return " ".join(self.cleaned_data["organization"].split())
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account cannot be undone: the member proves it is them and types the word on purpose."""
+
+    CONFIRMATION_WORD = "DELETE"
+
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirmation = forms.CharField(
+        label=_("Type DELETE to confirm"),
+        max_length=20,
+        help_text=_("In capital letters, as shown."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, member: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.member.check_password(password):
+            raise forms.ValidationError(_("That is not your current password."))
+        return password
+
+    def clean_confirmation(self):
+        word = self.cleaned_data["confirmation"].strip()
+        if word != self.CONFIRMATION_WORD:
+            raise forms.ValidationError(_("Type DELETE, in capital letters, to confirm."))
+        return word

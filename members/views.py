@@ -1,12 +1,17 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from . import access, selectors, services
-from .forms import ProfileForm
+from cop_platform.ratelimit import rate_limited
+
+from . import access, privacy, selectors, services
+from .forms import AccountDeleteForm, ProfileForm
 
 DIRECTORY_PAGE_SIZE = 24
 
@@ -66,3 +71,62 @@ def detail(request, pk: int):
             "is_self": member.pk == request.user.pk,
         },
     )
+
+
+@login_required
+@rate_limited("account")
+def privacy_page(request):
+    """Download a copy of one's data, or delete one's account: both are POSTs here, told apart by `action`."""
+    action = request.POST.get("action") if request.method == "POST" else None
+    delete_form = AccountDeleteForm(request.POST if action == "delete" else None, member=request.user)
+    if action == "export":
+        try:
+            privacy.export_request(member=request.user)
+        except privacy.PrivacyError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("We are preparing a copy of your data. We will email you a download link when it is ready.")
+            )
+        return redirect("members:privacy")
+    if action == "delete" and delete_form.is_valid():
+        try:
+            privacy.account_delete(member=request.user)
+        except privacy.PrivacyError as error:
+            delete_form.add_error(None, str(error))
+        else:
+            logout(request)
+            return redirect("members:privacy_deleted")
+    return render(
+        request,
+        "members/privacy.html",
+        {
+            "delete_form": delete_form,
+            "last_export": privacy.export_last_requested(member=request.user),
+            "export_days": privacy.EXPORT_TTL.days,
+        },
+    )
+
+
+@login_required
+def privacy_export_download(request, token: str):
+    """The emailed link. Only the member who asked, signed in, within EXPORT_TTL; anything else gets the same
+    "not valid" page, so a link found in someone else's mailbox reveals nothing."""
+    path = privacy.export_file_for(member=request.user, token=token)
+    if path is None:
+        context = {"export_days": privacy.EXPORT_TTL.days}
+        return render(request, "members/privacy_export_invalid.html", context, status=404)
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"my-data-{timezone.now():%Y-%m-%d}.zip",
+        content_type="application/zip",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def privacy_deleted(request):
+    """Shown once the account is gone and the browser signed out."""
+    return render(request, "members/privacy_deleted.html")

@@ -216,3 +216,15 @@ def test_the_database_down_gives_the_friendly_error_page(client, monkeypatch):
     response = client.get("/")
     assert response.status_code == 500
     assert "Server error" in response.content.decode()
+
+
+def test_sent_emails_leave_the_outbox_after_two_weeks_and_a_vanished_row_is_skipped(mailoutbox, monkeypatch):
+    monkeypatch.setattr(tasks.send_email_task, "delay", lambda pk: None)
+    old = queue_email(EmailMessage("Old", "Hi", "noreply@example.org", ["a@example.org"]))
+    OutboxEmail.objects.filter(pk=old.pk).update(sent_at=timezone.now() - timedelta(days=15))
+    gone = queue_email(EmailMessage("Gone", "Hi", "noreply@example.org", ["b@example.org"]))
+    OutboxEmail.objects.filter(pk=gone.pk).delete()  # the recipient deleted their account meanwhile
+    assert outbox_send(gone.pk) is False
+    outbox_sweep()
+    assert not OutboxEmail.objects.filter(pk=old.pk).exists()
+    assert mailoutbox == []

@@ -1,0 +1,663 @@
+"""A member's privacy rights: a copy of everything the platform holds about them, and deleting their account.
+
+Deleting does not remove the User row. Posts, memberships, registrations, ratings, survey responses and the
+activity record keep pointing at it, so discussions stay readable and every month's indicators — frozen or
+recomputed — stay the same. What makes the row a person (name, email, handle, password, organization, city,
+languages, interests, roles, sessions, notifications…) goes, and the row becomes an anonymous "Former member".
+
+RELATIONS lists every relation between the member and another table, with the export file that carries it and
+what deletion does with it. tests/members/test_privacy.py introspects the models and fails when a relation is
+missing here, so a new feature that stores something about members has to decide both.
+"""
+
+import json
+import logging
+import re
+import secrets
+import shutil
+import time
+import zipfile
+from datetime import datetime, timedelta
+from importlib import import_module
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.sessions.models import Session
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
+
+from communities.models import (
+    Community,
+    LocalActionTeam,
+    Membership,
+    ModerationAction,
+    Notification,
+    Post,
+    Reaction,
+    Report,
+    Thread,
+)
+from cop_platform.mail import queue_email
+from digests.models import DigestDelivery, DigestPreference
+from events.models import CalendarFeed, Event, Registration, TopicSuggestion, TopicVote
+from events.services import EventError, registration_cancel
+from experts.models import Expert, ExpertCluster, ExpertStatusChange, Rating, Referral
+from indicators.models import ManualFigure, MonthlyNarrative, ProgressReport, Survey, SurveyResponse
+from knowledge.models import KnowledgeProduct
+from knowledge.services import product_index
+
+from .audit import audit_forget, audit_record, member_label
+from .models import Activity, AuditEntry, User
+
+logger = logging.getLogger(__name__)
+
+FORMER_MEMBER = "Former member"
+EXPORT_TTL = timedelta(days=7)
+EXPORT_REQUEST_INTERVAL = timedelta(hours=1)
+EXPORT_SALT = "members.privacy.export"
+EXPORT_DIR = "privacy-exports"
+EXPORT_FILENAME = "export.zip"
+# "<member pk>-<128 random bits>": the pk lets deletion find a member's files; the random part makes the
+# folder unguessable even if media files were ever served.
+_FOLDER = re.compile(r"(?P<member>\d+)-[0-9a-f]{32}")
+
+
+class PrivacyError(Exception):
+    """A request that cannot be carried out; the message is shown as it is."""
+
+
+# relation -> (export file, what account deletion does with it)
+RELATIONS = {
+    "members.User.local_community": ("profile.json", "cleared"),
+    "members.User.groups": ("profile.json", "cleared: roles go"),
+    "members.User.user_permissions": ("profile.json", "cleared"),
+    "members.User.languages": ("languages.json", "cleared"),
+    "members.User.interests": ("interests.json", "cleared"),
+    "members.User.tagged_items": ("interests.json", "cleared (taggit's links behind interests)"),
+    "account.EmailAddress.user": ("profile.json", "deleted"),
+    "admin.LogEntry.user": ("admin_log.json", "kept; the name in object descriptions is replaced"),
+    "members.Activity.member": ("activity.json", "kept: monthly indicators count it"),
+    "members.AuditEntry.actor": ("audit.json", "kept; name and email replaced (audit_forget)"),
+    "communities.Community.created_by": ("memberships.json", "kept"),
+    "communities.Membership.member": ("memberships.json", "kept as history; current ones end now"),
+    "communities.Membership.decided_by": ("moderation.json", "kept"),
+    "communities.LocalActionTeam.leader": ("memberships.json", "cleared"),
+    "communities.LocalActionTeam.members": ("memberships.json", "kept: the local team indicator counts it"),
+    "communities.Thread.author": ("threads.json", "kept, shown as Former member"),
+    "communities.Thread.followers": ("follows.json", "removed"),
+    "communities.Post.author": ("posts.json", "kept, shown as Former member"),
+    "communities.Reaction.member": ("reactions.json", "kept: helpful counts stay right"),
+    "communities.Report.reporter": ("reports.json", "kept: the auto-hide threshold counts it"),
+    "communities.Report.reviewed_by": ("moderation.json", "kept"),
+    "communities.ModerationAction.actor": ("moderation.json", "kept; the name in notes is replaced"),
+    "communities.ModerationAction.subject": ("moderation.json", "kept; the name in notes is replaced"),
+    "communities.Notification.recipient": ("notifications.json", "deleted"),
+    "communities.Notification.actor": ("notifications.json", "kept; the name in others' notifications replaced"),
+    "experts.ExpertCluster.leads": ("expert.json", "removed"),
+    "experts.Expert.member": ("expert.json", "unlinked; the coordinator's expert record stays"),
+    "experts.ExpertStatusChange.changed_by": ("expert.json", "kept"),
+    "experts.Referral.asked_by": ("referrals.json", "kept"),
+    "experts.Referral.flagged_by": ("referrals.json", "kept"),
+    "experts.Rating.rater": ("ratings.json", "kept: satisfaction indicators"),
+    "events.Event.speaker_members": ("events.json", "kept: the programme as it was"),
+    "events.Registration.member": ("events.json", "kept; registrations for future events cancelled"),
+    "events.CalendarFeed.member": ("events.json", "deleted"),
+    "events.TopicSuggestion.proposed_by": ("events.json", "kept"),
+    "events.TopicVote.member": ("events.json", "kept: vote counts stay right"),
+    "knowledge.KnowledgeProduct.created_by": ("knowledge.json", "kept"),
+    "knowledge.KnowledgeProduct.authors": ("knowledge.json", "kept; the name in summaries is replaced"),
+    "indicators.MonthlyNarrative.updated_by": ("reporting.json", "kept"),
+    "indicators.ManualFigure.entered_by": ("reporting.json", "kept"),
+    "indicators.ProgressReport.requested_by": ("reporting.json", "kept"),
+    "indicators.Survey.created_by": ("surveys.json", "kept"),
+    "indicators.SurveyResponse.member": ("surveys.json", "kept: survey indicators"),
+    "digests.DigestPreference.member": ("digests.json", "deleted"),
+    "digests.DigestDelivery.member": ("digests.json", "unsent deleted; sent kept: the digests-sent indicator"),
+}
+
+
+# --- Export: what goes in the ZIP --------------------------------------------------------------------------
+
+
+def _rows(queryset, *fields, **expressions) -> list[dict]:
+    return list(queryset.values(*fields, **expressions))
+
+
+_PROFILE_FIELDS = (
+    "email", "full_name", "handle", "organization", "position_level", "gender", "city_region", "time_zone",
+    "hide_email", "date_joined", "profile_completed_at", "last_login",
+)  # fmt: skip
+_COMMUNITY = {"community_name": F("community__name")}
+
+
+def _profile(member: User) -> dict:
+    return {
+        **{name: getattr(member, name) for name in _PROFILE_FIELDS},
+        "country": str(member.country),
+        "local_community": member.local_community.name if member.local_community else None,
+        "roles": sorted(member.groups.values_list("name", flat=True)),
+        "permissions": sorted(member.user_permissions.values_list("codename", flat=True)),
+        "email_addresses": _rows(EmailAddress.objects.filter(user=member), "email", "verified", "primary"),
+    }
+
+
+def _memberships(member: User) -> dict:
+    history = Membership.objects.filter(member=member).order_by("requested_at", "pk")
+    return {
+        "memberships": _rows(history, "role", "status", "requested_at", "joined_at", "left_at", **_COMMUNITY),
+        "local_action_teams": _rows(LocalActionTeam.objects.filter(members=member), "name", **_COMMUNITY),
+        "local_action_teams_led": _rows(LocalActionTeam.objects.filter(leader=member), "name", **_COMMUNITY),
+        "communities_created": _rows(Community.objects.filter(created_by=member), "name", "created_at"),
+    }
+
+
+def _threads(member: User) -> list[dict]:
+    return _rows(
+        Thread.objects.filter(author=member).order_by("created_at"),
+        "id", "title", "created_at", "reply_count", "is_hidden", **_COMMUNITY,
+    )  # fmt: skip
+
+
+def _posts(member: User) -> list[dict]:
+    return _rows(
+        Post.objects.filter(author=member).order_by("created_at", "pk"),
+        "id", "thread_id", "body", "is_opening", "created_at", "edited_at", "is_hidden",
+        thread_title=F("thread__title"),
+    )  # fmt: skip
+
+
+def _reactions(member: User) -> list[dict]:
+    return _rows(Reaction.objects.filter(member=member), "post_id", "created_at", thread_title=F("post__thread__title"))
+
+
+def _follows(member: User) -> list[dict]:
+    return _rows(Thread.objects.filter(followers=member).order_by("pk"), "id", "title")
+
+
+def _reports(member: User) -> list[dict]:
+    return _rows(Report.objects.filter(reporter=member), "post_id", "reason", "note", "status", "created_at")
+
+
+def _moderation(member: User) -> dict:
+    """What they did as a moderator or leader, and what moderators did about them; other people by id only."""
+    fields = ("action", "thread_id", "post_id", "note", "created_at")
+    decisions = Membership.objects.filter(decided_by=member)
+    return {
+        "actions_taken": _rows(ModerationAction.objects.filter(actor=member), *fields, **_COMMUNITY),
+        "actions_concerning_you": _rows(ModerationAction.objects.filter(subject=member), *fields, **_COMMUNITY),
+        "membership_decisions": _rows(decisions, "id", "status", "requested_at", **_COMMUNITY),
+        "reports_reviewed": _rows(Report.objects.filter(reviewed_by=member), "id", "post_id", "status", "reviewed_at"),
+    }
+
+
+def _notifications(member: User) -> dict:
+    received = []
+    for row in Notification.objects.filter(recipient=member).values(
+        "kind", "text", "url", "created_at", "read_at", "actor_id", "actor__full_name", "actor__email"
+    ):
+        # The text names whoever caused it (another member): their name stays out of this member's copy.
+        actor_id, name, email = row.pop("actor_id"), row.pop("actor__full_name"), row.pop("actor__email")
+        if actor_id is not None and actor_id != member.pk:
+            row["text"] = _replace(row["text"], [n for n in (name, email) if n], _("A member"))
+        received.append(row)
+    return {
+        "received": received,
+        "caused_by_you": _rows(Notification.objects.filter(actor=member), "kind", "created_at"),
+    }
+
+
+_REGISTRATION_FIELDS = ("status", "created_at", "promoted_at", "cancelled_at", "attended", "checked_in_at")
+_REGISTRATION_RELATED = {
+    f"{relation}_{field}": F(f"{relation}__{field}")
+    for relation, field in [("event", "title"), ("event", "starts_at"), ("feedback", "satisfaction"),
+                            ("feedback", "useful"), ("feedback", "suggestions")]
+}  # fmt: skip
+
+
+def _events(member: User) -> dict:
+    registrations = Registration.objects.filter(member=member).order_by("created_at")
+    return {
+        "registrations": _rows(registrations, *_REGISTRATION_FIELDS, **_REGISTRATION_RELATED),
+        "calendar_feed": _rows(CalendarFeed.objects.filter(member=member), "created_at"),
+        "speaking_at": _rows(Event.objects.filter(speaker_members=member), "title", "starts_at"),
+        "topics_proposed": _rows(TopicSuggestion.objects.filter(proposed_by=member), "title", "why", "created_at"),
+        "topic_votes": _rows(TopicVote.objects.filter(member=member), "created_at", topic=F("suggestion__title")),
+    }
+
+
+def _expert(member: User) -> dict:
+    expert = Expert.objects.filter(member=member).prefetch_related("clusters", "languages", "expertise").first()
+    profile = None
+    if expert is not None:
+        profile = {
+            "name": expert.name, "email": expert.email, "phone": expert.phone, "category": expert.category,
+            "countries": [str(c) for c in expert.countries], "organization": expert.organization,
+            "bio": expert.bio, "gender": expert.gender, "status": expert.status,
+            "expertise": sorted(tag.name for tag in expert.expertise.all()),
+            "languages": sorted(language.name for language in expert.languages.all()),
+            "clusters": sorted(cluster.theme for cluster in expert.clusters.all()),
+        }  # fmt: skip
+    return {
+        "expert_profile": profile,
+        "clusters_led": _rows(ExpertCluster.objects.filter(leads=member), "theme"),
+        "status_changes_made": _rows(
+            ExpertStatusChange.objects.filter(changed_by=member), "expert_id", "from_status", "to_status", "changed_at"
+        ),
+    }
+
+
+def _referrals(member: User) -> dict:
+    fields = ("status", "created_at", "due_at", "first_answer_at", "resolved_at")
+    return {
+        "asked": _rows(Referral.objects.filter(asked_by=member), *fields, thread_title=F("thread__title")),
+        "flagged": _rows(Referral.objects.filter(flagged_by=member), *fields, thread_title=F("thread__title")),
+    }
+
+
+def _ratings(member: User) -> list[dict]:
+    ratings = Rating.objects.filter(rater=member)
+    return _rows(ratings, "score", "comment", "created_at", thread_title=F("referral__thread__title"))
+
+
+def _surveys(member: User) -> dict:
+    responses = (
+        SurveyResponse.objects.filter(member=member).select_related("survey").prefetch_related("answers__question")
+    )
+    return {
+        "responses": [
+            {
+                "survey": response.survey.title,
+                "submitted_at": response.submitted_at,
+                "answers": [
+                    {"question": a.question.text, "rating": a.rating, "choices": a.choices, "text": a.text}
+                    for a in response.answers.all()
+                ],
+            }
+            for response in responses
+        ],
+        "surveys_created": _rows(Survey.objects.filter(created_by=member), "title", "opens_at", "closes_at"),
+    }
+
+
+def _digests(member: User) -> dict:
+    preference = DigestPreference.objects.filter(member=member)
+    deliveries = DigestDelivery.objects.filter(member=member)
+    return {
+        "preference": _rows(preference, "frequency", "next_digest_at", "last_sent_at", "unsubscribed_at"),
+        "deliveries": _rows(deliveries, "period", "status", "created_at", "sent_at", "items"),
+    }
+
+
+def _activity(member: User) -> list[dict]:
+    return _rows(Activity.objects.filter(member=member), "kind", "occurred_at", **_COMMUNITY)
+
+
+# "Name <email> (#pk)", alone or after "Community: ": how audit targets name a member.
+_AUDIT_LABEL = re.compile(r"(?:^|(?<=: ))[^<>:]*<(?P<email>[^<>\s]+@[^<>\s]+)>(?: \(#\d+\))?")
+
+
+def _audit(member: User) -> list[dict]:
+    def others_hidden(text: str) -> str:
+        keep = member.email.lower()
+        return _AUDIT_LABEL.sub(lambda m: m.group(0) if m.group("email").lower() == keep else _("a member"), text)
+
+    rows = _rows(AuditEntry.objects.filter(actor=member), "action", "target", "detail", "occurred_at")
+    for row in rows:
+        row["target"] = others_hidden(row["target"])
+    return rows
+
+
+def _admin_log(member: User) -> list[dict]:
+    # Object descriptions (object_repr) may name other people: the kind of object and its id say enough.
+    return _rows(
+        LogEntry.objects.filter(user=member), "action_time", "action_flag", "object_id",
+        app=F("content_type__app_label"), model=F("content_type__model"),
+    )  # fmt: skip
+
+
+def _knowledge(member: User) -> dict:
+    fields = ("title", "slug", "type", "status", "created_at", "published_at")
+    return {
+        "authored": _rows(KnowledgeProduct.objects.filter(authors=member), *fields),
+        "created": _rows(KnowledgeProduct.objects.filter(created_by=member), *fields),
+    }
+
+
+def _reporting(member: User) -> dict:
+    return {
+        "narratives_updated": _rows(MonthlyNarrative.objects.filter(updated_by=member), "month", "updated_at"),
+        "figures_entered": _rows(
+            ManualFigure.objects.filter(entered_by=member), "month", "code", "country", "value", "source_note"
+        ),
+        "reports_requested": _rows(ProgressReport.objects.filter(requested_by=member), "month", "generated_at"),
+    }
+
+
+# file name -> (builder, what the README says about it)
+EXPORT_FILES = {
+    "profile.json": (_profile, "your account and profile, roles and email addresses"),
+    "languages.json": (lambda m: _rows(m.languages.order_by("name"), "code", "name"), "languages you work in"),
+    "interests.json": (lambda m: sorted(m.interests.names()), "your interests"),
+    "memberships.json": (_memberships, "communities, with every period of membership, and local action teams"),
+    "threads.json": (_threads, "discussions you started"),
+    "posts.json": (_posts, "everything you posted"),
+    "reactions.json": (_reactions, "posts you marked helpful"),
+    "follows.json": (_follows, "discussions you follow"),
+    "reports.json": (_reports, "posts you reported"),
+    "moderation.json": (_moderation, "moderation you did, and moderation about you"),
+    "notifications.json": (_notifications, "your notifications"),
+    "events.json": (_events, "event registrations, attendance, feedback, topics and votes"),
+    "expert.json": (_expert, "your expert profile, if linked to your account"),
+    "referrals.json": (_referrals, "questions you asked experts or flagged to them"),
+    "ratings.json": (_ratings, "ratings you gave to experts' advice"),
+    "surveys.json": (_surveys, "your survey answers"),
+    "digests.json": (_digests, "your digest preference and the digests sent to you"),
+    "activity.json": (_activity, "the activity record (what the monthly figures count)"),
+    "audit.json": (_audit, "audit log entries for what you did"),
+    "admin_log.json": (_admin_log, "changes you made in the administration site"),
+    "knowledge.json": (_knowledge, "knowledge products you wrote or created"),
+    "reporting.json": (_reporting, "figures, narratives and reports you entered or asked for"),
+}
+
+
+def export_build_zip(member: User, path: Path) -> None:
+    """Write the member's ZIP to `path` (one JSON file per subject, and a README)."""
+    readme = [_("Your data from %(site)s, exported on %(when)s UTC.") % {
+        "site": settings.SITE_NAME, "when": f"{timezone.now():%Y-%m-%d %H:%M}"}, ""]  # fmt: skip
+    readme += [f"{name}: {description}" for name, (_build, description) in EXPORT_FILES.items()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", "\n".join(readme) + "\n")
+        for name, (build, _description) in EXPORT_FILES.items():
+            archive.writestr(name, json.dumps(build(member), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False))
+
+
+# --- Export: request, build, download, purge ---------------------------------------------------------------
+
+
+def _export_root() -> Path:
+    return Path(settings.MEDIA_ROOT) / EXPORT_DIR
+
+
+def export_last_requested(*, member: User) -> datetime | None:
+    """When the member last asked for a copy within the rate-limit window (the audit log is the record)."""
+    return (
+        AuditEntry.objects.filter(
+            actor=member,
+            action=AuditEntry.Action.DATA_EXPORT,
+            occurred_at__gte=timezone.now() - EXPORT_REQUEST_INTERVAL,
+        )
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def export_request(*, member: User) -> str:
+    """Queue a copy of the member's data; at most one an hour. Returns the (secret) folder it will be in."""
+    # Locking the member's row serialises two clicks, so both cannot pass the hourly check together.
+    User.objects.select_for_update().filter(pk=member.pk).first()
+    last = export_last_requested(member=member)
+    if last is not None:
+        again = timezone.localtime(last + EXPORT_REQUEST_INTERVAL)
+        raise PrivacyError(
+            _("You asked for a copy of your data less than an hour ago. You can ask again after %(time)s.")
+            % {"time": f"{again:%H:%M}"}
+        )
+    folder = f"{member.pk}-{secrets.token_hex(16)}"
+    audit_record(actor=member, action=AuditEntry.Action.DATA_EXPORT, target=member_label(member))
+    transaction.on_commit(lambda: _enqueue_export(member.pk, folder))
+    return folder
+
+
+def _enqueue_export(member_id: int, folder: str) -> None:
+    from .tasks import build_export_task
+
+    try:
+        build_export_task.delay(member_id, folder)
+    except OperationalError:
+        # The hourly limit now counts this request, so build it here rather than leave the member waiting.
+        logger.warning("Broker unavailable; building the data export of member %s in the request", member_id)
+        export_build(member_id=member_id, folder=folder)
+
+
+def export_build(*, member_id: int, folder: str) -> str:
+    """The worker's part: write the ZIP, then email the member a signed link to it. A re-run of the same job
+    (acks_late after a lost worker) finds the finished file and does nothing more."""
+    match = _FOLDER.fullmatch(folder)
+    if match is None or int(match["member"]) != member_id:
+        raise ValueError(f"Not an export folder of member {member_id}: {folder!r}")
+    member = User.objects.filter(pk=member_id, is_active=True).select_related("local_community").first()
+    if member is None:  # deleted (or deactivated) since asking
+        return "skipped"
+    directory = _export_root() / folder
+    target = directory / EXPORT_FILENAME
+    if target.exists():
+        return "done"
+    directory.mkdir(parents=True, exist_ok=True)
+    partial = directory / f"{EXPORT_FILENAME}.part"
+    export_build_zip(member, partial)
+    partial.replace(target)  # the finished name appears only once the file is complete
+    token = signing.dumps({"member": member.pk, "folder": folder}, salt=EXPORT_SALT)
+    _email_export_link(member, token)
+    return "built"
+
+
+def _email_export_link(member: User, token: str) -> None:
+    context = {
+        "member": member,
+        "url": settings.SITE_URL + reverse("members:privacy_export_download", args=[token]),
+        "privacy_url": settings.SITE_URL + reverse("members:privacy"),
+        "expires": timezone.now() + EXPORT_TTL,
+        "site_name": settings.SITE_NAME,
+    }
+    queue_email(
+        EmailMessage(
+            subject=_("Your data from %(site)s is ready") % {"site": settings.SITE_NAME},
+            body=render_to_string("emails/privacy-export-body.txt", context),
+            to=[member.email],
+        )
+    )
+
+
+def export_file_for(*, member: User, token: str) -> Path | None:
+    """The ZIP a download link points to, if the link is intact, not older than EXPORT_TTL, and `member`'s own.
+    None otherwise: the view answers the same for a forged, expired or someone else's link."""
+    try:
+        payload = signing.loads(token, salt=EXPORT_SALT, max_age=EXPORT_TTL)
+    except signing.BadSignature:  # also SignatureExpired
+        return None
+    folder = str(payload.get("folder", "")) if isinstance(payload, dict) else ""
+    match = _FOLDER.fullmatch(folder)
+    if match is None or payload.get("member") != member.pk or int(match["member"]) != member.pk:
+        return None
+    path = _export_root() / folder / EXPORT_FILENAME
+    return path if path.is_file() else None
+
+
+def exports_purge_expired(*, now: float | None = None) -> int:
+    """Beat: delete export folders older than the links to them (and any a crashed job left half-written).
+    Returns how many folders were removed."""
+    root = _export_root()
+    if not root.is_dir():
+        return 0
+    cutoff = (now if now is not None else time.time()) - EXPORT_TTL.total_seconds()
+    removed = 0
+    for directory in root.iterdir():
+        if not directory.is_dir() or _FOLDER.fullmatch(directory.name) is None:
+            continue
+        newest = max([directory.stat().st_mtime, *(f.stat().st_mtime for f in directory.iterdir())])
+        if newest < cutoff:
+            shutil.rmtree(directory, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def _exports_delete(member_pk: int) -> None:
+    root = _export_root()
+    if root.is_dir():
+        for directory in root.glob(f"{member_pk}-*"):
+            if _FOLDER.fullmatch(directory.name):
+                shutil.rmtree(directory, ignore_errors=True)
+
+
+# --- Account deletion --------------------------------------------------------------------------------------
+
+
+def account_delete_allowed(*, member: User) -> bool:
+    """The last superuser cannot delete themselves: nobody could manage the site any more."""
+    if not member.is_superuser:
+        return True
+    return User.objects.filter(is_superuser=True, is_active=True).exclude(pk=member.pk).exists()
+
+
+@transaction.atomic
+def account_delete(*, member: User) -> User:
+    """Turn the account into an anonymous "Former member" (see the module docstring for what stays and why)."""
+    member = User.objects.select_for_update().get(pk=member.pk)
+    if not account_delete_allowed(member=member):
+        raise PrivacyError(
+            _("You are the last superuser. Make another coordinator a superuser before deleting your account.")
+        )
+    now = timezone.now()
+    former = f"{FORMER_MEMBER} #{member.pk}"
+    needles = [member_label(member), f"{member.full_name} <{member.email}>", member.email, member.full_name]
+
+    # Text the platform wrote with their name in it, while the old name and email are still known.
+    audit_forget(member, former)
+    _scrub(AuditEntry.objects.all(), ["actor_label", "target", "detail"], needles, former)
+    _scrub(LogEntry.objects.all(), ["object_repr", "change_message"], needles, former)
+    _scrub(Notification.objects.filter(actor=member), ["text"], needles, FORMER_MEMBER)
+    _scrub(ModerationAction.objects.filter(Q(actor=member) | Q(subject=member)), ["note"], needles, FORMER_MEMBER)
+    _scrub_knowledge(needles)
+    _outbox_forget(member.email, needles)
+
+    EmailAddress.objects.filter(user=member).delete()  # email confirmations go with them (cascade)
+    if apps.is_installed("allauth.socialaccount"):
+        apps.get_model("socialaccount", "SocialAccount").objects.filter(user=member).delete()
+    Notification.objects.filter(recipient=member).delete()
+    DigestPreference.objects.filter(member=member).delete()
+    # Sent digests stay: the "digests sent" indicator counts them, and the row holds nothing but ids.
+    DigestDelivery.objects.filter(member=member).exclude(
+        status__in=[DigestDelivery.Status.SENT, DigestDelivery.Status.SKIPPED_EMPTY]
+    ).delete()
+    DigestDelivery.objects.filter(member=member).exclude(error="").update(error="")  # may quote the address
+    CalendarFeed.objects.filter(member=member).delete()
+    _registrations_cancel_future(member, now)
+    Expert.objects.filter(member=member).update(member=None)
+    # Their history stays; being a member does not continue. Ending now leaves every past month as it was.
+    Membership.objects.current().filter(member=member).update(status=Membership.Status.LEFT, left_at=now)
+    LocalActionTeam.objects.filter(leader=member).update(leader=None)
+    member.followed_threads.clear()
+    member.led_clusters.clear()
+    _sessions_end(member, now)
+
+    member.email = f"deleted-{member.pk}@invalid.example"
+    member.full_name = FORMER_MEMBER
+    member.handle = None
+    member.set_unusable_password()
+    member.is_active = member.is_staff = member.is_superuser = False
+    member.organization = member.city_region = member.position_level = member.time_zone = ""
+    member.local_community = None
+    member.hide_email = True
+    member.last_login = None
+    # Country and gender stay, on purpose: the monthly indicators split members, activity and memberships by
+    # them, so removing them would change past months' figures. Without a name, email, organization, city or
+    # local community they describe a statistic, not a person.
+    member.save()
+    member.groups.clear()
+    member.user_permissions.clear()
+    member.languages.clear()
+    member.interests.clear()
+
+    audit_record(actor=None, action=AuditEntry.Action.ACCOUNT_DELETED, target=former)
+    transaction.on_commit(lambda pk=member.pk: _exports_delete(pk))
+    return member
+
+
+def _registrations_cancel_future(member: User, now: datetime) -> None:
+    """Free their seats in events still to come (the waitlist moves up, as on any cancellation). Cancelled, not
+    deleted: "registrations made this month" counts the row, so past months keep their figure."""
+    upcoming = Registration.objects.filter(member=member, event__starts_at__gt=now).exclude(
+        status=Registration.Status.CANCELLED
+    )
+    for registration in upcoming:
+        try:
+            registration_cancel(registration=registration)
+        except EventError:  # it started in the meantime: it is a past event now, kept like the others
+            pass
+
+
+_DATABASE_SESSION_ENGINES = ("django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db")
+
+
+def _sessions_end(member: User, now: datetime) -> None:
+    """Sign the member out everywhere. Database sessions are found by their decoded user id (a rare, full pass
+    over live sessions); with other engines the unusable password already invalidates every session, because
+    Django checks the password hash stored in the session on each request."""
+    if settings.SESSION_ENGINE not in _DATABASE_SESSION_ENGINES:
+        return
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session in Session.objects.filter(expire_date__gt=now).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(member.pk):
+            store(session_key=session.session_key).delete()
+
+
+def _replace(text: str, needles: list[str], replacement: str) -> str:
+    for needle in needles:
+        # Whole words only, any case: "Ann Lee" must not eat into "Joann Leeds".
+        text = re.sub(rf"(?<![\w.+-]){re.escape(needle)}(?![\w-]|\.\w)", replacement, text, flags=re.IGNORECASE)
+    return text
+
+
+def _scrub(queryset, fields: list[str], needles: list[str], replacement: str) -> list:
+    """Replace the member's name and email in `fields` of the rows of `queryset` that contain them."""
+    needles = [n for n in needles if n and len(n) >= 2]
+    contains = Q()
+    for field in fields:
+        for needle in needles:
+            contains |= Q(**{f"{field}__icontains": needle})
+    rows = list(queryset.filter(contains).only("pk", *fields)) if needles else []
+    for row in rows:
+        for field in fields:
+            setattr(row, field, _replace(getattr(row, field), needles, replacement))
+    # bulk_update is a plain UPDATE: the audit log's append-only save() guard is for edits, not for forgetting.
+    queryset.model.objects.bulk_update(rows, fields)
+    return rows
+
+
+def _scrub_knowledge(needles: list[str]) -> None:
+    """E-discussion summaries are pre-filled with participants' names; they stay, without this one."""
+    for product in _scrub(KnowledgeProduct.objects.all(), ["summary", "body", "body_html"], needles, FORMER_MEMBER):
+        product_index(product)
+
+
+def _outbox_forget(email: str, needles: list[str]) -> None:
+    """Emails kept in the outbox (cop_platform.OutboxEmail, where installed): those to the member go — unsent
+    ones have nobody to reach any more, sent ones are copies of delivered mail — and others lose the name."""
+    try:
+        outbox = apps.get_model("cop_platform", "OutboxEmail")
+    except LookupError:
+        return
+    needles = [n for n in needles if n and len(n) >= 2]
+    contains = Q()
+    for needle in needles:  # SQLite keeps JSON with non-ASCII escaped (\uXXXX); PostgreSQL keeps it as it is
+        contains |= Q(payload__icontains=needle) | Q(payload__icontains=json.dumps(needle)[1:-1])
+    for entry in outbox.objects.filter(contains) if needles else []:
+        payload = entry.payload if isinstance(entry.payload, dict) else {}
+        recipients = " ".join(str(a) for key in ("to", "cc", "bcc") for a in payload.get(key) or []).lower()
+        if email.lower() in recipients:
+            entry.delete()
+        else:
+            entry.payload = json.loads(_replace(json.dumps(entry.payload, ensure_ascii=False), needles, FORMER_MEMBER))
+            entry.save(update_fields=["payload"])
