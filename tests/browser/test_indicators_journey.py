@@ -43,7 +43,8 @@ def test_a_report_viewer_reads_the_dashboard_and_downloads_the_report(page, live
     assert page.get_by_role("rowheader", name="Female").is_visible()
 
     page.goto(live_server.url + "/indicators/2026-10/report/")
-    page.get_by_role("button", name="Generate the report").click()  # Celery runs eagerly in tests
+    page.set_default_timeout(60_000)  # Celery runs eagerly in tests: the click waits for the whole PDF render
+    page.get_by_role("button", name="Generate the report").click()
     assert page.get_by_text("is being prepared").first.is_visible()
     page.reload()
     with page.expect_download() as download:
