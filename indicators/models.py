@@ -48,7 +48,21 @@ def month_label(month) -> str:
     return f"{month:%Y-%m}"
 
 
-class MonthlyNarrative(models.Model):
+class FirstOfMonth:
+    """For models keyed by a month: whatever day is entered, the first of the month is stored."""
+
+    def save(self, *args, **kwargs):
+        self.month = self.month.replace(day=1)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # Before the form's unique check, so "17 October" meets an existing October as a clear error.
+        super().clean()
+        if self.month:
+            self.month = self.month.replace(day=1)
+
+
+class MonthlyNarrative(FirstOfMonth, models.Model):
     """The coordinator's words for a month; the progress report prints them after the executive summary."""
 
     month = models.DateField(_("month"), unique=True, help_text=_("Any day in the month; stored as its first day."))
@@ -70,17 +84,8 @@ class MonthlyNarrative(models.Model):
     def __str__(self):
         return month_label(self.month)
 
-    def save(self, *args, **kwargs):
-        self.month = self.month.replace(day=1)
-        super().save(*args, **kwargs)
 
-    def clean(self):
-        # Before the form's unique check, so "17 October" meets an existing October as a clear error.
-        if self.month:
-            self.month = self.month.replace(day=1)
-
-
-class ManualFigure(models.Model):
+class ManualFigure(FirstOfMonth, models.Model):
     """A figure the platform cannot know (people reached offline…), entered by the coordinator with its source.
     The month's snapshot adds these up like any other indicator; recompute the month after changing them."""
 
@@ -108,15 +113,6 @@ class ManualFigure(models.Model):
 
     def __str__(self):
         return f"{month_label(self.month)} {self.get_code_display()} {self.country or ''}: {self.value}"
-
-    def save(self, *args, **kwargs):
-        self.month = self.month.replace(day=1)
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        # Before the form's unique check, so "17 October" meets an existing October as a clear error.
-        if self.month:
-            self.month = self.month.replace(day=1)
 
 
 class ProgressReport(models.Model):
