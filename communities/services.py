@@ -236,13 +236,17 @@ def _notify_readers(
     """Notify those of `members` who may read `thread`, each with a link into a community they can read
     (`preferred` when they can, else the thread's own or another linked one). Nobody learns of a
     discussion, or a community, they may not see."""
-    from .access import communities_readable_by
+    from .access import communities_readable_by, community_access
 
     communities = [thread.community, *thread.linked_communities.all()]
     by_id = {c.pk: c for c in communities}
     notifications = []
     for member in {m.pk: m for m in members if m is not None and m != actor}.values():
         readable = set(communities_readable_by(member).filter(pk__in=by_id).values_list("pk", flat=True))
+        if thread.is_hidden:
+            # A hidden thread is for its community's moderators (and coordinators) only: not even its title
+            # reaches anyone else.
+            readable = {thread.community.pk} if community_access(member, thread.community).can_moderate else set()
         if not readable:
             continue
         target = preferred if preferred.pk in readable else next(c for c in communities if c.pk in readable)

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record, member_label
@@ -77,6 +78,17 @@ class MemberAdmin(DjangoUserAdmin):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # The bulk "delete selected" action checks permission without an object: keep superusers out of it.
+        if not request.user.is_superuser:
+            queryset = queryset.filter(is_superuser=False)
+        super().delete_queryset(request, queryset)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -166,3 +178,29 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# allauth's email addresses: a coordinator who could change a superuser's sign-in address could then reset
+# their password. Superusers' addresses are for superusers only.
+from allauth.account.admin import EmailAddressAdmin  # noqa: E402
+from allauth.account.models import EmailAddress  # noqa: E402
+
+
+class GuardedEmailAddressAdmin(EmailAddressAdmin):
+    def _protects_superuser(self, request, obj) -> bool:
+        return obj is not None and obj.user.is_superuser and not request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return not self._protects_superuser(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._protects_superuser(request, obj) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if obj.user.is_superuser and not request.user.is_superuser:
+            raise PermissionDenied("Only a superuser may change a superuser's email addresses.")
+        super().save_model(request, obj, form, change)
+
+
+admin.site.unregister(EmailAddress)
+admin.site.register(EmailAddress, GuardedEmailAddressAdmin)
