@@ -25,6 +25,12 @@ from .forms import (
 from .models import Membership, Post
 
 
+def _small_int(value: str) -> int | None:
+    """An id from a query or form value: plain ASCII digits that fit a database integer, else None
+    ("²" passes str.isdigit() and 5,000 digits pass int()'s guard only to fail later)."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
 def community_list(request):
     community_filter = selectors.community_directory(user=request.user, params=request.GET)
     page = Paginator(community_filter.qs, 24).get_page(request.GET.get("page"))
@@ -155,9 +161,9 @@ def thread_detail(request, slug, pk):
     reply_form = None
     if acc.can_post and not thread.is_locked:
         initial = {}
-        quoted_pk = request.GET.get("quote", "")
-        if quoted_pk.isdigit():
-            quoted = thread.posts.filter(pk=int(quoted_pk), is_hidden=False).first()
+        quoted_pk = _small_int(request.GET.get("quote", ""))
+        if quoted_pk:
+            quoted = thread.posts.filter(pk=quoted_pk, is_hidden=False).first()
             if quoted:
                 initial = {"body": markdown.quote(quoted.body), "quoted": quoted.pk}
         reply_form = ReplyForm(initial=initial)
@@ -314,8 +320,9 @@ def moderation_queue(request, slug):
     if not acc.can_moderate:
         raise Http404
     if request.method == "POST":
-        post_id = request.POST.get("post", "")
-        post = get_object_or_404(Post, pk=int(post_id) if post_id.isdigit() else 0, thread__community=acc.community)
+        post = get_object_or_404(
+            Post, pk=_small_int(request.POST.get("post", "")) or 0, thread__community=acc.community
+        )
         decision = request.POST.get("decision")
         if decision in ("uphold", "dismiss"):
             count = services.reports_review(post=post, actor=request.user, uphold=decision == "uphold")
