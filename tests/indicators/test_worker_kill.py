@@ -85,8 +85,8 @@ def test_a_report_render_killed_midway_serves_the_old_file_and_completes_next_ru
     # Next run: beat's sweep finds the render stale and queues it again; a healthy worker completes it.
     ProgressReport.objects.filter(pk=report.pk).update(job_started_at=timezone.now() - timedelta(minutes=20))
     assert reports_sweep_stale() == 1
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10,
-                      queues=["reports"]):  # fmt: skip
+    # All queues (no `queues=`): selecting some would narrow the shared app's queues for later tests too.
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10):
         assert wait_for(lambda: ProgressReport.objects.get(pk=report.pk).job == ProgressReport.Job.IDLE, 90)
     report.refresh_from_db()
     assert report.error == "" and report.pages and report.pages > 1
