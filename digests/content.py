@@ -160,6 +160,17 @@ class Digest:
     def count(self) -> int:
         return len(self.threads) + len(self.questions) + len(self.events) + len(self.products) + len(self.news)
 
+    def content_key(self) -> tuple:
+        """Equal for two digests of one batch exactly when they show the same items the same way (a thread is shown
+        in one of the member's communities), so their emails differ only in the name and the unsubscribe link."""
+        return (
+            tuple((t.pk, t.community.pk) for t in self.threads),
+            tuple(r.pk for r in self.questions),
+            tuple(e.pk for e in self.events),
+            tuple(p.pk for p in self.products),
+            tuple(n.pk for n in self.news),
+        )
+
     def item_ids(self) -> dict:
         return {
             "threads": [t.pk for t in self.threads],

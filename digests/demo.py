@@ -33,33 +33,35 @@ def seed_digests() -> int:
     )  # fmt: skip
     if digital:
         news.communities.add(digital)
-    members = list(User.objects.filter(is_active=True).order_by("pk"))
+    # Ids only: with 100,000 demo members, whole rows would cost seconds and hundreds of megabytes.
+    member_ids = list(User.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
     frequencies = [Frequency.BIWEEKLY] * 6 + [Frequency.WEEKLY] * 2 + [Frequency.MONTHLY, Frequency.OFF]
     DigestPreference.objects.bulk_create(
         [
             DigestPreference(
-                member=member,
+                member_id=member_id,
                 frequency=frequencies[index % len(frequencies)],
                 next_digest_at=now + timedelta(days=index % 14),
                 last_sent_at=now - timedelta(days=14),
             )  # fmt: skip
-            for index, member in enumerate(members)
+            for index, member_id in enumerate(member_ids)
         ],
         ignore_conflicts=True,
+        batch_size=2000,
     )
     # A past round, so the coordinator's delivery counts have something to show.
-    past = DigestRound.objects.create(started_at=now - timedelta(days=14), planned=min(len(members), 40))
+    past = DigestRound.objects.create(started_at=now - timedelta(days=14), planned=min(len(member_ids), 40))
     DigestDelivery.objects.bulk_create(
         [
             DigestDelivery(
-                member=member,
+                member_id=member_id,
                 period=f"demo:{(now - timedelta(days=14)).date()}",
                 round=past,
                 status=DigestDelivery.Status.SENT if i % 5 else DigestDelivery.Status.SKIPPED_EMPTY,
                 sent_at=now - timedelta(days=14),
                 attempts=1,
             )  # fmt: skip
-            for i, member in enumerate(members[:40])
+            for i, member_id in enumerate(member_ids[:40])
         ],
         ignore_conflicts=True,
     )

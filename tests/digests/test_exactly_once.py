@@ -167,11 +167,11 @@ def test_a_batch_skips_a_row_another_worker_claimed_meanwhile(community, mailout
     _round, ids = services.plan()
     original_claim = services._claim
 
-    def claimed_elsewhere(delivery_id, now):
+    def claimed_elsewhere(delivery_id, now, **kwargs):
         # Another worker wins the claim on the first member's row between our read and our claim.
         if DigestDelivery.objects.get(pk=delivery_id).member_id == first.pk:
             DigestDelivery.objects.filter(pk=delivery_id).update(status=Status.SENDING, claimed_at=now)
-        return original_claim(delivery_id, now)
+        return original_claim(delivery_id, now, **kwargs)
 
     monkeypatch.setattr(services, "_claim", claimed_elsewhere)
 

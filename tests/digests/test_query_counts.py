@@ -23,11 +23,12 @@ from .factories import NewsItemFactory
 
 pytestmark = pytest.mark.django_db
 
-# Per member: 1 claim the row (UPDATE queued -> sending). Building and rendering the email reads nothing.
+# Per member: 1 claim the row with its items (UPDATE queued -> sending). Building and rendering the email reads
+# nothing.
 PER_MEMBER = 1
-# Per group of services.MARK_SENT_EVERY sent rows: 1 SAVEPOINT, 2 their items (one bulk UPDATE), 3 their status
-# and time (one UPDATE), 4 record last_sent_at on their preferences, 5 RELEASE SAVEPOINT.
-PER_GROUP = 5
+# Per group of services.MARK_SENT_EVERY sent rows: 1 SAVEPOINT, 2 their status and time (one UPDATE), 3 record
+# last_sent_at on their preferences, 4 RELEASE SAVEPOINT.
+PER_GROUP = 4
 
 
 def groups(members: int) -> int:

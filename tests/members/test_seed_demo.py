@@ -3,6 +3,7 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
 from members import roles
+from members.demo import COUNTRY_LANGUAGES
 from members.models import LocalCommunity, User
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +93,99 @@ def test_if_empty_skips_an_already_seeded_database(settings):
     call_command("seed_demo", members=2, verbosity=0)
     call_command("seed_demo", members=10, if_empty=True, verbosity=0)
     assert User.objects.count() == 7
+
+
+def _demo_members() -> list[tuple]:
+    """Every attribute a demo member is made with (but the join date, which is relative to today)."""
+    from taggit.models import TaggedItem
+
+    members = User.objects.filter(email__endswith="@demo.example.org").order_by("email")
+    interests = {}
+    tagged = TaggedItem.objects.filter(content_type__model="user", content_type__app_label="members")
+    for member_id, name in tagged.filter(object_id__in=members.values("pk")).values_list("object_id", "tag__name"):
+        interests.setdefault(member_id, set()).add(name)
+    return [
+        (
+            member.email,
+            member.full_name,
+            member.handle,
+            member.country.code,
+            member.organization,
+            member.position_level,
+            member.gender,
+            member.city_region,
+            str(member.local_community),
+            member.hide_email,
+            member.time_zone,
+            sorted(member.languages.values_list("code", flat=True)),
+            sorted(interests.get(member.pk, ())),
+        )
+        for member in members.select_related("local_community")
+    ]
+
+
+def test_demo_members_are_verified_and_complete(settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo", members=60, verbosity=0)
+
+    members = User.objects.filter(email__endswith="@demo.example.org")
+    assert members.count() == 60
+    addresses = EmailAddress.objects.filter(user__in=members)
+    assert addresses.count() == 60
+    assert not addresses.filter(verified=False).exists() and not addresses.filter(primary=False).exists()
+    assert all(address.email == address.user.email for address in addresses.select_related("user"))
+    handles = list(members.values_list("handle", flat=True))
+    assert None not in handles and len(set(handles)) == 60
+    for name, country, handle, languages, interests, completed in _profiles(members):
+        assert handle.startswith(name.lower().split()[0])
+        assert sorted(languages) == sorted({"en", COUNTRY_LANGUAGES[country]})
+        assert 1 <= interests <= 3
+        assert completed
+    assert members.exclude(time_zone="").exists() and members.filter(time_zone="").exists()
+    assert client.login(email="member0042@demo.example.org", password="cop-demo-2026")
+
+
+def _profiles(members):
+    for member in members.prefetch_related("languages"):
+        yield (
+            member.full_name, member.country.code, member.handle, [lang.code for lang in member.languages.all()],
+            member.interests.count(), member.profile_completed_at is not None,
+        )  # fmt: skip
+
+
+def test_the_same_number_makes_the_same_members(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", members=40, verbosity=0)
+    first = _demo_members()
+
+    User.objects.filter(email__endswith="@demo.example.org").delete()
+    call_command("seed_demo", members=40, verbosity=0)
+
+    assert _demo_members() == first
+
+
+def test_a_taken_handle_gets_the_next_number(settings):
+    from tests.factories import MemberFactory
+
+    settings.DEBUG = True
+    call_command("seed_demo", members=1, verbosity=0)
+    first = User.objects.get(email="member0001@demo.example.org")
+    handle = first.handle
+    first.delete()
+    MemberFactory(handle=handle)  # someone else took it meanwhile
+
+    call_command("seed_demo", members=1, verbosity=0)
+
+    assert User.objects.get(email="member0001@demo.example.org").handle == f"{handle}-2"
+
+
+def test_it_creates_members_in_bulk(settings, django_assert_max_num_queries):
+    from members import demo
+
+    settings.DEBUG = True
+    demo.seed_members(10, demo.default_password())  # local communities and interest tags made once
+    # One member at a time took about ten queries each; in bulk, a few per chunk of hundreds (more on SQLite,
+    # whose statements hold fewer parameters).
+    with django_assert_max_num_queries(60):
+        assert demo.seed_members(610, demo.default_password()) == 600
+    assert demo.seed_members(610, demo.default_password()) == 0
