@@ -1,7 +1,7 @@
 """Digest round benchmark: N members, a full round to a local SMTP sink, members/s and our overhead over a raw
 `send_messages` of pre-built messages to the same sink.
 
-    python bench/digests.py [--members 10000] [--batch 200] [--repeat 1]
+    python bench/digests.py [--members 10000] [--batch 200] [--repeat 1] [--workers 1]
 
 Uses its own SQLite database in var/bench-digests/ unless DATABASE_URL is set (then point it at a scratch
 database: it adds demo data). The SMTP sink is aiosmtpd on 127.0.0.1, in a thread of this process, and keeps
@@ -16,9 +16,15 @@ alternate batch by batch, so that a machine busy with something else slows all o
 used (this process, and the PostgreSQL backend when it runs on this machine) is printed too, as it depends less on
 that. With --repeat, the medians are printed last. Goal (issue): 100k members under 10 minutes on 2 cores,
 overhead under 2x.
+
+With --workers N (PostgreSQL only: SQLite takes one writer at a time), the round runs the way production runs it,
+batches handed to N worker processes (a digests worker with --concurrency N), and the sink runs in a process of its
+own, as a real SMTP server would; the raw baseline then sends the same counts from the same N processes. The two
+sends cannot alternate batch by batch there, so run it on a quiet machine.
 """
 
 import argparse
+import multiprocessing
 import os
 import statistics
 import sys
@@ -38,6 +44,66 @@ class CountingHandler:
         self.messages += 1
         self.bytes += len(envelope.original_content)
         return "250 OK"
+
+
+class SharedCountingHandler:
+    """CountingHandler for a sink in another process: the counts live in shared memory."""
+
+    def __init__(self, context):
+        self._messages = context.Value("q", 0)
+        self._bytes = context.Value("q", 0)
+
+    @property
+    def messages(self) -> int:
+        return self._messages.value
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes.value
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._messages.get_lock():
+            self._messages.value += 1
+        with self._bytes.get_lock():
+            self._bytes.value += len(envelope.original_content)
+        return "250 OK"
+
+
+def run_sink(handler, port: int, ready) -> None:
+    """The SMTP sink in a process of its own, until it is terminated."""
+    import logging
+    import threading
+
+    from aiosmtpd.controller import Controller
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    ready.set()
+    threading.Event().wait()
+
+
+# What the worker processes of --workers share with the parent: inherited when they are forked.
+COPIES: list = []
+
+
+def worker_started() -> None:
+    from django.db import connections
+
+    connections.close_all()  # never the parent's connection: each worker opens its own
+
+
+def worker_send_batch(batch: list[int]) -> dict:
+    from digests import services
+
+    return services.send_batch(batch)
+
+
+def worker_send_raw(count: int) -> None:
+    from django.core.mail import get_connection
+
+    with get_connection() as connection:
+        connection.send_messages([COPIES[i % len(COPIES)] for i in range(count)])
 
 
 def database_cpu() -> float:
@@ -88,7 +154,10 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=1, help="rounds to run; the medians are printed last")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes sending batches (PostgreSQL only)")
     args = parser.parse_args()
+    if args.workers > 1 and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        parser.error("--workers above 1 needs DATABASE_URL pointing at a scratch PostgreSQL database")
 
     if not os.environ.get("DATABASE_URL"):
         os.environ["VAR_DIR"] = str(ROOT / "var" / "bench-digests")
@@ -102,9 +171,18 @@ def main() -> None:
     with socket.socket() as probe:  # a free port on loopback
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    handler = CountingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
+    fork = multiprocessing.get_context("fork")
+    if args.workers > 1:
+        handler = SharedCountingHandler(fork)
+        ready = fork.Event()
+        sink = fork.Process(target=run_sink, args=(handler, port, ready), daemon=True)
+        sink.start()
+        ready.wait(30)
+        controller = None
+    else:
+        handler = CountingHandler()
+        controller = Controller(handler, hostname="127.0.0.1", port=port)
+        controller.start()
     os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{port}"
 
     import django
@@ -152,6 +230,32 @@ def main() -> None:
         with get_connection() as connection:
             connection.send_messages([messages[i % len(messages)] for i in range(count)])
 
+    def parallel_round() -> tuple[float, float, float, float]:
+        """A round on --workers processes, then the raw sends of the same counts on the same processes."""
+        from django.db import connections
+
+        global COPIES
+        reset()
+        COPIES = real_digests()
+        started = time.perf_counter()
+        _round, ids = services.plan(everyone=True)
+        planned = time.perf_counter() - started
+        connections.close_all()
+        with fork.Pool(args.workers, initializer=worker_started) as pool:
+            ours, raw = Clock(handler), Clock(handler)
+            results = ours.run(pool.map, worker_send_batch, services.batches(ids, args.batch), chunksize=1)
+            raw.run(pool.map, worker_send_raw, [result["sent"] for result in results], chunksize=1)
+        ours.seconds += planned
+        totals = {key: sum(result[key] for result in results) for key in ("sent", "skipped", "failed")}
+        members = len(ids)
+        print(f"planned {members} deliveries in {planned:.1f} s; {args.workers} worker processes")
+        print(f"sent {totals['sent']}, skipped {totals['skipped']}, failed {totals['failed']}")
+        print(f"our round: {members / ours.seconds:.0f} members/s ({ours.seconds:.1f} s), {ours.size} bytes a message")
+        print(f"raw send_messages of real digests: {raw.messages / raw.seconds:.0f} messages/s ({raw.seconds:.1f} s),"
+              f" {raw.size} bytes a message")  # fmt: skip
+        print(f"overhead: {ours.seconds / raw.seconds:.2f}x the raw send (goal: under 2x)")
+        return members / ours.seconds, raw.messages / raw.seconds, ours.seconds / raw.seconds, 0.0
+
     def one_round() -> tuple[float, float, float, float]:
         reset()
         copies = real_digests()
@@ -185,14 +289,18 @@ def main() -> None:
     for repetition in range(1, args.repeat + 1):
         if args.repeat > 1:
             print(f"-- round {repetition} of {args.repeat}")
-        results.append(one_round())
+        results.append(parallel_round() if args.workers > 1 else one_round())
     rate, raw_rate, ratio, cpu = (statistics.median(column) for column in zip(*results, strict=True))
     if args.repeat > 1:
+        cpu_figure = f" (CPU {cpu:.2f}x)" if cpu else ""
         print(f"== median of {args.repeat} rounds: {rate:.0f} members/s, raw {raw_rate:.0f} messages/s, "
-              f"overhead {ratio:.2f}x (CPU {cpu:.2f}x)")  # fmt: skip
+              f"overhead {ratio:.2f}x{cpu_figure}")  # fmt: skip
     print(f"projected 100k members: {100_000 / rate / 60:.1f} min (goal: under 10)")
     print(f"SMTP sink received {handler.messages} messages")
-    controller.stop()
+    if controller:
+        controller.stop()
+    else:
+        sink.terminate()
 
 
 if __name__ == "__main__":
