@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cop_platform import forms as shared_fields
 from members.models import User
 
 from .models import MAX_POST_LENGTH, Community, Membership, Report
@@ -70,7 +71,7 @@ class MoveThreadForm(forms.Form):
 
 
 class LinkThreadForm(forms.Form):
-    communities = forms.ModelMultipleChoiceField(
+    communities = shared_fields.ModelMultipleChoiceField(
         label=_("Also show this discussion in"),
         queryset=Community.objects.none(),
         required=False,
@@ -103,6 +104,7 @@ class CommunityForm(forms.ModelForm):
     class Meta:
         model = Community
         fields = ["name", "slug", "description", "themes", "countries", "visibility"]
+        field_classes = {"themes": shared_fields.TagField}
         widgets = {"visibility": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "slug": _("Lowercase letters, digits and hyphens, e.g. digital-skills. It becomes the web address.")

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from members.audit import audit_record, member_label
@@ -31,7 +32,13 @@ class CommunityError(Exception):
 # --- Notifications -----------------------------------------------------------------------------------------
 
 
+def notification_text(text: str) -> str:
+    """`text` cut to fit the column (names and titles of 200 characters each make longer sentences)."""
+    return Truncator(text).chars(Notification._meta.get_field("text").max_length)
+
+
 def notify(*, recipients, kind: str, text: str, url: str, actor: User | None = None, community=None) -> None:
+    text = notification_text(text)
     Notification.objects.bulk_create(
         Notification(recipient=recipient, kind=kind, actor=actor, community=community, text=text, url=url)
         for recipient in {r.pk: r for r in recipients if r is not None and r != actor}.values()
@@ -256,7 +263,7 @@ def _notify_readers(
                 kind=kind,
                 actor=actor,
                 community=target,
-                text=text,
+                text=notification_text(text),
                 url=thread.url_in(target) + anchor,
             )  # fmt: skip
         )

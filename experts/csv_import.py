@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
 
 from members.models import Language
@@ -64,9 +65,12 @@ def preview(text: str) -> ImportPreview:
     if missing or unknown:
         errors = []
         if missing:
-            errors.append(f"Missing column(s): {', '.join(missing)}.")
+            errors.append(_("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)})
         if unknown:
-            errors.append(f"Unknown column(s): {', '.join(unknown)}. Expected: {', '.join(COLUMNS)}.")
+            errors.append(
+                _("Unknown column(s): %(columns)s. Expected: %(expected)s.")
+                % {"columns": ", ".join(unknown), "expected": ", ".join(COLUMNS)}
+            )
         return ImportPreview(rows=[], file_errors=errors)
     reader.fieldnames = headers
     clusters = {c.slug: c for c in ExpertCluster.objects.all()}
@@ -78,10 +82,19 @@ def preview(text: str) -> ImportPreview:
     seen_emails: dict[str, int] = {}
     seen_names: dict[tuple, int] = {}
     rows = []
-    for count, raw in enumerate(reader, start=1):
+    for count, raw in enumerate(_readable(reader), start=1):
+        if raw is None:
+            return ImportPreview(
+                rows=[],
+                file_errors=[
+                    _("Line %(line)d cannot be read: a value is too long or badly quoted.") % {"line": reader.line_num}
+                ],
+            )
         index = reader.line_num  # the file's own line number (empty lines are skipped by the reader)
         if count > MAX_ROWS:
-            return ImportPreview(rows=rows, file_errors=[f"More than {MAX_ROWS} rows: split the file."])
+            return ImportPreview(
+                rows=rows, file_errors=[_("More than %(max)d rows: split the file.") % {"max": MAX_ROWS}]
+            )
         values = {key: (value or "").strip() for key, value in raw.items() if key}
         if not any(values.values()):
             continue
@@ -90,65 +103,104 @@ def preview(text: str) -> ImportPreview:
         email = row.cleaned.get("email", "")
         name_key = (values.get("name", "").lower(), values.get("organization", "").lower())
         if email and email in existing_emails:
-            row.duplicate_of = f"an expert with {email} already exists"
+            row.duplicate_of = _("an expert with %(email)s already exists") % {"email": email}
         elif email and email in seen_emails:
-            row.duplicate_of = f"same email as line {seen_emails[email]}"
+            row.duplicate_of = _("same email as line %(line)s") % {"line": seen_emails[email]}
         elif not email and name_key in existing_names:
-            row.duplicate_of = "an expert with this name and organization already exists"
+            row.duplicate_of = _("an expert with this name and organization already exists")
         elif not email and name_key in seen_names:
-            row.duplicate_of = f"same name and organization as line {seen_names[name_key]}"
+            row.duplicate_of = _("same name and organization as line %(line)s") % {"line": seen_names[name_key]}
         if email:
             seen_emails.setdefault(email, index)
         seen_names.setdefault(name_key, index)
         rows.append(row)
-    return ImportPreview(rows=rows, file_errors=[] if rows else ["The file has no rows to import."])
+    return ImportPreview(rows=rows, file_errors=[] if rows else [_("The file has no rows to import.")])
+
+
+def _readable(reader):
+    """The reader's rows, then None if one cannot be read (a csv.Error, e.g. a value over the csv module's
+    131,072-character field limit; the upload may be 2 MB)."""
+    try:
+        yield from reader
+    except csv.Error:
+        yield None
+
+
+# Text columns whose length the database enforces (PostgreSQL refuses a longer value; SQLite would store it).
+_MAX_LENGTHS = {name: Expert._meta.get_field(name).max_length for name in ("name", "email", "organization", "bio")}
+_TAG_MAX_LENGTH = Expert._meta.get_field("expertise").remote_field.model._meta.get_field("name").max_length
+
+
+def _check_lengths(row: ImportRow) -> None:
+    for column, limit in _MAX_LENGTHS.items():
+        value = row.values.get(column, "")
+        if limit and len(value) > limit:
+            row.errors.append(
+                _("%(column)s has %(length)d characters; at most %(limit)d fit")
+                % {"column": column, "length": len(value), "limit": limit}
+            )
+    long_tags = [tag for tag in row.cleaned.get("expertise", []) if len(tag) > _TAG_MAX_LENGTH]
+    if long_tags:
+        row.errors.append(_("each expertise can have at most %(limit)d characters") % {"limit": _TAG_MAX_LENGTH})
 
 
 def _check(row: ImportRow, clusters: dict, languages: dict) -> None:
     v, c, errors = row.values, row.cleaned, row.errors
     c["name"] = v.get("name", "")
     if not c["name"]:
-        errors.append("name is required")
+        errors.append(_("name is required"))
     email = v.get("email", "").lower()
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            errors.append(f"“{v['email']}” is not a valid email address")
+            errors.append(_("“%(email)s” is not a valid email address") % {"email": v["email"]})
     c["email"] = email
     category = v.get("category", "").lower().replace(" ", "_") or Expert.Category.PRACTITIONER
     if category not in Expert.Category.values:
-        errors.append(f"category “{v['category']}” is not one of {', '.join(Expert.Category.values)}")
+        errors.append(
+            _("category “%(value)s” is not one of %(allowed)s")
+            % {"value": v["category"], "allowed": ", ".join(Expert.Category.values)}
+        )
     c["category"] = category
     codes = [code.upper() for code in _split(v.get("countries", ""))]
     unknown = [code for code in codes if code not in dict(all_countries)]
     if unknown:
-        errors.append(f"unknown country code(s): {', '.join(unknown)} (use ISO codes such as MM, KH)")
+        errors.append(
+            _("unknown country code(s): %(codes)s (use ISO codes such as MM, KH)") % {"codes": ", ".join(unknown)}
+        )
     c["countries"] = codes
     c["organization"] = v.get("organization", "")
     c["expertise"] = _split(v.get("expertise", ""))
     wanted = [w.lower() for w in _split(v.get("languages", ""))]
     c["languages"] = [languages[w] for w in wanted if w in languages]
     if len(c["languages"]) != len(wanted):
-        errors.append(f"unknown language(s): {', '.join(w for w in wanted if w not in languages)}")
+        errors.append(
+            _("unknown language(s): %(names)s") % {"names": ", ".join(w for w in wanted if w not in languages)}
+        )
     gender = v.get("gender", "").lower()
     if gender and gender not in {"female", "male", "other", "undisclosed"}:
-        errors.append(f"gender “{v['gender']}” is not female, male, other or undisclosed")
+        errors.append(_("gender “%(value)s” is not female, male, other or undisclosed") % {"value": v["gender"]})
     c["gender"] = gender
     wanted = [w.lower() for w in _split(v.get("clusters", ""))]
     c["clusters"] = [clusters[w] for w in wanted if w in clusters]
     if len(c["clusters"]) != len(wanted):
-        errors.append(f"unknown cluster(s): {', '.join(w for w in wanted if w not in clusters)}")
+        errors.append(_("unknown cluster(s): %(names)s") % {"names": ", ".join(w for w in wanted if w not in clusters)})
     capacity = v.get("capacity", "") or "4"
-    if not capacity.isdigit() or not 0 <= int(capacity) <= 100:
-        errors.append(f"capacity “{capacity}” must be a whole number from 0 to 100")
+    # ASCII digits only: "²".isdigit() is true, but int("²") fails.
+    if not (capacity.isascii() and capacity.isdigit()) or not 0 <= int(capacity) <= 100:
+        errors.append(_("capacity “%(value)s” must be a whole number from 0 to 100") % {"value": capacity})
     else:
         c["capacity_per_month"] = int(capacity)
     status = v.get("status", "").lower() or Expert.Status.MAPPED
     if status not in Expert.Status.values:
-        errors.append(f"status “{v['status']}” is not one of {', '.join(Expert.Status.values)}")
+        errors.append(
+            _("status “%(value)s” is not one of %(allowed)s")
+            % {"value": v["status"], "allowed": ", ".join(Expert.Status.values)}
+        )
     c["status"] = status
     c["bio"] = v.get("bio", "")
+    _check_lengths(row)
 
 
 @transaction.atomic

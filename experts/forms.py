@@ -4,11 +4,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cop_platform import forms as shared_fields
+
 from .models import Expert
 
 
 class ReferralForm(forms.Form):
-    experts = forms.ModelMultipleChoiceField(
+    experts = shared_fields.ModelMultipleChoiceField(
         label=_("Experts to ask"),
         queryset=Expert.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -74,6 +76,8 @@ class ExpertImportForm(forms.Form):
                 raise forms.ValidationError(
                     _("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")
                 ) from None
-        if not cleaned.get("content"):
+        if "\x00" in cleaned.get("content", ""):
+            raise forms.ValidationError(_("The file contains NUL characters: it is not a CSV text file."))
+        if not cleaned.get("content") and not self.has_error("content"):
             raise forms.ValidationError(_("Choose a CSV file to import."))
         return cleaned

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cop_platform import forms as shared_fields
+
 from . import uploads
 from .models import KnowledgeProduct
 
@@ -31,6 +33,7 @@ class ProductForm(forms.ModelForm):
     class Meta:
         model = KnowledgeProduct
         fields = ["type", "title", "summary", "body", "language", "countries", "communities", "tags", "version_note"]
+        field_classes = {"communities": shared_fields.ModelMultipleChoiceField, "tags": shared_fields.TagField}
         widgets = {"summary": forms.Textarea(attrs={"rows": 3}), "body": forms.Textarea(attrs={"rows": 14})}
 
     def __init__(self, *args, communities, **kwargs):

@@ -80,9 +80,25 @@ class KnowledgeProduct(models.Model):
         return reverse("knowledge:detail", args=[self.slug])
 
 
+# File systems hold names of at most 255 bytes: 90 Burmese letters are 270 in UTF-8.
+MAX_STORED_NAME_BYTES = 200
+
+
 def product_file_path(instance, filename):
     # A random folder name: uploaded names are never trusted as paths.
-    return f"knowledge/{timezone.now():%Y/%m}/{os.urandom(8).hex()}/{filename}"
+    return f"knowledge/{timezone.now():%Y/%m}/{os.urandom(8).hex()}/{_fit_bytes(filename, MAX_STORED_NAME_BYTES)}"
+
+
+def _fit_bytes(filename: str, limit: int) -> str:
+    """`filename` with its stem cut so that the whole name is at most `limit` bytes in UTF-8."""
+    if len(filename.encode()) <= limit:
+        return filename
+    stem, dot, extension = filename.rpartition(".")
+    if not dot:
+        stem, extension = filename, ""
+    room = limit - len(f"{dot}{extension}".encode())
+    stem = stem.encode()[: max(room, 1)].decode(errors="ignore") or "file"
+    return f"{stem}{dot}{extension}"
 
 
 class ProductFile(models.Model):

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from cop_platform import forms as shared_fields
 
 from .models import Language, LocalCommunity, User
 
@@ -30,6 +31,7 @@ class ProfileForm(forms.ModelForm):
             "full_name", "country", "organization", "position_level", "gender", "city_region",
             "local_community", "languages", "interests", "time_zone", "hide_email",
         ]  # fmt: skip
+        field_classes = {"languages": shared_fields.ModelMultipleChoiceField, "interests": shared_fields.TagField}
         widgets = {
             "languages": forms.CheckboxSelectMultiple,
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),

@@ -20,11 +20,10 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 from django.contrib import messages as django_messages
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from communities.models import Community, Membership, Notification, Post, Report, Thread
@@ -133,95 +132,10 @@ def _get(client, url, params):
 
 
 # === Known bugs ===============================================================================================
-# Inputs that hit a bug pinned by a `test_bug_*` test at the end of this file. The fuzz tests skip them (with
-# `assume`) so they keep guarding everything else; when a bug is fixed, its xfail test passes (strict: the run
-# fails) and both the marker and the predicate here go.
-
-
-def _int_refuses(value: str) -> bool:
-    try:
-        int(value)
-    except ValueError:
-        return True
-    return False
-
-
-def overflows_sqlite(value) -> bool:
-    """BUG 3: an id past SQLite's 64-bit integers in a multiple-choice field (checkboxes)."""
-
-    def too_big(item) -> bool:
-        try:
-            number = int(item)
-        except (TypeError, ValueError):
-            return False
-        return not -(2**63) <= number < 2**63
-
-    values = value if isinstance(value, list) else [value]
-    return connection.vendor == "sqlite" and any(too_big(v) for v in values)
-
-
-def isdigit_but_not_int(value) -> bool:
-    """BUG 1 and 2: str.isdigit() accepts superscripts ("²") and 4,301+ digit strings; int() refuses them."""
-    value = scalar(value)
-    return isinstance(value, str) and value.isdigit() and _int_refuses(value)
-
-
-def has_overlong_tag(value) -> bool:
-    """BUG 4: a tag longer than taggit's Tag.name (100 characters) passes the form."""
-    from taggit.utils import parse_tags
-
-    value = scalar(value)
-    if value is None or "\x00" in str(value):
-        return False
-    try:
-        return any(len(tag) > 100 for tag in parse_tags(str(value)))
-    except ValueError:
-        return False
-
-
-def refused_hidden_filter(value) -> bool:
-    """BUG 9: a theme/tag filter value the filter refuses (NUL, over 100 characters) is dropped silently."""
-    value = scalar(value)
-    return value is not None and ("\x00" in str(value) or len(str(value).strip()) > 100)
-
-
-def next_is_not_a_path(posted, query) -> bool:
-    """BUG 12: onboarding redirects to `next` with redirect(), which takes a string without "/" or "." for a
-    URL pattern name: NoReverseMatch."""
-    from django.urls import NoReverseMatch
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    target = scalar(posted) or scalar(query) or ""
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={"testserver"}):
-        return False
-    try:
-        reverse(target)
-    except NoReverseMatch:
-        return "/" not in target and "." not in target
-    return False
-
-
-def csv_hits_known_bug(text: str, *, as_file: bool) -> bool:
-    """BUGS 5 to 8: what the CSV import does not check before it writes."""
-    if "\x00" in text:
-        return True  # BUG 8
-    try:
-        rows = list(csv.reader(io.StringIO(text)))
-    except csv.Error:
-        return True  # BUG 6
-    if not rows:
-        return False
-    header = [h.strip().lower() for h in rows[0]]
-    for row in rows[1:]:
-        values = dict(zip(header, (cell.strip() for cell in row), strict=False))
-        if isdigit_but_not_int(values.get("capacity", "")):
-            return True  # BUG 5
-        if len(values.get("name", "")) > 200 or len(values.get("organization", "")) > 200:
-            return True  # BUG 7
-        expertise = values.get("expertise", "").replace(";", ",").replace("|", ",").split(",")
-        if any(len(item.strip()) > 100 for item in expertise):
-            return True  # BUG 7
-    return False
+# When the fuzzing finds a bug, pin it with a deterministic `test_bug_*` test at the end of this file, marked
+# xfail(strict=True), and skip its inputs here with a predicate and `assume`, so the fuzz tests keep guarding
+# everything else; when the bug is fixed, the xfail test passes (strict: the run fails) and both go.
+# None is open now.
 
 
 # === Communities ==============================================================================================
@@ -375,7 +289,6 @@ def test_fuzz_thread_moderation(client, forum):
     @fuzz_settings(SOME)
     @given(data=form_data(fields, always=("action",)), encoding=post_encoding())
     def check(data, encoding):
-        assume(not overflows_sqlite(data.get("communities")))  # BUG 3
         with example():
             response = _post(client, url, data, encoding)
             thread.refresh_from_db()
@@ -477,7 +390,6 @@ def test_fuzz_community_create(client):
     @fuzz_settings(SOME)
     @given(data=form_data(fields), encoding=post_encoding())
     def check(data, encoding):
-        assume(not has_overlong_tag(data.get("themes")))  # BUG 4
         with example():
             before = set(Community.objects.values_list("pk", flat=True))
             response = _post(client, reverse("communities:create"), data, encoding)
@@ -539,8 +451,6 @@ def test_fuzz_profile_edit(client):
     @fuzz_settings(FEW)
     @given(data=form_data(profile_fields()), encoding=post_encoding())
     def check(data, encoding):
-        assume(not has_overlong_tag(data.get("interests")))  # BUG 4
-        assume(not overflows_sqlite(data.get("languages")))  # BUG 3
         with example():
             member.refresh_from_db()
             _check_profile(client, url, member, data, encoding)
@@ -570,8 +480,6 @@ def test_fuzz_onboarding_and_its_next_parameter(client):
     @fuzz_settings(10)
     @given(data=form_data({**profile_fields(), "next": field(nexts)}), encoding=post_encoding(), query_next=nexts)
     def check(data, encoding, query_next):
-        assume(not has_overlong_tag(data.get("interests")))  # BUG 4
-        assume(not overflows_sqlite(data.get("languages")))  # BUG 3
         with example():
             member.refresh_from_db()
             url = reverse("members:onboarding") + "?" + urlencode({"next": query_next})
@@ -751,16 +659,12 @@ def test_fuzz_list_and_directory_parameters(client, forum):
         (reverse("knowledge:faq", args=[slug]), {"page": pages}),
         (reverse("members:onboarding"), {"next": st.sampled_from(["/", "//evil.example.org"])}),
     ]
-    hidden_filters = {reverse("communities:list"): "theme", reverse("experts:directory"): "tag"}
-    hidden_filters[reverse("knowledge:library")] = "tag"
 
     @fuzz_settings(60)
     @given(index=st.integers(0, len(targets) - 1), data=st.data())
     def check(index, data):
         url, names = targets[index]
         params = data.draw(query_params(names))
-        if url in hidden_filters:
-            assume(not refused_hidden_filter(params.get(hidden_filters[url])))  # BUG 9
         with example():
             response = _get(client, url, params)
             assert response.status_code in (200, 302), f"{url}: {response.status_code} for {params!r}"
@@ -834,7 +738,6 @@ def test_fuzz_ask_an_expert(client, forum):
     @fuzz_settings(SOME)
     @given(data=form_data(fields), encoding=post_encoding())
     def check(data, encoding):
-        assume(not overflows_sqlite(data.get("experts")))  # BUG 3
         with example():
             response = _post(client, url, data, encoding)
             created = list(Referral.objects.filter(thread=forum["thread"]))
@@ -922,7 +825,6 @@ def test_fuzz_expert_csv_import(client):
     def check(text, as_file, confirm, raw):
         payload = (text.encode() if text else raw) if as_file else None
         sent_text = payload.decode("utf-8-sig", errors="replace") if as_file else text
-        assume(not csv_hits_known_bug(sent_text, as_file=as_file))  # BUGS 5 to 8
         with example():
             data = {"confirm": "1"} if confirm else {}
             files = None
@@ -1088,8 +990,6 @@ def test_fuzz_knowledge_product_form(client, forum):
     @fuzz_settings(SOME)
     @given(data=form_data(fields), files=uploads, editing=st.booleans())
     def check(data, files, editing):
-        assume(not has_overlong_tag(data.get("tags")))  # BUG 4
-        assume(not overflows_sqlite(data.get("communities")))  # BUG 3
         with example():
             before = set(KnowledgeProduct.objects.values_list("pk", flat=True))
             url = reverse("knowledge:edit", args=[draft.slug]) if editing else reverse("knowledge:create")
@@ -1488,9 +1388,8 @@ def test_fuzz_language_switch(client):
 
 
 # === Bugs found by the fuzzing ================================================================================
-# Each test is the smallest input Hypothesis found (or the boundary it pointed at), run deterministically. They
-# are expected to fail until the bug is fixed; then remove the xfail marker and the matching predicate in
-# "Known bugs" at the top of this file.
+# Each test is the smallest input Hypothesis found (or the boundary it pointed at), run deterministically. All
+# are fixed and stay as regression tests; a new find starts here as a strict xfail (see "Known bugs" above).
 
 
 def _assert_refused_visibly_or_within(response, recorder, data, stored_ok):
@@ -1518,13 +1417,6 @@ def test_bug_moderation_queue_post_id_that_is_digits_but_not_an_int(client, foru
     assert response.status_code == 404
 
 
-@pytest.mark.xfail(
-    connection.vendor == "sqlite",
-    strict=True,
-    reason="BUG 3 (SQLite, the embedded default): a checkbox value past 2**63-1 in a ModelMultipleChoiceField "
-    "(profile languages, knowledge product communities, thread links, ask-an-expert experts) makes Django's "
-    "`pk__in` query raise OverflowError: a 500 instead of 'Select a valid choice'.",
-)
 def test_bug_profile_language_id_too_big_for_sqlite(client):
     member = MemberFactory()
     client.force_login(member)
@@ -1569,12 +1461,6 @@ def _tag_forms(forum):
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG 4: taggit's TagField accepts a tag longer than Tag.name's 100 characters (profile interests, "
-    "community themes, knowledge product tags): PostgreSQL raises DataError (a 500); SQLite stores the over-long "
-    "tag. The form should refuse it with a message.",
-)
 @pytest.mark.parametrize("form_name", ["profile interests", "community themes", "knowledge tags"])
 def test_bug_tag_longer_than_100_characters(client, forum, form_name):
     from taggit.models import Tag
@@ -1600,34 +1486,18 @@ def _csv_import(client, content: str, *, confirm=True):
     return response, recorder
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='BUG 5: experts/csv_import.py _check: `capacity.isdigit()` accepts "²", then int() raises '
-    "ValueError: a 500 instead of the row error 'capacity must be a whole number from 0 to 100'.",
-)
 def test_bug_csv_import_capacity_superscript_digit(client):
     response, recorder = _csv_import(client, "name,capacity\nAung Aung,²\n", confirm=False)
     assert_no_server_error(response, recorder, "capacity ²")
     assert "capacity" in response.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG 6: experts/csv_import.py preview: a field over the csv module's 131,072-character limit raises "
-    "_csv.Error: a 500 instead of a file error (the upload limit is 2 MB, and the hidden `content` field has none).",
-)
 def test_bug_csv_import_field_over_the_csv_module_limit(client):
     response, recorder = _csv_import(client, "name,bio\nAung Aung," + "x" * 131_073 + "\n", confirm=False)
     assert_no_server_error(response, recorder, "a 131,073-character bio")
     assert 'class="errorlist"' in response.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG 7: experts/csv_import.py _check does not check lengths: a name or organization over 200 "
-    "characters, or an expertise tag over 100, passes the preview and the confirm step writes it (PostgreSQL: "
-    "DataError, a 500; SQLite: stored over-long). It should be a row error.",
-)
 @pytest.mark.parametrize(
     "content",
     ["name,organization\n" + "N" * 201 + ",Ministry\n", "name,organization\nAung Aung," + "O" * 201 + "\n",
@@ -1649,12 +1519,6 @@ def test_bug_csv_import_over_long_values(client, content):
     assert fits() and not (response.status_code == 302 and Expert.objects.exists()), "imported an over-long row"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG 8: experts/csv_import.py: NUL characters in an uploaded CSV reach the database (PostgreSQL: "
-    "ValueError, a 500; SQLite: stored). And when the preview's hidden `content` carries one, the form's error "
-    "('Null characters are not allowed.') is not shown: the page says 'Choose a CSV file to import.' instead.",
-)
 @pytest.mark.parametrize("how", ["file", "content"])
 def test_bug_csv_import_nul_character(client, how):
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -1671,17 +1535,12 @@ def test_bug_csv_import_nul_character(client, how):
     with ExceptionRecorder() as recorder:
         response = client.post(reverse("admin:experts_expert_import"), data)
     assert_no_server_error(response, recorder, how)
-    assert not Expert.objects.filter(bio__contains="\x00").exists()
+    # (Read in Python: PostgreSQL refuses NUL even in a query.)
+    assert not any("\x00" in bio for bio in Expert.objects.values_list("bio", flat=True))
     assert response.status_code == 200
     assert_explained(response, {"how": how})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG 9: templates/communities/list.html, experts/directory.html, knowledge/library.html carry the "
-    "theme/tag filter as a hidden input: when the filter refuses the value (NUL, over 100 characters) the page "
-    "lists everything, unfiltered, and shows no error.",
-)
 @pytest.mark.parametrize(
     "url_name,param",
     [("communities:list", "theme"), ("experts:directory", "tag"), ("knowledge:library", "tag")],
@@ -1694,13 +1553,6 @@ def test_bug_theme_and_tag_filters_fail_silently(client, forum, url_name, param)
     assert_errors_visible(response, params)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG 10: communities/services.py builds notification texts ('%(member)s replied in “%(thread)s”', "
-    "'… mentioned you in …', '%(member)s asks to join %(community)s') from a name (200) and a title or "
-    "community name (200) into Notification.text (max 300) without truncating: PostgreSQL raises DataError (a "
-    "500); SQLite stores the over-long text. knowledge/services.py truncates with Truncator(text).chars(300).",
-)
 @pytest.mark.parametrize("kind", ["reply", "join request"])
 def test_bug_notification_text_longer_than_300(client, forum, kind):
     member = member_of(forum["community"], member__full_name="N" * 200)
@@ -1721,12 +1573,6 @@ def test_bug_notification_text_longer_than_300(client, forum, kind):
     assert max(lengths) <= 300, f"notification texts of {lengths} characters; the column holds 300"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG 11: knowledge/models.py product_file_path keeps the uploaded file name; a name over 255 bytes "
-    "in UTF-8 (90 Burmese letters) fits FileField.max_length (300 characters) but not the file system: OSError "
-    "'File name too long', a 500.",
-)
 def test_bug_upload_with_a_long_burmese_file_name(client, forum):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

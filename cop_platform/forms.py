@@ -1,0 +1,54 @@
+"""Form fields the apps share, each closing a gap in the library field it extends (found by fuzzing every form,
+tests/platform/test_fuzz_forms.py)."""
+
+from django import forms
+from django.db import models
+from django.utils.translation import ngettext_lazy
+from taggit import forms as taggit_forms
+from taggit.models import Tag
+
+# The range of a 64-bit signed integer column: SQLite raises OverflowError for an id outside it in `pk__in`.
+_INTEGER_RANGE = range(-(2**63), 2**63)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, with ids too big for an integer column refused as invalid choices before the query (on
+    SQLite, the embedded default, `pk__in` with such an id raises OverflowError: a 500)."""
+
+    def _check_values(self, value):
+        key = self.to_field_name or "pk"
+        column = self.queryset.model._meta.pk if key == "pk" else self.queryset.model._meta.get_field(key)
+        if isinstance(column, models.IntegerField):  # AutoField and BigAutoField included
+            for item in value or ():
+                try:
+                    number = int(str(item))
+                except (TypeError, ValueError):
+                    continue  # Django's own check gives the message
+                if number not in _INTEGER_RANGE:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                    )
+        return super()._check_values(value)
+
+
+TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
+
+
+class TagField(taggit_forms.TagField):
+    """taggit's field, refusing a tag longer than the tag table's column (PostgreSQL would raise DataError, a
+    500; SQLite would store it whole)."""
+
+    def clean(self, value):
+        tags = super().clean(value)
+        too_long = [tag for tag in tags if len(tag) > TAG_MAX_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                ngettext_lazy(
+                    "Each tag can have at most %(limit)d characters; this one has %(length)d.",
+                    "Each tag can have at most %(limit)d characters; these have %(length)d or more.",
+                    len(too_long),
+                ),
+                code="tag_too_long",
+                params={"limit": TAG_MAX_LENGTH, "length": min(len(tag) for tag in too_long)},
+            )
+        return tags
