@@ -118,11 +118,18 @@ def get_thread(user, slug: str, thread_pk: int) -> tuple[CommunityAccess, Thread
 
 
 def _is_referred_expert(user, community: Community, thread_pk: int) -> bool:
+    """An expert asked about this thread in this community, while the question is open or answered (the asker
+    may follow up and rate): once it is resolved, or the expert is inactive, the guest access ends."""
     if not user.is_authenticated:
         return False
-    from experts.models import Referral
+    from experts.models import Expert, Referral
 
-    return Referral.objects.filter(thread_id=thread_pk, community=community, expert__member=user).exists()
+    return (
+        Referral.objects.filter(thread_id=thread_pk, community=community, expert__member=user)
+        .exclude(status=Referral.Status.RESOLVED)
+        .exclude(expert__status=Expert.Status.INACTIVE)
+        .exists()
+    )
 
 
 def get_post(user, slug: str, post_pk: int) -> tuple[CommunityAccess, Post, CommunityAccess]:

@@ -106,3 +106,21 @@ def test_it_gives_404_for_the_thread_shown_through_another_community(client, thr
     elsewhere = CommunityFactory()
     client.force_login(flagged.member)
     assert client.get(reverse("communities:thread", args=[elsewhere.slug, thread.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("ends", ["question resolved", "expert inactive"])
+def test_it_ends_the_guest_access_when_the_question_is_resolved_or_the_expert_inactive(client, thread, flagged, ends):
+    from experts.models import Expert
+
+    client.force_login(flagged.member)
+    url = thread.url_in(thread.community)
+    Referral.objects.filter(thread=thread).update(status=Referral.Status.ANSWERED)
+    assert client.get(url).status_code == 200  # answered: the asker may still follow up and rate
+
+    if ends == "question resolved":
+        Referral.objects.filter(thread=thread).update(status=Referral.Status.RESOLVED)
+    else:
+        Expert.objects.filter(pk=flagged.pk).update(status=Expert.Status.INACTIVE)
+    assert client.get(url).status_code == 404
+    assert client.post(_reply_url(thread), {"body": "One more thing"}).status_code == 404
+    assert not Post.objects.filter(thread=thread, author=flagged.member).exists()
