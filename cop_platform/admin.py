@@ -1,13 +1,19 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .mail import outbox_enqueue
 from .models import OutboxEmail
 
 
-@admin.action(description="Queue again now")
+@admin.action(description=_("Queue again now"))
 def queue_again(modeladmin, request, queryset):
     queued = sum(outbox_enqueue(pk) for pk in queryset.filter(sent_at__isnull=True).values_list("pk", flat=True))
-    modeladmin.message_user(request, f"{queued} email(s) handed to the workers.")
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)d email handed to the workers.", "%(count)d emails handed to the workers.", queued)
+        % {"count": queued},
+    )
 
 
 @admin.register(OutboxEmail)

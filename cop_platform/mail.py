@@ -2,13 +2,16 @@
 rather than lost."""
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .i18n import in_language_of
 from .models import OutboxEmail
 
 logger = logging.getLogger(__name__)
@@ -60,6 +63,20 @@ def queue_email(message: EmailMessage) -> OutboxEmail:
     entry = OutboxEmail.objects.create(payload=message_to_payload(message))
     transaction.on_commit(lambda: outbox_enqueue(entry.pk))
     return entry
+
+
+def queue_email_to(
+    recipient, *, subject: Callable[[], str] | str, template: str, context: dict, to: list[str] | None = None
+) -> OutboxEmail:
+    """The one way to email a member: `emails/<template>-body.txt` and the subject are rendered in the
+    recipient's language (their profile's, else the site's), then queued. `subject` is a lazy string or a
+    callable (for subjects with placeholders), so it is translated here and not in the caller's language.
+    `recipient` may be None (an expert without an account): the site's language then; `to` overrides the
+    address."""
+    with in_language_of(recipient):
+        text = subject() if callable(subject) else str(subject)
+        body = render_to_string(f"emails/{template}-body.txt", context)
+    return queue_email(EmailMessage(subject=text, body=body, to=to or [recipient.email]))
 
 
 def outbox_enqueue(pk: int) -> bool:

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxEmail(models.Model):
@@ -9,16 +10,16 @@ class OutboxEmail(models.Model):
 
     payload = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    queued_at = models.DateTimeField(null=True, blank=True, help_text="Last handed to the broker.")
-    claimed_at = models.DateTimeField(null=True, blank=True, help_text="A worker is sending it.")
+    queued_at = models.DateTimeField(null=True, blank=True, help_text=_("Last handed to the broker."))
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text=_("A worker is sending it."))
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["created_at"]
-        verbose_name = "outgoing email"
-        verbose_name_plural = "outbox"
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outbox")
         indexes = [models.Index(fields=["sent_at", "queued_at"], name="outbox_pending")]
 
     def __str__(self):

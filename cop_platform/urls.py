@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from communities import views as communities_views
+from members import views as members_views
 
 from . import health, views
 
@@ -27,6 +28,9 @@ urlpatterns = [
     path("surveys/", include("indicators.survey_urls")),
     path("notifications/", communities_views.notifications, name="notifications"),
     path("notifications/<int:pk>/", communities_views.notification_open, name="notification_open"),
+    # Django's set_language, wrapped so a signed-in member's choice is also saved to their profile. It comes
+    # before django.conf.urls.i18n so that `{% url 'set_language' %}` resolves to ours.
+    path("i18n/setlang/", members_views.language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

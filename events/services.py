@@ -3,15 +3,14 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.markdown import render as render_markdown
-from cop_platform.mail import queue_email
+from cop_platform.mail import queue_email_to
 from members.models import Activity, User
 from members.services import activity_record
 
@@ -28,16 +27,18 @@ class EventError(Exception):
     """A request that cannot be carried out; the message is shown as it is."""
 
 
-def _email(registration: Registration, template: str, subject: str) -> None:
+def _email(registration: Registration, template: str, subject) -> None:
+    """`subject` is lazy, with an %(event)s placeholder: it is translated into the member's language."""
     member, event = registration.member, registration.event
     zone = member.time_zone or settings.TIME_ZONE
-    with timezone.override(zone):
-        body = render_to_string(
-            f"emails/{template}-body.txt",
-            {"member": member, "event": event, "registration": registration, "site_url": settings.SITE_URL,
-             "time_zone": zone},
+    with timezone.override(zone):  # sent after the transaction commits
+        queue_email_to(
+            member,
+            subject=lambda: str(subject) % {"event": event.title},
+            template=template,
+            context={"member": member, "event": event, "registration": registration, "site_url": settings.SITE_URL,
+                     "time_zone": zone},
         )  # fmt: skip
-    queue_email(EmailMessage(subject=subject, body=body, to=[member.email]))  # sent after the transaction commits
 
 
 def event_render(event: Event) -> None:
@@ -119,7 +120,7 @@ def _promote_waitlist(event: Event) -> Registration | None:
     first.status = Registration.Status.REGISTERED
     first.promoted_at = timezone.now()
     first.save(update_fields=["status", "promoted_at"])
-    _email(first, "event-promoted", _("A seat opened for you: %(event)s") % {"event": event.title})
+    _email(first, "event-promoted", gettext_lazy("A seat opened for you: %(event)s"))
     return first
 
 
@@ -142,7 +143,7 @@ def registrants_tell_cancelled(*, event: Event) -> int:
         .select_related("member", "event")
     )
     for registration in live:
-        _email(registration, "event-cancelled", _("Cancelled: %(event)s") % {"event": event.title})
+        _email(registration, "event-cancelled", gettext_lazy("Cancelled: %(event)s"))
     return len(live)
 
 
@@ -245,7 +246,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
                 # Removed from the event's private community since registering: no reminder.
                 Registration.objects.filter(pk=pk).update(reminder_sent_at=now)
                 continue
-            _email(registration, "event-reminder", _("Tomorrow: %(event)s") % {"event": registration.event.title})
+            _email(registration, "event-reminder", gettext_lazy("Tomorrow: %(event)s"))
             Registration.objects.filter(pk=pk).update(reminder_sent_at=now)
             sent += 1
     return sent

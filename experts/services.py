@@ -4,14 +4,14 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.models import Community, Membership, Notification, Post, Thread
-from cop_platform.mail import queue_email
+from cop_platform.i18n import in_language_of
+from cop_platform.mail import queue_email_to
 from members import roles
 from members.models import Activity, User
 from members.services import activity_record
@@ -83,10 +83,13 @@ def expert_link_by_email(*, member: User, email: str) -> Expert | None:
 # --- Referrals ---------------------------------------------------------------------------------------------
 
 
-def _notify_expert(referral: Referral, *, subject: str, template: str) -> None:
+def _notify_expert(referral: Referral, *, subject, template: str) -> None:
+    """`subject` is lazy, with a %(thread)s placeholder: the notification and the email are written in the
+    expert's own language (the site's when they have no account)."""
     expert = referral.expert
     url = referral.thread.url_in(referral.community)
-    text = subject
+    with in_language_of(expert.member):
+        text = str(subject) % {"thread": referral.thread.title}
     if expert.member_id:
         Notification.objects.create(
             recipient=expert.member, kind=Notification.Kind.REFERRAL, actor=referral.flagged_by,
@@ -98,13 +101,7 @@ def _notify_expert(referral: Referral, *, subject: str, template: str) -> None:
             "referral": referral, "expert": expert, "thread": referral.thread, "path": url,
             "site_url": settings.SITE_URL,
         }  # fmt: skip
-        queue_email(
-            EmailMessage(
-                subject=subject,
-                body=render_to_string(f"emails/{template}-body.txt", context),
-                to=[address],
-            )
-        )
+        queue_email_to(expert.member, subject=text, template=template, context=context, to=[address])
 
 
 @transaction.atomic
@@ -128,7 +125,7 @@ def referral_create(
         except IntegrityError:
             continue
         created.append(referral)
-        subject = _("Your expertise is requested: “%(thread)s”") % {"thread": thread.title}
+        subject = gettext_lazy("Your expertise is requested: “%(thread)s”")
         transaction.on_commit(lambda r=referral, s=subject: _notify_expert(r, subject=s, template="referral"))
     return created
 
@@ -158,9 +155,7 @@ def remind_overdue_referrals(*, now: datetime | None = None) -> int:
             if not claimed:
                 continue
             referral = Referral.objects.select_related("expert__member", "thread", "community").get(pk=referral.pk)
-            subject = _("Reminder: a question is waiting for your answer: “%(thread)s”") % {
-                "thread": referral.thread.title
-            }
+            subject = gettext_lazy("Reminder: a question is waiting for your answer: “%(thread)s”")
             transaction.on_commit(
                 lambda r=referral, s=subject: _notify_expert(r, subject=s, template="referral-reminder")
             )

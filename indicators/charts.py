@@ -5,8 +5,11 @@ Presentation attributes (not CSS classes) so WeasyPrint's SVG renderer draws the
 
 from datetime import date
 
+from django.utils import dateformat
+from django.utils.formats import get_format, number_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 ACCENT = "#0468b1"  # UNDP blue, as in site.css
 GRID = "#d0d5dd"
@@ -15,14 +18,20 @@ MUTED = "#667085"
 
 
 def format_value(value, unit: str = "") -> str:
-    """12,345 / 12.5 / 87.3% / — for no figure."""
+    """12,345 / 12.5 / 87.3% / — for no figure, with the active language's separators (12 345,5 in Russian)."""
     if value is None:
         return "—"
     if float(value).is_integer():
-        text = f"{int(value):,}"
+        text = number_format(int(value), force_grouping=True)
     else:
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+        text = number_format(round(float(value), 2), 2, force_grouping=True)
+        text = text.rstrip("0").rstrip(get_format("DECIMAL_SEPARATOR"))
     return f"{text}%" if unit == "%" else text
+
+
+def month_label(month: date, *, year: str = "y") -> str:
+    """The month abbreviated in the active language: "Oct 26", or "Oct 2026" with year="Y"."""
+    return dateformat.format(month, f"M {year}")
 
 
 def _nice_max(value: float) -> float:
@@ -65,7 +74,7 @@ def line_chart(points: list[tuple[date, float | None]], *, title: str, unit: str
         anchor = "end" if index == len(points) - 1 and len(points) > 1 else "middle"  # the last label stays inside
         parts.append(
             f'<text x="{x:.1f}" y="{height - 12}" text-anchor="{anchor}" font-size="12" fill="{MUTED}">'
-            f"{month:%b %y}</text>"
+            f"{escape(month_label(month))}</text>"
         )
     # Break the line where a month has no figure rather than drawing through it.
     segment: list[str] = []
@@ -94,9 +103,9 @@ def line_chart(points: list[tuple[date, float | None]], *, title: str, unit: str
     if not values:
         parts.append(
             f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" font-size="14" fill="{MUTED}">'
-            "No figures yet</text>"
+            f"{escape(gettext('No figures yet'))}</text>"
         )
-    summary = ", ".join(f"{m:%b %Y}: {format_value(v, unit)}" for m, v in points)
+    summary = ", ".join(f"{month_label(m, year='Y')}: {format_value(v, unit)}" for m, v in points)
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
         'class="chart" aria-label="{}"><title>{}</title>{}</svg>',

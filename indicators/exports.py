@@ -41,7 +41,7 @@ def long_rows(snapshot: MonthlySnapshot) -> list[list]:
     for value in values:
         indicator = BY_CODE.get(value.code)
         rows.append([
-            f"{snapshot.month:%Y-%m}", value.code, indicator.name if indicator else value.code,
+            f"{snapshot.month:%Y-%m}", value.code, str(indicator.name) if indicator else value.code,
             indicator.unit if indicator else "", value.dimension, value.key, labellers[value.dimension](value.key),
             value.value, snapshot.computed_at.isoformat(timespec="seconds"),
         ])  # fmt: skip
@@ -64,7 +64,7 @@ def wide_table(last_month: date, months: int = 12) -> tuple[list, list[list]]:
         indicator = BY_CODE.get(code)
         by_month = table[(code, dimension, key)]
         rows.append([
-            code, indicator.name if indicator else code, indicator.unit if indicator else "", dimension, key,
+            code, str(indicator.name) if indicator else code, indicator.unit if indicator else "", dimension, key,
             labellers[dimension](key),
             # A month with a total but nobody in a group has no row for it: that is 0, not "no figure".
             *[by_month.get(m, 0 if table.get((code, "total", "total"), {}).get(m) is not None else None)

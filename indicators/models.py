@@ -135,6 +135,8 @@ class ProgressReport(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The language of the stored file: its last requester's (blank: the site's, for reports beat queued).
+    language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES, blank=True)
     error = models.TextField(_("last error"), blank=True)
 
     class Meta:

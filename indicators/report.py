@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db.models import Count, Sum
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -120,13 +120,17 @@ def report_context(month: date) -> dict | None:
     }
 
 
-def render_report(month: date) -> RenderedReport | None:
-    """The month's report as PDF bytes, or None when the month has no frozen snapshot."""
-    context = report_context(month)
-    if context is None:
-        return None
-    html = render_to_string("indicators/report.html", context)
-    document = HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=ReportURLFetcher()).render()
+def render_report(month: date, *, language: str | None = None) -> RenderedReport | None:
+    """The month's report as PDF bytes, or None when the month has no frozen snapshot. Headings, indicator
+    names, dates and numbers are in `language` (default: the active one); the narrative and titles stay as
+    written. The stylesheet's font stack includes Noto Sans Myanmar, so Burmese text has glyphs."""
+    with translation.override(language or translation.get_language()):
+        context = report_context(month)
+        if context is None:
+            return None
+        context["LANGUAGE_CODE"] = translation.get_language()  # no request, so no i18n context processor
+        html = render_to_string("indicators/report.html", context)
+        document = HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=ReportURLFetcher()).render()
     return RenderedReport(
         pdf=document.write_pdf(),
         pages=len(document.pages),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Q
+from django.utils.translation import gettext
 from django_countries import countries
 
 from communities.models import Community
@@ -43,9 +44,9 @@ def key_labeller(dimension: str, keys=()) -> callable:
 
     def label(key: str) -> str:
         if key == NOT_STATED:
-            return "Not stated"
+            return gettext("Not stated")
         if key == "total":
-            return "Total"
+            return gettext("Total")
         if dimension == "country":
             return countries.name(key) or key
         if dimension == "gender":

@@ -10,15 +10,16 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
-from cop_platform.mail import queue_email
+from cop_platform.i18n import language_for
+from cop_platform.mail import queue_email_to
 from members import roles
 from members.models import User
 
@@ -33,15 +34,17 @@ REPORT_STALE = timedelta(minutes=15)
 
 def report_request(*, month: date, requested_by: User | None = None) -> tuple[ProgressReport, bool]:
     """Ask for the month's report to be (re)rendered by a worker. Returns the report and whether a render was
-    queued now (False when one is already under way)."""
+    queued now (False when one is already under way). A member's request renders it in their language (their
+    profile's, else the page's); beat's requests keep the language it was last rendered in."""
     month = month.replace(day=1)
     report, _created = ProgressReport.objects.get_or_create(month=month)
     now = timezone.now()
     claimable = Q(job__in=[ProgressReport.Job.IDLE, ProgressReport.Job.FAILED]) | Q(
         job__in=[ProgressReport.Job.QUEUED, ProgressReport.Job.RENDERING], job_started_at__lt=now - REPORT_STALE
     )
+    language = {"language": language_for(requested_by, fallback=translation.get_language())} if requested_by else {}
     queued = ProgressReport.objects.filter(claimable, pk=report.pk).update(
-        job=ProgressReport.Job.QUEUED, job_started_at=now, requested_by=requested_by, error=""
+        job=ProgressReport.Job.QUEUED, job_started_at=now, requested_by=requested_by, error="", **language
     )
     if queued:
         transaction.on_commit(lambda: _enqueue(report.pk, month))
@@ -83,7 +86,9 @@ def report_render(*, month: date, notify: bool = True) -> ProgressReport | None:
     try:
         if not MonthlySnapshot.objects.filter(month=month).exists():
             freeze_month(month)
-        rendered = render_report(month)
+        # In the language of whoever asked for it last (the site's for beat's), whatever the worker's.
+        with translation.override(report.language or settings.LANGUAGE_CODE):
+            rendered = render_report(month)
         old_name = report.file.name if report.file else ""
         # Saved under a new name first: the previous file stays complete and served until this one is in place.
         report.file.save(
@@ -132,12 +137,13 @@ def report_notify_viewers(report: ProgressReport) -> int:
             "dashboard": dashboard,
             "site_name": settings.SITE_NAME,
         }
-        queue_email(
-            EmailMessage(
-                subject=f"Progress report {report.month:%B %Y} is ready",
-                body=render_to_string("emails/report-ready-body.txt", context),
-                to=[viewer.email],
-            )
+        queue_email_to(
+            viewer,
+            subject=lambda: (
+                _("Progress report %(month)s is ready") % {"month": date_format(report.month, "YEAR_MONTH_FORMAT")}
+            ),
+            template="report-ready",
+            context=context,
         )
         sent += 1
     return sent

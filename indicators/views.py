@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from members import roles
@@ -16,14 +18,25 @@ from .registry import BY_CODE, by_section
 from .services import report_request
 
 
+def _month_name(month) -> str:
+    return date_format(month, "YEAR_MONTH_FORMAT")
+
+
 def _chosen_month(request, months):
     """The month asked for in `?month=` if it is frozen, else the latest (with a message saying so)."""
     asked = request.GET.get("month")
     month = parse_month(asked)
     if asked and month is None:
-        messages.error(request, f"“{asked[:20]}” is not a month: use YYYY-MM, e.g. 2026-10. Showing the latest month.")
+        messages.error(
+            request,
+            _("“%(asked)s” is not a month: use YYYY-MM, e.g. 2026-10. Showing the latest month.")
+            % {"asked": asked[:20]},
+        )
     elif month is not None and month not in months:
-        messages.warning(request, f"{month:%B %Y} has no frozen figures yet. Showing the latest month.")
+        messages.warning(
+            request,
+            _("%(month)s has no frozen figures yet. Showing the latest month.") % {"month": _month_name(month)},
+        )
         month = None
     return month or (months[0] if months else None)
 
@@ -116,10 +129,12 @@ def report_status(request, month):
         report, queued = report_request(month=month, requested_by=request.user)
         if queued:
             messages.success(
-                request, f"The {month:%B %Y} report is being prepared. You will get an email when it is ready."
+                request,
+                _("The %(month)s report is being prepared. You will get an email when it is ready.")
+                % {"month": _month_name(month)},
             )
         else:
-            messages.info(request, "This report is already being prepared; it will be ready in a few minutes.")
+            messages.info(request, _("This report is already being prepared; it will be ready in a few minutes."))
         return redirect("indicators:report", month=month)
     return render(request, "indicators/report_status.html", {"month": month, "report": selectors.report_for(month)})
 
@@ -128,7 +143,7 @@ def report_status(request, month):
 def report_pdf(request, month):
     report = selectors.report_for(month)
     if report is None or not report.is_ready:
-        messages.info(request, f"The {month:%B %Y} report has not been generated yet.")
+        messages.info(request, _("The %(month)s report has not been generated yet.") % {"month": _month_name(month)})
         return redirect(reverse("indicators:report", args=[month]))
     try:
         handle = report.file.open("rb")

@@ -47,6 +47,7 @@ class MemberAdmin(DjangoUserAdmin):
                     "local_community",
                     "languages",
                     "interests",
+                    "language",
                     "time_zone",
                     "hide_email",
                     "profile_completed_at",

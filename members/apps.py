@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _sync_roles(sender, **kwargs):
@@ -11,7 +12,7 @@ def _sync_roles(sender, **kwargs):
 class MembersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "members"
-    verbose_name = "Members"
+    verbose_name = _("Members")
 
     def ready(self):
         from . import receivers  # noqa: F401  (connects the login receiver)

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+
 from cop_platform import forms as shared_fields
 
 from .models import Language, LocalCommunity, User
@@ -29,7 +30,7 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = [
             "full_name", "country", "organization", "position_level", "gender", "city_region",
-            "local_community", "languages", "interests", "time_zone", "hide_email",
+            "local_community", "languages", "interests", "language", "time_zone", "hide_email",
         ]  # fmt: skip
         field_classes = {"languages": shared_fields.ModelMultipleChoiceField, "interests": shared_fields.TagField}
         widgets = {
@@ -50,6 +51,7 @@ class ProfileForm(forms.ModelForm):
         self.fields["local_community"].queryset = LocalCommunity.objects.order_by("country", "name")
         self.fields["local_community"].empty_label = _("None")
         self.fields["local_community"].help_text = _("The local community you work in, if it is in the network.")
+        self.fields["language"].choices = [("", _("The language my browser asks for"))] + list(settings.LANGUAGES)
         self.fields["time_zone"].choices = [("", _("Use the site's time zone"))] + list(
             self.fields["time_zone"].choices
         )[1:]

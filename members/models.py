@@ -1,5 +1,6 @@
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -119,6 +120,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=TIME_ZONE_CHOICES,
         blank=True,
         help_text=_("Event times are shown in this time zone."),
+    )
+    # Blank until the member picks one (the switcher or the profile form); their emails use it, and signing in
+    # switches the site to it. Choices come from settings, so a new language needs a migration (choices only).
+    language = models.CharField(
+        _("language of the site"),
+        max_length=16,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Pages and emails are shown in this language."),
     )
     hide_email = models.BooleanField(
         _("hide my email address"),

@@ -27,11 +27,9 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.sessions.models import Session
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,7 +46,7 @@ from communities.models import (
     Report,
     Thread,
 )
-from cop_platform.mail import queue_email
+from cop_platform.mail import queue_email_to
 from digests.models import DigestDelivery, DigestPreference
 from events.models import CalendarFeed, Event, Registration, TopicSuggestion, TopicVote
 from events.services import EventError, registration_cancel
@@ -57,6 +55,7 @@ from indicators.models import ManualFigure, MonthlyNarrative, ProgressReport, Su
 from knowledge.models import KnowledgeProduct
 from knowledge.services import product_index
 
+from . import roles
 from .audit import audit_forget, audit_record, member_label
 from .models import Activity, AuditEntry, User
 
@@ -136,7 +135,7 @@ def _rows(queryset, *fields, **expressions) -> list[dict]:
 
 _PROFILE_FIELDS = (
     "email", "full_name", "handle", "organization", "position_level", "gender", "city_region", "time_zone",
-    "hide_email", "date_joined", "profile_completed_at", "last_login",
+    "language", "hide_email", "date_joined", "profile_completed_at", "last_login",
 )  # fmt: skip
 _COMMUNITY = {"community_name": F("community__name")}
 
@@ -461,12 +460,11 @@ def _email_export_link(member: User, token: str) -> None:
         "expires": timezone.now() + EXPORT_TTL,
         "site_name": settings.SITE_NAME,
     }
-    queue_email(
-        EmailMessage(
-            subject=_("Your data from %(site)s is ready") % {"site": settings.SITE_NAME},
-            body=render_to_string("emails/privacy-export-body.txt", context),
-            to=[member.email],
-        )
+    queue_email_to(
+        member,
+        subject=lambda: _("Your data from %(site)s is ready") % {"site": settings.SITE_NAME},
+        template="privacy-export",
+        context=context,
     )
 
 
@@ -556,7 +554,9 @@ def account_delete(*, member: User) -> User:
     _registrations_cancel_future(member, now)
     Expert.objects.filter(member=member).update(member=None)
     # Their history stays; being a member does not continue. Ending now leaves every past month as it was.
+    leaderless = _communities_led_only_by(member)
     Membership.objects.current().filter(member=member).update(status=Membership.Status.LEFT, left_at=now)
+    _coordinators_alert_leaderless(leaderless)
     LocalActionTeam.objects.filter(leader=member).update(leader=None)
     member.followed_threads.clear()
     member.led_clusters.clear()
@@ -568,6 +568,7 @@ def account_delete(*, member: User) -> User:
     member.set_unusable_password()
     member.is_active = member.is_staff = member.is_superuser = False
     member.organization = member.city_region = member.position_level = member.time_zone = ""
+    member.language = ""
     member.local_community = None
     member.hide_email = True
     member.last_login = None
@@ -583,6 +584,37 @@ def account_delete(*, member: User) -> User:
     audit_record(actor=None, action=AuditEntry.Action.ACCOUNT_DELETED, target=former)
     transaction.on_commit(lambda pk=member.pk: _exports_delete(pk))
     return member
+
+
+def _communities_led_only_by(member: User) -> list[Community]:
+    """The communities in which `member` is the one current leader."""
+    leaders = Membership.objects.current().filter(role=Membership.Role.LEADER)
+    led = leaders.filter(member=member).values("community_id")
+    others = leaders.exclude(member=member).filter(community_id__in=led).values("community_id")
+    return list(Community.objects.filter(pk__in=led).exclude(pk__in=others).order_by("name"))
+
+
+def _coordinators_alert_leaderless(communities: list[Community]) -> None:
+    """A community without a leader has nobody to approve join requests or answer for it: the coordinators are
+    told (by email, each in their language) so that they appoint one. The member's deletion goes ahead."""
+    if not communities:
+        return
+    coordinators = (
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(is_staff=True, groups__name=roles.COORDINATORS))
+        .distinct()
+    )
+    for community in communities:
+        audit_record(actor=None, action=AuditEntry.Action.MEMBERSHIP, target=str(community),
+                     detail="left without a leader: its only leader deleted their account")  # fmt: skip
+        members_url = settings.SITE_URL + reverse("communities:members", args=[community.slug])
+        for coordinator in coordinators:
+            queue_email_to(
+                coordinator,
+                subject=lambda name=community.name: _("%(community)s has no leader any more") % {"community": name},
+                template="community-leaderless",
+                context={"community": community, "members_url": members_url},
+            )
 
 
 def _registrations_cancel_future(member: User, now: datetime) -> None:

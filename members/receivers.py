@@ -1,9 +1,14 @@
 """Signal receivers only translate framework events into service calls."""
 
+from allauth.account.signals import user_logged_in as allauth_user_logged_in
+from django.conf import settings
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import translation
+
+from cop_platform.i18n import language_cookie_set
 
 from .audit import audit_record
 from .models import Activity, AuditEntry
@@ -13,6 +18,18 @@ from .services import activity_record
 @receiver(user_logged_in, dispatch_uid="members.record_login")
 def record_login(sender, request, user, **kwargs):
     activity_record(member=user, kind=Activity.Kind.LOGIN)
+
+
+@receiver(allauth_user_logged_in, dispatch_uid="members.activate_language")
+def activate_language(sender, request, user, response=None, **kwargs):
+    """Signing in switches the site to the member's saved language: for the rest of this request (the
+    "signed in" message) and, through the cookie LocaleMiddleware reads, for the pages after it."""
+    if not user.language or user.language not in dict(settings.LANGUAGES):
+        return
+    translation.activate(user.language)
+    request.LANGUAGE_CODE = user.language
+    if response is not None:
+        language_cookie_set(response, user.language)
 
 
 @receiver(post_save, sender=LogEntry, dispatch_uid="members.audit_admin_deletions")

@@ -51,6 +51,15 @@ def member_profile_update(*, member: User, form) -> User:
     return member
 
 
+def member_language_set(*, member: User, language: str) -> bool:
+    """Remember the language a member chose in the switcher (their emails and next sign-in use it).
+    One UPDATE, only when it changed; True when it did."""
+    if member.language == language:
+        return False
+    member.language = language
+    return bool(User.objects.filter(pk=member.pk).update(language=language))
+
+
 @transaction.atomic
 def member_create_verified(
     *, email: str, password: str | None = None, password_hash: str | None = None, **fields

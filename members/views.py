@@ -1,13 +1,16 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.i18n import set_language
 
+from cop_platform.i18n import language_cookie_delete, language_cookie_set, language_for
 from cop_platform.ratelimit import rate_limited
 
 from . import access, privacy, selectors, services
@@ -34,9 +37,35 @@ def onboarding(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         services.member_profile_update(member=request.user, form=form)
-        messages.success(request, _("Welcome! Your profile is complete."))
-        return redirect(_safe_next(request, "home"))
+        with translation.override(language_for(request.user, fallback=translation.get_language())):
+            messages.success(request, _("Welcome! Your profile is complete."))
+        return _follow_profile_language(redirect(_safe_next(request, "home")), form)
     return render(request, "members/onboarding.html", {"form": form, "next": _safe_next(request, "")})
+
+
+def _follow_profile_language(response, form: ProfileForm):
+    """A language chosen in the profile form applies at once, as if picked in the switcher; "the browser's"
+    drops the cookie so the browser's Accept-Language is used again."""
+    if "language" in form.changed_data:
+        if form.instance.language:
+            language_cookie_set(response, form.instance.language)
+        else:
+            language_cookie_delete(response)
+    return response
+
+
+def language_set(request):
+    """The footer's language switcher: Django's set_language (cookie, then back to `next`; a GET only
+    redirects), and for a signed-in member their profile too, so emails and a sign-in on another device
+    follow the choice."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        # Django's view takes any language it has a catalog for (German, say); we offer only ours.
+        response.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+    elif request.user.is_authenticated:
+        services.member_language_set(member=request.user, language=language)
+    return response
 
 
 @login_required
@@ -45,8 +74,9 @@ def profile_edit(request):
     if request.method == "POST":
         if form.is_valid():
             services.member_profile_update(member=request.user, form=form)
-            messages.success(request, _("Your profile was saved."))
-            return redirect("members:detail", pk=request.user.pk)
+            with translation.override(language_for(request.user, fallback=translation.get_language())):
+                messages.success(request, _("Your profile was saved."))
+            return _follow_profile_language(redirect("members:detail", pk=request.user.pk), form)
         messages.error(request, _("Your profile was not saved. Please correct the errors below."))
     return render(request, "members/profile_edit.html", {"form": form})
 

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext
 
 from ..charts import bar_chart, format_value, line_chart
 
@@ -16,12 +17,16 @@ def change(value, unit=""):
     if value is None:
         return ""
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return f"{sign}{format_value(abs(value), unit if unit != '%' else '')}{' pts' if unit == '%' else ''}"
+    if unit == "%":
+        # Translators: a change in percentage points, e.g. "+2.5 pts".
+        return gettext("%(sign)s%(value)s pts") % {"sign": sign, "value": format_value(abs(value))}
+    return f"{sign}{format_value(abs(value), unit)}"
 
 
 @register.simple_tag
 def trend_chart(item):
-    return line_chart(item.trend, title=f"{item.indicator.name}, last 12 months", unit=item.indicator.unit)
+    title = gettext("%(indicator)s, last 12 months") % {"indicator": item.indicator.name}
+    return line_chart(item.trend, title=title, unit=item.indicator.unit)
 
 
 @register.simple_tag
@@ -29,6 +34,7 @@ def breakdown_chart(item, breakdown, compact=False):
     rows = breakdown.compact_rows if compact else breakdown.rows
     return bar_chart(
         [(label, value) for _key, label, value in rows],
-        title=f"{item.indicator.name} by {breakdown.name.lower()}",
+        title=gettext("%(indicator)s by %(dimension)s")
+        % {"indicator": item.indicator.name, "dimension": str(breakdown.name).lower()},
         unit=item.indicator.unit,
     )

@@ -5,12 +5,14 @@ import pytest
 from django.utils import timezone
 
 from events.models import Event, Registration
-from tests.factories import PASSWORD, MemberFactory
+from tests.factories import MemberFactory
+
+from .helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_member_registers_for_a_webinar_and_downloads_its_calendar_file(page, live_server):
+def test_a_member_registers_for_a_webinar_and_downloads_its_calendar_file(page, live_server, a11y):
     starts = timezone.now().replace(microsecond=0) + timedelta(days=3)
     Event.objects.create(
         title="Data literacy webinar", slug="data-literacy", status=Event.Status.PUBLISHED, starts_at=starts,
@@ -18,18 +20,17 @@ def test_a_member_registers_for_a_webinar_and_downloads_its_calendar_file(page, 
     )  # fmt: skip
     member = MemberFactory(time_zone="Asia/Yangon")
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill(member.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server, member)
 
     page.get_by_role("link", name="Events").first.click()
+    a11y(page)
     assert "secret-room" not in page.content()
     page.get_by_role("link", name="Data literacy webinar").click()
+    a11y(page)
     assert "secret-room" not in page.content()  # the join link waits for registration
     page.get_by_role("button", name="Register").click()
     assert page.get_by_text("You are registered").first.is_visible()
+    a11y(page)
     assert page.get_by_role("link", name="Join online").get_attribute("href").endswith("secret-room")
     assert Registration.objects.get().status == "registered"
 

@@ -4,12 +4,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from knowledge import services
 from knowledge.demo import tiny_pdf
 from knowledge.models import KnowledgeProduct
-from tests.factories import PASSWORD, MemberFactory
+from tests.factories import MemberFactory
+
+from .helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_member_searches_the_library_and_downloads_a_file(page, live_server, settings, tmp_path):
+def test_a_member_searches_the_library_and_downloads_a_file(page, live_server, settings, tmp_path, a11y):
     settings.MEDIA_ROOT = tmp_path
     product = KnowledgeProduct.objects.create(
         type="guidance", title="Guidance on mobile registration teams", slug="mobile-teams", status="published",
@@ -19,16 +21,15 @@ def test_a_member_searches_the_library_and_downloads_a_file(page, live_server, s
     services.product_index(product)
     member = MemberFactory()
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill(member.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server, member)
 
     page.get_by_role("link", name="Library").first.click()
+    a11y(page)
     page.get_by_label("Search", exact=True).fill("registration")
     page.get_by_role("button", name="Search").click()
+    a11y(page)
     page.get_by_role("link", name="Guidance on mobile registration teams").click()
+    a11y(page)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="mobile-teams.pdf").click()
     assert download_info.value.suggested_filename == "mobile-teams.pdf"

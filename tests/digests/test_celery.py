@@ -26,7 +26,7 @@ def real_worker():
         celery_app.conf.task_always_eager = True
 
 
-def wait_for(condition, seconds=30) -> bool:
+def wait_for(condition, seconds=60) -> bool:  # generous: CI machines are busy
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():

@@ -130,3 +130,24 @@ def test_the_planner_lines_up_members_of_one_time_zone_and_country(community):
     rows = DigestDelivery.objects.select_related("member").in_bulk(ids)
     lined_up = [(rows[pk].member.time_zone, rows[pk].member.country.code) for pk in ids]
     assert lined_up == sorted(places)  # batches cut from this list hold many equal digests
+
+
+def test_each_member_gets_the_digest_in_their_own_language(community, mailoutbox):
+    """Members reading Russian, Burmese and English in one batch: each email in its reader's language, the
+    shared bodies kept apart by language."""
+    from django.utils import translation
+
+    by_language = {language: readers(community, names=[f"Reader {language}"], language=language)[0]
+                   for language in ("ru", "my", "en")}  # fmt: skip
+    _round, ids = services.plan(everyone=True)
+    services.send_batch(ids)
+    sent = {message.to[0]: message for message in mailoutbox}
+    for language, member in by_language.items():
+        message = sent[member.email]
+        with translation.override(language):
+            greeting = translation.gettext("Dear %(name)s,") % {"name": member.display_name}
+            heading = translation.gettext("Upcoming events")
+        assert greeting in message.body and heading in message.body
+        assert heading in message.alternatives[0][0]
+    assert "Dear" not in sent[by_language["ru"].email].body
+    assert sent[by_language["ru"].email].subject != sent[by_language["en"].email].subject

@@ -695,3 +695,27 @@ def test_a_former_members_posts_show_no_name_and_no_profile_link(client):
     html = client.get(thread.url_in(community)).content.decode()
     assert "Kept text" in html and "Former member" in html
     assert "Thida Aung" not in html and reverse("members:detail", args=[author.pk]) not in html
+
+
+def test_deleting_a_community_s_only_leader_tells_the_coordinators(mailoutbox, django_capture_on_commit_callbacks):
+    """The deletion goes ahead; the coordinators are emailed (in their language) to appoint a leader, and the
+    audit log says so. A community with another leader raises no alert."""
+    from tests.communities.factories import member_of
+
+    leader = MemberFactory()
+    alone = CommunityFactory(name="Budget officers")
+    shared = CommunityFactory(name="Digital skills")
+    member_of(alone, member=leader, role=Membership.Role.LEADER)
+    member_of(shared, member=leader, role=Membership.Role.LEADER)
+    member_of(shared, role=Membership.Role.LEADER)
+    coordinator = CoordinatorFactory(language="ru")
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy.account_delete(member=leader)
+
+    alerts = [m for m in mailoutbox if coordinator.email in m.to]
+    assert len(alerts) == 1
+    assert "Budget officers" in alerts[0].subject and "Budget officers" in alerts[0].body
+    assert f"/communities/{alone.slug}/members/" in alerts[0].body
+    assert "Digital skills" not in alerts[0].body
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.MEMBERSHIP, target="Budget officers").exists()
+    assert not AuditEntry.objects.filter(target="Digital skills").exists()

@@ -1,6 +1,7 @@
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.compute import freeze_month
@@ -18,8 +19,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--month", required=True, help="YYYY-MM, e.g. 2026-10")
         parser.add_argument("--output", required=True, help="Where to write the PDF, e.g. report.pdf")
+        parser.add_argument(
+            "--language",
+            default=settings.LANGUAGE_CODE,
+            choices=[code for code, _name in settings.LANGUAGES],
+            help=f"The report's language (default: {settings.LANGUAGE_CODE})",
+        )
 
-    def handle(self, *args, month, output, **options):
+    def handle(self, *args, month, output, language, **options):
         first = parse_month(month)
         if first is None:
             raise CommandError(f"--month must look like 2026-10, not {month!r}.")
@@ -30,7 +37,7 @@ class Command(BaseCommand):
             freeze_month(first)
             self.stdout.write(f"{month}: not frozen yet; computed and frozen now.")
         started = time.perf_counter()
-        rendered = render_report(first)
+        rendered = render_report(first, language=language)
         target.write_bytes(rendered.pdf)
         self.stdout.write(
             self.style.SUCCESS(

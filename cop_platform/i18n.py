@@ -1,0 +1,43 @@
+"""The language a person reads: the one they chose (members.User.language), else the site's.
+
+Pages follow the language cookie (LocaleMiddleware); a member's choice is also stored on their profile so
+that emails, which are rendered far from any request, and a sign-in on another device use it too."""
+
+from django.conf import settings
+from django.utils import translation
+
+
+def language_for(recipient, *, fallback: str | None = None) -> str:
+    """`recipient`'s chosen language if it is still offered, else `fallback` (default: LANGUAGE_CODE)."""
+    chosen = getattr(recipient, "language", "") or ""
+    if chosen in dict(settings.LANGUAGES):
+        return chosen
+    return fallback or settings.LANGUAGE_CODE
+
+
+def in_language_of(recipient, *, fallback: str | None = None):
+    """`with in_language_of(member):` renders templates and builds gettext strings in their language."""
+    return translation.override(language_for(recipient, fallback=fallback))
+
+
+def language_cookie_set(response, language: str) -> None:
+    """The cookie LocaleMiddleware reads, set exactly as Django's set_language sets it."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+def language_cookie_delete(response) -> None:
+    response.delete_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )

@@ -1,0 +1,333 @@
+"""English, Russian and Burmese: every template string marked, catalogs complete and compiled, the switcher,
+the member's remembered language (pages, sign-in, emails), localized dates, and Burmese in the PDF report."""
+
+import gettext as gnu_gettext
+import io
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from pypdf import PdfReader
+
+from tests.factories import PASSWORD, MemberFactory
+
+from .i18n_support import read_po, unmarked_text
+
+BASE_DIR = Path(settings.BASE_DIR)
+TEMPLATES = BASE_DIR / "templates"
+LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+# The options the catalogs are made with (README, "Translations").
+MAKEMESSAGES_IGNORES = [".venv", "bench", "tests", "var"]
+# "Ministry of Education: training doubled". Chosen so that no glyph is drawn in two different clusters (see
+# the report test): "ရန်ကုန် ... တက်ရောက်" reads back as "တက်ရာက်", its "ေ" lost.
+BURMESE = "ပညာရေးဝန်ကြီးဌာန သင်တန်း နှစ်ဆတိုးလာသည်"
+
+
+# --- Every visible template string is marked -----------------------------------------------------------------
+
+
+def test_every_visible_template_string_is_marked_for_translation():
+    unmarked = [
+        f"{path.relative_to(BASE_DIR)}:{line}: {text[:120]}"
+        for path in sorted(TEMPLATES.rglob("*"))
+        if path.is_file() and path.suffix in (".html", ".txt")
+        for line, text in unmarked_text(path)
+    ]
+    assert not unmarked, "Wrap these in {% translate %} or {% blocktranslate %}:\n" + "\n".join(unmarked)
+
+
+def test_the_template_check_finds_text_and_read_attributes_and_ignores_syntax(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        '{% load i18n %}<p title="Look here">Hello {{ name }}</p><img alt="{% translate \'Logo\' %}">'
+        "{% blocktranslate %}Fine {{ x }}{% endblocktranslate %}{# Not shown #}<script>var ok = 1;</script>"
+        '<span class="badge">CoP · 3</span><input placeholder="Search">'
+    )
+    letter = tmp_path / "letter.txt"
+    letter.write_text("{% load i18n %}{% translate 'Dear' %} {{ name }},\nThanks for joining.\n{{ url }}\n")
+
+    assert [text for _line, text in unmarked_text(page)] == ['title="Look here"', "Hello", 'placeholder="Search"']
+    assert [text for _line, text in unmarked_text(letter)] == ["Thanks for joining."]
+
+
+# --- Catalogs: complete, translated and compiled -------------------------------------------------------------
+
+
+def _gettext_tools_or_skip():
+    missing = [tool for tool in ("msgfmt", "xgettext", "msgmerge") if not shutil.which(tool)]
+    if missing:
+        pytest.skip(f"GNU gettext is not installed ({', '.join(missing)} missing): apt-get install gettext")
+
+
+def _fresh_catalogs(tmp_path: Path) -> Path:
+    """A copy of the project's sources with the committed locale/, where makemessages runs as it does for the
+    translators, so the committed catalogs are never touched."""
+    copy = tmp_path / "project"
+    shutil.copytree(
+        BASE_DIR, copy, ignore=shutil.ignore_patterns(".git", ".venv", "var", "bench", "tests", "__pycache__", "*.mo")
+    )
+    command = [sys.executable, "manage.py", "makemessages", "--no-obsolete", "-v", "0"]
+    command += [f"--ignore={pattern}" for pattern in MAKEMESSAGES_IGNORES]
+    command += [arg for code in LANGUAGES for arg in ("-l", code)]
+    subprocess.run(command, cwd=copy, check=True, capture_output=True, env=_env(copy))
+    return copy / "locale"
+
+
+def _env(root: Path) -> dict:
+    import os
+
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    env["VAR_DIR"] = str(root / "var")  # the copy's settings create folders there, not in the project
+    return env
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_committed_catalog_is_complete_translated_and_compiled(language, tmp_path):
+    """Fails until the translators have caught up with the code: run makemessages, translate, compilemessages
+    (README, "Translations")."""
+    _gettext_tools_or_skip()
+    committed_po = BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"
+    assert committed_po.is_file(), f"No catalog for {language}: run makemessages -l {language}"
+    fresh = read_po(_fresh_catalogs(tmp_path) / language / "LC_MESSAGES" / "django.po")
+    committed = read_po(committed_po)
+    where = f"locale/{language}/LC_MESSAGES/django.po"
+
+    known = {entry.key for entry in committed}
+    missing = [entry.msgid for entry in fresh if entry.key not in known]
+    assert not missing, f"{where}: {len(missing)} strings missing (run makemessages), e.g. {missing[:8]}"
+    untranslated = [entry.msgid for entry in committed if entry.msgid and not entry.translated]
+    assert not untranslated, f"{where}: {len(untranslated)} untranslated, e.g. {untranslated[:8]}"
+    fuzzy = [entry.msgid or "(the header)" for entry in committed if entry.fuzzy]
+    assert not fuzzy, f"{where}: {len(fuzzy)} marked fuzzy (check them, remove the flag), e.g. {fuzzy[:8]}"
+
+    # The committed .mo says what the .po says (we commit .mo so nobody needs gettext to run the site).
+    compiled = committed_po.with_suffix(".mo")
+    assert compiled.is_file(), f"{where}: no django.mo next to it; run compilemessages"
+    expected = tmp_path / "expected.mo"
+    subprocess.run(["msgfmt", "--check-format", "-o", str(expected), str(committed_po)], check=True)
+    with compiled.open("rb") as ours, expected.open("rb") as theirs:
+        assert gnu_gettext.GNUTranslations(ours)._catalog == gnu_gettext.GNUTranslations(theirs)._catalog, (
+            f"{compiled.relative_to(BASE_DIR)} is out of date with django.po: run compilemessages"
+        )
+
+
+# --- Pages in each language, and the switcher ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_a_page_is_served_in_the_language_the_browser_asks_for(client, language):
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert f'<html lang="{language}"' in html
+    assert f'action="{reverse("set_language")}"' in html  # the switcher, on every page through base.html
+    for code, name in settings.LANGUAGES:  # each language listed under its own name
+        assert f'value="{code}"' in html and name in html
+
+
+@pytest.mark.django_db
+def test_the_language_cookie_wins_over_the_browser(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "my"
+    html = client.get(reverse("communities:list"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert '<html lang="my"' in html
+    assert re.search(r'<option value="my"[^>]*selected', html)
+
+
+@pytest.mark.django_db
+def test_an_anonymous_visitor_switches_language_and_returns_to_the_page(client):
+    page = reverse("communities:list") + "?page=1"
+    response = client.post(reverse("set_language"), {"language": "ru", "next": page})
+
+    assert response.status_code == 302 and response.url == page
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ru"
+    assert '<html lang="ru"' in client.get(page).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_switcher_ignores_a_language_the_site_does_not_offer(client, member):
+    client.force_login(member)
+    response = client.post(reverse("set_language"), {"language": "de", "next": "/"})
+
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    member.refresh_from_db()
+    assert member.language == ""
+
+
+@pytest.mark.django_db
+def test_a_signed_in_member_who_switches_has_it_saved_to_their_profile(client, member):
+    client.force_login(member)
+    response = client.post(reverse("set_language"), {"language": "my", "next": "/"})
+
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "my"
+    member.refresh_from_db()
+    assert member.language == "my"
+
+
+@pytest.mark.django_db
+def test_signing_in_switches_to_the_members_saved_language(client):
+    member = MemberFactory(language="ru")
+    response = client.post(
+        reverse("account_login"), {"login": member.email, "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ru"
+    assert '<html lang="ru"' in client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+@pytest.mark.django_db
+def test_signing_in_without_a_saved_language_keeps_the_current_one(client):
+    member = MemberFactory()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "my"
+    response = client.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
+
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    assert '<html lang="my"' in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_profile_form_sets_the_language_and_applies_it_at_once(client, member):
+    from members.forms import ProfileForm
+
+    client.force_login(member)
+    data = {name: value for name, value in ProfileForm(instance=member).initial.items() if value is not None}
+    data.update(languages=[], interests="", language="ru")
+    response = client.post(reverse("members:profile_edit"), data)
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.language == "ru"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ru"
+
+
+# --- Emails in the member's language ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_email_helper_renders_subject_and_body_in_the_recipients_language(monkeypatch):
+    from cop_platform import mail
+
+    seen = {}
+
+    def fake_render(template, context):
+        seen["body"] = translation.get_language()
+        return "body"
+
+    monkeypatch.setattr(mail, "render_to_string", fake_render)
+    monkeypatch.setattr(mail, "queue_email", lambda message: message)
+    russian, undecided = MemberFactory(language="ru"), MemberFactory()
+
+    with translation.override("my"):  # whatever the sender's page is in
+        message = mail.queue_email_to(russian, subject=translation.get_language, template="x", context={})
+        assert (message.subject, seen["body"]) == ("ru", "ru")
+        message = mail.queue_email_to(undecided, subject=translation.get_language, template="x", context={})
+        assert (message.subject, seen["body"]) == (settings.LANGUAGE_CODE, settings.LANGUAGE_CODE)
+
+
+@pytest.mark.django_db
+def test_an_event_email_to_a_russian_reader_has_russian_dates(django_capture_on_commit_callbacks, mailoutbox):
+    from events.services import registration_cancel
+    from tests.events.factories import EventFactory, RegistrationFactory
+
+    starts = datetime(timezone.now().year + 1, 12, 1, 3, 0, tzinfo=UTC)
+    event = EventFactory(title="Budget clinic", starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=1)
+    holder = RegistrationFactory(event=event)
+    RegistrationFactory(event=event, member=MemberFactory(language="ru"), status="waitlisted")
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=holder)
+
+    # Django's own Russian catalog and formats: the day, then the month in the genitive, then "г.".
+    assert f"1 декабря {starts.year} г. 3:00" in mailoutbox[0].body
+    assert "Budget clinic" in mailoutbox[0].subject
+
+
+# --- Dates and numbers -----------------------------------------------------------------------------------------
+
+
+def test_dates_and_numbers_follow_the_language():
+    from django.utils.formats import date_format
+
+    from indicators.charts import format_value
+
+    day = datetime(2026, 3, 5, 14, 30)
+    expected = {
+        "en": ("5 March 2026", "5 March 2026, 14:30", "12,345.5"),
+        "ru": ("5 марта 2026 г.", "5 марта 2026 г. 14:30", "12\xa0345,5"),
+        "my": ("2026၊ မတ် 5", "2026၊ မတ် 5 14:30", "12,345.5"),  # month names from our catalog
+    }
+    for language, (date_text, datetime_text, number) in expected.items():
+        with translation.override(language):
+            assert date_format(day) == date_text
+            assert date_format(day, "DATETIME_FORMAT") == datetime_text
+            assert format_value(12345.5) == number
+
+
+# --- Burmese in the PDF report ---------------------------------------------------------------------------------
+
+
+def _pdf_text_and_fonts(pdf: bytes) -> tuple[str, set[str]]:
+    reader = PdfReader(io.BytesIO(pdf))
+    text = unicodedata.normalize("NFC", re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages)))
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"].get("/Font", {}).get_object().values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return text, fonts
+
+
+def _font_families() -> list[str]:
+    if not shutil.which("fc-list"):
+        return []
+    return subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout.splitlines()
+
+
+@pytest.mark.django_db
+def test_the_report_prints_burmese_with_a_font_that_has_it(settings, tmp_path):
+    """A Burmese narrative is drawn with Noto Sans Myanmar and reads back as written.
+
+    Reading back is exact only while each shaped glyph stands for one piece of text: the PDF maps a glyph to
+    the text of the first cluster it was drawn for, so once other Burmese text (headings in Burmese) reuses a
+    glyph inside a different cluster, extraction can print, say, "မြ" for "မ". NFC normalization does not
+    repair that, so the Burmese-language render is checked for its font and script, not letter by letter."""
+    from indicators.compute import freeze_month
+    from indicators.models import MonthlyNarrative
+    from indicators.report import render_report
+
+    if not any("Myanmar" in family for family in _font_families()):
+        pytest.skip("No Myanmar font: apt-get install fonts-noto-core (Noto Sans Myanmar)")
+    settings.MEDIA_ROOT = tmp_path
+    month = datetime(2026, 10, 1).date()
+    MonthlyNarrative.objects.create(month=month, highlights=BURMESE)
+    freeze_month(month)
+
+    text, fonts = _pdf_text_and_fonts(render_report(month, language="en").pdf)
+    assert unicodedata.normalize("NFC", BURMESE) in text
+    assert "Noto-Sans-Myanmar" in fonts
+
+    text, fonts = _pdf_text_and_fonts(render_report(month, language="my").pdf)
+    assert "Noto-Sans-Myanmar" in fonts
+    assert len(re.findall(r"[\u1000-\u109f]", text)) > len(BURMESE)  # the narrative, and headings once translated
+
+
+@pytest.mark.django_db
+def test_a_report_asked_for_by_a_member_is_rendered_in_their_language():
+    from indicators.models import ProgressReport
+    from indicators.services import report_request
+
+    month = datetime(2026, 10, 1).date()
+    report, queued = report_request(month=month, requested_by=MemberFactory(language="my"))
+    assert queued and ProgressReport.objects.get(pk=report.pk).language == "my"
+
+    # Beat re-queues it later (a worker died): it keeps the language it was asked for in.
+    ProgressReport.objects.filter(pk=report.pk).update(job=ProgressReport.Job.FAILED)
+    report_request(month=month)
+    assert ProgressReport.objects.get(pk=report.pk).language == "my"
