@@ -603,7 +603,7 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915 - a script: one story from t
         ms = sorted(e["ms"] for e in group)
         row = {"count": len(group), "max": ms[-1], "median": statistics.median(ms), "labels": labels, "sql": sql,
                "alone": None, "note": ""}  # fmt: skip
-        if re.match(r"\s*(SELECT|WITH)\b", query, re.IGNORECASE) and "-- params:" not in query:
+        if re.match(r"[\s(]*(SELECT|WITH)\b", query, re.IGNORECASE) and "-- params:" not in query:  # "(SELECT": a UNION
             try:
                 runs = []
                 with connection.cursor() as cursor:

@@ -1,6 +1,9 @@
 """Reads for community pages: querysets that already carry what their templates need."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from . import access
 from .filters import CommunityFilter
@@ -9,11 +12,38 @@ from .models import Community, Membership, Notification, Post, Reaction, Thread
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
 
+# Full-text search over posts on PostgreSQL: to_tsvector('simple', body), GIN-indexed by migration 0006 (which
+# builds the same expression; the planner uses the index only when the query's expression is identical).
+# 'simple' rather than a language's stemmer: posts are in English, French, Russian, Burmese, Thai… in one
+# column and their language is not recorded, so any one stemmer would mangle the others; 'simple' lower-cases
+# and splits on spaces and punctuation in every script, and a word matches as written (no stemming). The
+# knowledge library's search vector uses 'simple' for the same reason.
+POST_SEARCH_VECTOR = SearchVector("body", config="simple")
+
+
+def posts_matching(text: str) -> QuerySet[Post]:
+    """Visible posts whose text matches `text`: full-text on PostgreSQL (every word, as in a web search box),
+    a plain case-insensitive substring on SQLite (which has no full-text index here)."""
+    posts = Post.objects.filter(is_hidden=False)
+    if connection.vendor == "postgresql":
+        query = SearchQuery(text, search_type="websearch", config="simple")
+        return posts.annotate(search=POST_SEARCH_VECTOR).filter(search=query)
+    return posts.filter(body__icontains=text)
+
 
 def community_directory(*, user, params) -> CommunityFilter:
+    # A correlated count (index-only on membership_community_status) for the page's communities only, rather
+    # than a join and GROUP BY over every membership of every community.
+    active = (
+        Membership.objects.filter(community=OuterRef("pk"), status=Membership.Status.ACTIVE)
+        .order_by()
+        .values("community")
+        .annotate(count=Count("*"))  # COUNT(*): read off the (…, status) index alone
+        .values("count")
+    )
     queryset = (
         access.communities_visible_to(user)
-        .annotate(member_count=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE)))
+        .annotate(member_count=Coalesce(Subquery(active, output_field=IntegerField()), Value(0)))
         .prefetch_related("themes")
         .order_by("name")
     )
@@ -43,8 +73,10 @@ def community_threads(*, community: Community, include_hidden: bool, search: str
     )
     search = search.strip()
     if search:
-        matching_posts = Post.objects.filter(body__icontains=search, is_hidden=False).values("thread")
-        threads = threads.filter(Q(title__icontains=search) | Q(pk__in=matching_posts))
+        # EXISTS per thread: PostgreSQL may check each of the community's threads' posts one by one (a common
+        # word) or look the posts up in the GIN index once (a rare one); an IN list would always do the latter.
+        in_posts = Exists(posts_matching(search).filter(thread=OuterRef("pk")))
+        threads = threads.filter(Q(title__icontains=search) | in_posts)
     return threads.order_by("-is_pinned", "-last_activity_at", "-pk")
 
 

@@ -12,4 +12,3 @@ def home(request):
 def too_many_requests(request, exception=None):
     """Rate-limited requests (allauth's login, signup and reset limits) get a page that says what to do."""
     return render(request, "429.html", status=429)
-

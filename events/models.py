@@ -87,7 +87,11 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start")]
-        indexes = [models.Index(fields=["status", "starts_at"], name="event_schedule")]
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="event_schedule"),
+            # The schedule's default filter: published or cancelled events that have not ended yet.
+            models.Index(fields=["status", "ends_at"], name="event_upcoming"),
+        ]
 
     def __str__(self):
         return self.title

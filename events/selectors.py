@@ -1,6 +1,20 @@
 """Reads for the schedule and event pages."""
 
-from django.db.models import Avg, Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from communities.access import communities_visible_to
 from communities.models import Membership
@@ -12,9 +26,9 @@ from .models import Event, Feedback, Registration, TopicSuggestion
 
 def schedule(*, user, params) -> ScheduleFilter:
     """Visible events, the member's communities' events first, then by start."""
-    events = access.events_visible_to(user).annotate(
-        registered_count=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED))
-    )
+    # A correlated count rather than a join and GROUP BY over every visible event: PostgreSQL computes it for
+    # the page's 20 rows only (after the sort and limit), and the paginator's count leaves it out.
+    events = access.events_visible_to(user).annotate(registered_count=_count_of(Registration.Status.REGISTERED))
     if user.is_authenticated:
         mine = Membership.objects.active().filter(member=user).values("community")
         in_mine = Event.communities.through.objects.filter(event_id=OuterRef("pk"), community__in=mine)
@@ -27,6 +41,18 @@ def schedule(*, user, params) -> ScheduleFilter:
     # An event shared with a private community names it only to those who may know it exists.
     events = events.select_related("language").prefetch_related(Prefetch("communities", queryset=visible))
     return ScheduleFilter(params, queryset=events, communities=communities_visible_to(user).order_by("name"))
+
+
+def _count_of(status: str):
+    """The number of an event's registrations in `status`, as a subquery (0 when none)."""
+    counted = (
+        Registration.objects.filter(event=OuterRef("pk"), status=status)
+        .order_by()
+        .values("event")
+        .annotate(count=Count("*"))  # COUNT(*): read off the (…, status) index alone
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def registrations_by_event(user) -> dict[int, Registration]:

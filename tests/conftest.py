@@ -1,5 +1,8 @@
+import os
+
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 from cop_platform.celery import app as celery_app
 
@@ -56,3 +59,14 @@ def expert(db):
 def member_client(client, member):
     client.force_login(member)
     return client
+
+
+@pytest.fixture
+def real_stack():
+    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
+        pytest.skip("needs PostgreSQL and Redis shared with a worker process (the CI's second run)")
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()
+    yield
+    celery_app.control.purge()
+    celery_app.conf.task_always_eager = True

@@ -4,7 +4,6 @@ on the next run. What happens to the emails in flight is the documented trade-of
 claimed but not yet marked sent are never resent, because the SMTP server may have accepted them."""
 
 import asyncio
-import os
 import signal
 import socket
 import subprocess
@@ -17,7 +16,6 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
-from django.db import connection
 from django.utils import timezone
 
 from cop_platform.celery import app as celery_app
@@ -26,20 +24,12 @@ from digests.models import DigestDelivery, DigestPreference, Frequency
 from digests.tasks import plan_digests_task, send_digest_batch_task
 from tests.communities.factories import CommunityFactory, MembershipFactory, ThreadFactory
 from tests.factories import MemberFactory
+from tests.support.real_stack import wait_for, worker_environment
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 Status = DigestDelivery.Status
 HANG_ON = 3  # the sink holds the third email: the worker is killed while it is in flight
-
-
-def wait_for(condition, seconds=40) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 class Sink:
@@ -76,17 +66,6 @@ def sink():
     controller.stop()
 
 
-@pytest.fixture
-def real_stack():
-    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
-        pytest.skip("needs PostgreSQL and Redis shared with a worker process (the CI's second run)")
-    celery_app.conf.task_always_eager = False
-    celery_app.control.purge()
-    yield
-    celery_app.control.purge()
-    celery_app.conf.task_always_eager = True
-
-
 def test_a_worker_killed_mid_batch_sends_nobody_two_digests_and_the_rest_go_next_run(real_stack, sink, settings):
     community = CommunityFactory()
     author = MemberFactory()
@@ -96,13 +75,7 @@ def test_a_worker_killed_mid_batch_sends_nobody_two_digests_and_the_rest_go_next
     _round, ids = services.plan(everyone=True)
     assert len(ids) == len(members)
 
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-    }
+    env = worker_environment(EMAIL_URL=f"smtp://127.0.0.1:{sink.port}")
     script = Path(__file__).resolve().parents[1] / "support" / "digest_worker.py"
     worker = subprocess.Popen([sys.executable, str(script)], env=env)  # noqa: S603
     try:

@@ -1,11 +1,9 @@
 """A worker killed in the middle of a report render, on the real stack (PostgreSQL + Redis, a real worker
 process): the last good report is still served whole, and the render completes on the next run."""
 
-import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +11,6 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,32 +18,13 @@ from cop_platform.celery import app as celery_app
 from indicators.compute import freeze_month
 from indicators.models import ProgressReport
 from indicators.services import report_request, reports_sweep_stale
+from tests.support.real_stack import wait_for, worker_environment
 
 from .conftest import OCT
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 OLD_PDF = b"%PDF-1.4\n% the last good report\n%%EOF\n"
-
-
-def wait_for(condition, seconds=40) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
-@pytest.fixture
-def real_stack():
-    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
-        pytest.skip("needs PostgreSQL and Redis shared with a worker process (the CI's second run)")
-    celery_app.conf.task_always_eager = False
-    celery_app.control.purge()
-    yield
-    celery_app.control.purge()
-    celery_app.conf.task_always_eager = True
 
 
 def test_a_report_render_killed_midway_serves_the_old_file_and_completes_next_run(
@@ -56,15 +34,8 @@ def test_a_report_render_killed_midway_serves_the_old_file_and_completes_next_ru
     report = ProgressReport.objects.create(month=OCT, generated_at=timezone.now() - timedelta(days=1), pages=1)
     report.file.save("report-2026-10-old.pdf", ContentFile(OLD_PDF))
 
-    db = connection.settings_dict
     flag = tmp_path / "render-started"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "RENDER_STARTED_FLAG": str(flag),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-    }
+    env = worker_environment(MEDIA_ROOT=str(settings.MEDIA_ROOT), RENDER_STARTED_FLAG=str(flag))
     script = Path(__file__).resolve().parents[1] / "support" / "slow_report_worker.py"
     worker = subprocess.Popen([sys.executable, str(script)], env=env)  # noqa: S603
     try:

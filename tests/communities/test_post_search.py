@@ -1,0 +1,137 @@
+"""Searching discussions by what their posts say (a community's thread list and the library's "In discussions").
+
+PostgreSQL matches words with full-text search on to_tsvector('simple', body), GIN-indexed by migration 0006;
+SQLite falls back to a case-insensitive substring. Both find words of any script, ignore hidden posts and agree
+on whole words written as the member wrote them.
+"""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from communities.selectors import community_threads, posts_matching
+from knowledge.selectors import search_threads
+from tests.factories import MemberFactory
+
+from .factories import CommunityFactory, PostFactory, ThreadFactory, member_of
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search runs on PostgreSQL")
+
+RUSSIAN = "Мы опубликовали бюджет для граждан, и БЮДЖЕТНЫЙ процесс открыт."
+BURMESE = "ဘတ်ဂျက် အစီအစဉ် ကို ပြည်သူများ ကြည့်ရှုနိုင်ပါသည်"  # "the budget plan can be seen by the public"
+ENGLISH = "We published the citizens' budget before the procurement round."
+
+
+@pytest.fixture
+def community():
+    return CommunityFactory()
+
+
+@pytest.fixture
+def threads(community):
+    """Three threads whose titles say nothing; a fourth whose only match is a hidden post."""
+    made = {}
+    for name, body in {"russian": RUSSIAN, "burmese": BURMESE, "english": ENGLISH}.items():
+        made[name] = ThreadFactory(community=community, title=f"Thread {name}")
+        PostFactory(thread=made[name], body=body)
+    made["hidden"] = ThreadFactory(community=community, title="Thread hidden")
+    PostFactory(thread=made["hidden"], body=ENGLISH + " " + RUSSIAN + " " + BURMESE, is_hidden=True)
+    return made
+
+
+def _threads_with(word: str) -> set[int]:
+    return set(posts_matching(word).values_list("thread", flat=True))
+
+
+@pytest.mark.parametrize(
+    "word, expected",
+    [
+        ("budget", {"english"}),
+        ("BUDGET", {"english"}),  # case does not matter
+        ("бюджет", {"russian"}),  # Cyrillic
+        ("ဘတ်ဂျက်", {"burmese"}),  # a Burmese word between spaces
+        ("ကြည့်ရှုနိုင်ပါသည်", {"burmese"}),
+        ("zzzz", set()),
+    ],
+)
+def test_it_finds_posts_by_a_word_in_any_script(threads, word, expected):
+    assert _threads_with(word) == {threads[name].pk for name in expected}
+
+
+def test_it_never_finds_hidden_posts(threads):
+    assert threads["hidden"].pk not in _threads_with("procurement")
+
+
+def test_the_community_thread_list_finds_a_thread_by_a_russian_reply(client, community, threads):
+    client.force_login(member_of(community))
+
+    response = client.get(community.get_absolute_url(), {"q": "бюджет"})
+
+    assert list(response.context["page_obj"].object_list) == [threads["russian"]]
+
+
+def test_the_library_finds_discussions_by_a_burmese_reply(client, community, threads):
+    client.force_login(MemberFactory())
+
+    response = client.get(reverse("knowledge:library"), {"q": "ဘတ်ဂျက်"})
+
+    assert response.context["threads"] == [threads["burmese"]]
+
+
+def test_the_library_wants_every_word_in_the_title_or_some_post(community, threads):
+    PostFactory(thread=threads["russian"], body="procurement")  # the two words in two posts of one thread
+    found = search_threads(user=MemberFactory(), query="бюджет procurement")
+
+    assert found == [threads["russian"]]
+
+
+def test_a_title_match_still_counts(community, threads):
+    titled = ThreadFactory(community=community, title="Открытый бюджет на 2027 год")
+
+    assert set(community_threads(community=community, include_hidden=False, search="бюджет")) == {
+        titled, threads["russian"],
+    }  # fmt: skip
+
+
+@on_postgresql
+def test_full_text_search_matches_whole_words_as_written(threads):
+    # 'simple' configuration: no stemming, so a word matches itself (in any case) and not its other forms.
+    # That is the price of one configuration for every language; the SQLite fallback matches substrings.
+    assert _threads_with("budgets") == set()
+    assert _threads_with("бюджетн") == set()
+    assert _threads_with("procurement budget") == {threads["english"].pk}  # every word, in any order
+    assert _threads_with("budget -procurement") == set()  # websearch syntax: a leading minus excludes
+
+
+@on_postgresql
+def test_full_text_search_ignores_case_in_every_script(threads):
+    # SQLite's LIKE folds ASCII only; PostgreSQL lower-cases Cyrillic (and Greek…) words when it indexes them.
+    assert _threads_with("бюджетный") == {threads["russian"].pk}
+    assert _threads_with("БЮДЖЕТ") == {threads["russian"].pk}
+
+
+@on_postgresql
+def test_the_post_search_uses_the_gin_index():
+    thread = ThreadFactory(community=CommunityFactory(), opening_post=False)
+    PostFactory.create_batch(3, thread=thread, body="flood")
+    PostFactory.create_batch(300, thread=thread, body="drought")
+    posts = posts_matching("flood")
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE communities_post")  # real statistics, as a live database has
+        cursor.execute("SET LOCAL enable_seqscan = off")  # undone when the test's transaction rolls back
+        plan = str(posts.explain())
+
+    assert "post_body_search" in plan
+    assert posts.count() == 3
+
+
+@on_postgresql
+def test_the_post_search_index_exists():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'post_body_search'")
+        (definition,) = cursor.fetchone()
+
+    assert "USING gin (to_tsvector('simple'::regconfig, COALESCE(body, ''::text)))" in definition

@@ -1,0 +1,90 @@
+"""The library's "In discussions": the most recently active threads the viewer may read that match every word.
+
+On PostgreSQL search_threads looks in two passes (the most recently active threads one by one, then the older
+ones) in one statement; whichever pass finds them, the answer is the one a single pass over all threads gives.
+The first pass is shrunk to three threads here so that a handful of threads exercises both.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from knowledge import selectors
+from tests.communities.factories import CommunityFactory, PostFactory, ThreadFactory, member_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def small_first_pass(monkeypatch):
+    monkeypatch.setattr(selectors, "RECENT_THREADS_CHECKED", 3)
+
+
+@pytest.fixture
+def community():
+    return CommunityFactory()
+
+
+def _threads(community, bodies: list[str]):
+    """One thread per body, the first the most recently active."""
+    now = timezone.now()
+    threads = []
+    for age, body in enumerate(bodies):
+        thread = ThreadFactory(community=community, title=f"Thread {age}", last_activity_at=now - timedelta(hours=age))
+        PostFactory(thread=thread, body=body)
+        threads.append(thread)
+    return threads
+
+
+@pytest.mark.parametrize(
+    "bodies, limit, expected",
+    [
+        # Enough matches among the three most recent threads: the first pass answers.
+        (["flood", "flood", "flood", "flood", "drought"], 2, [0, 1]),
+        # Some in the first pass, the rest among older threads.
+        (["flood", "drought", "drought", "flood", "flood", "flood"], 3, [0, 3, 4]),
+        # None among the most recent threads.
+        (["drought", "drought", "drought", "drought", "flood", "flood"], 10, [4, 5]),
+        # Fewer threads than the first pass checks.
+        (["flood", "drought"], 10, [0]),
+        # No match at all.
+        (["drought", "drought", "drought", "drought"], 10, []),
+    ],
+)
+def test_it_finds_the_most_recent_matching_threads(community, bodies, limit, expected):
+    threads = _threads(community, bodies)
+
+    found = selectors.search_threads(user=member_of(community), query="flood", limit=limit)
+
+    assert found == [threads[number] for number in expected]
+
+
+def test_a_title_match_in_an_older_thread_counts(community):
+    threads = _threads(community, ["drought", "drought", "drought", "drought", "drought"])
+    threads[4].title = "Flood shelters"
+    threads[4].save()
+
+    assert selectors.search_threads(user=member_of(community), query="flood") == [threads[4]]
+
+
+def test_the_older_threads_still_leave_out_what_the_viewer_may_not_read(community):
+    private = CommunityFactory(visibility="private")
+    threads = _threads(community, ["drought", "drought", "drought", "flood"])
+    hidden_in_private = _threads(private, ["flood"])[0]
+
+    found = selectors.search_threads(user=member_of(community), query="flood")
+
+    assert found == [threads[3]]
+    assert hidden_in_private not in found
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the two passes run on PostgreSQL")
+def test_the_two_passes_are_one_statement(community, django_assert_num_queries):
+    _threads(community, ["drought", "drought", "drought", "flood"])
+    member = member_of(community)
+
+    # 1 the viewer's communities are a subquery of the search: one statement, whichever pass answers
+    with django_assert_num_queries(1):
+        selectors.search_threads(user=member, query="flood")
