@@ -1,7 +1,7 @@
 """Writes for the knowledge library: drafts, files, the review workflow, downloads, summaries, the index."""
 
 from django.db import connection, transaction
-from django.db.models import F, Q, TextField, Value
+from django.db.models import F, TextField, Value
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
@@ -108,12 +108,8 @@ def product_submit(*, product: KnowledgeProduct, actor: User) -> KnowledgeProduc
         raise KnowledgeError(_("Only a draft can be sent for review."))
     product.status = KnowledgeProduct.Status.IN_REVIEW
     product.save(update_fields=["status", "updated_at"])
-    from members.roles import COORDINATORS
+    from members.roles import coordinators
 
-    # The same people roles.is_coordinator says may publish.
-    coordinators = User.objects.filter(
-        Q(is_superuser=True) | Q(is_staff=True, groups__name=COORDINATORS), is_active=True
-    ).distinct()
     Notification.objects.bulk_create(
         Notification(
             recipient=c,
@@ -122,7 +118,7 @@ def product_submit(*, product: KnowledgeProduct, actor: User) -> KnowledgeProduc
             url=product.get_absolute_url(),
             text=Truncator(_("“%(title)s” is waiting for review") % {"title": product.title}).chars(300),
         )  # fmt: skip
-        for c in coordinators
+        for c in coordinators()
     )
     return product
 

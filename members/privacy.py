@@ -599,11 +599,7 @@ def _coordinators_alert_leaderless(communities: list[Community]) -> None:
     told (by email, each in their language) so that they appoint one. The member's deletion goes ahead."""
     if not communities:
         return
-    coordinators = (
-        User.objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Q(is_staff=True, groups__name=roles.COORDINATORS))
-        .distinct()
-    )
+    coordinators = list(roles.coordinators())
     for community in communities:
         audit_record(actor=None, action=AuditEntry.Action.MEMBERSHIP, target=str(community),
                      detail="left without a leader: its only leader deleted their account")  # fmt: skip

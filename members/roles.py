@@ -6,6 +6,9 @@ Report viewer: UNDP staff who may read indicators and download progress reports.
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+from .models import User
 
 COORDINATORS = "Coordinators"
 REPORT_VIEWERS = "Report viewers"
@@ -30,6 +33,13 @@ def is_coordinator(user) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or (user.is_staff and COORDINATORS in _group_names(user))
+
+
+def coordinators():
+    """Every account `is_coordinator` says yes to: those who are told when something needs a coordinator."""
+    return User.objects.filter(
+        Q(is_superuser=True) | Q(is_staff=True, groups__name=COORDINATORS), is_active=True
+    ).distinct()
 
 
 def is_expert(user) -> bool:
