@@ -9,12 +9,11 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
 from . import roles
 from .models import Language, LocalCommunity, User
-from .services import member_create_verified, unidecode_ascii
+from .services import free_handle, handle_base, member_create_verified
 
 DEMO_ACCOUNTS = [
     # email, full name, role groups, staff
@@ -225,14 +224,10 @@ class _HandleMaker:
         self.next_number: dict[str, int] = {}
 
     def make(self, name: str) -> str:
-        base = slugify(unidecode_ascii(name))[:50].strip("-") or "member"
-        handle = base
-        if handle in self.taken:
-            number = self.next_number.get(base, 2)
-            while f"{base}-{number}" in self.taken:
-                number += 1
-            self.next_number[base] = number + 1
-            handle = f"{base}-{number}"
+        base = handle_base(name)
+        handle = free_handle(base, self.taken, first_number=self.next_number.get(base, 2))
+        if handle != base:  # the next member with this name starts counting after this one
+            self.next_number[base] = int(handle.rsplit("-", 1)[1]) + 1
         self.taken.add(handle)
         return handle
 

@@ -20,11 +20,19 @@ def activity_record(*, member: User, kind: str, community=None, occurred_at: dat
 
 def unique_handle(name: str) -> str:
     """A @mention handle from a name: 'Hnin Wai' -> 'hnin-wai', then 'hnin-wai-2' if that is taken."""
-    base = slugify(unidecode_ascii(name))[:50].strip("-") or "member"
-    taken = set(User.objects.filter(handle__startswith=base).values_list("handle", flat=True))
+    base = handle_base(name)
+    return free_handle(base, set(User.objects.filter(handle__startswith=base).values_list("handle", flat=True)))
+
+
+def handle_base(name: str) -> str:
+    return slugify(unidecode_ascii(name))[:50].strip("-") or "member"
+
+
+def free_handle(base: str, taken: set[str], *, first_number: int = 2) -> str:
+    """`base` if it is not in `taken`, else the first of base-2, base-3… (from `first_number`) that is not."""
     if base not in taken:
         return base
-    number = 2
+    number = first_number
     while f"{base}-{number}" in taken:
         number += 1
     return f"{base}-{number}"
