@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from cop_platform.migration_operations import postgresql_only_index
+
 INDEX_NAME = "post_body_search"
 
 
@@ -13,19 +15,8 @@ def _index():
     return GinIndex(SearchVector("body", config="simple"), name=INDEX_NAME)
 
 
-def create_search_index(apps, schema_editor):
-    # Full-text search over posts runs on PostgreSQL only; SQLite falls back to plain matching and needs no index.
-    # Kept out of Post.Meta.indexes because a GIN index cannot be created on SQLite.
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.add_index(apps.get_model("communities", "Post"), _index())
-
-
-def drop_search_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX_NAME}")
-
-
 class Migration(migrations.Migration):
     dependencies = [("communities", "0005_alter_notification_kind")]
 
-    operations = [migrations.RunPython(create_search_index, drop_search_index)]
+    # Full-text search over posts runs on PostgreSQL only; SQLite falls back to plain matching and needs no index.
+    operations = [postgresql_only_index("communities", "Post", _index)]

@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from cop_platform.migration_operations import postgresql_only_index
+
 INDEX_NAME = "knowledge_published_order"
 
 
@@ -17,19 +19,8 @@ def _index():
     )
 
 
-def create_index(apps, schema_editor):
-    # PostgreSQL only: SQLite cannot write NULLS LAST in an index (and needs none at its sizes). Not in
-    # KnowledgeProduct.Meta.indexes for the same reason.
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.add_index(apps.get_model("knowledge", "KnowledgeProduct"), _index())
-
-
-def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX_NAME}")
-
-
 class Migration(migrations.Migration):
     dependencies = [("knowledge", "0002_search_vector_gin_index")]
 
-    operations = [migrations.RunPython(create_index, drop_index)]
+    # SQLite cannot write NULLS LAST in an index (and needs none at its sizes).
+    operations = [postgresql_only_index("knowledge", "KnowledgeProduct", _index)]
