@@ -41,6 +41,23 @@ class DigestDeliveryFactory(factory.django.DjangoModelFactory):
     status = DigestDelivery.Status.QUEUED
 
 
+def readers_planned(count: int) -> tuple[list, list[int]]:
+    """`count` members of a community with a new discussion (by an author who has switched the digest off), and
+    the ids of their deliveries, queued by the planner."""
+    from digests import services
+    from digests.models import DigestPreference, Frequency
+    from tests.communities.factories import CommunityFactory, MembershipFactory, ThreadFactory
+    from tests.factories import MemberFactory
+
+    community = CommunityFactory()
+    author = MemberFactory()
+    DigestPreference.objects.create(member=author, frequency=Frequency.OFF)
+    ThreadFactory(community=community, author=author)
+    members = [MembershipFactory(community=community).member for _ in range(count)]
+    _round, ids = services.plan(everyone=True)
+    return members, ids
+
+
 def digest_of(member, *, now=None, since=None) -> content.Digest:
     """The digest `member` would get at `now`, built like services.send_batch builds it."""
     shared = content.load_shared(now)

@@ -9,9 +9,9 @@ import pytest
 from django.core.mail.backends.locmem import EmailBackend
 
 from digests import services
-from digests.models import DigestDelivery, DigestPreference, Frequency
-from tests.communities.factories import CommunityFactory, MembershipFactory, ThreadFactory
-from tests.factories import MemberFactory
+from digests.models import DigestDelivery
+
+from .factories import readers_planned
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +21,7 @@ Status = DigestDelivery.Status
 @pytest.fixture
 def planned():
     """Four members with something new, their rows queued."""
-    community = CommunityFactory()
-    author = MemberFactory()
-    DigestPreference.objects.create(member=author, frequency=Frequency.OFF)
-    ThreadFactory(community=community, author=author)
-    members = [MembershipFactory(community=community).member for _ in range(4)]
-    _round, ids = services.plan(everyone=True)
-    return members, ids
+    return readers_planned(4)
 
 
 @pytest.fixture

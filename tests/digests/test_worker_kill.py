@@ -20,11 +20,11 @@ from django.utils import timezone
 
 from cop_platform.celery import app as celery_app
 from digests import services
-from digests.models import DigestDelivery, DigestPreference, Frequency
+from digests.models import DigestDelivery
 from digests.tasks import plan_digests_task, send_digest_batch_task
-from tests.communities.factories import CommunityFactory, MembershipFactory, ThreadFactory
-from tests.factories import MemberFactory
 from tests.support.real_stack import wait_for, worker_environment
+
+from .factories import readers_planned
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -67,12 +67,7 @@ def sink():
 
 
 def test_a_worker_killed_mid_batch_sends_nobody_two_digests_and_the_rest_go_next_run(real_stack, sink, settings):
-    community = CommunityFactory()
-    author = MemberFactory()
-    DigestPreference.objects.create(member=author, frequency=Frequency.OFF)
-    ThreadFactory(community=community, author=author)
-    members = [MembershipFactory(community=community).member for _ in range(8)]
-    _round, ids = services.plan(everyone=True)
+    members, ids = readers_planned(8)
     assert len(ids) == len(members)
 
     env = worker_environment(EMAIL_URL=f"smtp://127.0.0.1:{sink.port}")
