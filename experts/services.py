@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communities.models import Community, Membership, Notification, Post, Thread
+from communities.services import notification_text
 from cop_platform.i18n import in_language_of
 from cop_platform.mail import queue_email_to
 from members import roles
@@ -93,7 +94,7 @@ def _notify_expert(referral: Referral, *, subject, template: str) -> None:
     if expert.member_id:
         Notification.objects.create(
             recipient=expert.member, kind=Notification.Kind.REFERRAL, actor=referral.flagged_by,
-            community=referral.community, text=text, url=url,
+            community=referral.community, text=notification_text(text), url=url,
         )  # fmt: skip
     address = expert.email or (expert.member.email if expert.member_id else "")
     if address:

@@ -3,11 +3,12 @@
 from django.db import connection, transaction
 from django.db.models import F, TextField, Value
 from django.utils import timezone
-from django.utils.text import Truncator, slugify
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from communities.markdown import render as render_markdown
 from communities.models import Notification, Thread
+from communities.services import notification_text
 from members.models import Activity, User
 from members.services import activity_record
 
@@ -92,7 +93,7 @@ def _safe_name(name: str) -> str:
 
 
 def _notify_authors(product: KnowledgeProduct, text: str, actor: User | None) -> None:
-    text = Truncator(text).chars(300)
+    text = notification_text(text)
     Notification.objects.bulk_create(
         Notification(
             recipient=author, kind=Notification.Kind.KNOWLEDGE, actor=actor, text=text, url=product.get_absolute_url()
@@ -116,7 +117,7 @@ def product_submit(*, product: KnowledgeProduct, actor: User) -> KnowledgeProduc
             kind=Notification.Kind.KNOWLEDGE,
             actor=actor,
             url=product.get_absolute_url(),
-            text=Truncator(_("“%(title)s” is waiting for review") % {"title": product.title}).chars(300),
+            text=notification_text(_("“%(title)s” is waiting for review") % {"title": product.title}),
         )  # fmt: skip
         for c in coordinators()
     )
