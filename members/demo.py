@@ -92,6 +92,8 @@ COUNTRY_TIME_ZONES = {
     "TH": "Asia/Bangkok", "PH": "Asia/Manila", "ID": "Asia/Jakarta", "MY": "Asia/Kuala_Lumpur", "KZ": "Asia/Almaty",
     "KG": "Asia/Bishkek", "UZ": "Asia/Tashkent",
 }  # fmt: skip
+# The site's languages other than English, by country (the members' language preference, members.User.language).
+SITE_LANGUAGES = {"MM": "my", "KZ": "ru", "KG": "ru", "UZ": "ru"}
 GENDER_WEIGHTS = [
     (User.Gender.FEMALE, 52),
     (User.Gender.MALE, 44),
@@ -197,6 +199,8 @@ def seed_members(count: int, password: str) -> int:
             email=email, password=password_hash, handle=handles.make(full_name),
             # Most members set their time zone (from the number, not the random sequence, which stays as it was).
             time_zone=COUNTRY_TIME_ZONES[country] if number % 5 else "",
+            # A third of Myanmar's members read the site in Burmese, of Central Asia's in Russian.
+            language=SITE_LANGUAGES.get(country, "") if number % 3 == 0 else "",
             profile_completed_at=fields["date_joined"], **fields,
         )  # fmt: skip
         pending.append(

@@ -77,6 +77,8 @@ def test_demo_members_fill_every_profile_field_the_indicators_use(settings):
     assert not demo.filter(gender="").exists()
     assert demo.values("country").distinct().count() >= 8
     assert demo.filter(local_community__isnull=False).exists()
+    # Some read the site (and get their emails) in Burmese or Russian.
+    assert demo.filter(country="MM", language="my").exists() and demo.filter(language="ru").exists()
 
 
 def test_it_refuses_under_production_settings_unless_forced(settings):
