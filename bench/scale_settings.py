@@ -23,5 +23,6 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 # statement after this many milliseconds, and the request fails instead of holding a CPU for minutes.
 if os.environ.get("SCALE_STATEMENT_TIMEOUT_MS"):  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (  # noqa: F405
-        f"-c statement_timeout={int(os.environ['SCALE_STATEMENT_TIMEOUT_MS'])}"  # noqa: F405
-    )
+        DATABASES["default"]["OPTIONS"].get("options", "")  # noqa: F405  (the project's jit=off)
+        + f" -c statement_timeout={int(os.environ['SCALE_STATEMENT_TIMEOUT_MS'])}"
+    ).strip()

@@ -117,6 +117,17 @@ def thread_queryset_in(community: Community):
     return Thread.objects.filter(Q(community=community) | Q(linked))
 
 
+def threads_listed_in(community: Community):
+    """The threads of thread_queryset_in, for a list of them: the linked ids are read first (one small query),
+    so that PostgreSQL reads the community's threads off its index. With the ids inside the statement it could
+    not know the list was short, and scanned all threads of every community (15 ms at 50k threads)."""
+    links = Thread.linked_communities.through.objects
+    linked_ids = list(links.filter(community=community).values_list("thread_id", flat=True))
+    return Thread.objects.filter(
+        Q(community=community) | Q(pk__in=linked_ids) if linked_ids else Q(community=community)
+    )
+
+
 def get_thread(user, slug: str, thread_pk: int) -> tuple[CommunityAccess, Thread, CommunityAccess]:
     """The thread as shown in community `slug`, the viewer's access there, and their access in the thread's
     own community (which decides moderation). 404 when the viewer may not read it."""

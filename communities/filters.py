@@ -1,7 +1,9 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
+
+from cop_platform.form_renderer import FilterForm
+from cop_platform.forms import country_choices
 
 from .models import Community
 
@@ -10,11 +12,12 @@ class CommunityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search communities"), method="filter_text", max_length=100)
     theme = django_filters.CharFilter(label=_("Theme"), field_name="themes__slug", distinct=True, max_length=100)
     country = django_filters.ChoiceFilter(
-        label=_("Country of focus"), choices=countries, empty_label=_("Any country"), method="filter_country"
+        label=_("Country of focus"), choices=country_choices, empty_label=_("Any country"), method="filter_country"
     )
 
     class Meta:
         model = Community
+        form = FilterForm
         fields = ["q", "theme", "country"]
 
     def filter_text(self, queryset, name, value):

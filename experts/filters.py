@@ -1,8 +1,9 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from cop_platform.form_renderer import FilterForm
+from cop_platform.forms import country_choices
 from members.models import Language
 
 from .models import Expert, ExpertCluster
@@ -23,7 +24,7 @@ class ExpertDirectoryFilter(django_filters.FilterSet):
         to_field_name="slug", empty_label=_("All clusters"),
     )  # fmt: skip
     country = django_filters.ChoiceFilter(
-        label=_("Country"), choices=countries, empty_label=_("Any country"), method="filter_country"
+        label=_("Country"), choices=country_choices, empty_label=_("Any country"), method="filter_country"
     )
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Expert.Category.choices, empty_label=_("Any"))
     language = django_filters.ModelChoiceFilter(
@@ -34,6 +35,7 @@ class ExpertDirectoryFilter(django_filters.FilterSet):
 
     class Meta:
         model = Expert
+        form = FilterForm
         fields = ["q", "cluster", "country", "category", "language", "tag"]
 
     def filter_text(self, queryset, name, value):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_countries import countries as all_countries
 
 from communities.models import Community, Thread
+from cop_platform.tagging import tag_list
 from members.models import Language
 
 from .filters import ExpertDirectoryFilter
@@ -19,7 +20,7 @@ from .models import Expert, ExpertCluster, Rating, Referral
 def expert_directory(*, params, include_unlisted: bool = False) -> ExpertDirectoryFilter:
     experts = Expert.objects.all() if include_unlisted else Expert.objects.filter(status__in=Expert.LISTED_STATUSES)
     experts = experts.prefetch_related(
-        Prefetch("clusters", queryset=ExpertCluster.objects.order_by("theme")), "expertise"
+        Prefetch("clusters", queryset=ExpertCluster.objects.order_by("theme")), tag_list("expertise")
     ).order_by("name", "pk")
     return ExpertDirectoryFilter(params, queryset=experts)
 

@@ -110,6 +110,8 @@ class MonthFigures:
     snapshot: MonthlySnapshot
     months: list[date]  # the trend window, oldest first, ending with `month`
     figures: dict[str, IndicatorFigures]
+    # Changes whenever a month of the window is computed again: the dashboard's rendered charts are cached on it.
+    version: str = ""
 
     def __getitem__(self, code: str) -> IndicatorFigures:
         return self.figures[code]
@@ -182,7 +184,8 @@ def month_figures(month: date, *, breakdowns: bool | str = True, window: int = T
                 )
             )
         figures[indicator.code] = item
-    return MonthFigures(month=month, snapshot=current, months=months, figures=figures)
+    version = ",".join(f"{m:%Y-%m}@{s.computed_at.timestamp():.6f}" for m, s in sorted(snapshots.items()))
+    return MonthFigures(month=month, snapshot=current, months=months, figures=figures, version=version)
 
 
 def indicator_or_none(code: str) -> Indicator | None:

@@ -1,8 +1,9 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from communities.models import Community
+from cop_platform.form_renderer import FilterForm
+from cop_platform.forms import country_choices
 from experts.filters import country_q
 from members.models import Language
 
@@ -18,7 +19,7 @@ class LibraryFilter(django_filters.FilterSet):
     )
     tag = django_filters.CharFilter(label=_("Theme"), field_name="tags__slug", max_length=100)
     country = django_filters.ChoiceFilter(
-        label=_("Country"), choices=countries, empty_label=_("Any country"), method="filter_country"
+        label=_("Country"), choices=country_choices, empty_label=_("Any country"), method="filter_country"
     )
     community = django_filters.ModelChoiceFilter(
         label=_("Community"), field_name="communities", queryset=Community.objects.none(), to_field_name="slug",
@@ -35,6 +36,7 @@ class LibraryFilter(django_filters.FilterSet):
 
     class Meta:
         model = KnowledgeProduct
+        form = FilterForm
         fields = ["q", "type", "tag", "country", "community", "language", "year", "sort"]
 
     def __init__(self, *args, communities=None, **kwargs):

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -8,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from communities import access as community_access
 from communities.access import communities_visible_to
+from cop_platform.pagination import CappedPaginator
 
 from . import access, selectors, services
 from .forms import ProductForm, ReturnForm
@@ -16,7 +16,7 @@ from .models import KnowledgeProduct, ProductFile
 
 def library(request):
     library_filter, products = selectors.library(user=request.user, params=request.GET)
-    page = Paginator(products, 20).get_page(request.GET.get("page"))
+    page = CappedPaginator(products, selectors.LIBRARY_PAGE_SIZE).get_page(request.GET.get("page"))
     query = (request.GET.get("q") or "").replace("\x00", "").strip()[:200]
     for product in page.object_list:
         product.highlight = selectors.snippet_for(product, query) if query else ""

@@ -1,7 +1,9 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
+
+from cop_platform.form_renderer import FilterForm
+from cop_platform.forms import country_choices
 
 from .models import User
 
@@ -12,10 +14,11 @@ class MemberDirectoryFilter(django_filters.FilterSet):
         method="filter_text",
         max_length=100,
     )
-    country = django_filters.ChoiceFilter(label=_("Country"), choices=countries, empty_label=_("All countries"))
+    country = django_filters.ChoiceFilter(label=_("Country"), choices=country_choices, empty_label=_("All countries"))
 
     class Meta:
         model = User
+        form = FilterForm
         fields = ["q", "country"]
 
     def filter_text(self, queryset, name, value):

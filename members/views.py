@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.i18n import set_language
 
 from cop_platform.i18n import language_cookie_delete, language_cookie_set, language_for
+from cop_platform.pagination import CappedPaginator
 from cop_platform.ratelimit import rate_limited
 
 from . import access, privacy, selectors, services
@@ -84,7 +84,7 @@ def profile_edit(request):
 @login_required
 def directory(request):
     member_filter = selectors.member_directory(params=request.GET)
-    page = Paginator(member_filter.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(member_filter.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "members/directory.html",

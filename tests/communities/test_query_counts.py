@@ -58,10 +58,11 @@ def test_it_shows_a_community_home_in_a_constant_number_of_queries(client, viewe
         if not own:  # inter-practice discussions show the name of their home community
             thread.linked_communities.add(community)
 
-    # 1 session, 2 user, 3 community by slug, 4 the viewer's membership, 5 COUNT of threads for the
-    # paginator, 6 ids of the communities the viewer may know of (to name an inter-practice thread's home),
-    # 7 unread notifications (header), 8 the page of threads with their authors and home communities
-    with django_assert_num_queries(8):
+    # 1 session, 2 user, 3 community by slug, 4 the viewer's membership, 5 ids of the threads linked into the
+    # community, 6 COUNT of threads for the paginator, 7 ids of the communities the viewer may know of (to name
+    # an inter-practice thread's home), 8 unread notifications (header), 9 the page of threads with their
+    # authors and home communities
+    with django_assert_num_queries(9):
         response = client.get(community.get_absolute_url())
 
     assert response.status_code == 200
@@ -89,10 +90,10 @@ def test_it_shows_a_thread_in_a_constant_number_of_queries(client, viewer, djang
 
     # 1 session, 2 user, 3 community by slug, 4 the viewer's membership, 5 the thread with its community and
     # author, 6 the linked communities, 7 ids of the communities the viewer may know of, 8 COUNT of posts for
-    # the paginator, 9 the page of posts with their authors and quoted posts' authors, 10 the viewer's helpful
-    # marks on the page, 11 whether the viewer follows the thread, 12 the thread's expert referrals (badges and
-    # the referral panel), 13 unread notifications (header)
-    with django_assert_num_queries(13):
+    # the paginator, 9 the ids of the page's posts, 10 those posts with their authors and quoted posts' authors,
+    # 11 the viewer's helpful marks on the page, 12 whether the viewer follows the thread, 13 the thread's
+    # expert referrals (badges and the referral panel), 14 unread notifications (header)
+    with django_assert_num_queries(14):
         response = client.get(thread.get_absolute_url())
 
     assert response.status_code == 200

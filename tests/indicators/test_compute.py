@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from communities.models import Community, LocalActionTeam, Membership, Post, Thread
+from indicators import compute
 from indicators.compute import compute_values, freeze_month, month_bounds
 from indicators.models import IndicatorValue, MonthlySnapshot
 from indicators.registry import BY_CODE, INDICATORS, NOT_STATED
@@ -157,12 +158,23 @@ def test_month_bounds_cover_the_whole_month():
     assert end - start == timedelta(days=28)
 
 
+def test_slicing_the_members_changes_no_figure(world, monkeypatch):
+    """The whole-membership aggregates run one slice of member ids at a time (so that no statement runs long
+    at 100k members); thin slices, one member each, give the same month as one slice for everybody."""
+    whole = compute_values(OCT)
+    monkeypatch.setattr("indicators.compute.MEMBER_SLICE", 1)
+
+    assert len(compute.member_slices()) >= 4
+    assert compute_values(OCT) == whole
+
+
 @pytest.mark.parametrize("members", [2, 25])
 def test_a_month_is_computed_with_a_fixed_number_of_queries(django_assert_max_num_queries, members):
     community = Community.objects.create(name="C", slug="c")
     for person in MemberFactory.create_batch(members):
         member_in(community, person, at(3))
         activity_record(member=person, kind=Activity.Kind.LOGIN, occurred_at=at(4))
-    # Grouped SQL: about two queries per indicator and dimension, whatever the number of members.
+    # Grouped SQL: about two queries per indicator and dimension, whatever the number of members (up to
+    # MEMBER_SLICE members; then a few more per slice of members).
     with django_assert_max_num_queries(60):
         compute_values(OCT)

@@ -18,7 +18,7 @@ from weasyprint import HTML
 from indicators.compute import freeze_month
 from indicators.models import MonthlyNarrative, MonthlySnapshot, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from indicators.registry import HEADLINE, INDICATORS
-from indicators.report import REPORT_BASE_URL, ReportURLFetcher, render_report, report_context
+from indicators.report import LISTED, REPORT_BASE_URL, ReportURLFetcher, render_report, report_context
 from knowledge.models import KnowledgeProduct
 from members.models import LocalCommunity
 from tests.knowledge.factories import KnowledgeProductFactory
@@ -194,6 +194,20 @@ def test_the_report_context_reads_surveys_as_they_stood_at_the_end_of_the_month(
         ("", "Partner estimate, radio phone-in"), ("MM", "Attendance sheets, Yangon workshop"),
     ]  # fmt: skip
     assert KnowledgeProduct.objects.count() == 1
+
+
+def test_a_busy_month_lists_the_first_events_and_products_and_counts_the_rest(report_world):
+    for day in range(1, 21):
+        KnowledgeProductFactory(title=f"Busy month product {day:02}", published_at=at(day))
+
+    context = report_context(OCT)
+
+    assert len(context["products"]) == LISTED and context["products_count"] == 21
+    assert context["products"][0].title == "Busy month product 01"  # in order of publication
+    text, _pages = pdf_text(render_report(OCT).pdf)
+    assert f"The first {LISTED} of 21 knowledge products; all are in the platform's library." in text
+    # The 15 earliest: the data set's own product (8 October) among them.
+    assert "Busy month product 14" in text and "Busy month product 15" not in text
 
 
 # --- The command --------------------------------------------------------------------------------------------

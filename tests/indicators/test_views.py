@@ -15,6 +15,7 @@ from django.utils import timezone
 from indicators.compute import freeze_month
 from indicators.models import ProgressReport
 from indicators.registry import INDICATORS
+from indicators.templatetags import indicator_charts
 from members.models import Activity
 from members.services import activity_record
 from tests.factories import MemberFactory
@@ -182,6 +183,18 @@ def test_the_dashboard_reads_the_frozen_snapshot_until_the_month_is_recomputed(v
     assert tiles(text)["Active members"] == ("2", "+2 on last month")
     csv_text = viewer_client.get(reverse("indicators:month_csv", args=[OCT])).content.decode("utf-8-sig")
     assert ",members,CoP members,members,total,total,Total,5," in csv_text
+
+
+def test_the_dashboards_charts_are_drawn_once_per_month_and_language(viewer_client, frozen, monkeypatch):
+    first = page(viewer_client.get(reverse("indicators:dashboard")))
+    drawn = []
+    monkeypatch.setattr(indicator_charts, "line_chart", lambda *args, **kwargs: drawn.append(args) or "")
+
+    again = page(viewer_client.get(reverse("indicators:dashboard")))
+    assert drawn == []  # from the cache
+    assert again.count('role="img"') == first.count('role="img"') > 0
+    russian = page(viewer_client.get(reverse("indicators:dashboard"), HTTP_ACCEPT_LANGUAGE="ru"))
+    assert '<html lang="ru"' in russian and len(drawn) == first.count('role="img"')  # drawn anew in Russian
 
 
 def test_only_a_coordinator_is_offered_to_write_the_narrative(client, frozen, report_viewer, coordinator):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Membership
+from cop_platform import pagination
 from knowledge import access, selectors
 from knowledge.models import KnowledgeProduct
 from members.models import Language
@@ -67,6 +68,23 @@ def test_it_ranks_a_title_match_above_a_body_only_match(client):
     )
 
     assert _titles(client, q="flood") == ["Flood response in districts", "Registration offices"]
+
+
+@on_postgresql
+def test_a_word_in_more_products_than_the_pages_reach_is_ranked_among_the_newest(client, monkeypatch):
+    monkeypatch.setattr(pagination, "MAX_PAGES", 1)  # one page of 20: the 21 newest matches are ranked
+    KnowledgeProductFactory(title="Flood flood flood", summary="Flood.", published_at=_days_ago(400))
+    for n in range(21):
+        KnowledgeProductFactory(title=f"Note {n}", body="After the flood.", published_at=_days_ago(n))
+    KnowledgeProductFactory(title="Flood defences for the delta", published_at=_days_ago(5))
+
+    response = _library(client, q="flood")
+
+    titles = [product.title for product in response.context["page_obj"].object_list]
+    assert titles[0] == "Flood defences for the delta"  # a title match ranks first among the newest
+    assert "Flood flood flood" not in titles  # the best match, but older than the newest 21
+    assert "More than 20 products" in response.content.decode()
+    assert _titles(client, q="flood", sort="newest")[0] == "Note 0"
 
 
 @on_postgresql

@@ -27,6 +27,9 @@ print(json.dumps({
     "db_engine": settings.DATABASES["default"]["ENGINE"],
     "db_name": str(settings.DATABASES["default"]["NAME"]),
     "db_host": settings.DATABASES["default"].get("HOST", ""),
+    "db_conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
+    "db_health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
+    "db_options": settings.DATABASES["default"].get("OPTIONS", {}).get("options", ""),
     "broker": app.conf.broker_url,
     "cache": settings.CACHES["default"]["BACKEND"],
     "cache_location": settings.CACHES["default"].get("LOCATION", ""),
@@ -43,7 +46,7 @@ print(json.dumps({
 # Variables the settings read; each case starts from none of them.
 SETTINGS_VARS = [
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CACHE_URL",
-    "EMAIL_URL", "TIME_ZONE", "HTTPS", "SITE_ACCENT_COLOR", "CELERY_RESULT_BACKEND",
+    "EMAIL_URL", "TIME_ZONE", "HTTPS", "SITE_ACCENT_COLOR", "CELERY_RESULT_BACKEND", "CONN_MAX_AGE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # the browser tests set it for Playwright; never in production
 ]  # fmt: skip
 
@@ -71,6 +74,7 @@ def test_it_runs_on_embedded_defaults_with_no_environment(tmp_path):
     assert s["email_backend"] == "django.core.mail.backends.filebased.EmailBackend"
     assert s["time_zone"] == "UTC"
     assert s["ssl_redirect"] is False
+    assert (s["db_conn_max_age"], s["db_options"]) == (0, "")  # SQLite: a file, nothing to keep open
 
 
 def test_it_switches_to_postgres_redis_and_smtp_from_the_environment(tmp_path):
@@ -87,6 +91,9 @@ def test_it_switches_to_postgres_redis_and_smtp_from_the_environment(tmp_path):
     assert s["ssl_redirect"] is True
     assert s["time_zone"] == "Asia/Yangon"
     assert s["static_storage"].startswith("whitenoise.")
+    # PostgreSQL: connections kept a minute and checked before reuse; no JIT for short web queries.
+    assert (s["db_conn_max_age"], s["db_health_checks"], s["db_options"]) == (60, True, "-c jit=off")
+    assert _settings(PRODUCTION | {"CONN_MAX_AGE": "0"}, tmp_path)["db_conn_max_age"] == 0
 
 
 def test_a_separate_celery_broker_url_wins(tmp_path):

@@ -1,0 +1,58 @@
+"""Pagination for lists that can grow to tens of thousands of rows (the library, the member directory, a long
+discussion).
+
+Counting every match was the slowest statement of those pages at scale (the member directory's COUNT over 100k
+members took 26 ms, a library search for a common word 130 ms, more than the rest of the page), and nobody pages
+to the 800th page: they narrow the search. So the count stops at `max_pages` pages: past that the page says
+"more than 1,200 members", the first `max_pages` pages are reachable, and the last one asks to narrow the search
+(templates/includes/pagination.html).
+"""
+
+from functools import cached_property
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+
+MAX_PAGES = 50
+
+
+class CappedPaginator(Paginator):
+    def __init__(self, object_list, per_page, *, max_pages: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = per_page * (max_pages or MAX_PAGES)
+
+    @cached_property
+    def _counted(self) -> tuple[int, bool]:
+        if isinstance(self.object_list, QuerySet):
+            # SELECT COUNT(*) FROM (SELECT id … LIMIT cap + 1): the database stops at the first row past the cap.
+            # Under a limit, order does not change the count: no sorting, and no computed columns (a search rank).
+            found = self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        else:
+            found = len(self.object_list)
+        return min(found, self.cap), found > self.cap
+
+    @property
+    def count(self) -> int:
+        """The number of rows, or the cap when there are more."""
+        return self._counted[0]
+
+    @property
+    def is_capped(self) -> bool:
+        """True when there are more rows than the pages reach."""
+        return self._counted[1]
+
+
+class IdsFirstPaginator(Paginator):
+    """Reads a page's ids first, then those rows: the database skips the offset over ids alone.
+
+    A page of a long discussion joins each post to its author and quoted post; with OFFSET the database builds
+    those joins for every row it skips (the last page of a 2,000-post thread: 22 ms, against 3 ms for page 1).
+    Here the skipping reads the thread's posts in order, without joins, and only the page's rows are joined.
+    One more query per page, the same on every page."""
+
+    def _get_page(self, object_list, number, paginator):
+        if isinstance(object_list, QuerySet):
+            ids = list(object_list.values_list("pk", flat=True))
+            rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+            object_list = [rows[pk] for pk in ids if pk in rows]
+        return super()._get_page(object_list, number, paginator)

@@ -1,0 +1,68 @@
+"""Pagination for large lists (cop_platform/pagination.py): a count that stops at the pages it can reach, and
+a page read by ids first."""
+
+import pytest
+from django.core.paginator import Paginator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cop_platform import pagination
+from cop_platform.pagination import CappedPaginator, IdsFirstPaginator
+from members.models import User
+from tests.communities.factories import CommunityFactory, PostFactory, ThreadFactory, member_of
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_count_stops_past_the_pages_it_reaches():
+    MemberFactory.create_batch(7)
+    members = User.objects.order_by("pk")
+
+    with CaptureQueriesContext(connection) as queries:
+        capped = CappedPaginator(members, 2, max_pages=3)
+        assert (capped.count, capped.is_capped, capped.num_pages) == (6, True, 3)
+    assert len(queries) == 1
+    assert "LIMIT 7" in queries[0]["sql"] and "ORDER BY" not in queries[0]["sql"]  # no sorting to count
+    assert [m.pk for m in capped.page(3)] == [m.pk for m in members[4:6]]
+
+    roomy = CappedPaginator(members, 2, max_pages=4)
+    assert (roomy.count, roomy.is_capped, roomy.num_pages) == (7, False, 4)
+
+
+def test_a_list_is_counted_too():
+    paginator = CappedPaginator(list(range(11)), 5, max_pages=2)
+
+    assert (paginator.count, paginator.is_capped) == (10, True)
+
+
+def test_the_member_directory_says_when_there_are_more_members_than_its_pages(member_client, monkeypatch):
+    monkeypatch.setattr(pagination, "MAX_PAGES", 1)
+    MemberFactory.create_batch(24)  # 25 with the signed-in member; 24 a page
+
+    content = member_client.get(reverse("members:directory")).content.decode()
+
+    assert "More than 24 members" in content
+    assert "Only the first pages are listed. Narrow the search or the filters to see the rest." in content
+    MemberFactory(country="KH")
+    few = member_client.get(reverse("members:directory"), {"country": "KH"}).content.decode()
+    assert "1 member" in few and "More than" not in few and "Only the first pages" not in few
+
+
+def test_a_page_read_by_ids_first_is_the_same_page_in_the_same_order():
+    community = CommunityFactory()
+    thread = ThreadFactory(community=community)
+    author = member_of(community)
+    for n in range(9):
+        PostFactory(thread=thread, author=author, body=f"Reply {n}")
+    posts = thread.posts.select_related("author").order_by("created_at", "pk")
+
+    plain, ids_first = Paginator(posts, 4), IdsFirstPaginator(posts, 4)
+
+    for number in plain.page_range:
+        assert list(ids_first.page(number)) == list(plain.page(number))
+    last = ids_first.page(ids_first.num_pages)
+    with CaptureQueriesContext(connection) as queries:
+        assert [post.author.pk for post in last] == [author.pk] * len(last)  # joined: no query per post
+    assert len(queries) == 0
