@@ -19,7 +19,7 @@ MAX_PAGES = 50
 class CappedPaginator(Paginator):
     def __init__(self, object_list, per_page, *, max_pages: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.cap = per_page * (max_pages or MAX_PAGES)
+        self.cap = self.per_page * (MAX_PAGES if max_pages is None else max_pages)
 
     @cached_property
     def _counted(self) -> tuple[int, bool]:

@@ -120,12 +120,14 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'd
 # Connections are kept for a minute on PostgreSQL: opening one costs the database a new process, a millisecond or
 # two of CPU on every page (the scale benchmark's pages ran 10-15% faster). Django checks a kept connection
 # before reusing it, so a database restart costs no failed request. SQLite opens a file: nothing to keep.
-_IS_POSTGRESQL = DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
+_IS_POSTGRESQL = "postgresql" in DATABASES["default"]["ENGINE"] or "postgis" in DATABASES["default"]["ENGINE"]
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if _IS_POSTGRESQL else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if _IS_POSTGRESQL:
+if _IS_POSTGRESQL and env.bool("DATABASE_JIT_OFF", default=True):
     # No JIT compilation: this is short web queries and monthly aggregates, for which PostgreSQL's JIT spends
-    # more compiling than it saves (it added 1.8 s to a 0.5 s indicator statement at 100k members).
+    # more compiling than it saves (it added 1.8 s to a 0.5 s indicator statement at 100k members). Sent as a
+    # connection option, which PgBouncer refuses: behind one, set DATABASE_JIT_OFF=false and
+    # `ALTER ROLE … SET jit = off` instead.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the Celery worker read while the other writes.

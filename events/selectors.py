@@ -37,9 +37,14 @@ def schedule(*, user, params) -> ScheduleFilter:
         ).order_by("in_my_communities", "starts_at")
     else:
         events = events.order_by("starts_at")
-    visible = communities_visible_to(user).order_by("name")
-    # An event shared with a private community names it only to those who may know it exists.
-    events = events.select_related("language").prefetch_related(Prefetch("communities", queryset=visible))
+    visible = communities_visible_to(user).order_by("name").only("name", "slug", "visibility")
+    # An event shared with a private community names it only to those who may know it exists. The schedule
+    # shows titles: the descriptions stay in the database (the sort then moves narrow rows).
+    events = (
+        events.select_related("language")
+        .prefetch_related(Prefetch("communities", queryset=visible))
+        .defer("description", "description_html")
+    )
     return ScheduleFilter(params, queryset=events, communities=communities_visible_to(user).order_by("name"))
 
 

@@ -93,7 +93,9 @@ def report_context(month: date) -> dict | None:
         return None
     start, end = month_bounds(month)
     events = Event.objects.filter(status="published", starts_at__gte=start, starts_at__lt=end)
-    products = KnowledgeProduct.objects.filter(published_at__gte=start, published_at__lt=end)
+    products = KnowledgeProduct.objects.filter(
+        status=KnowledgeProduct.Status.PUBLISHED, published_at__gte=start, published_at__lt=end
+    )
     return {
         "figures": figures,
         "month": figures.month,

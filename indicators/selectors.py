@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -17,6 +19,24 @@ from .models import IndicatorValue, ManualFigure, MonthlyNarrative, MonthlySnaps
 from .registry import BY_CODE, DIMENSION_NAMES, HEADLINE, INDICATORS, NOT_STATED, Indicator
 
 TREND_MONTHS = 12
+
+
+def _drawing_version() -> str:
+    """Changes with any file that draws the dashboard's cached figures (a new release may draw them otherwise):
+    the template, the charts, the indicator names and the compiled translations."""
+    root = Path(__file__).resolve().parent.parent
+    files = [
+        root / "templates" / "indicators" / "dashboard.html",
+        root / "templates" / "indicators" / "_trend_table.html",
+        *(root / "indicators").glob("*.py"),
+        *(root / "indicators" / "templatetags").glob("*.py"),
+        *(root / "locale").glob("*/LC_MESSAGES/django.mo"),
+    ]
+    stamps = sorted(f"{path}:{path.stat().st_mtime_ns}" for path in files if path.exists())
+    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()[:12]
+
+
+DRAWING_VERSION = _drawing_version()
 
 
 def add_months(month: date, count: int) -> date:
@@ -110,7 +130,8 @@ class MonthFigures:
     snapshot: MonthlySnapshot
     months: list[date]  # the trend window, oldest first, ending with `month`
     figures: dict[str, IndicatorFigures]
-    # Changes whenever a month of the window is computed again: the dashboard's rendered charts are cached on it.
+    # Changes whenever a month of the window is computed again or a new release draws the figures otherwise:
+    # the dashboard's rendered charts are cached on it.
     version: str = ""
 
     def __getitem__(self, code: str) -> IndicatorFigures:
@@ -184,7 +205,8 @@ def month_figures(month: date, *, breakdowns: bool | str = True, window: int = T
                 )
             )
         figures[indicator.code] = item
-    version = ",".join(f"{m:%Y-%m}@{s.computed_at.timestamp():.6f}" for m, s in sorted(snapshots.items()))
+    computed = ",".join(f"{m:%Y-%m}@{s.computed_at.timestamp():.6f}" for m, s in sorted(snapshots.items()))
+    version = f"{DRAWING_VERSION}/{computed}"
     return MonthFigures(month=month, snapshot=current, months=months, figures=figures, version=version)
 
 

@@ -199,6 +199,7 @@ def test_the_report_context_reads_surveys_as_they_stood_at_the_end_of_the_month(
 def test_a_busy_month_lists_the_first_events_and_products_and_counts_the_rest(report_world):
     for day in range(1, 21):
         KnowledgeProductFactory(title=f"Busy month product {day:02}", published_at=at(day))
+    KnowledgeProductFactory(title="Withdrawn", published_at=at(1), status=KnowledgeProduct.Status.ARCHIVED)
 
     context = report_context(OCT)
 

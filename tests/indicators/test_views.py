@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from indicators import selectors
 from indicators.compute import freeze_month
 from indicators.models import ProgressReport
 from indicators.registry import INDICATORS
@@ -195,6 +196,9 @@ def test_the_dashboards_charts_are_drawn_once_per_month_and_language(viewer_clie
     assert again.count('role="img"') == first.count('role="img"') > 0
     russian = page(viewer_client.get(reverse("indicators:dashboard"), HTTP_ACCEPT_LANGUAGE="ru"))
     assert '<html lang="ru"' in russian and len(drawn) == first.count('role="img"')  # drawn anew in Russian
+    monkeypatch.setattr(selectors, "DRAWING_VERSION", "a-new-release")
+    page(viewer_client.get(reverse("indicators:dashboard")))
+    assert len(drawn) == 2 * first.count('role="img"')  # a release that draws otherwise draws again
 
 
 def test_only_a_coordinator_is_offered_to_write_the_narrative(client, frozen, report_viewer, coordinator):

@@ -47,6 +47,7 @@ print(json.dumps({
 SETTINGS_VARS = [
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CACHE_URL",
     "EMAIL_URL", "TIME_ZONE", "HTTPS", "SITE_ACCENT_COLOR", "CELERY_RESULT_BACKEND", "CONN_MAX_AGE",
+    "DATABASE_JIT_OFF",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # the browser tests set it for Playwright; never in production
 ]  # fmt: skip
 
@@ -93,7 +94,8 @@ def test_it_switches_to_postgres_redis_and_smtp_from_the_environment(tmp_path):
     assert s["static_storage"].startswith("whitenoise.")
     # PostgreSQL: connections kept a minute and checked before reuse; no JIT for short web queries.
     assert (s["db_conn_max_age"], s["db_health_checks"], s["db_options"]) == (60, True, "-c jit=off")
-    assert _settings(PRODUCTION | {"CONN_MAX_AGE": "0"}, tmp_path)["db_conn_max_age"] == 0
+    behind_pgbouncer = _settings(PRODUCTION | {"CONN_MAX_AGE": "0", "DATABASE_JIT_OFF": "false"}, tmp_path)
+    assert (behind_pgbouncer["db_conn_max_age"], behind_pgbouncer["db_options"]) == (0, "")
 
 
 def test_a_separate_celery_broker_url_wins(tmp_path):
