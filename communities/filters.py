@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cop_platform.form_renderer import FilterForm
-from cop_platform.forms import country_choices
+from cop_platform.forms import country_choices, country_q
 
 from .models import Community
 
@@ -27,8 +27,4 @@ class CommunityFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
 
     def filter_country(self, queryset, name, value):
-        # Countries are stored as "KH,MM,TH": match whole codes only.
-        return queryset.filter(
-            Q(countries=value) | Q(countries__startswith=f"{value},") | Q(countries__endswith=f",{value}")
-            | Q(countries__contains=f",{value},")
-        )  # fmt: skip
+        return queryset.filter(country_q("countries", value))

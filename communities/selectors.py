@@ -23,13 +23,17 @@ POSTS_PER_PAGE = 20
 POST_SEARCH_VECTOR = SearchVector("body", config="simple")
 
 
+def web_search(text: str) -> SearchQuery:
+    """Words as typed in a search box (every word, "quoted phrases", -not), in the 'simple' configuration."""
+    return SearchQuery(text, search_type="websearch", config="simple")
+
+
 def posts_matching(text: str) -> QuerySet[Post]:
     """Visible posts whose text matches `text`: full-text on PostgreSQL (every word, as in a web search box),
     a plain case-insensitive substring on SQLite (which has no full-text index here)."""
     posts = Post.objects.filter(is_hidden=False)
     if connection.vendor == "postgresql":
-        query = SearchQuery(text, search_type="websearch", config="simple")
-        return posts.annotate(search=POST_SEARCH_VECTOR).filter(search=query)
+        return posts.annotate(search=POST_SEARCH_VECTOR).filter(search=web_search(text))
     return posts.filter(body__icontains=text)
 
 

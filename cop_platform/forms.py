@@ -9,6 +9,14 @@ from taggit import forms as taggit_forms
 from taggit.models import Tag
 
 
+def country_q(field: str, code: str) -> models.Q:
+    """Match one ISO code in a django-countries multiple field (stored as 'KH,MM,TH'): whole codes only."""
+    return (
+        models.Q(**{field: code}) | models.Q(**{f"{field}__startswith": f"{code},"})
+        | models.Q(**{f"{field}__endswith": f",{code}"}) | models.Q(**{f"{field}__contains": f",{code},"})
+    )  # fmt: skip
+
+
 def country_choices() -> list:
     """Every country as (code, name), sorted by name in the active language: the `choices` of a country filter.
 

@@ -6,8 +6,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
+from cop_platform.forms import country_q
+
 from . import csv_import, services
-from .filters import country_q
 from .forms import ExpertImportForm
 from .models import Expert, ExpertCluster, ExpertStatusChange, Rating, Referral
 

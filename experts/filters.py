@@ -3,18 +3,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cop_platform.form_renderer import FilterForm
-from cop_platform.forms import country_choices
+from cop_platform.forms import country_choices, country_q
 from members.models import Language
 
 from .models import Expert, ExpertCluster
-
-
-def country_q(field: str, code: str) -> Q:
-    """Match one ISO code in a django-countries multiple field (stored as 'KH,MM,TH')."""
-    return (
-        Q(**{field: code}) | Q(**{f"{field}__startswith": f"{code},"}) | Q(**{f"{field}__endswith": f",{code}"})
-        | Q(**{f"{field}__contains": f",{code},"})
-    )  # fmt: skip
 
 
 class ExpertDirectoryFilter(django_filters.FilterSet):

@@ -3,8 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
 from cop_platform.form_renderer import FilterForm
-from cop_platform.forms import country_choices
-from experts.filters import country_q
+from cop_platform.forms import country_choices, country_q
 from members.models import Language
 
 from .models import KnowledgeProduct

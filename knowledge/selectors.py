@@ -10,7 +10,7 @@ from django.utils.html import strip_tags
 
 from communities.access import communities_readable_by
 from communities.models import Community, Thread
-from communities.selectors import posts_matching
+from communities.selectors import posts_matching, web_search
 from cop_platform import pagination
 from cop_platform.tagging import tag_list
 
@@ -62,12 +62,10 @@ def _newest_matches(matches: QuerySet, query: str) -> QuerySet:
     again, which made PostgreSQL re-plan the visibility subqueries over the whole library (5x slower)."""
     if connection.vendor != "postgresql":
         return matches
-    from django.contrib.postgres.search import SearchQuery
-
     # One more than the library's pages reach, so that its paginator still says "more than …".
     ranked_matches = LIBRARY_PAGE_SIZE * pagination.MAX_PAGES + 1
     newest = matches.order_by(F("published_at").desc(nulls_last=True), "-pk").values_list("pk", flat=True)
-    search = SearchQuery(query, search_type="websearch", config="simple")  # they match: not searched again
+    search = web_search(query)  # they match: not searched again
     # One array parameter rather than a thousand: Django compiles each parameter of an IN list one by one.
     ids = RawSQL("SELECT unnest(%s::bigint[])", (list(newest[:ranked_matches]),))
     return _ranked(KnowledgeProduct.objects.filter(pk__in=ids), search)
@@ -94,9 +92,7 @@ def _ranked(matches: QuerySet, search) -> QuerySet:
 
 def search_products(products: QuerySet, query: str) -> QuerySet:
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery
-
-        search = SearchQuery(query, search_type="websearch", config="simple")
+        search = web_search(query)
         return _ranked(products.filter(search_vector=search), search)
     # SQLite fallback: every word must appear in the title, summary, body or tags; title hits rank first.
     words = [w for w in re.split(r"\s+", query) if w][:8]

@@ -4,7 +4,8 @@ from functools import cache
 
 from django import template
 from django.utils.translation import get_language
-from django_countries import countries
+
+from cop_platform.forms import country_choices
 
 register = template.Library()
 
@@ -26,7 +27,7 @@ def display(obj, field_name: str):
 
 @cache
 def _country_names(language: str) -> dict[str, str]:
-    return dict(countries)  # sorted and translated once per language by django-countries
+    return dict(country_choices())
 
 
 @register.filter
