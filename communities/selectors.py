@@ -1,6 +1,6 @@
 """Reads for community pages: querysets that already carry what their templates need."""
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -10,17 +10,17 @@ from cop_platform.tagging import tag_list
 from . import access
 from .filters import CommunityFilter
 from .models import Community, Membership, Notification, Post, Reaction, Thread
+from .search_document import PostSearchDocument
 
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
 
-# Full-text search over posts on PostgreSQL: to_tsvector('simple', body), GIN-indexed by migration 0006 (which
-# builds the same expression; the planner uses the index only when the query's expression is identical).
+# Full-text search over posts on PostgreSQL: each post's to_tsvector('simple', body), stored and GIN-indexed
+# (migration 0008, communities/search_document.py).
 # 'simple' rather than a language's stemmer: posts are in English, French, Russian, Burmese, Thai… in one
 # column and their language is not recorded, so any one stemmer would mangle the others; 'simple' lower-cases
 # and splits on spaces and punctuation in every script, and a word matches as written (no stemming). The
 # knowledge library's search vector uses 'simple' for the same reason.
-POST_SEARCH_VECTOR = SearchVector("body", config="simple")
 
 
 def web_search(text: str) -> SearchQuery:
@@ -33,7 +33,7 @@ def posts_matching(text: str) -> QuerySet[Post]:
     a plain case-insensitive substring on SQLite (which has no full-text index here)."""
     posts = Post.objects.filter(is_hidden=False)
     if connection.vendor == "postgresql":
-        return posts.annotate(search=POST_SEARCH_VECTOR).filter(search=web_search(text))
+        return posts.alias(search=PostSearchDocument()).filter(search=web_search(text))
     return posts.filter(body__icontains=text)
 
 

@@ -1,6 +1,7 @@
 """Searching discussions by what their posts say (a community's thread list and the library's "In discussions").
 
-PostgreSQL matches words with full-text search on to_tsvector('simple', body), GIN-indexed by migration 0006;
+PostgreSQL matches words with full-text search on to_tsvector('simple', body), stored in each post's
+search_document column and GIN-indexed (migration 0008);
 SQLite falls back to a case-insensitive substring. Both find words of any script, ignore hidden posts and agree
 on whole words written as the member wrote them.
 """
@@ -9,6 +10,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from communities.models import Post
 from communities.selectors import community_threads, posts_matching
 from knowledge.selectors import search_threads
 from tests.factories import MemberFactory
@@ -129,9 +131,36 @@ def test_the_post_search_uses_the_gin_index():
 
 
 @on_postgresql
-def test_the_post_search_index_exists():
+def test_the_post_search_index_is_on_the_stored_document():
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'post_body_search'")
         (definition,) = cursor.fetchone()
 
-    assert "USING gin (to_tsvector('simple'::regconfig, COALESCE(body, ''::text)))" in definition
+    assert "USING gin (search_document)" in definition
+
+
+@on_postgresql
+def test_the_stored_document_follows_edits_of_the_body(community):
+    thread = ThreadFactory(community=community, opening_post=False)
+    post = PostFactory(thread=thread, body="A question about flood insurance")
+    assert _threads_with("flood") == {thread.pk}
+
+    Post.objects.filter(pk=post.pk).update(body="A question about drought insurance")
+    post.body = "A question about cyclone insurance"
+    post.save()
+
+    assert _threads_with("flood") == set()
+    assert _threads_with("drought") == set()
+    assert _threads_with("cyclone") == {thread.pk}
+
+
+@on_postgresql
+def test_the_stored_document_is_read_under_the_alias_of_a_subquery(community):
+    # In EXISTS (… posts of the outer thread …) Django aliases the post table (U0); the document must follow.
+    found = ThreadFactory(community=community, opening_post=False)
+    PostFactory(thread=found, body="mangrove restoration")
+    ThreadFactory(community=community, opening_post=False)
+    threads = community_threads(community=community, include_hidden=False, search="mangrove")
+
+    assert 'U0."search_document"' in str(threads.query)
+    assert [thread.pk for thread in threads] == [found.pk]

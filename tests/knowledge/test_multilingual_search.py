@@ -1,7 +1,7 @@
 """Library search in Russian and Burmese: found, and a title match ranked above a match in the text only.
 
 PostgreSQL searches with the 'simple' configuration (no stemmer: one column holds every language, see
-communities.selectors.POST_SEARCH_VECTOR); SQLite's fallback ranks title matches first too. Lower-case words here:
+communities/search_document.py); SQLite's fallback ranks title matches first too. Lower-case words here:
 SQLite's LIKE folds ASCII only, PostgreSQL any script (tests/communities/test_post_search.py).
 """
 

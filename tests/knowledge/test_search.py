@@ -88,6 +88,19 @@ def test_a_word_in_more_products_than_the_pages_reach_is_ranked_among_the_newest
 
 
 @on_postgresql
+def test_equally_relevant_matches_are_listed_newest_first_across_pages(client):
+    for n in range(25):
+        KnowledgeProductFactory(title=f"Note {n}", summary="", body="After the flood.", published_at=_days_ago(n))
+
+    first, second = _library(client, q="flood"), _library(client, q="flood", page=2)
+
+    titles = [p.title for p in first.context["page_obj"].object_list + second.context["page_obj"].object_list]
+    assert titles == [f"Note {n}" for n in range(25)]
+    assert second.context["page_obj"].paginator.count == 25
+    assert all("<mark>flood</mark>" in p.highlight for p in second.context["page_obj"].object_list)
+
+
+@on_postgresql
 def test_it_ranks_a_summary_match_above_a_body_only_match(client):
     KnowledgeProductFactory(title="A", summary="", body="Mentions procurement once.", published_at=_days_ago(1))
     KnowledgeProductFactory(title="B", summary="All about procurement.", body="", published_at=_days_ago(90))

@@ -1,0 +1,42 @@
+"""The stored full-text document of each post (PostgreSQL), as a query expression.
+
+Migration 0008 adds the column `search_document` to communities_post on PostgreSQL only: a generated column,
+to_tsvector('simple', body), that PostgreSQL computes whenever a body is written and that is GIN-indexed.
+It is not a model field, because SQLite has no tsvector, and because no page should load it with the post
+(it is about as large as the body). Queries name it through `PostSearchDocument`.
+
+Why stored rather than an expression index: a common word is found by checking the posts of a few recent
+threads one by one (see knowledge.selectors.search_threads), and checking a post against an expression index's
+expression means computing to_tsvector from its body again: 40 ms for a three-word search over 60 threads,
+against 3 ms reading the stored document.
+"""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db.models import Expression, F
+
+COLUMN = "search_document"
+
+
+class PostSearchDocument(Expression):
+    """The `search_document` column of the query's post table (whatever alias it has, subqueries included)."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, body=None):
+        super().__init__()
+        # The body column resolves to the post table's alias in the query at hand; the document sits beside it.
+        self.body = F("body") if body is None else body
+
+    def get_source_expressions(self):
+        return [self.body]
+
+    def set_source_expressions(self, exprs):
+        (self.body,) = exprs
+
+    def as_sql(self, compiler, connection):
+        if connection.vendor != "postgresql":
+            raise NotImplementedError("posts have a stored search document on PostgreSQL only")
+        column = connection.ops.quote_name(COLUMN)
+        if self.body.alias:
+            return f"{compiler.quote_name_unless_alias(self.body.alias)}.{column}", []
+        return column, []
