@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cop_platform.pagination import CountedWithPagePaginator
 from cop_platform.ratelimit import rate_limited
 from members import roles
 
@@ -17,7 +18,7 @@ from .models import CalendarFeed, Registration, TopicSuggestion
 
 def schedule(request):
     schedule_filter = selectors.schedule(user=request.user, params=request.GET)
-    page = Paginator(schedule_filter.qs, 20).get_page(request.GET.get("page"))
+    page = CountedWithPagePaginator(schedule_filter.qs, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "events/schedule.html",

@@ -43,5 +43,7 @@ class ExpertDirectoryFilter(django_filters.FilterSet):
 
     @property
     def qs(self):
-        # Several filters cross many-to-many relations: keep each expert once.
-        return super().qs.distinct()
+        # Several filters cross many-to-many relations (topics, clusters, languages): keep each expert once. Only
+        # then: DISTINCT over every column made the unfiltered directory sort all experts twice (count and page).
+        experts = super().qs
+        return experts.distinct() if len(experts.query.alias_map) > 1 else experts

@@ -66,3 +66,54 @@ def test_a_page_read_by_ids_first_is_the_same_page_in_the_same_order():
     with CaptureQueriesContext(connection) as queries:
         assert [post.author.pk for post in last] == [author.pk] * len(last)  # joined: no query per post
     assert len(queries) == 0
+
+
+# --- The count read with the page ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("number", [1, 2, 3])
+def test_a_page_carries_the_count_in_one_statement(number):
+    MemberFactory.create_batch(5)
+    members = User.objects.order_by("pk")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = pagination.CountedWithPagePaginator(members, 2).get_page(number)
+        assert (page.paginator.count, page.paginator.num_pages, page.number) == (5, 3, number)
+        rows = [m.pk for m in page]
+
+    assert len(queries) == 1
+    assert rows == [m.pk for m in Paginator(members, 2).page(number)]
+    assert "OVER ()" in queries[0]["sql"].upper()
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("9", 3), ("0", 3), ("-1", 3), ("two", 1), (None, 1), ("2.0", 1)])
+def test_a_page_that_does_not_exist_shows_what_django_would(asked, shown):
+    MemberFactory.create_batch(5)
+    members = User.objects.order_by("pk")
+
+    page = pagination.CountedWithPagePaginator(members, 2).get_page(asked)
+
+    expected = Paginator(members, 2).get_page(asked)
+    assert page.number == expected.number == shown
+    assert [m.pk for m in page] == [m.pk for m in expected]
+    assert page.paginator.count == 5
+
+
+def test_an_empty_list_has_one_empty_page():
+    page = pagination.CountedWithPagePaginator(User.objects.none(), 2).get_page(1)
+
+    assert (page.paginator.count, page.paginator.num_pages, list(page)) == (0, 1, [])
+
+
+def test_a_distinct_list_is_counted_apart():
+    community = CommunityFactory()
+    for _ in range(3):
+        member_of(community)
+    # Joined to memberships: without DISTINCT a member could come twice; the window would count every row.
+    members = User.objects.filter(memberships__community=community).distinct().order_by("pk")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = pagination.CountedWithPagePaginator(members, 2).get_page(1)
+        assert (page.paginator.count, len(page)) == (3, 2)
+
+    assert len(queries) == 2 and "OVER ()" not in " ".join(q["sql"] for q in queries).upper()
