@@ -16,6 +16,12 @@ from django.db.models import Count, QuerySet, Window
 MAX_PAGES = 50
 
 
+def rows_in_order(rows: QuerySet, ids: list) -> list:
+    """The rows of `rows` whose ids are `ids`, in the order of `ids` (ids no longer there are left out)."""
+    by_id = {row.pk: row for row in rows.filter(pk__in=ids)}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 class CappedPaginator(Paginator):
     def __init__(self, object_list, per_page, *, max_pages: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -52,9 +58,7 @@ class IdsFirstPaginator(Paginator):
 
     def _get_page(self, object_list, number, paginator):
         if isinstance(object_list, QuerySet):
-            ids = list(object_list.values_list("pk", flat=True))
-            rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
-            object_list = [rows[pk] for pk in ids if pk in rows]
+            object_list = rows_in_order(self.object_list, list(object_list.values_list("pk", flat=True)))
         return super()._get_page(object_list, number, paginator)
 
 

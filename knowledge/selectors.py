@@ -35,7 +35,7 @@ def library(*, user, params) -> tuple[LibraryFilter, "QuerySet[KnowledgeProduct]
     products = library_filter.qs
     valid = library_filter.is_valid()
     query = (library_filter.form.cleaned_data.get("q") or "").replace("\x00", "").strip() if valid else ""
-    sort = (library_filter.form.cleaned_data.get("sort") or "") if library_filter.is_valid() else ""
+    sort = (library_filter.form.cleaned_data.get("sort") or "") if valid else ""
     # The list shows titles and summaries: the bodies (up to 200k characters each, twice) and the search vector
     # stay in the database. SQLite's search snippets are cut from body_html here, so it is kept there.
     heavy = ["body", "search_vector"]
@@ -92,13 +92,13 @@ class RankedMatches(Sequence):
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
-            return self[index : index + 1][0]
-        ids = self._ids[index]
-        rows = {
-            row.pk: row
-            for row in self._for_the_list(_ranked(KnowledgeProduct.objects.filter(pk__in=ids), self._search))
-        }
-        return [rows[pk] for pk in ids if pk in rows]
+            rows = self[index : index + 1 or None]  # -1: the last one
+            if not rows:
+                raise IndexError("no such match")
+            return rows[0]
+        # The order is already decided: the page's rows need their snippets, not their ranks again.
+        page = self._for_the_list(_with_snippet(KnowledgeProduct.objects.all(), self._search))
+        return pagination.rows_in_order(page, self._ids[index])
 
 
 def communities_visible(user):
@@ -107,11 +107,10 @@ def communities_visible(user):
     return communities_visible_to(user).order_by("name")
 
 
-def _ranked(matches: QuerySet, search) -> QuerySet:
-    from django.contrib.postgres.search import SearchHeadline, SearchRank
+def _with_snippet(products: QuerySet, search) -> QuerySet:
+    from django.contrib.postgres.search import SearchHeadline
 
-    return matches.annotate(
-        rank=SearchRank(F("search_vector"), search),
+    return products.annotate(
         # Markers that are not HTML: the headline is escaped afterwards, then the markers become <mark>.
         snippet=SearchHeadline(
             "body", search, config="simple", start_sel=MARK_START, stop_sel=MARK_STOP, max_words=SNIPPET_WORDS,
@@ -122,8 +121,11 @@ def _ranked(matches: QuerySet, search) -> QuerySet:
 
 def search_products(products: QuerySet, query: str) -> QuerySet:
     if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchRank
+
         search = web_search(query)
-        return _ranked(products.filter(search_vector=search), search)
+        matches = products.filter(search_vector=search).annotate(rank=SearchRank(F("search_vector"), search))
+        return _with_snippet(matches, search)
     # SQLite fallback: every word must appear in the title, summary, body or tags; title hits rank first.
     words = [w for w in re.split(r"\s+", query) if w][:8]
     for word in words:

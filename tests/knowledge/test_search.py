@@ -9,6 +9,7 @@ from datetime import datetime
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -98,6 +99,18 @@ def test_equally_relevant_matches_are_listed_newest_first_across_pages(client):
     assert titles == [f"Note {n}" for n in range(25)]
     assert second.context["page_obj"].paginator.count == 25
     assert all("<mark>flood</mark>" in p.highlight for p in second.context["page_obj"].object_list)
+
+
+@on_postgresql
+def test_ranked_matches_are_a_sequence():
+    for n in range(3):
+        KnowledgeProductFactory(title=f"Note {n}", summary="", body="After the flood.", published_at=_days_ago(n))
+    matches = selectors.library(user=MemberFactory(), params=QueryDict("q=flood"))[1]
+
+    assert isinstance(matches, selectors.RankedMatches)
+    assert [matches[0].title, matches[-1].title, len(matches)] == ["Note 0", "Note 2", 3]
+    with pytest.raises(IndexError):
+        matches[3]
 
 
 @on_postgresql
