@@ -19,8 +19,11 @@ from .models import Expert, ExpertCluster, Rating, Referral
 
 def expert_directory(*, params, include_unlisted: bool = False) -> ExpertDirectoryFilter:
     experts = Expert.objects.all() if include_unlisted else Expert.objects.filter(status__in=Expert.LISTED_STATUSES)
+    # Lists rather than managers (cluster_list, expertise_list): Django gives each row of a page its own copy
+    # of a prefetch's queryset otherwise.
     experts = experts.prefetch_related(
-        Prefetch("clusters", queryset=ExpertCluster.objects.order_by("theme")), tag_list("expertise")
+        Prefetch("clusters", queryset=ExpertCluster.objects.order_by("theme"), to_attr="cluster_list"),
+        tag_list("expertise"),
     ).order_by("name", "pk")
     return ExpertDirectoryFilter(params, queryset=experts)
 

@@ -16,8 +16,9 @@ from .models import KnowledgeProduct, ProductFile
 
 def library(request):
     library_filter, products = selectors.library(user=request.user, params=request.GET)
-    page = CappedPaginator(products, selectors.LIBRARY_PAGE_SIZE).get_page(request.GET.get("page"))
     query = (request.GET.get("q") or "").replace("\x00", "").strip()[:200]
+    max_pages = selectors.SEARCH_PAGES if query else None
+    page = CappedPaginator(products, selectors.LIBRARY_PAGE_SIZE, max_pages=max_pages).get_page(request.GET.get("page"))
     for product in page.object_list:
         product.highlight = selectors.snippet_for(product, query) if query else ""
     return render(

@@ -72,7 +72,7 @@ def test_it_searches_the_library_in_a_constant_number_of_queries(
     _products(rows, community)
 
     # 1 session, 2 user, 3 the matching products for the paginator (SQLite: their COUNT; PostgreSQL: the ids and
-    # ranks of the newest thousand, sorted in Python), 4 the page of matching products with their rank, snippet
+    # ranks of the newest 201, sorted in Python), 4 the page of matching products with their rank, snippet
     # (PostgreSQL) and languages, 5 their tags (prefetch), 6 the matching discussions the viewer may read,
     # 7 whether the viewer may write a product, 8 unread notifications (header), 9 the communities offered by the
     # filter, 10 the languages offered by the filter

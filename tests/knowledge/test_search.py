@@ -73,7 +73,7 @@ def test_it_ranks_a_title_match_above_a_body_only_match(client):
 
 @on_postgresql
 def test_a_word_in_more_products_than_the_pages_reach_is_ranked_among_the_newest(client, monkeypatch):
-    monkeypatch.setattr(pagination, "MAX_PAGES", 1)  # one page of 20: the 21 newest matches are ranked
+    monkeypatch.setattr(selectors, "SEARCH_PAGES", 1)  # one page of 20: the 21 newest matches are ranked
     KnowledgeProductFactory(title="Flood flood flood", summary="Flood.", published_at=_days_ago(400))
     for n in range(21):
         KnowledgeProductFactory(title=f"Note {n}", body="After the flood.", published_at=_days_ago(n))
@@ -442,3 +442,18 @@ def test_it_pages_the_library_by_twenty(client):
 
     assert len(first.context["page_obj"].object_list) == 20
     assert [p.title for p in second.context["page_obj"].object_list] == ["Product 20", "Product 21", "Product 22"]
+
+
+@pytest.mark.parametrize("sort", ["", "newest", "downloads"])
+def test_a_search_lists_fewer_pages_than_browsing(client, monkeypatch, sort):
+    monkeypatch.setattr(selectors, "SEARCH_PAGES", 1)
+    monkeypatch.setattr(pagination, "MAX_PAGES", 2)
+    for number in range(25):
+        KnowledgeProductFactory(title=f"Flood note {number:02d}", published_at=_days_ago(number))
+
+    search, browsing = _library(client, q="flood", sort=sort), _library(client, sort=sort)
+
+    assert search.context["page_obj"].paginator.num_pages == 1
+    assert "Narrow the search" in search.content.decode()  # and says how to see the rest
+    assert browsing.context["page_obj"].paginator.num_pages == 2
+    assert "Narrow the search" not in browsing.content.decode()
