@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.db.models import Count, Sum
 from django.template.loader import render_to_string
@@ -18,7 +19,9 @@ from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from events.access import events_visible_to
 from events.models import Event
+from knowledge.access import published_visible_to
 from knowledge.models import KnowledgeProduct
 from members.models import LocalCommunity
 
@@ -85,6 +88,9 @@ class RenderedReport:
 
 
 LISTED = 15  # events and knowledge products listed in the report; the rest are counted
+# The report names only what anyone may see on the platform: it is one document for every report viewer and is
+# sent on outside the platform. What was shared only with private communities is counted, not named.
+EVERYONE = AnonymousUser()
 
 
 def report_context(month: date) -> dict | None:
@@ -92,20 +98,23 @@ def report_context(month: date) -> dict | None:
     if figures is None:
         return None
     start, end = month_bounds(month)
-    events = Event.objects.filter(status="published", starts_at__gte=start, starts_at__lt=end)
-    products = KnowledgeProduct.objects.filter(
-        status=KnowledgeProduct.Status.PUBLISHED, published_at__gte=start, published_at__lt=end
-    )
+    held = {"status": Event.Status.PUBLISHED, "starts_at__gte": start, "starts_at__lt": end}
+    published = {"status": KnowledgeProduct.Status.PUBLISHED, "published_at__gte": start, "published_at__lt": end}
+    public_events = events_visible_to(EVERYONE).filter(**held)
+    public_products = published_visible_to(EVERYONE).filter(**published)
+    events_count, products_count = public_events.count(), public_products.count()
     return {
         "figures": figures,
         "month": figures.month,
         "narrative": narrative_for(month),
         # The first LISTED of each, and how many there were: a busy month (127 events, 50 products at the scale
         # benchmark's size) would otherwise add five pages of tables to a report meant to stay under twenty.
-        "events": list(events.order_by("starts_at").only("title", "starts_at", "kind")[:LISTED]),
-        "events_count": events.count(),
-        "products": list(products.order_by("published_at").only("title", "type", "published_at")[:LISTED]),
-        "products_count": products.count(),
+        "events": list(public_events.order_by("starts_at").only("title", "starts_at", "kind")[:LISTED]),
+        "events_count": events_count,
+        "private_events_count": Event.objects.filter(**held).count() - events_count,
+        "products": list(public_products.order_by("published_at").only("title", "type", "published_at")[:LISTED]),
+        "products_count": products_count,
+        "private_products_count": KnowledgeProduct.objects.filter(**published).count() - products_count,
         "surveys": surveys_for_month(month),
         "manual_figures": list(manual_figures_for(month)),
         # Grouped by source: a network of hundreds of local communities usually has a handful of sources.

@@ -15,12 +15,15 @@ from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 from weasyprint import HTML
 
+from communities.models import Community
 from indicators.compute import freeze_month
 from indicators.models import MonthlyNarrative, MonthlySnapshot, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from indicators.registry import HEADLINE, INDICATORS
 from indicators.report import LISTED, REPORT_BASE_URL, ReportURLFetcher, render_report, report_context
 from knowledge.models import KnowledgeProduct
 from members.models import LocalCommunity
+from tests.communities.factories import CommunityFactory
+from tests.events.factories import EventFactory
 from tests.knowledge.factories import KnowledgeProductFactory
 
 from .conftest import OCT, SEP, at
@@ -209,6 +212,26 @@ def test_a_busy_month_lists_the_first_events_and_products_and_counts_the_rest(re
     assert f"The first {LISTED} of 21 knowledge products; all are in the platform's library." in text
     # The 15 earliest: the data set's own product (8 October) among them.
     assert "Busy month product 14" in text and "Busy month product 15" not in text
+
+
+def test_the_report_counts_but_does_not_name_what_private_communities_shared(report_world):
+    """One document for every report viewer, sent on outside the platform: it names only what anyone may see."""
+    private = CommunityFactory(name="Closed circle", visibility=Community.Visibility.PRIVATE)
+    shared = CommunityFactory(name="Open circle")
+    EventFactory(title="Closed circle strategy call", starts_at=at(12), communities=[private])
+    EventFactory(title="Webinar for both circles", starts_at=at(13), communities=[private, shared])
+    KnowledgeProductFactory(title="Closed circle minutes", published_at=at(9), communities=[private])
+
+    context = report_context(OCT)
+
+    assert {e.title for e in context["events"]} == {"Budget clinic October", "Webinar for both circles"}
+    assert (context["events_count"], context["private_events_count"]) == (2, 1)
+    assert [p.title for p in context["products"]] == ["Guidance on district budgets"]
+    assert (context["products_count"], context["private_products_count"]) == (1, 1)
+    text, _pages = pdf_text(render_report(OCT).pdf)
+    assert "Closed circle" not in text
+    assert "1 event shared only within private communities is counted in the figures but not named here." in text
+    assert "1 knowledge product shared only within private communities is counted in the figures" in text
 
 
 # --- The command --------------------------------------------------------------------------------------------
