@@ -43,7 +43,8 @@ def schedule(*, user, params) -> ScheduleFilter:
         .prefetch_related(_visible_communities(user, only=("name", "slug", "visibility")))
         .defer("description", "description_html")
     )
-    return ScheduleFilter(params, queryset=events, communities=communities_visible_to(user).order_by("name"))
+    offered = communities_visible_to(user).order_by("name").only("name", "slug")  # the filter's choices
+    return ScheduleFilter(params, queryset=events, communities=offered)
 
 
 def _visible_communities(user, only=()) -> Prefetch:

@@ -106,9 +106,10 @@ class RankedMatches(Sequence):
 
 
 def communities_visible(user):
+    """The communities the library's filter offers: their names and slugs only (it lists about fifty)."""
     from communities.access import communities_visible_to
 
-    return communities_visible_to(user).order_by("name")
+    return communities_visible_to(user).order_by("name").only("name", "slug")
 
 
 def _with_snippet(products: QuerySet, search) -> QuerySet:
