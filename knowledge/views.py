@@ -28,7 +28,8 @@ def library(request):
             "filter": library_filter,
             "page_obj": page,
             "query": query,
-            "threads": selectors.search_threads(user=request.user, query=query) if query else [],
+            # Matching discussions are the same on every page of a search: listed with the first only.
+            "threads": selectors.search_threads(user=request.user, query=query) if query and page.number == 1 else [],
             "can_create": access.can_create(request.user),
             "is_filtered": any(request.GET.get(k) for k in library_filter.form.fields if k != "sort"),
         },

@@ -346,6 +346,18 @@ def test_it_shows_no_discussions_to_anonymous_visitors(client, discussions):
     assert "No discussion you can read matches." in response.content.decode()
 
 
+def test_it_lists_matching_discussions_with_the_first_page_of_results_only(client, discussions):
+    client.force_login(MemberFactory())
+    for number in range(21):
+        KnowledgeProductFactory(title=f"Flood note {number:02d}", published_at=_days_ago(number))
+
+    first, second = _library(client, q="flood"), _library(client, q="flood", page=2)
+
+    assert len(first.context["threads"]) == 2 and "In discussions" in first.content.decode()
+    assert second.context["threads"] == [] and "In discussions" not in second.content.decode()
+    assert [p.title for p in second.context["page_obj"].object_list] == ["Flood note 20"]
+
+
 def test_it_does_not_search_discussions_without_a_query(client, discussions):
     response = _library(client)
 
