@@ -1,0 +1,63 @@
+"""A month's figures are read from one snapshot of the database (indicators.compute.values_in_one_snapshot):
+what is written while they are computed is not half in them."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from indicators import compute
+from indicators.models import MonthlySnapshot
+from members.models import User
+from tests.factories import MemberFactory
+
+from .conftest import OCT
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _member_joins_elsewhere():
+    """Another connection adds a member and commits, as a signup would while the month is computed."""
+
+    def join():
+        try:
+            MemberFactory(email="late@example.org")
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=join)
+    thread.start()
+    thread.join()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's transactions read one snapshot anyway")
+def test_every_statement_of_a_freeze_reads_the_same_snapshot(monkeypatch):
+    MemberFactory()
+    seen = []
+
+    def compute_values(month):
+        seen.append(User.objects.count())
+        _member_joins_elsewhere()
+        seen.append(User.objects.count())  # under READ COMMITTED this one would count the newcomer
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW transaction_isolation")
+            seen.append(cursor.fetchone()[0])
+        return {}
+
+    monkeypatch.setattr(compute, "compute_values", compute_values)
+
+    compute.values_in_one_snapshot(OCT)
+
+    assert seen == [1, 1, "repeatable read"]
+    assert User.objects.count() == 2  # the newcomer is there, for the next month's figures
+
+
+def test_a_freeze_stores_figures_computed_outside_any_transaction():
+    MemberFactory()
+
+    snapshot, computed = compute.freeze_month(OCT)
+
+    assert computed and snapshot.values.filter(code="members", dimension="total").exists()
+    assert compute.freeze_month(OCT) == (MonthlySnapshot.objects.get(month=OCT), False)
+    again, recomputed = compute.freeze_month(OCT, recompute=True)
+    assert recomputed and again.pk == snapshot.pk
