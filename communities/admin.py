@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services
 from .models import Community, LocalActionTeam, Membership, ModerationAction, Post, Report, Thread
@@ -46,14 +47,18 @@ def _decide_requests(request, queryset, approve: bool) -> int:
 @admin.action(description=_("Approve the selected join requests"))
 def approve_requests(modeladmin, request, queryset):
     count = _decide_requests(request, queryset, approve=True)
-    message = _("%(count)d request(s) approved; the members were told.") % {"count": count}
+    message = ngettext(
+        "%(count)d request approved; the member was told.", "%(count)d requests approved; the members were told.", count
+    ) % {"count": count}
     modeladmin.message_user(request, message, messages.SUCCESS)
 
 
 @admin.action(description=_("Decline the selected join requests"))
 def decline_requests(modeladmin, request, queryset):
     count = _decide_requests(request, queryset, approve=False)
-    message = _("%(count)d request(s) declined; the members were told.") % {"count": count}
+    message = ngettext(
+        "%(count)d request declined; the member was told.", "%(count)d requests declined; the members were told.", count
+    ) % {"count": count}
     modeladmin.message_user(request, message, messages.SUCCESS)
 
 
@@ -115,13 +120,21 @@ def _review(request, queryset, uphold: bool) -> int:
 @admin.action(description=_("Uphold: hide the reported posts"))
 def uphold_reports(modeladmin, request, queryset):
     count = _review(request, queryset, uphold=True)
-    modeladmin.message_user(request, _("%(count)d post(s) hidden.") % {"count": count}, messages.SUCCESS)
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)d post hidden.", "%(count)d posts hidden.", count) % {"count": count},
+        messages.SUCCESS,
+    )
 
 
 @admin.action(description=_("Dismiss: keep the reported posts"))
 def dismiss_reports(modeladmin, request, queryset):
     count = _review(request, queryset, uphold=False)
-    modeladmin.message_user(request, _("%(count)d post(s) kept visible.") % {"count": count}, messages.SUCCESS)
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)d post kept visible.", "%(count)d posts kept visible.", count) % {"count": count},
+        messages.SUCCESS,
+    )
 
 
 @admin.register(Report)

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cop_platform.pagination import IdsFirstPaginator
@@ -327,7 +328,9 @@ def moderation_queue(request, slug):
         decision = request.POST.get("decision")
         if decision in ("uphold", "dismiss"):
             count = services.reports_review(post=post, actor=request.user, uphold=decision == "uphold")
-            messages.success(request, _("%(count)d report(s) reviewed.") % {"count": count})
+            messages.success(
+                request, ngettext("%(count)d report reviewed.", "%(count)d reports reviewed.", count) % {"count": count}
+            )
         return redirect("communities:moderation", slug=slug)
     from .models import ModerationAction
 

@@ -5,6 +5,7 @@ from django.db.models import Avg, Count, Q
 from django.http import HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from members.audit import audit_record
 from members.models import AuditEntry
@@ -87,7 +88,11 @@ def _free_slug(base: str) -> str:
 @admin.action(description=_("Cancel the events and email registrants"))
 def cancel_events(modeladmin, request, queryset):
     told = sum(services.event_cancel(event=event) for event in queryset)
-    modeladmin.message_user(request, _("%(count)d registrant(s) were told.") % {"count": told}, messages.SUCCESS)
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)d registrant was told.", "%(count)d registrants were told.", told) % {"count": told},
+        messages.SUCCESS,
+    )
 
 
 @admin.register(Event)
@@ -137,12 +142,24 @@ class EventAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and "status" in form.changed_data and obj.status == Event.Status.CANCELLED:
             told = services.registrants_tell_cancelled(event=obj)
-            self.message_user(request, _("%(count)d registrant(s) were told of the cancellation.") % {"count": told})
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d registrant was told of the cancellation.",
+                    "%(count)d registrants were told of the cancellation.",
+                    told,
+                )
+                % {"count": told},
+            )
         if change and "capacity" in form.changed_data:
             promoted = services.waitlist_fill(event=obj)
             if promoted:
-                self.message_user(request, _("%(count)d member(s) moved from the waitlist and emailed.")
-                                  % {"count": len(promoted)}, messages.SUCCESS)  # fmt: skip
+                moved = ngettext(
+                    "%(count)d member moved from the waitlist and emailed.",
+                    "%(count)d members moved from the waitlist and emailed.",
+                    len(promoted),
+                )
+                self.message_user(request, moved % {"count": len(promoted)}, messages.SUCCESS)
 
 
 @admin.action(description=_("Mark as attended"))

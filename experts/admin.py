@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries import countries as all_countries
 
 from cop_platform.forms import country_q
@@ -36,8 +37,9 @@ def _status_action(status, label):
     def action(modeladmin, request, queryset):
         for expert in queryset:
             services.expert_set_status(expert=expert, status=status, actor=request.user, note="bulk change in admin")
-        modeladmin.message_user(request, _("%(count)d expert(s) set to “%(status)s”.") % {
-            "count": queryset.count(), "status": label}, messages.SUCCESS)  # fmt: skip
+        count = queryset.count()
+        done = ngettext("%(count)d expert set to “%(status)s”.", "%(count)d experts set to “%(status)s”.", count)
+        modeladmin.message_user(request, done % {"count": count, "status": label}, messages.SUCCESS)
 
     action.__name__ = f"set_status_{status}"
     return admin.action(description=_("Set status: %(status)s") % {"status": label})(action)
@@ -96,7 +98,10 @@ class ExpertAdmin(admin.ModelAdmin):
             if "confirm" in request.POST and not preview.file_errors:
                 created = csv_import.import_rows(preview, actor=request.user)
                 self.message_user(
-                    request, _("%(count)d expert(s) imported.") % {"count": len(created)}, messages.SUCCESS
+                    request,
+                    ngettext("%(count)d expert imported.", "%(count)d experts imported.", len(created))
+                    % {"count": len(created)},
+                    messages.SUCCESS,
                 )
                 return redirect(reverse("admin:experts_expert_changelist"))
         context = {

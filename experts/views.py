@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from communities import access as community_access
 from communities.models import Membership
@@ -69,7 +70,15 @@ def ask(request, slug, thread_pk):
         except services.ExpertError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("%(count)d expert(s) were asked and notified.") % {"count": len(created)})
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d expert was asked and notified.",
+                    "%(count)d experts were asked and notified.",
+                    len(created),
+                )
+                % {"count": len(created)},
+            )
             return redirect(thread.url_in(acc.community))
     return render(
         request,

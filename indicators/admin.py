@@ -4,6 +4,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import (
     IndicatorValue,
@@ -77,7 +78,13 @@ class ManualFigureAdmin(admin.ModelAdmin):
 def regenerate_reports(modeladmin, request, queryset):
     queued = sum(report_request(month=report.month, requested_by=request.user)[1] for report in queryset)
     modeladmin.message_user(
-        request, _("%(count)d report(s) queued; viewers get an email when each is ready.") % {"count": queued}
+        request,
+        ngettext(
+            "%(count)d report queued; viewers get an email when it is ready.",
+            "%(count)d reports queued; viewers get an email when each is ready.",
+            queued,
+        )
+        % {"count": queued},
     )
 
 

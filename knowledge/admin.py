@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services
 from .models import FAQItem, KnowledgeProduct, ProductFile
@@ -25,7 +26,11 @@ def publish_products(modeladmin, request, queryset):
             published += 1
         except services.KnowledgeError as error:
             modeladmin.message_user(request, f"{product}: {error}", messages.WARNING)
-    modeladmin.message_user(request, _("%(count)d product(s) published.") % {"count": published}, messages.SUCCESS)
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)d product published.", "%(count)d products published.", published) % {"count": published},
+        messages.SUCCESS,
+    )
 
 
 @admin.action(description=_("Archive the selected products"))

@@ -35,7 +35,7 @@ def test_a_leader_asks_an_expert_who_answers_and_the_asker_rates_it(new_page, li
     a11y(page)
     page.get_by_label(re.compile("Dr. Lina Wijaya")).check()
     page.get_by_role("button", name="Ask the selected experts").click()
-    assert page.get_by_text("1 expert(s) were asked and notified.").is_visible()
+    assert page.get_by_text("1 expert was asked and notified.").is_visible()
     a11y(page)
 
     # The expert answers from the notification.

@@ -40,7 +40,7 @@ def test_a_leader_approves_a_join_request_and_upholds_a_report(page, live_server
     report = page.locator("article", has_text="Cheap offers")
     expect(report.get_by_text("1 report")).to_be_visible()
     report.get_by_role("button", name="Uphold: hide the post").click()
-    expect(page.get_by_text("1 report(s) reviewed.")).to_be_visible()
+    expect(page.get_by_text("1 report reviewed.")).to_be_visible()
     expect(page.get_by_text("No reported posts. Nothing waits for review.")).to_be_visible()
     a11y(page)
     assert Post.objects.get().is_hidden

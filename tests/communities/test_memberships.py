@@ -372,7 +372,7 @@ def test_it_approves_join_requests_in_bulk_from_the_admin(client, coordinator):
     )
 
     assert response.status_code == 200
-    assert [str(m) for m in response.context["messages"]] == ["2 request(s) approved; the members were told."]
+    assert [str(m) for m in response.context["messages"]] == ["2 requests approved; the members were told."]
     for membership in requests:
         membership.refresh_from_db()
         assert membership.status == Membership.Status.ACTIVE

@@ -159,7 +159,7 @@ def test_it_hides_a_post_for_good_when_a_moderator_upholds_the_reports(client, c
     response = decide(client, moderator, hidden, "uphold")
 
     assert response.status_code == 302
-    assert last_message(response) == "3 report(s) reviewed."
+    assert last_message(response) == "3 reports reviewed."
     hidden.refresh_from_db()
     assert hidden.is_hidden is True
     assert set(Report.objects.filter(post=hidden).values_list("status", flat=True)) == {Report.Status.UPHELD}

@@ -276,7 +276,7 @@ def test_the_admin_cancel_action_emails_every_live_registrant(
         )
 
     assert response.status_code == 200
-    assert "3 registrant(s) were told." in response.content.decode()
+    assert "3 registrants were told." in response.content.decode()
     assert Event.objects.get(pk=event.pk).status == Event.Status.CANCELLED
     assert Event.objects.get(pk=other.pk).status == Event.Status.PUBLISHED
     assert sorted(email.to[0] for email in mailoutbox) == sorted(r.member.email for r in registrations)

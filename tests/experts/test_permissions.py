@@ -214,7 +214,7 @@ def test_the_coordinator_changes_status_in_bulk_with_history(client, coordinator
     client.force_login(coordinator)
     response = _bulk_status(client, [mapped, contacted, already], "engaged")
     assert response.status_code == 302
-    assert "3 expert(s) set to “Engaged”." in [str(m) for m in get_messages(response.wsgi_request)]
+    assert "3 experts set to “Engaged”." in [str(m) for m in get_messages(response.wsgi_request)]
 
     for expert in (mapped, contacted, already):
         expert.refresh_from_db()

@@ -84,7 +84,7 @@ def test_reports_are_regenerated_from_their_list(
             follow=True,
         )
 
-    assert "2 report(s) queued; viewers get an email when each is ready." in response.content.decode()
+    assert "2 reports queued; viewers get an email when each is ready." in response.content.decode()
     assert sorted(fake_renderer) == [SEP, OCT]
     assert all(report.is_ready and report.pages == FAKE_PAGES for report in ProgressReport.objects.all())
     assert set(ProgressReport.objects.values_list("requested_by", flat=True)) == {coordinator.pk}

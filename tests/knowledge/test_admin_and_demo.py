@@ -49,7 +49,7 @@ def test_the_publish_action_publishes_and_tells_the_authors(admin_client, coordi
     texts = sorted(Notification.objects.filter(recipient=author, kind="knowledge").values_list("text", flat=True))
     assert texts == ["“Also ready” was published", "“Ready” was published"]
     messages = [str(m) for m in get_messages(response.wsgi_request)]
-    assert "2 product(s) published." in messages
+    assert "2 products published." in messages
     assert any(m.startswith("Old: Only a draft or a product in review can be published") for m in messages)
 
 

@@ -837,7 +837,7 @@ def test_fuzz_expert_csv_import(client):
                 response = send(client, "POST", url, data, files=files)
             assert_no_server_error(response, recorder, {"text": text, "as_file": as_file, "confirm": confirm})
             imported = Expert.objects.exclude(pk__in=before)
-            if response.status_code == 302:  # "N expert(s) imported."
+            if response.status_code == 302:  # "N experts imported."
                 assert confirm
                 assert_says_what_happened(response, text)
             if imported:
