@@ -260,14 +260,16 @@ def test_dates_and_numbers_follow_the_language():
 
     day = datetime(2026, 3, 5, 14, 30)
     expected = {
-        "en": ("5 March 2026", "5 March 2026, 14:30", "12,345.5"),
-        "ru": ("5 марта 2026 г.", "5 марта 2026 г. 14:30", "12\xa0345,5"),
-        "my": ("2026၊ မတ် 5", "2026၊ မတ် 5 14:30", "12,345.5"),  # month names from our catalog
+        "en": ("5 March 2026", "5 March 2026, 14:30", "5 March", "12,345.5"),
+        # After a day the month takes the genitive (Django's own MONTH_DAY_FORMAT gives "5 Март").
+        "ru": ("5 марта 2026 г.", "5 марта 2026 г. 14:30", "5 марта", "12\xa0345,5"),
+        "my": ("2026၊ မတ် 5", "2026၊ မတ် 5 14:30", "မတ် 5", "12,345.5"),  # month names from our catalog
     }
-    for language, (date_text, datetime_text, number) in expected.items():
+    for language, (date_text, datetime_text, month_day, number) in expected.items():
         with translation.override(language):
             assert date_format(day) == date_text
             assert date_format(day, "DATETIME_FORMAT") == datetime_text
+            assert date_format(day, "MONTH_DAY_FORMAT") == month_day
             assert format_value(12345.5) == number
 
 
