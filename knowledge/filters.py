@@ -42,6 +42,14 @@ class LibraryFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["community"].queryset = communities if communities is not None else Community.objects.none()
 
+    @property
+    def search_text(self) -> str:
+        """The words searched for: the cleaned `q`, or "" when there is none or the form is invalid (then nothing
+        is searched, and the form says why). The selector searches it, the view highlights it."""
+        if not self.is_valid():
+            return ""
+        return (self.form.cleaned_data.get("q") or "").replace("\x00", "").strip()
+
     def filter_nothing(self, queryset, name, value):
         return queryset  # search and sorting are applied by the selector, which knows the database
 

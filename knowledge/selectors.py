@@ -37,9 +37,8 @@ def library(*, user, params) -> tuple[LibraryFilter, "QuerySet[KnowledgeProduct]
         communities=communities_visible(user),
     )
     products = library_filter.qs
-    valid = library_filter.is_valid()
-    query = (library_filter.form.cleaned_data.get("q") or "").replace("\x00", "").strip() if valid else ""
-    sort = (library_filter.form.cleaned_data.get("sort") or "") if valid else ""
+    query = library_filter.search_text
+    sort = (library_filter.form.cleaned_data.get("sort") or "") if library_filter.is_valid() else ""
     # The list shows titles and summaries: the bodies (up to 200k characters each, twice) and the search vector
     # stay in the database. SQLite's search snippets are cut from body_html here, so it is kept there.
     heavy = ["body", "search_vector"]

@@ -16,7 +16,7 @@ from .models import KnowledgeProduct, ProductFile
 
 def library(request):
     library_filter, products = selectors.library(user=request.user, params=request.GET)
-    query = (request.GET.get("q") or "").replace("\x00", "").strip()[:200]
+    query = library_filter.search_text
     max_pages = selectors.SEARCH_PAGES if query else None
     page = CappedPaginator(products, selectors.LIBRARY_PAGE_SIZE, max_pages=max_pages).get_page(request.GET.get("page"))
     for product in page.object_list:

@@ -469,3 +469,17 @@ def test_a_search_lists_fewer_pages_than_browsing(client, monkeypatch, sort):
     assert "Narrow the search" in search.content.decode()  # and says how to see the rest
     assert browsing.context["page_obj"].paginator.num_pages == 2
     assert "Narrow the search" not in browsing.content.decode()
+
+
+def test_an_invalid_filter_searches_nothing_and_says_why(client, discussions):
+    client.force_login(MemberFactory())
+    KnowledgeProductFactory(title="Flood defences")
+
+    response = _library(client, q="flood", year="1800")
+
+    assert response.context["query"] == "" and response.context["threads"] == []
+    assert not any(product.highlight for product in response.context["page_obj"].object_list)
+    assert "Ensure this value is greater than or equal to 2000." in response.content.decode()
+    too_long = _library(client, q="flood " * 40)
+    assert too_long.context["threads"] == []
+    assert "Ensure this value has at most 200 characters" in too_long.content.decode()
