@@ -8,6 +8,7 @@ The common case (a label and one control) is written here with format_html, the 
 """
 
 from django import template
+from django.forms import BoundField
 from django.template.loader import get_template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -20,6 +21,8 @@ REQUIRED_MARK = mark_safe('<span class="required-mark" aria-hidden="true">*</spa
 
 @register.simple_tag
 def form_field(field):
+    if not isinstance(field, BoundField):
+        return ""  # a field the form does not have (the template engine gives ""): nothing, rather than a 500
     if field.is_hidden:
         return str(field)
     if field.use_fieldset or getattr(field.field.widget, "input_type", None) == "checkbox":

@@ -61,3 +61,11 @@ def test_errors_help_and_labels_are_escaped_once():
     assert 'id="id_note_error"' in html and "has-error" in html
     _include, html = _both(form["name"])
     assert "Name &lt;yours&gt;" in html and "As on your <em>ID</em>" in html
+
+
+def test_a_field_the_form_does_not_have_writes_nothing():
+    form = Everything()
+
+    html = Template("{% load form_fields %}[{% form_field form.no_such_field %}]").render(Context({"form": form}))
+
+    assert html == "[]"
