@@ -35,9 +35,10 @@ class StatusHistoryInline(admin.TabularInline):
 
 def _status_action(status, label):
     def action(modeladmin, request, queryset):
-        for expert in queryset:
+        experts = list(queryset)  # counted before: a list filtered by status no longer holds them afterwards
+        for expert in experts:
             services.expert_set_status(expert=expert, status=status, actor=request.user, note="bulk change in admin")
-        count = queryset.count()
+        count = len(experts)
         done = ngettext("%(count)d expert set to “%(status)s”.", "%(count)d experts set to “%(status)s”.", count)
         modeladmin.message_user(request, done % {"count": count, "status": label}, messages.SUCCESS)
 

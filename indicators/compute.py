@@ -317,13 +317,15 @@ def values_in_one_snapshot(month: date) -> dict[str, dict]:
     A month's figures take about sixty statements (a second at 100k members), while members keep joining and
     posting: under PostgreSQL's default isolation each statement would see a later state than the one before,
     and the members by gender could add up to more than the members in total. A REPEATABLE READ transaction
-    reads one snapshot throughout. Called inside a transaction already (tests, a caller's own atomic block),
-    it computes in that transaction as it is; SQLite's transactions read one snapshot anyway."""
-    if connection.in_atomic_block or connection.vendor != "postgresql":
+    reads one snapshot throughout; on SQLite any transaction does (and holds off writers meanwhile: the
+    embedded default is for small platforms). Called inside a transaction already (tests, a caller's own
+    atomic block), it computes in that transaction as it is: the isolation level cannot change midway."""
+    if connection.in_atomic_block:
         return compute_values(month)
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")  # before the transaction's 1st read
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")  # before the first read
         return compute_values(month)
 
 
@@ -334,25 +336,28 @@ def freeze_month(month: date, *, recompute: bool = False) -> tuple[MonthlySnapsh
     existing = MonthlySnapshot.objects.filter(month=month).first()
     if existing and not recompute:
         return existing, False
-    # Computed first, in its own snapshot; stored next, in a short transaction of its own.
-    return _store(month, values_in_one_snapshot(month), recompute=recompute)
+    # Computed first, in a snapshot of its own; stored next, in a short transaction. computed_at is when the
+    # figures' snapshot began, so that of two overlapping recomputes the later state is the one kept.
+    as_of = timezone.now()
+    return _store(month, values_in_one_snapshot(month), as_of=as_of, recompute=recompute)
 
 
 @transaction.atomic
-def _store(month: date, values: dict, *, recompute: bool) -> tuple[MonthlySnapshot, bool]:
+def _store(month: date, values: dict, *, as_of, recompute: bool) -> tuple[MonthlySnapshot, bool]:
     snapshot = MonthlySnapshot.objects.select_for_update().filter(month=month).first()
-    if snapshot and not recompute:
-        return snapshot, False  # another process froze it while this one computed
+    if snapshot and (not recompute or snapshot.computed_at >= as_of):
+        # Another process froze the month while this one computed, or recomputed it from a later state.
+        return snapshot, False
     if snapshot is None:
         try:
             with transaction.atomic():  # a savepoint: another process may be freezing the same new month
-                snapshot = MonthlySnapshot.objects.create(month=month, computed_at=timezone.now())
+                snapshot = MonthlySnapshot.objects.create(month=month, computed_at=as_of)
         except IntegrityError:
             # It won the race; its figures are as good as ours.
             return MonthlySnapshot.objects.get(month=month), False
     else:
         snapshot.values.all().delete()
-        snapshot.computed_at = timezone.now()
+        snapshot.computed_at = as_of
         snapshot.save(update_fields=["computed_at"])
     IndicatorValue.objects.bulk_create(
         IndicatorValue(snapshot=snapshot, code=code, dimension=dimension, key=key, value=value)

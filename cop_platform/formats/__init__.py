@@ -1,1 +1,2 @@
-"""Date and number formats for languages Django ships none for (FORMAT_MODULE_PATH points here)."""
+"""Date and number formats (FORMAT_MODULE_PATH points here): for languages Django ships none for (Burmese),
+and where Django's own are wrong for us (Russian day and month). Django's formats fill in the rest."""

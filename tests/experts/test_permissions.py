@@ -228,6 +228,18 @@ def test_the_coordinator_changes_status_in_bulk_with_history(client, coordinator
     assert untouched.status == Expert.Status.MAPPED
 
 
+def test_a_bulk_change_from_a_list_filtered_by_status_counts_the_experts_it_changed(client, coordinator):
+    mapped = [ExpertFactory(status=Expert.Status.MAPPED) for _ in range(2)]
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("admin:experts_expert_changelist") + "?status__exact=mapped",
+        {"action": "set_status_engaged", "_selected_action": [e.pk for e in mapped], "index": 0},
+    )
+
+    assert "2 experts set to “Engaged”." in [str(m) for m in get_messages(response.wsgi_request)]
+
+
 @pytest.mark.parametrize("user_factory", [MemberFactory, ReportViewerFactory, ExpertMemberFactory])
 def test_others_cannot_change_status_in_bulk(client, user_factory):
     expert = ExpertFactory(status=Expert.Status.MAPPED)

@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
 
 from indicators import compute
 from indicators.models import MonthlySnapshot
@@ -61,3 +62,46 @@ def test_a_freeze_stores_figures_computed_outside_any_transaction():
     assert compute.freeze_month(OCT) == (MonthlySnapshot.objects.get(month=OCT), False)
     again, recomputed = compute.freeze_month(OCT, recompute=True)
     assert recomputed and again.pk == snapshot.pk
+
+
+def _figures_of(snapshot) -> set:
+    return set(snapshot.values.values_list("code", "dimension", "key", "value"))
+
+
+def test_a_month_frozen_by_another_process_meanwhile_is_kept(monkeypatch):
+    def frozen_meanwhile(month):
+        MonthlySnapshot.objects.create(month=month, computed_at=timezone.now())  # the other process stored it
+        return {"members": {"total": {"total": 99}}}
+
+    monkeypatch.setattr(compute, "values_in_one_snapshot", frozen_meanwhile)
+
+    snapshot, computed = compute.freeze_month(OCT)
+
+    assert not computed and _figures_of(snapshot) == set()  # theirs, not ours
+
+
+def test_an_overlapping_recompute_from_an_earlier_state_does_not_replace_a_later_one(monkeypatch):
+    MemberFactory()
+    snapshot, _computed = compute.freeze_month(OCT)
+    kept = _figures_of(snapshot)
+
+    def overtaken(month):
+        # Another recompute began after this one and stored its figures first.
+        MonthlySnapshot.objects.filter(pk=snapshot.pk).update(computed_at=timezone.now())
+        return {"members": {"total": {"total": 99}}}
+
+    monkeypatch.setattr(compute, "values_in_one_snapshot", overtaken)
+
+    again, recomputed = compute.freeze_month(OCT, recompute=True)
+
+    assert not recomputed and again.pk == snapshot.pk and _figures_of(again) == kept
+
+
+def test_a_recompute_records_when_its_snapshot_began():
+    MemberFactory()
+    first, _computed = compute.freeze_month(OCT)
+    before = timezone.now()
+
+    again, recomputed = compute.freeze_month(OCT, recompute=True)
+
+    assert recomputed and first.computed_at < before <= again.computed_at <= timezone.now()
