@@ -143,6 +143,12 @@ def local_action_teams(community: Community):
     )
 
 
+def community_choices(user) -> QuerySet[Community]:
+    """The communities a list's filter offers (the library, the events schedule): those `user` may know exist,
+    by name, with their names and slugs only."""
+    return access.communities_visible_to(user).order_by("name").only("name", "slug")
+
+
 def visible_community_ids(user) -> set[int]:
     """Ids of the communities `user` may know exist (to name an inter-practice thread's other homes)."""
     return set(access.communities_visible_to(user).values_list("pk", flat=True))

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 
 from communities.access import communities_visible_to
 from communities.models import Membership
+from communities.selectors import community_choices
 
 from . import access
 from .filters import ScheduleFilter
@@ -43,8 +44,7 @@ def schedule(*, user, params) -> ScheduleFilter:
         .prefetch_related(_visible_communities(user, only=("name", "slug", "visibility")))
         .defer("description", "description_html")
     )
-    offered = communities_visible_to(user).order_by("name").only("name", "slug")  # the filter's choices
-    return ScheduleFilter(params, queryset=events, communities=offered)
+    return ScheduleFilter(params, queryset=events, communities=community_choices(user))
 
 
 def _visible_communities(user, only=()) -> Prefetch:

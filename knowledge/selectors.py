@@ -11,7 +11,7 @@ from django.utils.html import strip_tags
 
 from communities.access import communities_readable_by
 from communities.models import Community, Thread
-from communities.selectors import posts_matching, web_search
+from communities.selectors import community_choices, posts_matching, web_search
 from cop_platform import pagination
 from cop_platform.tagging import tag_list
 
@@ -34,7 +34,7 @@ def library(*, user, params) -> tuple[LibraryFilter, "QuerySet[KnowledgeProduct]
     library_filter = LibraryFilter(
         params,
         queryset=access.published_visible_to(user),
-        communities=communities_visible(user),
+        communities=community_choices(user),
     )
     products = library_filter.qs
     query = library_filter.search_text
@@ -102,13 +102,6 @@ class RankedMatches(Sequence):
         # The order is already decided: the page's rows need their snippets, not their ranks again.
         page = self._for_the_list(_with_snippet(KnowledgeProduct.objects.all(), self._search))
         return pagination.rows_in_order(page, self._ids[index])
-
-
-def communities_visible(user):
-    """The communities the library's filter offers: their names and slugs only (it lists about fifty)."""
-    from communities.access import communities_visible_to
-
-    return communities_visible_to(user).order_by("name").only("name", "slug")
 
 
 def _with_snippet(products: QuerySet, search) -> QuerySet:
