@@ -143,10 +143,11 @@ def local_action_teams(community: Community):
     )
 
 
-def community_choices(user) -> QuerySet[Community]:
+def community_choices(user) -> list[tuple[str, str]]:
     """The communities a list's filter offers (the library, the events schedule): those `user` may know exist,
-    by name, with their names and slugs only."""
-    return access.communities_visible_to(user).order_by("name").only("name", "slug")
+    as (slug, name) by name. Pairs rather than rows: a form builds, validates and writes its choices from
+    them without a model instance or a queryset iterator per option."""
+    return list(access.communities_visible_to(user).order_by("name").values_list("slug", "name"))
 
 
 def visible_community_ids(user) -> set[int]:

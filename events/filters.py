@@ -3,9 +3,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Community
 from cop_platform.form_renderer import FilterForm
-from members.models import Language
+from members.selectors import language_choices
 
 from .models import Event
 
@@ -15,15 +14,14 @@ class ScheduleFilter(django_filters.FilterSet):
         label=_("When"), choices=[("upcoming", _("Upcoming")), ("past", _("Past"))], method="filter_when",
         empty_label=None,
     )  # fmt: skip
-    community = django_filters.ModelChoiceFilter(
-        label=_("Community"), field_name="communities", queryset=Community.objects.none(), to_field_name="slug",
-        empty_label=_("All communities"),
-    )  # fmt: skip
+    # Choices are (slug, name) pairs set per viewer in __init__ (community_choices): until then, none.
+    community = django_filters.ChoiceFilter(
+        label=_("Community"), field_name="communities__slug", choices=[], empty_label=_("All communities")
+    )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Event.Kind.choices, empty_label=_("Any kind"))
-    language = django_filters.ModelChoiceFilter(
-        label=_("Language"), queryset=Language.objects.order_by("name"), to_field_name="code",
-        empty_label=_("Any language"),
-    )  # fmt: skip
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), field_name="language__code", choices=[], empty_label=_("Any language")
+    )
 
     class Meta:
         model = Event
@@ -34,7 +32,9 @@ class ScheduleFilter(django_filters.FilterSet):
         data = data.copy() if data is not None else {}
         data.setdefault("when", "upcoming")
         super().__init__(data, *args, **kwargs)
-        self.filters["community"].queryset = communities if communities is not None else Community.objects.none()
+        # Each FilterSet holds its own copies of the filters: setting their choices here is per request.
+        self.filters["community"].extra["choices"] = communities or []
+        self.filters["language"].extra["choices"] = language_choices()
 
     def filter_when(self, queryset, name, value):
         now = timezone.now()

@@ -38,11 +38,13 @@ def schedule(*, user, params) -> ScheduleFilter:
         ).order_by("in_my_communities", "starts_at")
     else:
         events = events.order_by("starts_at")
-    # The schedule shows titles: the descriptions stay in the database (the sort then moves narrow rows).
+    # The schedule reads only what its cards show: the database sorts (and counts, in a window) every visible
+    # event before it keeps a page, so each column left out (descriptions, materials, links) is carried through
+    # that sort 1,500 times less.
     events = (
         events.select_related("language")
         .prefetch_related(_visible_communities(user, only=("name", "slug", "visibility")))
-        .defer("description", "description_html")
+        .only("title", "slug", "kind", "status", "starts_at", "capacity", "language__code", "language__name")
     )
     return ScheduleFilter(params, queryset=events, communities=community_choices(user))
 

@@ -1,10 +1,9 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Community
 from cop_platform.form_renderer import FilterForm
 from cop_platform.forms import country_choices, country_q
-from members.models import Language
+from members.selectors import language_choices
 
 from .models import KnowledgeProduct
 
@@ -20,14 +19,13 @@ class LibraryFilter(django_filters.FilterSet):
     country = django_filters.ChoiceFilter(
         label=_("Country"), choices=country_choices, empty_label=_("Any country"), method="filter_country"
     )
-    community = django_filters.ModelChoiceFilter(
-        label=_("Community"), field_name="communities", queryset=Community.objects.none(), to_field_name="slug",
-        empty_label=_("Any community"),
-    )  # fmt: skip
-    language = django_filters.ModelChoiceFilter(
-        label=_("Language"), queryset=Language.objects.order_by("name"), to_field_name="code",
-        empty_label=_("Any language"),
-    )  # fmt: skip
+    # Choices are (slug, name) pairs set per viewer in __init__ (community_choices): until then, none.
+    community = django_filters.ChoiceFilter(
+        label=_("Community"), field_name="communities__slug", choices=[], empty_label=_("Any community")
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), field_name="language__code", choices=[], empty_label=_("Any language")
+    )
     year = django_filters.NumberFilter(
         label=_("Year"), field_name="published_at", lookup_expr="year", min_value=2000, max_value=2100
     )
@@ -40,7 +38,9 @@ class LibraryFilter(django_filters.FilterSet):
 
     def __init__(self, *args, communities=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["community"].queryset = communities if communities is not None else Community.objects.none()
+        # Each FilterSet holds its own copies of the filters: setting their choices here is per request.
+        self.filters["community"].extra["choices"] = communities or []
+        self.filters["language"].extra["choices"] = language_choices()
 
     @property
     def search_text(self) -> str:

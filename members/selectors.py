@@ -11,6 +11,11 @@ def members_listed() -> QuerySet[User]:
     return User.objects.filter(is_active=True, profile_completed_at__isnull=False)
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """Every language as (code, name), by name: a filter's choices, as pairs (see community_choices)."""
+    return list(Language.objects.order_by("name").values_list("code", "name"))
+
+
 def member_directory(*, params) -> MemberDirectoryFilter:
     queryset = members_listed().select_related("local_community").order_by("full_name", "pk")
     return MemberDirectoryFilter(params, queryset=queryset)

@@ -103,3 +103,19 @@ def test_it_pages_twenty_events_at_a_time(client):
 
     assert len(_titles(client.get(reverse("events:schedule")))) == 20
     assert len(_titles(client.get(reverse("events:schedule"), {"page": 2}))) == 5
+
+
+def test_the_community_and_language_filters_keep_the_choice_and_refuse_unknown_ones(client):
+    community = CommunityFactory(slug="public-finance", name="Public finance")
+    EventFactory(title="Finance webinar", communities=[community], language=Language.objects.get(code="en"))
+
+    chosen = client.get(reverse("events:schedule"), {"community": "public-finance", "language": "en"})
+    unknown = client.get(reverse("events:schedule"), {"community": "no-such-community", "language": "xx"})
+
+    page = chosen.content.decode()
+    assert '<option value="public-finance" selected>Public finance</option>' in page
+    assert '<option value="en" selected>English</option>' in page
+    assert _titles(chosen) == ["Finance webinar"]
+    assert unknown.status_code == 200
+    assert "Select a valid choice. no-such-community is not one of the available choices." in unknown.content.decode()
+    assert "Select a valid choice. xx is not one of the available choices." in unknown.content.decode()

@@ -437,6 +437,21 @@ def test_it_does_not_offer_a_private_community_as_a_filter_to_strangers(client, 
     assert "Secret" not in _titles(client, community=private_community.slug)
 
 
+def test_the_community_and_language_filters_keep_the_choice_and_refuse_unknown_ones(client):
+    community = CommunityFactory(slug="public-finance", name="Public finance")
+    KnowledgeProductFactory(title="Finance guide", communities=[community], language=Language.objects.get(code="en"))
+    KnowledgeProductFactory(title="Other guide")
+
+    chosen = _library(client, community="public-finance", language="en")
+    unknown = _library(client, community="no-such-community", language="xx").content.decode()
+
+    assert '<option value="public-finance" selected>Public finance</option>' in chosen.content.decode()
+    assert '<option value="en" selected>English</option>' in chosen.content.decode()
+    assert [product.title for product in chosen.context["page_obj"].object_list] == ["Finance guide"]
+    assert "Select a valid choice. no-such-community is not one of the available choices." in unknown
+    assert "Select a valid choice. xx is not one of the available choices." in unknown
+
+
 @pytest.mark.parametrize("query", ["-", '"unbalanced', "%", "a & | ! b", "<script>alert(1)</script>", "x" * 250])
 def test_it_survives_odd_queries(client, query):
     KnowledgeProductFactory(title="Ordinary product")
