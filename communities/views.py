@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from cop_platform.pagination import IdsFirstPaginator
 from cop_platform.ratelimit import rate_limited
+from cop_platform.reversing import url_for_each
 from experts import views as expert_views
 from members import roles
 
@@ -136,6 +137,7 @@ def _thread_page(request, acc, thread, home, reply_form):
     paginator = IdsFirstPaginator(posts, selectors.POSTS_PER_PAGE)
     page_number = paginator.num_pages if request.GET.get("page") == "last" else request.GET.get("page")
     page = paginator.get_page(page_number)
+    _link_post_actions(page.object_list, acc.community)
     return render(
         request,
         "communities/thread.html",
@@ -155,6 +157,23 @@ def _thread_page(request, acc, thread, home, reply_form):
         },
         status=400 if reply_form is not None and reply_form.errors else 200,
     )
+
+
+def _link_post_actions(posts, community) -> None:
+    """Each post's links (its author's profile and the actions on it) as `post.urls`, reversed once a page."""
+    author, helpful, edit, report, hide = (
+        url_for_each("members:detail"),
+        *(url_for_each(f"communities:{name}", community.slug) for name in ("post_helpful", "post_edit",
+                                                                            "post_report", "post_hide")),
+    )  # fmt: skip
+    for post in posts:
+        post.urls = {
+            "author": author(post.author_id) if post.author_id else "",
+            "helpful": helpful(post.pk),
+            "edit": edit(post.pk),
+            "report": report(post.pk),
+            "hide": hide(post.pk),
+        }
 
 
 @login_required  # discussions are for signed-in members; anonymous visitors are asked to sign in first
