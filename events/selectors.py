@@ -39,8 +39,8 @@ def schedule(*, user, params) -> ScheduleFilter:
     else:
         events = events.order_by("starts_at")
     # The schedule reads only what its cards show: the database sorts (and counts, in a window) every visible
-    # event before it keeps a page, so each column left out (descriptions, materials, links) is carried through
-    # that sort 1,500 times less.
+    # upcoming event before it keeps a page, and each column left out (descriptions, materials, links) is one
+    # less to carry for every one of them (246 bytes a row down to 168 in bench/scale.py's 1,450 events).
     events = (
         events.select_related("language")
         .prefetch_related(_visible_communities(user, only=("name", "slug", "visibility")))
