@@ -16,6 +16,7 @@ def url_for_each(viewname: str, *args) -> Callable[[int], str]:
     head, placeholder, tail = reverse(viewname, args=[*args, _PLACEHOLDER]).rpartition(_PLACEHOLDER)
     # The placeholder must have landed in an integer argument, the last: a slug would take its digits too.
     path = "/" + f"{head}1{tail}".removeprefix(get_script_prefix())  # reverse() adds the prefix, resolve() takes none
-    if not placeholder or list(resolve(path).kwargs.values())[-1:] != [1]:
+    match = resolve(path) if placeholder else None
+    if match is None or match.view_name != viewname or list(match.kwargs.values())[-1:] != [1]:
         raise ValueError(f"{viewname} does not end in an integer argument")
     return lambda pk: f"{head}{int(pk)}{tail}"

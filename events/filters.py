@@ -15,12 +15,18 @@ class ScheduleFilter(django_filters.FilterSet):
         empty_label=None,
     )  # fmt: skip
     # Choices are (slug, name) pairs set per viewer in __init__ (community_choices): until then, none.
+    # null_value=None: a ChoiceFilter otherwise reads the value "null" as "no community", and "null" is a
+    # slug a community may have.
     community = django_filters.ChoiceFilter(
-        label=_("Community"), field_name="communities__slug", choices=[], empty_label=_("All communities")
+        label=_("Community"),
+        field_name="communities__slug",
+        choices=[],
+        null_value=None,
+        empty_label=_("All communities"),
     )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Event.Kind.choices, empty_label=_("Any kind"))
     language = django_filters.ChoiceFilter(
-        label=_("Language"), field_name="language__code", choices=[], empty_label=_("Any language")
+        label=_("Language"), field_name="language__code", choices=[], null_value=None, empty_label=_("Any language")
     )
 
     class Meta:

@@ -20,11 +20,17 @@ class LibraryFilter(django_filters.FilterSet):
         label=_("Country"), choices=country_choices, empty_label=_("Any country"), method="filter_country"
     )
     # Choices are (slug, name) pairs set per viewer in __init__ (community_choices): until then, none.
+    # null_value=None: a ChoiceFilter otherwise reads the value "null" as "no community", and "null" is a
+    # slug a community may have.
     community = django_filters.ChoiceFilter(
-        label=_("Community"), field_name="communities__slug", choices=[], empty_label=_("Any community")
+        label=_("Community"),
+        field_name="communities__slug",
+        choices=[],
+        null_value=None,
+        empty_label=_("Any community"),
     )
     language = django_filters.ChoiceFilter(
-        label=_("Language"), field_name="language__code", choices=[], empty_label=_("Any language")
+        label=_("Language"), field_name="language__code", choices=[], null_value=None, empty_label=_("Any language")
     )
     year = django_filters.NumberFilter(
         label=_("Year"), field_name="published_at", lookup_expr="year", min_value=2000, max_value=2100
