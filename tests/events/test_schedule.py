@@ -103,31 +103,3 @@ def test_it_pages_twenty_events_at_a_time(client):
 
     assert len(_titles(client.get(reverse("events:schedule")))) == 20
     assert len(_titles(client.get(reverse("events:schedule"), {"page": 2}))) == 5
-
-
-def test_the_community_and_language_filters_keep_the_choice_and_refuse_unknown_ones(client):
-    community = CommunityFactory(slug="public-finance", name="Public finance")
-    english = Language.objects.get(code="en")
-    EventFactory(title="Finance webinar", communities=[community], language=english)
-    EventFactory(title="Finance, in another language", communities=[community])
-    EventFactory(title="Elsewhere, in English", communities=[CommunityFactory()], language=english)
-
-    chosen = client.get(reverse("events:schedule"), {"community": "public-finance", "language": "en"})
-    unknown = client.get(reverse("events:schedule"), {"community": "no-such-community", "language": "xx"})
-
-    page = chosen.content.decode()
-    assert '<option value="public-finance" selected>Public finance</option>' in page
-    assert '<option value="en" selected>English</option>' in page
-    assert _titles(chosen) == ["Finance webinar"]
-    assert unknown.status_code == 200
-    assert "Select a valid choice. no-such-community is not one of the available choices." in unknown.content.decode()
-    assert "Select a valid choice. xx is not one of the available choices." in unknown.content.decode()
-
-
-def test_a_community_whose_slug_is_null_filters_as_itself(client):
-    # django-filter reads "null" as "no value" unless told otherwise: here it is a slug like any other.
-    community = CommunityFactory(slug="null", name="Null island")
-    EventFactory(title="On the island", communities=[community])
-    EventFactory(title="Elsewhere", communities=[CommunityFactory()])
-
-    assert _titles(client.get(reverse("events:schedule"), {"community": "null"})) == ["On the island"]

@@ -437,31 +437,6 @@ def test_it_does_not_offer_a_private_community_as_a_filter_to_strangers(client, 
     assert "Secret" not in _titles(client, community=private_community.slug)
 
 
-def test_the_community_and_language_filters_keep_the_choice_and_refuse_unknown_ones(client):
-    community = CommunityFactory(slug="public-finance", name="Public finance")
-    english = Language.objects.get(code="en")
-    KnowledgeProductFactory(title="Finance guide", communities=[community], language=english)
-    KnowledgeProductFactory(title="Finance guide, in another language", communities=[community])
-    KnowledgeProductFactory(title="Other guide, in English", communities=[CommunityFactory()], language=english)
-
-    chosen = _library(client, community="public-finance", language="en")
-    unknown = _library(client, community="no-such-community", language="xx").content.decode()
-
-    assert '<option value="public-finance" selected>Public finance</option>' in chosen.content.decode()
-    assert '<option value="en" selected>English</option>' in chosen.content.decode()
-    assert [product.title for product in chosen.context["page_obj"].object_list] == ["Finance guide"]
-    assert "Select a valid choice. no-such-community is not one of the available choices." in unknown
-    assert "Select a valid choice. xx is not one of the available choices." in unknown
-
-
-def test_a_community_whose_slug_is_null_filters_as_itself(client):
-    # django-filter reads "null" as "no value" unless told otherwise: here it is a slug like any other.
-    KnowledgeProductFactory(title="On the island", communities=[CommunityFactory(slug="null")])
-    KnowledgeProductFactory(title="In no community", communities=[])
-
-    assert _titles(client, community="null") == ["On the island"]
-
-
 @pytest.mark.parametrize("query", ["-", '"unbalanced', "%", "a & | ! b", "<script>alert(1)</script>", "x" * 250])
 def test_it_survives_odd_queries(client, query):
     KnowledgeProductFactory(title="Ordinary product")
