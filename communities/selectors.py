@@ -145,8 +145,7 @@ def local_action_teams(community: Community):
 
 def community_choices(user) -> list[tuple[str, str]]:
     """The communities a list's filter offers (the library, the events schedule): those `user` may know exist,
-    as (slug, name) by name. Pairs rather than rows: a form builds, validates and writes its choices from
-    them without a model instance or a queryset iterator per option."""
+    as (slug, name) by name, for cop_platform.forms.pair_choice_filter."""
     return list(access.communities_visible_to(user).order_by("name").values_list("slug", "name"))
 
 

@@ -159,21 +159,16 @@ def _thread_page(request, acc, thread, home, reply_form):
     )
 
 
+POST_ACTIONS = ("helpful", "edit", "report", "hide")  # communities:post_<action>, each taking the post's id
+
+
 def _link_post_actions(posts, community) -> None:
     """Each post's links (its author's profile and the actions on it) as `post.urls`, reversed once a page."""
-    author, helpful, edit, report, hide = (
-        url_for_each("members:detail"),
-        *(url_for_each(f"communities:{name}", community.slug) for name in ("post_helpful", "post_edit",
-                                                                            "post_report", "post_hide")),
-    )  # fmt: skip
+    author = url_for_each("members:detail")
+    actions = {name: url_for_each(f"communities:post_{name}", community.slug) for name in POST_ACTIONS}
     for post in posts:
-        post.urls = {
-            "author": author(post.author_id) if post.author_id else "",
-            "helpful": helpful(post.pk),
-            "edit": edit(post.pk),
-            "report": report(post.pk),
-            "hide": hide(post.pk),
-        }
+        post.urls = {name: url(post.pk) for name, url in actions.items()}
+        post.urls["author"] = author(post.author_id) if post.author_id else ""
 
 
 @login_required  # discussions are for signed-in members; anonymous visitors are asked to sign in first

@@ -1,6 +1,7 @@
 """Form fields the apps share, each closing a gap in the library field it extends (found by fuzzing every form,
-tests/platform/test_fuzz_forms.py)."""
+tests/platform/test_fuzz_forms.py), and the pieces the apps' filter sets share (countries, pair choices)."""
 
+import django_filters
 from django import forms
 from django.db import models
 from django.utils.translation import ngettext_lazy
@@ -24,6 +25,17 @@ def country_choices() -> list:
     choices, for every request, so each copy of `countries` started with an empty cache and translated and sorted
     250 names again (about 3 ms a filter form). The module-level `countries` keeps its per-language cache."""
     return list(countries)
+
+
+def pair_choice_filter(*, label, field_name: str, empty_label) -> django_filters.ChoiceFilter:
+    """A filter by a row's text key (a community's slug, a language's code) whose choices are (key, name) pairs,
+    set per request in the filter set's __init__ (django-filter copies a filter set's filters for each instance):
+    none until then. Pairs rather than a ModelChoiceFilter's rows: a form builds, validates and writes its
+    choices without a model instance or a queryset iterator per option (a library page had about 80).
+    null_value=None: a ChoiceFilter otherwise reads the value "null" as "none", and "null" may be a key."""
+    return django_filters.ChoiceFilter(
+        label=label, field_name=field_name, choices=[], null_value=None, empty_label=empty_label
+    )
 
 
 # The range of a 64-bit signed integer column: SQLite raises OverflowError for an id outside it in `pk__in`.

@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from cop_platform.form_renderer import FilterForm
-from cop_platform.forms import country_choices, country_q
+from cop_platform.forms import country_choices, country_q, pair_choice_filter
 from members.selectors import language_choices
 
 from .models import KnowledgeProduct
@@ -19,19 +19,10 @@ class LibraryFilter(django_filters.FilterSet):
     country = django_filters.ChoiceFilter(
         label=_("Country"), choices=country_choices, empty_label=_("Any country"), method="filter_country"
     )
-    # Choices are (slug, name) pairs set per viewer in __init__ (community_choices): until then, none.
-    # null_value=None: a ChoiceFilter otherwise reads the value "null" as "no community", and "null" is a
-    # slug a community may have.
-    community = django_filters.ChoiceFilter(
-        label=_("Community"),
-        field_name="communities__slug",
-        choices=[],
-        null_value=None,
-        empty_label=_("Any community"),
-    )
-    language = django_filters.ChoiceFilter(
-        label=_("Language"), field_name="language__code", choices=[], null_value=None, empty_label=_("Any language")
-    )
+    community = pair_choice_filter(
+        label=_("Community"), field_name="communities__slug", empty_label=_("Any community")
+    )  # choices: community_choices(viewer), set in __init__
+    language = pair_choice_filter(label=_("Language"), field_name="language__code", empty_label=_("Any language"))
     year = django_filters.NumberFilter(
         label=_("Year"), field_name="published_at", lookup_expr="year", min_value=2000, max_value=2100
     )
@@ -44,7 +35,6 @@ class LibraryFilter(django_filters.FilterSet):
 
     def __init__(self, *args, communities=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Each FilterSet holds its own copies of the filters: setting their choices here is per request.
         self.filters["community"].extra["choices"] = communities or []
         self.filters["language"].extra["choices"] = language_choices()
 

@@ -12,7 +12,7 @@ def members_listed() -> QuerySet[User]:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """Every language as (code, name), by name: a filter's choices, as pairs (see community_choices)."""
+    """Every language as (code, name), by name, for cop_platform.forms.pair_choice_filter."""
     return list(Language.objects.order_by("name").values_list("code", "name"))
 
 
