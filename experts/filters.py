@@ -3,32 +3,33 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cop_platform.form_renderer import FilterForm
-from cop_platform.forms import country_choices, country_q
-from members.models import Language
+from cop_platform.forms import country_choices, country_q, pair_choice_filter
+from members.selectors import language_choices
 
-from .models import Expert, ExpertCluster
+from .models import Expert
 
 
 class ExpertDirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name, organization or topic"), method="filter_text", max_length=100)
-    cluster = django_filters.ModelChoiceFilter(
-        label=_("Cluster"), field_name="clusters", queryset=ExpertCluster.objects.order_by("theme"),
-        to_field_name="slug", empty_label=_("All clusters"),
-    )  # fmt: skip
+    cluster = pair_choice_filter(
+        label=_("Cluster"), field_name="clusters__slug", empty_label=_("All clusters")
+    )  # choices: selectors.cluster_choices(), set in __init__
     country = django_filters.ChoiceFilter(
         label=_("Country"), choices=country_choices, empty_label=_("Any country"), method="filter_country"
     )
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Expert.Category.choices, empty_label=_("Any"))
-    language = django_filters.ModelChoiceFilter(
-        label=_("Language"), field_name="languages", queryset=Language.objects.order_by("name"),
-        to_field_name="code", empty_label=_("Any language"),
-    )  # fmt: skip
+    language = pair_choice_filter(label=_("Language"), field_name="languages__code", empty_label=_("Any language"))
     tag = django_filters.CharFilter(label=_("Topic"), field_name="expertise__slug", max_length=100)
 
     class Meta:
         model = Expert
         form = FilterForm
         fields = ["q", "cluster", "country", "category", "language", "tag"]
+
+    def __init__(self, *args, clusters=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["cluster"].extra["choices"] = clusters or []
+        self.filters["language"].extra["choices"] = language_choices()
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -25,7 +25,12 @@ def expert_directory(*, params, include_unlisted: bool = False) -> ExpertDirecto
         Prefetch("clusters", queryset=ExpertCluster.objects.order_by("theme"), to_attr="cluster_list"),
         tag_list("expertise"),
     ).order_by("name", "pk")
-    return ExpertDirectoryFilter(params, queryset=experts)
+    return ExpertDirectoryFilter(params, queryset=experts, clusters=cluster_choices())
+
+
+def cluster_choices() -> list[tuple[str, str]]:
+    """Every thematic cluster as (slug, theme), by theme, for the directory's cluster filter."""
+    return list(ExpertCluster.objects.order_by("theme").values_list("slug", "theme"))
 
 
 def expert_profile_queryset() -> QuerySet[Expert]:
