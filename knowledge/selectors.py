@@ -168,22 +168,25 @@ def search_threads(*, user, query: str, limit: int = 10) -> list[Thread]:
         in_posts = Exists(posts_matching(word).filter(thread=OuterRef("pk")))
         threads = threads.filter(Q(title__icontains=word) | in_posts)
     threads = threads.select_related("community").order_by("-last_activity_at", "-pk")
-    if connection.vendor == "postgresql":
-        # Two passes in one statement, because no single plan suits both common and rare words. A common word
-        # (in a fifth of a million posts) is found at once by checking the posts of the most recently active
-        # threads one thread at a time, but costs seconds through the GIN index (hundreds of thousands of posts
-        # to fetch); a rare word is the other way round, and PostgreSQL picks its plan without counting on the
-        # LIMIT. So: first the most recent threads, one by one, then the older ones, planned on their own; the
-        # outer LIMIT stops PostgreSQL before the second pass whenever the first one found `limit` threads.
-        # The same threads as one pass over all threads would give, in the same order.
-        # (The recent threads as a list of ids rather than a date: PostgreSQL then knows there are only so many
-        # and checks them one by one; with a date it cannot tell and may fetch every matching post first.)
-        recent_ids = readable.order_by("-last_activity_at", "-pk").values("pk")[:RECENT_THREADS_CHECKED]
-        recent = threads.filter(pk__in=recent_ids)[:limit]
-        older = threads.exclude(pk__in=recent_ids)[:limit]
-        found = list(recent.union(older, all=True)[:limit])
-        return sorted(found, key=lambda thread: (thread.last_activity_at, thread.pk), reverse=True)
-    return list(threads[:limit])
+    if connection.vendor != "postgresql":
+        return list(threads[:limit])
+    # Two passes, because no single plan suits both common and rare words. A common word (in a fifth of a
+    # million posts) is found at once by checking the posts of the most recently active threads one thread at a
+    # time, but costs seconds through the GIN index (hundreds of thousands of posts to fetch); a rare word is the
+    # other way round, and PostgreSQL picks its plan without counting on the LIMIT. So: first the most recent
+    # threads, then, only if they hold fewer than `limit` matches, the older ones, each planned on its own. Every
+    # older thread is less recently active than every recent one, so the two lists follow on: the same threads
+    # in the same order as one pass over all threads.
+    # The recent threads are read first, as a list of ids: PostgreSQL then knows how few they are and checks
+    # them one by one (with a date, or a subquery, it cannot tell and may fetch every matching post first), and
+    # each pass is a plain statement, cheaper to build than one UNION of both (about 5 ms of a search's Python).
+    recent_ids = list(
+        readable.order_by("-last_activity_at", "-pk").values_list("pk", flat=True)[:RECENT_THREADS_CHECKED]
+    )
+    found = list(threads.filter(pk__in=recent_ids)[:limit])
+    if len(found) < limit and len(recent_ids) == RECENT_THREADS_CHECKED:  # (fewer: there are no older threads)
+        found += threads.exclude(pk__in=recent_ids)[: limit - len(found)]
+    return found
 
 
 def product_page(product: KnowledgeProduct) -> KnowledgeProduct:

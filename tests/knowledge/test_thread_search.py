@@ -1,7 +1,7 @@
 """The library's "In discussions": the most recently active threads the viewer may read that match every word.
 
-On PostgreSQL search_threads looks in two passes (the most recently active threads one by one, then the older
-ones) in one statement; whichever pass finds them, the answer is the one a single pass over all threads gives.
+On PostgreSQL search_threads looks in two passes (the most recently active threads one by one, then, if needed,
+the older ones); whichever pass finds them, the answer is the one a single pass over all threads gives.
 The first pass is shrunk to three threads here so that a handful of threads exercises both.
 """
 
@@ -81,10 +81,24 @@ def test_the_older_threads_still_leave_out_what_the_viewer_may_not_read(communit
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the two passes run on PostgreSQL")
-def test_the_two_passes_are_one_statement(community, django_assert_num_queries):
-    _threads(community, ["drought", "drought", "drought", "flood"])
+@pytest.mark.parametrize(
+    "bodies, statements",
+    [
+        # 1 the ids of the three most recently active threads, 2 the matches among them: enough, no second pass
+        (["flood", "flood", "flood", "flood"], 2),
+        # 3 too few matches among the recent threads: the older ones are searched
+        (["flood", "drought", "drought", "flood"], 3),
+        # fewer threads than the first pass checks: there are no older ones to search
+        (["drought", "flood"], 2),
+    ],
+)
+def test_the_older_threads_are_searched_only_when_the_recent_ones_are_not_enough(
+    community, django_assert_num_queries, bodies, statements
+):
+    _threads(community, bodies)
     member = member_of(community)
 
-    # 1 the viewer's communities are a subquery of the search: one statement, whichever pass answers
-    with django_assert_num_queries(1):
-        selectors.search_threads(user=member, query="flood")
+    with django_assert_num_queries(statements):
+        found = selectors.search_threads(user=member, query="flood", limit=2)
+
+    assert len(found) == min(2, bodies.count("flood"))
