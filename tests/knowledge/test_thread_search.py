@@ -1,8 +1,9 @@
 """The library's "In discussions": the most recently active threads the viewer may read that match every word.
 
 On PostgreSQL search_threads looks in two passes (the most recently active threads one by one, then, if needed,
-the older ones); whichever pass finds them, the answer is the one a single pass over all threads gives.
-The first pass is shrunk to three threads here so that a handful of threads exercises both.
+the older ones: only those with the rarest word when a word is rare, else all of them); whichever pass finds
+them, the answer is the one a single pass over all threads gives. The first pass is shrunk to three threads here
+so that a handful of threads exercises both, and each test runs with the words rare and with them common.
 """
 
 from datetime import timedelta
@@ -17,9 +18,12 @@ from tests.communities.factories import CommunityFactory, PostFactory, ThreadFac
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def small_first_pass(monkeypatch):
+@pytest.fixture(autouse=True, params=["rare words", "common words"])
+def small_first_pass(request, monkeypatch):
     monkeypatch.setattr(selectors, "RECENT_THREADS_CHECKED", 3)
+    # With a cap of 1, any word that is found at all is common, and the older threads are walked one by one
+    monkeypatch.setattr(selectors, "RARE_WORD_MATCHES", 100 if request.param == "rare words" else 1)
+    return request.param
 
 
 @pytest.fixture
@@ -80,14 +84,31 @@ def test_the_older_threads_still_leave_out_what_the_viewer_may_not_read(communit
     assert hidden_in_private not in found
 
 
+def test_a_misspelt_word_finds_nothing_however_common_the_others(community):
+    _threads(community, ["budget flood", "budget flood", "budget", "budget flood", "budget"])
+
+    assert selectors.search_threads(user=member_of(community), query="budget flodo") == []
+    assert len(selectors.search_threads(user=member_of(community), query="budget flood")) == 3
+
+
+def test_a_hidden_post_does_not_make_its_thread_match(community):
+    threads = _threads(community, ["drought", "drought", "drought", "drought", "drought"])
+    PostFactory(thread=threads[4], body="flood, said in a post the moderators hid", is_hidden=True)
+
+    assert selectors.search_threads(user=member_of(community), query="flood") == []
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the two passes run on PostgreSQL")
 @pytest.mark.parametrize(
     "bodies, statements",
     [
         # 1 the ids of the three most recently active threads, 2 the matches among them: enough, no second pass
         (["flood", "flood", "flood", "flood"], 2),
-        # 3 too few matches among the recent threads: the older ones are searched
-        (["flood", "drought", "drought", "flood"], 3),
+        # too few matches among the recent threads: 3 each word's threads, up to RARE_WORD_MATCHES, then 4 those
+        # with the rarest word that match (or, when no word is rare, the older threads walked one by one)
+        (["flood", "drought", "drought", "flood"], 4),
+        # a word no thread has: nothing older to look at
+        (["drought", "drought", "drought", "drought"], 3),
         # fewer threads than the first pass checks: there are no older ones to search
         (["drought", "flood"], 2),
     ],
