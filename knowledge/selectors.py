@@ -163,7 +163,8 @@ def search_threads(*, user, query: str, limit: int = 10) -> list[Thread]:
     words = query.split()[:8]
     if not words:
         return []
-    readable = Thread.objects.filter(is_hidden=False, community__in=communities_readable_by(user))
+    readable_communities = communities_readable_by(user)
+    readable = Thread.objects.filter(is_hidden=False, community__in=readable_communities)
     threads = readable
     # Word by word: each word in the title or in some visible post of the thread.
     for word in words:
@@ -176,9 +177,8 @@ def search_threads(*, user, query: str, limit: int = 10) -> list[Thread]:
     # million posts) is found at once by checking the posts of the most recently active threads one thread at a
     # time, but costs seconds through the GIN index (hundreds of thousands of posts to fetch); a rare word is the
     # other way round, and PostgreSQL picks its plan without counting on the LIMIT. So: first the most recent
-    # threads, then, only if they hold fewer than `limit` matches, the older ones, each planned on its own. Every
-    # older thread is less recently active than every recent one, so the two lists follow on: the same threads
-    # in the same order as one pass over all threads.
+    # threads, then, only if they hold fewer than `limit` matches, the older ones, each planned on its own: the
+    # same threads as one pass over all threads (sorted again at the end, in case a reply moved one meanwhile).
     # The recent threads are read first, as a list of ids: PostgreSQL then knows how few they are and checks
     # them one by one (with a date, or a subquery, it cannot tell and may fetch every matching post first), and
     # each pass is a plain statement, cheaper to build than one UNION of both (about 5 ms of a search's Python).
@@ -189,33 +189,38 @@ def search_threads(*, user, query: str, limit: int = 10) -> list[Thread]:
     if len(found) == limit or len(recent_ids) < RECENT_THREADS_CHECKED:  # (fewer: there are no older threads)
         return found
     older = threads.exclude(pk__in=recent_ids)
-    candidates = _threads_with_the_rarest_word(words)
+    candidates = _threads_with_the_rarest_word(words, readable_communities)
     if candidates is not None:
         # A rare or misspelt word: only the threads that have it can match. Walking the older threads instead
         # checked each of them against every word: 0.1–1 s for "budget procurment" (50,000 threads).
         if not candidates:
             return found
         older = older.filter(pk__in=candidates)
-    return found + list(older[: limit - len(found)])
+    found += older[: limit - len(found)]
+    return sorted(found, key=lambda thread: (thread.last_activity_at, thread.pk), reverse=True)
 
 
-def _threads_with_the_rarest_word(words: list[str]) -> list[int] | None:
-    """The ids of every thread (readable or not) that has the rarest of the words, in its title or a visible
-    post, when some word is in fewer than RARE_WORD_MATCHES posts and titles together; None when none is.
+def _threads_with_the_rarest_word(words: list[str], readable_communities: QuerySet) -> list[int] | None:
+    """The ids of the readable threads that have the rarest of the words, in their title or a visible post, when
+    some word is in fewer than RARE_WORD_MATCHES of their posts and titles together; None when none is.
 
     One statement, two capped lookups a word: its posts through their full-text index and the titles through
-    their trigram index (communities.0009). A common word's lookups stop at the cap; a misspelt word has none."""
+    their trigram index (communities.0009). A common word's lookups stop at the cap; a misspelt word has none.
+    Only readable threads are looked at, so that how long a search takes says nothing of the others. (A word
+    without three letters or digits in a row has no trigrams: PostgreSQL reads the titles one by one, up to the
+    cap, about 50 ms for 50,000 threads when the word is rare: still far less than walking the older threads.)"""
+    readable = Thread.objects.filter(is_hidden=False, community__in=readable_communities).order_by()
     lookups = []
     for number, word in enumerate(words):
         number_ = Value(number, output_field=IntegerField())
-        posts = posts_matching(word).order_by().annotate(word=number_).values_list("word", "thread_id")
-        titles = (
-            Thread.objects.filter(title__icontains=word).order_by().annotate(word=number_).values_list("word", "pk")
-        )
-        lookups += [posts[:RARE_WORD_MATCHES], titles[:RARE_WORD_MATCHES]]
-    rows = list(lookups[0].union(*lookups[1:], all=True))
+        posts = posts_matching(word).filter(thread__is_hidden=False, thread__community__in=readable_communities)
+        titles = readable.filter(title__icontains=word)
+        lookups += [
+            posts.order_by().annotate(word=number_).values_list("word", "thread_id")[:RARE_WORD_MATCHES],
+            titles.annotate(word=number_).values_list("word", "pk")[:RARE_WORD_MATCHES],
+        ]
     matches: list[list[int]] = [[] for _ in words]
-    for number, thread_id in rows:
+    for number, thread_id in lookups[0].union(*lookups[1:], all=True):
         matches[number].append(thread_id)
     # Fewer than the cap in all: neither lookup was cut short, so these are all the word's threads.
     rare = [set(threads) for threads in matches if len(threads) < RARE_WORD_MATCHES]

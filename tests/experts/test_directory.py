@@ -238,9 +238,9 @@ def test_it_lists_experts_in_a_constant_number_of_queries(client, django_assert_
     _many_experts(rows)
     client.force_login(MemberFactory())
     # Measured with CaptureQueriesContext; the same on SQLite and PostgreSQL.
-    # 1 session, 2 user, 3 COUNT of matching experts for the paginator, 4 unread notifications (header),
-    # 5 clusters (filter choices), 6 languages (filter choices), 7 the page of experts, 8 their clusters
-    # (prefetch), 9 their expertise tags (prefetch)
+    # 1 session, 2 user, 3 clusters (filter choices), 4 languages (filter choices), 5 COUNT of matching experts
+    # for the paginator, 6 unread notifications (header), 7 the page of experts, 8 their clusters (prefetch),
+    # 9 their expertise tags (prefetch)
     with django_assert_num_queries(9):
         response = client.get(reverse(DIRECTORY))
     assert response.status_code == 200
@@ -253,8 +253,8 @@ def test_it_lists_experts_to_the_coordinator_in_a_constant_number_of_queries(
 ):
     _many_experts(rows)
     client.force_login(coordinator)
-    # 1 session, 2 user, 3 the user's groups (role check), 4 COUNT of experts for the paginator, 5 unread
-    # notifications (header), 6 clusters (filter choices), 7 languages (filter choices), 8 the page of experts,
+    # 1 session, 2 user, 3 the user's groups (role check), 4 clusters (filter choices), 5 languages (filter
+    # choices), 6 COUNT of experts for the paginator, 7 unread notifications (header), 8 the page of experts,
     # 9 their clusters (prefetch), 10 their expertise tags (prefetch)
     with django_assert_num_queries(10):
         response = client.get(reverse(DIRECTORY))

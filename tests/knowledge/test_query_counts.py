@@ -2,7 +2,8 @@
 
 The counts were measured with django.test.utils.CaptureQueriesContext, for a signed-in member, and are the
 same on SQLite and PostgreSQL (the search page runs full-text search on one and plain matching on the other,
-each in one query). Each comment lists the queries, in the order they run.
+each in one query), except for the search page's matching discussions: one query on SQLite, two or more on
+PostgreSQL (tests/knowledge/test_thread_search.py). Each comment lists the queries, in the order they run.
 """
 
 import pytest
@@ -74,11 +75,10 @@ def test_it_searches_the_library_in_a_constant_number_of_queries(
 
     # 1 session, 2 user, 3 the matching products for the paginator (SQLite: their COUNT; PostgreSQL: the ids and
     # ranks of the newest 201, sorted in Python), 4 the page of matching products with their rank, snippet
-    # (PostgreSQL) and languages, 5 their tags (prefetch), 6 the matching discussions the viewer may read,
-    # 7 whether the viewer may write a product, 8 unread notifications (header), 9 the communities offered by the
-    # filter, 10 the languages offered by the filter; on PostgreSQL, 11 the ids of the most recently active
-    # threads, searched first (and, when they hold too few matches and there are older threads, 12 the older
-    # ones: tests/knowledge/test_thread_search.py)
+    # (PostgreSQL) and languages, 5 their tags (prefetch), 6 the matching discussions the viewer may read (on
+    # PostgreSQL, 6 the ids of the most recently active threads and 7 the matches among them; two more when they
+    # hold too few and there are older threads), 7 whether the viewer may write a product, 8 unread
+    # notifications (header), 9 the communities offered by the filter, 10 the languages offered by the filter
     with django_assert_num_queries(11 if connection.vendor == "postgresql" else 10):
         response = client.get(reverse("knowledge:library"), {"q": "flood", "sort": "relevance"})
 
