@@ -14,6 +14,7 @@ from .search_document import PostSearchDocument
 
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
+SEARCH_PAGES = 10  # a search within a community lists this many pages (200 threads); browsing, MAX_PAGES
 
 # Full-text search over posts on PostgreSQL: each post's to_tsvector('simple', body), stored and GIN-indexed
 # (migration 0008, communities/search_document.py).

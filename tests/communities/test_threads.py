@@ -365,6 +365,26 @@ def test_it_finds_threads_by_title_or_post_body(client, community, thread):
     assert list(client.get(community.get_absolute_url(), {"q": "zzz"}).context["page_obj"].object_list) == []
 
 
+def test_a_search_lists_its_first_pages_only_and_says_so(client, community, monkeypatch):
+    # Counting every match checked every thread's posts; a search stops counting at SEARCH_PAGES pages.
+    monkeypatch.setattr("communities.selectors.THREADS_PER_PAGE", 2)
+    monkeypatch.setattr("communities.selectors.SEARCH_PAGES", 2)
+    for number in range(5):
+        ThreadFactory(community=community, title=f"Flood shelters {number}")
+    client.force_login(member_of(community))
+
+    first = client.get(community.get_absolute_url(), {"q": "flood"})
+    last = client.get(community.get_absolute_url(), {"q": "flood", "page": 2})
+    browsing = client.get(community.get_absolute_url(), {"page": 3})
+
+    assert first.context["page_obj"].paginator.num_pages == 2
+    assert "Only the first pages are listed" not in first.content.decode()
+    assert len(last.context["page_obj"].object_list) == 2
+    assert "Only the first pages are listed. Narrow the search" in last.content.decode()
+    assert len(browsing.context["page_obj"].object_list) == 1  # browsing reaches all 5 (cap: 50 pages)
+    assert "Only the first pages are listed" not in browsing.content.decode()
+
+
 def test_it_pages_posts_and_jumps_to_the_last_page(client, community, thread):
     PostFactory.create_batch(44, thread=thread)  # 45 posts with the opening one: pages of 20, 20 and 5
     client.force_login(member_of(community))
