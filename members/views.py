@@ -84,7 +84,13 @@ def profile_edit(request):
 @login_required
 def directory(request):
     member_filter = selectors.member_directory(params=request.GET)
-    page = CappedPaginator(member_filter.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(member_filter.qs, DIRECTORY_PAGE_SIZE)
+    if member_filter.is_valid() and member_filter.form.cleaned_data.get("q") and not paginator.is_capped:
+        # A search with fewer matches than the pages reach (counted already): sort those few. Read in name
+        # order off the directory's index, they could be scattered through the whole index ("Thida" reads
+        # 84,000 members before the first Thida: 190 ms; sorting her matches takes 15).
+        paginator.object_list = selectors.sorted_after_matching(paginator.object_list)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "members/directory.html",

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import MemberFactory
@@ -55,10 +57,30 @@ def test_it_is_only_for_signed_in_members(client):
     assert response.url.startswith(reverse("account_login"))
 
 
+@pytest.mark.parametrize("params", [{"country": "MM"}, {"q": "planning"}])
 @pytest.mark.parametrize("rows", [3, 40])
-def test_it_uses_the_same_number_of_queries_for_any_number_of_members(member_client, django_assert_num_queries, rows):
+def test_it_uses_the_same_number_of_queries_for_any_number_of_members(
+    member_client, django_assert_num_queries, rows, params
+):
     MemberFactory.create_batch(rows)
     # session, user, unread notifications, COUNT for the paginator, the page of members (+ local community)
     with django_assert_num_queries(5):
-        response = member_client.get(reverse("members:directory"), {"country": "MM"})
+        response = member_client.get(reverse("members:directory"), params)
     assert response.status_code == 200
+    assert len(response.context["page_obj"].object_list) == min(rows + 1, 24)  # + the signed-in member
+
+
+@pytest.mark.parametrize("matches, sorted_after_matching", [(5, True), (30, False)])
+def test_a_search_lists_members_by_name_however_it_is_read(member_client, monkeypatch, matches, sorted_after_matching):
+    # Fewer matches than the pages reach (here one page of 24) are sorted once found; more are read in name
+    # order off the directory's index. Either way the page is in name order.
+    monkeypatch.setattr("cop_platform.pagination.MAX_PAGES", 1)
+    for number in range(matches):
+        MemberFactory(full_name=f"{'ZYXWVUTSRQ'[number % 10]}thida {number}", organization="Agency")
+    with CaptureQueriesContext(connection) as queries:
+        response = member_client.get(reverse("members:directory"), {"q": "thida"})
+
+    names = [member.full_name for member in response.context["page_obj"].object_list]
+    assert names == sorted(names, key=str) and len(names) == min(matches, 24)
+    (page_query,) = [query["sql"] for query in queries.captured_queries if 'ORDER BY "members_user"' in query["sql"]]
+    assert ("NULLS FIRST" in page_query) is sorted_after_matching
