@@ -50,6 +50,8 @@ DEMO_EMAIL = "scale-demo@bench.example.org"
 VIEWER_EMAIL = "scale-viewer@bench.example.org"
 # The seed's words are all common; readers also misspell ("procurment": no post or title has it).
 SEARCHES = ["budget", "procurement", "mangrove", "open data", "digital payments pilot", "budget procurment"]
+# A given name (one member in twenty), an organization (most members), a family name, a misspelling.
+MEMBER_SEARCHES = ["Thida", "ministry", "Win+5", "Zhana"]
 GOAL_RATIO, GOAL_P95_MS, GOAL_QUERIES, SLOW_MS = 3.0, 300.0, 30, 100.0
 
 
@@ -472,12 +474,17 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915 - a script: one story from t
         "home": ("/", demo_cookie),
         "communities": ("/communities/", demo_cookie),
         "community home": (big.community.get_absolute_url(), demo_cookie),
+        "community search ?q=": (
+            [f"{big.community.get_absolute_url()}?q={q.replace(' ', '+')}" for q in SEARCHES],
+            demo_cookie,
+        ),
         f"big thread p.1 ({big.reply_count + 1} posts)": (thread_url, demo_cookie),
         "big thread ?page=last": (thread_url + "?page=last", demo_cookie),
         "events schedule": ("/events/", demo_cookie),
         "knowledge library": ("/knowledge/", demo_cookie),
         "library search ?q=": ([f"/knowledge/?q={q.replace(' ', '+')}" for q in SEARCHES], demo_cookie),
         "member directory": ("/members/", demo_cookie),
+        "member search ?q=": ([f"/members/?q={q}" for q in MEMBER_SEARCHES], demo_cookie),
         "expert directory": ("/experts/", demo_cookie),
         "indicators dashboard": ("/indicators/", viewer_cookie),
         "healthz": ("/healthz", demo_cookie),
