@@ -14,7 +14,7 @@ from .search_document import PostSearchDocument
 
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
-SEARCH_PAGES = 10  # a search within a community lists this many pages (200 threads); browsing, MAX_PAGES
+SEARCH_PAGES = 10  # a search within a community lists this many pages (200 threads); browsing lists them all
 
 # Full-text search over posts on PostgreSQL: each post's to_tsvector('simple', body), stored and GIN-indexed
 # (migration 0008, communities/search_document.py).

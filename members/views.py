@@ -88,7 +88,7 @@ def directory(request):
     if member_filter.is_valid() and member_filter.form.cleaned_data.get("q") and not paginator.is_capped:
         # A search with fewer matches than the pages reach (counted already): sort those few. Read in name
         # order off the directory's index, a rare name late in the alphabet meant reading nearly every member
-        # first (up to 190 ms at 100,000 members; sorting a few hundred matches takes a few ms). A common word
+        # first (up to 190 ms at 100,000 members; sorting up to 1,200 matches takes a few ms). A common word
         # is still read off the index, where its many matches are usually found early; sorting them would cost
         # more ("ministry": 110 ms). A common name late in the alphabet is the case left slow ("Thida", one
         # member in twenty: about 120 ms).

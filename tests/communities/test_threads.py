@@ -381,7 +381,7 @@ def test_a_search_lists_its_first_pages_only_and_says_so(client, community, monk
     assert "Only the first pages are listed" not in first.content.decode()
     assert len(last.context["page_obj"].object_list) == 2
     assert "Only the first pages are listed. Narrow the search" in last.content.decode()
-    assert len(browsing.context["page_obj"].object_list) == 1  # browsing reaches all 5 (cap: 50 pages)
+    assert len(browsing.context["page_obj"].object_list) == 1  # browsing reaches all 5 threads
     assert "Only the first pages are listed" not in browsing.content.decode()
 
 
