@@ -6,6 +6,8 @@ on 2 cores. The GIN index moves from the expression to_tsvector('simple', body) 
 
 from django.db import migrations
 
+from cop_platform.migration_sql import postgresql_only
+
 ADD = [
     "DROP INDEX IF EXISTS post_body_search",
     "ALTER TABLE communities_post ADD COLUMN search_document tsvector "
@@ -19,16 +21,7 @@ REMOVE = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":  # SQLite searches posts by substring: nothing to add
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("communities", "0007_thread_listing_in_page_order")]
 
-    operations = [migrations.RunPython(_run(ADD), _run(REMOVE))]
+    operations = [postgresql_only(ADD, REMOVE)]  # SQLite searches posts by substring: nothing to add

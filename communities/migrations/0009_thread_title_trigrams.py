@@ -9,6 +9,8 @@ database's owner may create it, no superuser needed.
 
 from django.db import migrations
 
+from cop_platform.migration_sql import postgresql_only
+
 ADD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     # The expression Django writes for `title__icontains`, so that the planner matches it to the index.
@@ -19,16 +21,7 @@ ADD = [
 REMOVE = ["DROP INDEX IF EXISTS thread_title_trigrams"]  # the extension stays: other indexes may use it
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":  # SQLite searches titles by scanning: nothing to add
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("communities", "0008_post_search_document")]
 
-    operations = [migrations.RunPython(_run(ADD), _run(REMOVE))]
+    operations = [postgresql_only(ADD, REMOVE)]  # SQLite searches titles by scanning: nothing to add

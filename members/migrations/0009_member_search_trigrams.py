@@ -7,6 +7,8 @@ of the two migrations to run creates the extension).
 
 from django.db import migrations
 
+from cop_platform.migration_sql import postgresql_only
+
 ADD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     # The expressions Django writes for `icontains`, so that the planner matches them to the indexes.
@@ -20,16 +22,7 @@ ADD = [
 REMOVE = ["DROP INDEX IF EXISTS member_name_trigrams", "DROP INDEX IF EXISTS member_organization_trigrams"]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":  # SQLite reads every member: nothing to add
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("members", "0008_member_directory_index")]
 
-    operations = [migrations.RunPython(_run(ADD), _run(REMOVE))]
+    operations = [postgresql_only(ADD, REMOVE)]  # SQLite reads every member: nothing to add
