@@ -70,17 +70,46 @@ def test_it_uses_the_same_number_of_queries_for_any_number_of_members(
     assert len(response.context["page_obj"].object_list) == min(rows + 1, 24)  # + the signed-in member
 
 
-@pytest.mark.parametrize("matches, sorted_after_matching", [(5, True), (30, False)])
-def test_a_search_lists_members_by_name_however_it_is_read(member_client, monkeypatch, matches, sorted_after_matching):
-    # Fewer matches than the pages reach (here one page of 24) are sorted once found; more are read in name
-    # order off the directory's index. Either way the page is in name order.
+def _page_queries(queries) -> list[str]:
+    return [query["sql"] for query in queries.captured_queries if 'ORDER BY "members_user"' in query["sql"]]
+
+
+def test_a_search_with_few_matches_sorts_them_once_found(member_client, monkeypatch):
+    # Fewer matches than the pages reach (here one page of 24) are found first, then sorted.
     monkeypatch.setattr("cop_platform.pagination.MAX_PAGES", 1)
-    for number in range(matches):
-        MemberFactory(full_name=f"{'ZYXWVUTSRQ'[number % 10]}thida {number}", organization="Agency")
+    for number in range(5):
+        MemberFactory(full_name=f"{'ZYXWV'[number]}thida {number}", organization="Agency")
     with CaptureQueriesContext(connection) as queries:
         response = member_client.get(reverse("members:directory"), {"q": "thida"})
 
     names = [member.full_name for member in response.context["page_obj"].object_list]
-    assert names == sorted(names) and len(names) == min(matches, 24)
-    (page_query,) = [query["sql"] for query in queries.captured_queries if 'ORDER BY "members_user"' in query["sql"]]
-    assert ("NULLS FIRST" in page_query) is sorted_after_matching
+    assert names == ["Vthida 4", "Wthida 3", "Xthida 2", "Ythida 1", "Zthida 0"]
+    (page_query,) = _page_queries(queries)
+    assert "NULLS FIRST" in page_query
+
+
+@pytest.mark.parametrize("first_letter, read_among_first_names", [("A", True), ("Z", False)])
+def test_a_search_with_many_matches_looks_among_the_first_names_first(
+    member_client, monkeypatch, first_letter, read_among_first_names
+):
+    # More matches than the pages reach: a page is looked for among the first names in the directory's order
+    # (here 2 for each row up to the page's end: 48 names for page 1). Matches early in the alphabet fill the
+    # page from there; late ones leave it short, and every match is then sorted. Either way, the page is the
+    # first 24 matches in name order.
+    monkeypatch.setattr("cop_platform.pagination.MAX_PAGES", 1)
+    monkeypatch.setattr("members.selectors.ManyMatchesInNameOrder.FIRST_NAMES_PER_ROW", 2)
+    MemberFactory.create_batch(30, full_name="Mya Filler", organization="Agency")
+    for number in range(30):
+        MemberFactory(full_name=f"{first_letter}thida {number:02}", organization="Agency")
+    with CaptureQueriesContext(connection) as queries:
+        response = member_client.get(reverse("members:directory"), {"q": "thida"})
+
+    assert response.context["page_obj"].paginator.is_capped
+    names = [member.full_name for member in response.context["page_obj"].object_list]
+    assert names == [f"{first_letter}thida {number:02}" for number in range(24)]
+    page_queries = _page_queries(queries)
+    assert "<= (SELECT" in page_queries[0] and "NULLS FIRST" not in page_queries[0]
+    if read_among_first_names:
+        assert len(page_queries) == 1
+    else:
+        assert len(page_queries) == 2 and "NULLS FIRST" in page_queries[1]
