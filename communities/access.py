@@ -162,9 +162,14 @@ def get_post(user, slug: str, post_pk: int) -> tuple[CommunityAccess, Post, Comm
     post = get_object_or_404(Post.objects.select_related("thread", "author"), pk=post_pk)
     access, thread, home = get_thread(user, slug, post.thread_id)
     post.thread = thread
-    if post.is_hidden and not home.can_moderate and post.author_id != user.pk:
+    if not can_read_post(user, post, home):
         raise Http404
     return access, post, home
+
+
+def can_read_post(user, post: Post, home: CommunityAccess) -> bool:
+    """A hidden post is read by the moderators of its thread's community and by its author only."""
+    return not post.is_hidden or home.can_moderate or (user.is_authenticated and post.author_id == user.pk)
 
 
 def can_edit_post(user, post: Post, access: CommunityAccess, home: CommunityAccess) -> bool:

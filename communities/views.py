@@ -13,7 +13,7 @@ from cop_platform.reversing import url_for_each
 from experts import views as expert_views
 from members import roles
 
-from . import access, markdown, selectors, services
+from . import access, markdown, post_cards, selectors, services
 from .forms import (
     AddMemberForm,
     CommunityForm,
@@ -145,6 +145,8 @@ def _thread_page(request, acc, thread, home, reply_form):
     page_number = paginator.num_pages if request.GET.get("page") == "last" else request.GET.get("page")
     page = paginator.get_page(page_number)
     _link_post_actions(page.object_list, acc.community)
+    experts = expert_views.thread_context(thread=thread, user=request.user, community_acc=acc)
+    _attach_cards(page.object_list, request.user, home, experts["expert_member_ids"])
     return render(
         request,
         "communities/thread.html",
@@ -160,10 +162,28 @@ def _thread_page(request, acc, thread, home, reply_form):
             "following": selectors.is_following(user=request.user, thread=thread),
             "reply_form": reply_form,
             "can_reply": acc.can_post and not thread.is_locked,
-            **expert_views.thread_context(thread=thread, user=request.user, community_acc=acc),
+            **experts,
         },
         status=400 if reply_form is not None and reply_form.errors else 200,
     )
+
+
+def _attach_cards(posts, user, home, expert_member_ids) -> None:
+    """Each post's byline and body as `post.card` (HTML, usually from the cache: communities/post_cards.py),
+    and whether the viewer may read it as `post.is_readable` (the actions under it are shown only then)."""
+    cards = []
+    for post in posts:
+        post.is_readable = access.can_read_post(user, post, home)
+        cards.append(
+            post_cards.card_fields(
+                post,
+                author_url=post.urls["author"],
+                is_expert_answer=post.author_id in expert_member_ids,
+                shows_body=post.is_readable,
+            )
+        )
+    for post, card in zip(posts, post_cards.rendered_cards(cards), strict=True):
+        post.card = card
 
 
 POST_ACTIONS = ("helpful", "edit", "report", "hide")  # communities:post_<action>, each taking the post's id

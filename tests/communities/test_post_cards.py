@@ -1,0 +1,134 @@
+"""A thread page's posts are rendered once and then read from the cache (communities/post_cards.py): the cached
+cards must never show anything stale, nor anything the viewer may not read."""
+
+import pytest
+
+from communities import services
+from communities.models import Membership
+from tests.experts.factories import MemberExpertFactory, ReferralFactory
+
+from .factories import CommunityFactory, PostFactory, ThreadFactory, member_of
+
+pytestmark = pytest.mark.django_db
+
+CARD_TEMPLATE = "communities/includes/post_card.html"
+
+
+@pytest.fixture
+def community():
+    return CommunityFactory(name="Public finance", slug="public-finance")
+
+
+@pytest.fixture
+def thread(community):
+    return ThreadFactory(community=community, title="Participatory budgeting", opening_post__body="Who has tried it?")
+
+
+@pytest.fixture
+def reader(client, community):
+    member = member_of(community)
+    client.force_login(member)
+    return member
+
+
+def page(client, thread, **params) -> str:
+    response = client.get(thread.get_absolute_url(), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def cards_rendered(client, thread) -> int:
+    response = client.get(thread.get_absolute_url())
+    return sum(template.name == CARD_TEMPLATE for template in response.templates)
+
+
+def test_cards_are_rendered_once_then_read_from_the_cache(client, thread, reader):
+    PostFactory(thread=thread, body="A reply")
+    assert cards_rendered(client, thread) == 2
+    assert cards_rendered(client, thread) == 0
+    assert "A reply" in page(client, thread)
+
+
+def test_without_the_cache_cards_are_rendered_each_time(client, thread, reader, monkeypatch):
+    monkeypatch.setattr("communities.post_cards.cache.get_many", lambda keys: {})
+    monkeypatch.setattr("communities.post_cards.cache.set_many", lambda data, timeout: [])
+    assert cards_rendered(client, thread) == 1
+    assert cards_rendered(client, thread) == 1
+    assert "Who has tried it?" in page(client, thread)
+
+
+def test_a_card_shows_every_change_at_once(client, community, thread, reader):
+    author = thread.author
+    quoted = PostFactory(thread=thread, body="Citizens chose the projects", author=member_of(community))
+    reply = PostFactory(thread=thread, body="Which ones?", quoted=quoted, author=author)
+    before = page(client, thread)
+    assert "Which ones?" in before and "In reply to" in before and author.display_name in before
+
+    services.post_edit(post=reply, editor=author, body="Which projects won?")
+    after_edit = page(client, thread)
+    assert "Which projects won?" in after_edit and "Which ones?" not in after_edit
+    assert ">edited<" in after_edit
+
+    services.post_toggle_helpful(post=reply, member=reader, community=community)
+    assert "1 found this helpful" in page(client, thread)
+
+    author.full_name = "Renamed Author"
+    author.save()
+    assert "Renamed Author" in page(client, thread)
+
+    services.post_set_hidden(post=quoted, actor=reader, hidden=True)
+    assert "In reply to" not in page(client, thread)
+
+    author.is_active = False
+    author.save()
+    assert "Renamed Author" not in page(client, thread)
+    assert "Former member" in page(client, thread)
+
+
+def test_a_card_is_shown_in_the_viewers_language(client, thread, reader):
+    PostFactory(thread=thread, body="A reply", edited_at=thread.created_at)
+    assert ">edited<" in page(client, thread)
+    client.cookies["django_language"] = "ru"
+    assert ">изменено<" in page(client, thread)
+
+
+def test_an_expert_answer_is_marked_once_the_expert_is_asked(client, community, thread, reader):
+    expert = MemberExpertFactory()
+    answer = PostFactory(thread=thread, body="Start with a small budget", author=expert.member)
+    assert "Expert answer" not in page(client, thread)
+    ReferralFactory(thread=thread, expert=expert)
+    content = page(client, thread)
+    assert "Expert answer" in content and answer.body in content
+
+
+@pytest.mark.parametrize(
+    "viewer, reads_it",
+    [("author", True), ("moderator", True), ("member", False)],
+)
+def test_a_hidden_post_is_read_by_its_author_and_moderators_only(client, community, thread, viewer, reads_it):
+    author = member_of(community)
+    users = {
+        "author": author,
+        "moderator": member_of(community, role=Membership.Role.MODERATOR),
+        "member": member_of(community),
+    }
+    PostFactory(thread=thread, author=author, body="Off-topic advert", is_hidden=True, hidden_reason="Spam")
+    # Another viewer's card first: what one viewer may read must not reach another through the cache.
+    for other in users.values():
+        client.force_login(other)
+        page(client, thread)
+    client.force_login(users[viewer])
+    content = page(client, thread)
+    assert ("Off-topic advert" in content) is reads_it
+    assert ("Spam" in content) is reads_it
+    assert ("hidden while moderators review it" in content) is not reads_it
+
+
+def test_a_card_is_shown_in_the_viewers_time_zone(client, thread, reader):
+    reader.time_zone = "Asia/Yangon"
+    reader.save()
+    assert "+06:30" in page(client, thread)
+    reader.time_zone = "Europe/London"
+    reader.save()
+    content = page(client, thread)
+    assert "+06:30" not in content
