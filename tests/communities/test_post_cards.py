@@ -132,3 +132,30 @@ def test_a_card_is_shown_in_the_viewers_time_zone(client, thread, reader):
     reader.save()
     content = page(client, thread)
     assert "+06:30" not in content
+
+
+def test_a_new_release_renders_cards_again(client, thread, reader, monkeypatch):
+    # New translations, date formats or Django: cards cached before are not served (communities/post_cards.py).
+    assert cards_rendered(client, thread) == 1
+    assert cards_rendered(client, thread) == 0
+    monkeypatch.setattr("communities.post_cards._release_digest", lambda: "next-release")
+    assert cards_rendered(client, thread) == 1
+
+
+def test_a_card_escapes_what_members_typed(client, community, thread):
+    author = member_of(community, member__full_name="<b>Bold</b> Name")
+    PostFactory(thread=thread, author=author, body="Spam", is_hidden=True, hidden_reason="<i>advert</i>")
+    client.force_login(member_of(community, role=Membership.Role.MODERATOR))
+    content = page(client, thread)
+    assert "&lt;b&gt;Bold&lt;/b&gt; Name" in content and "<b>Bold</b>" not in content
+    assert "&lt;i&gt;advert&lt;/i&gt;" in content and "<i>advert</i>" not in content
+
+
+def test_a_deleted_authors_post_and_a_deleted_quote(client, community, thread, reader):
+    quoted = PostFactory(thread=thread, body="Since removed", author=None)
+    PostFactory(thread=thread, body="Replying to it", quoted=quoted)
+    content = page(client, thread)
+    assert "Former member" in content and "In reply to former member" in content
+    quoted.delete()
+    content = page(client, thread)
+    assert "Replying to it" in content and "In reply to" not in content

@@ -113,3 +113,40 @@ def test_a_search_with_many_matches_looks_among_the_first_names_first(
         assert len(page_queries) == 1
     else:
         assert len(page_queries) == 2 and "NULLS FIRST" in page_queries[1]
+
+
+@pytest.mark.parametrize("page, expected", [(1, [("A", n) for n in range(10)] + [("Z", n) for n in range(14)]),
+                                            (2, [("Z", n) for n in range(14, 38)])])  # fmt: skip
+def test_a_page_the_first_names_hold_only_part_of_is_sorted_whole(member_client, monkeypatch, page, expected):
+    # 50 matches, 48 reachable (2 pages of 24); 1 first name per row up to the page's end (24, then 48 names).
+    # Page 1's first 24 names hold the 10 early matches only; page 2's first 48 hold 27 of the 48 it needs.
+    monkeypatch.setattr("cop_platform.pagination.MAX_PAGES", 2)
+    monkeypatch.setattr("members.selectors.ManyMatchesInNameOrder.FIRST_NAMES_PER_ROW", 1)
+    for number in range(10):
+        MemberFactory(full_name=f"Athida {number:02}")
+    MemberFactory.create_batch(20, full_name="Mya Filler")
+    for number in range(40):
+        MemberFactory(full_name=f"Zthida {number:02}")
+    with CaptureQueriesContext(connection) as queries:
+        response = member_client.get(reverse("members:directory"), {"q": "thida", "page": page})
+
+    names = [member.full_name for member in response.context["page_obj"].object_list]
+    assert names == [f"{letter}thida {number:02}" for letter, number in expected]
+    assert len(_page_queries(queries)) == 2  # the first names', then every match sorted
+
+
+def test_a_country_filter_keeps_the_first_names_order(member_client, monkeypatch):
+    # The first names are counted over every listed member, whatever the country: they are still the start of
+    # the filtered order, so the page read among them is the right one.
+    monkeypatch.setattr("cop_platform.pagination.MAX_PAGES", 1)
+    monkeypatch.setattr("members.selectors.ManyMatchesInNameOrder.FIRST_NAMES_PER_ROW", 2)
+    for number in range(30):
+        MemberFactory(full_name=f"Athida {number:02}", country="KH" if number % 2 == 0 else "VN")
+    for number in range(30):
+        MemberFactory(full_name=f"Zthida {number:02}", country="KH")
+    with CaptureQueriesContext(connection) as queries:
+        response = member_client.get(reverse("members:directory"), {"q": "thida", "country": "KH"})
+
+    names = [member.full_name for member in response.context["page_obj"].object_list]
+    assert names == [f"Athida {n:02}" for n in range(0, 30, 2)] + [f"Zthida {n:02}" for n in range(9)]
+    assert len(_page_queries(queries)) == 1  # found among the first 48 names
