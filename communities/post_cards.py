@@ -3,8 +3,8 @@
 Rendering twenty posts was about a quarter of a thread page's time (8 of 30 ms at scale), all of it in the
 template engine. A post's card (its byline, badges, and body, or the note that it is hidden) is rendered from
 `card_fields` alone, plain values rather than the post, and cached under a digest of those values, the
-language, the time zone, the card template's source and what else shapes its text (translations, date formats,
-Django's version: `_release_digest`). A card therefore can't be stale: anything that would change it (an edit, a
+language, the time zone and the release (the card template, translations, date formats and Django's version:
+`_release_digest`). A card therefore can't be stale: anything that would change it (an edit, a
 helpful mark, the author's new name or deleted account, a quoted post hidden, a deploy with a new template or
 translation) gives it another key, and unused entries expire after CARD_SECONDS. What differs from viewer to
 viewer (the actions under a post) is rendered in the page each time. Without the cache (Redis down, see
@@ -16,16 +16,13 @@ production), and a deleted member's name should not linger in the cache for long
 
 import hashlib
 from functools import cache as once_per_process
-from pathlib import Path
 
-import django
-from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-import cop_platform.formats
+from cop_platform.release import ROOT, files_version, translation_files
 
 CARD_TEMPLATE = "communities/includes/post_card.html"
 CARD_SECONDS = 3600
@@ -47,7 +44,7 @@ def card_fields(post, *, author_url: str, is_expert_answer: bool, shows_body: bo
         "shows_body": shows_body,
     }
     if shows_body:
-        quoted = post.quoted if post.quoted_id and post.quoted and not post.quoted.is_hidden else None
+        quoted = post.quoted if post.quoted and not post.quoted.is_hidden else None
         fields |= {
             "is_hidden": post.is_hidden,
             "hidden_reason": post.hidden_reason,
@@ -61,13 +58,13 @@ def card_fields(post, *, author_url: str, is_expert_answer: bool, shows_body: bo
 def rendered_cards(cards: list[dict]) -> list[str]:
     """Each card's HTML, in order: from the cache, or rendered (and cached) when it is not there."""
     language, zone = translation.get_language(), timezone.get_current_timezone_name()
-    context = f"{language}|{zone}|{_template_digest()}|{_release_digest()}"
+    context = f"{language}|{zone}|{_release_digest()}"
     keys = [f"post-card:{fields['pk']}:{_digest(context, fields)}" for fields in cards]
     found = cache.get_many(keys)
-    rendered = {}
-    for key, fields in zip(keys, cards, strict=True):
-        if key not in found:
-            rendered[key] = get_template(CARD_TEMPLATE).render({"card": fields})
+    template = get_template(CARD_TEMPLATE)
+    rendered = {
+        key: template.render({"card": fields}) for key, fields in zip(keys, cards, strict=True) if key not in found
+    }
     if rendered:
         cache.set_many(rendered, timeout=CARD_SECONDS)
     return [mark_safe(found[key] if key in found else rendered[key]) for key in keys]  # noqa: S308 - our template
@@ -77,21 +74,10 @@ def _digest(context: str, fields: dict) -> str:
     return hashlib.blake2b(f"{context}|{sorted(fields.items())!r}".encode(), digest_size=16).hexdigest()
 
 
-def _template_digest() -> str:
-    """The card template's source (a dictionary lookup in the template cache, and a hash of 2 KB), so that a
-    deploy or an edit that changes it doesn't serve cards rendered before."""
-    return hashlib.blake2b(get_template(CARD_TEMPLATE).template.source.encode(), digest_size=8).hexdigest()
-
-
 @once_per_process
 def _release_digest() -> str:
-    """Django's version, the compiled translations and the date formats, read once per process: a deploy that
-    changes one of them starts new processes. (In development, `runserver` reloads translations without
-    restarting; a card may then show the old wording until the server restarts.)"""
-    digest = hashlib.blake2b(django.get_version().encode(), digest_size=8)
-    formats = Path(cop_platform.formats.__file__).parent
-    files = [*(path for folder in settings.LOCALE_PATHS for path in Path(folder).rglob("*.mo")), *formats.rglob("*.py")]
-    for path in sorted(files):
-        digest.update(str(path).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """The card template, the compiled translations, the date formats and Django's version (cop_platform.release).
+    (In development, `runserver` reloads templates and translations without restarting; a card may then show the
+    old version until the server restarts.)"""
+    formats = ROOT / "cop_platform" / "formats"
+    return files_version([ROOT / "templates" / CARD_TEMPLATE, *translation_files(), *formats.rglob("*.py")])

@@ -3,16 +3,15 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from django.db.models import Q
 from django.utils.translation import gettext
 from django_countries import countries
 
 from communities.models import Community
+from cop_platform.release import ROOT, files_version, translation_files
 from members.models import User
 
 from .models import IndicatorValue, ManualFigure, MonthlyNarrative, MonthlySnapshot, ProgressReport
@@ -24,16 +23,14 @@ TREND_MONTHS = 12
 def _drawing_version() -> str:
     """Changes with any file that draws the dashboard's cached figures (a new release may draw them otherwise):
     the template, the charts, the indicator names and the compiled translations."""
-    root = Path(__file__).resolve().parent.parent
     files = [
-        root / "templates" / "indicators" / "dashboard.html",
-        root / "templates" / "indicators" / "_trend_table.html",
-        *(root / "indicators").glob("*.py"),
-        *(root / "indicators" / "templatetags").glob("*.py"),
-        *(root / "locale").glob("*/LC_MESSAGES/django.mo"),
+        ROOT / "templates" / "indicators" / "dashboard.html",
+        ROOT / "templates" / "indicators" / "_trend_table.html",
+        *(ROOT / "indicators").glob("*.py"),
+        *(ROOT / "indicators" / "templatetags").glob("*.py"),
+        *translation_files(),
     ]
-    stamps = sorted(f"{path}:{path.stat().st_mtime_ns}" for path in files if path.exists())
-    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()[:12]
+    return files_version(files)
 
 
 DRAWING_VERSION = _drawing_version()

@@ -55,6 +55,12 @@ class ManyMatchesInNameOrder:
         return page
 
 
+def matches_in_name_order(matches: QuerySet[User], *, many: bool):
+    """A directory search's matches in the directory's order, for a paginator that has counted them: `many`
+    when there are more than its pages reach."""
+    return ManyMatchesInNameOrder(matches) if many else sorted_after_matching(matches)
+
+
 def member_profile_queryset() -> QuerySet[User]:
     return (
         members_listed()

@@ -90,10 +90,7 @@ def directory(request):
         # meant reading nearly every member first (up to 190 ms at 100,000 members). Fewer matches than the
         # pages reach (counted already) are sorted once found (a few ms for up to 1,200); more are looked for
         # among the first names first (see ManyMatchesInNameOrder).
-        if paginator.is_capped:
-            paginator.object_list = selectors.ManyMatchesInNameOrder(paginator.object_list)
-        else:
-            paginator.object_list = selectors.sorted_after_matching(paginator.object_list)
+        paginator.object_list = selectors.matches_in_name_order(paginator.object_list, many=paginator.is_capped)
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
