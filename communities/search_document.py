@@ -1,4 +1,5 @@
-"""The stored full-text document of each post (PostgreSQL), as a query expression.
+"""The stored full-text document of each post and its copy of the thread's community (PostgreSQL), as query
+expressions.
 
 Migration 0008 adds the column `search_document` to communities_post on PostgreSQL only: a generated column,
 to_tsvector('simple', body), that PostgreSQL computes whenever a body is written and that is GIN-indexed.
@@ -9,22 +10,23 @@ Why stored rather than an expression index: a common word is found by checking t
 threads one by one (see knowledge.selectors.search_threads), and checking a post against an expression index's
 expression means computing to_tsvector from its body again: 40 ms for a three-word search over 60 threads,
 against 3 ms reading the stored document.
+
+Migration 0010 adds `search_community_id` beside it, kept equal to the post's thread's community by triggers,
+and a GIN index on both, so that a search within a community reads only that community's part of the index.
 """
 
 from django.contrib.postgres.search import SearchVectorField
-from django.db.models import Expression, F
-
-COLUMN = "search_document"
+from django.db.models import BigIntegerField, Expression, F
 
 
-class PostSearchDocument(Expression):
-    """The `search_document` column of the query's post table (whatever alias it has, subqueries included)."""
+class _PostSearchColumn(Expression):
+    """A PostgreSQL-only column of the query's post table (whatever alias it has, subqueries included)."""
 
-    output_field = SearchVectorField()
+    column = ""
 
     def __init__(self, body=None):
         super().__init__()
-        # The body column resolves to the post table's alias in the query at hand; the document sits beside it.
+        # The body column resolves to the post table's alias in the query at hand; this column sits beside it.
         self.body = F("body") if body is None else body
 
     def get_source_expressions(self):
@@ -35,8 +37,22 @@ class PostSearchDocument(Expression):
 
     def as_sql(self, compiler, connection):
         if connection.vendor != "postgresql":
-            raise NotImplementedError("posts have a stored search document on PostgreSQL only")
-        column = connection.ops.quote_name(COLUMN)
+            raise NotImplementedError(f"posts have {self.column} on PostgreSQL only")
+        column = connection.ops.quote_name(self.column)
         if self.body.alias:
             return f"{compiler.quote_name_unless_alias(self.body.alias)}.{column}", []
         return column, []
+
+
+class PostSearchDocument(_PostSearchColumn):
+    """The post's stored to_tsvector('simple', body)."""
+
+    column = "search_document"
+    output_field = SearchVectorField()
+
+
+class PostSearchCommunity(_PostSearchColumn):
+    """The post's thread's community id, copied onto the post (the first column of its GIN index)."""
+
+    column = "search_community_id"
+    output_field = BigIntegerField()

@@ -1,16 +1,29 @@
 """Reads for community pages: querysets that already carry what their templates need."""
 
+from collections.abc import Collection
+
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 
 from cop_platform.tagging import tag_list
 
 from . import access
 from .filters import CommunityFilter
 from .models import Community, Membership, Notification, Post, Reaction, Thread
-from .search_document import PostSearchDocument
+from .search_document import PostSearchCommunity, PostSearchDocument
 
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
@@ -29,13 +42,20 @@ def web_search(text: str) -> SearchQuery:
     return SearchQuery(text, search_type="websearch", config="simple")
 
 
-def posts_matching(text: str) -> QuerySet[Post]:
+def posts_matching(text: str, *, community_ids: Collection[int] | None = None) -> QuerySet[Post]:
     """Visible posts whose text matches `text`: full-text on PostgreSQL (every word, as in a web search box),
-    a plain case-insensitive substring on SQLite (which has no full-text index here)."""
+    a plain case-insensitive substring on SQLite (which has no full-text index here). With `community_ids`, only
+    the posts of threads in those communities: on PostgreSQL, read off their part of the index (migration 0010)."""
     posts = Post.objects.filter(is_hidden=False)
     if connection.vendor == "postgresql":
-        return posts.alias(search=PostSearchDocument()).filter(search=web_search(text))
-    return posts.filter(body__icontains=text)
+        posts = posts.alias(search=PostSearchDocument()).filter(search=web_search(text))
+        if community_ids is not None:
+            # bigint literals: the index's btree_gin column compares bigint with bigint only (not with a plain 1).
+            ids = [Cast(Value(pk), BigIntegerField()) for pk in community_ids]
+            posts = posts.alias(search_community=PostSearchCommunity()).filter(search_community__in=ids)
+        return posts
+    posts = posts.filter(body__icontains=text)
+    return posts if community_ids is None else posts.filter(thread__community__in=community_ids)
 
 
 def community_directory(*, user, params) -> CommunityFilter:
@@ -71,7 +91,8 @@ def my_communities(user) -> QuerySet[Community]:
 
 
 def community_threads(*, community: Community, include_hidden: bool, search: str = "") -> QuerySet[Thread]:
-    threads = access.threads_listed_in(community).select_related("author", "community")
+    links = access.thread_links_to(community)
+    threads = access.threads_listed_in(community, links=links).select_related("author", "community")
     # Hidden threads are listed only to moderators of their own community (who can open them).
     threads = (
         threads.filter(Q(is_hidden=False) | Q(community=community))
@@ -80,9 +101,10 @@ def community_threads(*, community: Community, include_hidden: bool, search: str
     )
     search = search.strip()
     if search:
-        # EXISTS per thread: PostgreSQL may check each of the community's threads' posts one by one (a common
-        # word) or look the posts up in the GIN index once (a rare one); an IN list would always do the latter.
-        in_posts = Exists(posts_matching(search).filter(thread=OuterRef("pk")))
+        # The listed threads' posts are all in this community or in the home communities of the threads linked
+        # to it: PostgreSQL looks the words up in those communities' part of the index only (migration 0010).
+        home_ids = {community.pk, *links.values()}
+        in_posts = Exists(posts_matching(search, community_ids=sorted(home_ids)).filter(thread=OuterRef("pk")))
         threads = threads.filter(Q(title__icontains=search) | in_posts)
     return threads.order_by("-is_pinned", "-last_activity_at", "-pk")
 

@@ -10,8 +10,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from communities.models import Post
+from communities.models import Post, Thread
 from communities.selectors import community_threads, posts_matching
+from communities.services import thread_move
 from knowledge.selectors import search_threads
 from tests.factories import MemberFactory
 
@@ -167,4 +168,76 @@ def test_the_stored_document_is_read_under_the_alias_of_a_subquery(community):
     threads = community_threads(community=community, include_hidden=False, search="mangrove")
 
     assert 'U0."search_document"' in str(threads.query)
+    assert 'U0."search_community_id" IN' in str(threads.query)  # the community's part of the index
     assert [thread.pk for thread in threads] == [found.pk]
+
+
+def _search(community, text):
+    return list(community_threads(community=community, include_hidden=False, search=text))
+
+
+def test_a_community_search_finds_a_linked_threads_posts_but_not_another_communitys(community):
+    elsewhere = CommunityFactory()
+    linked = ThreadFactory(community=elsewhere, title="Shared question", opening_post=False)
+    linked.linked_communities.add(community)
+    PostFactory(thread=linked, body="mangrove nurseries")
+    unlinked = ThreadFactory(community=elsewhere, opening_post=False)
+    PostFactory(thread=unlinked, body="mangrove nurseries")
+
+    assert _search(community, "mangrove") == [linked]
+    assert set(_search(elsewhere, "mangrove")) == {linked, unlinked}
+
+
+def test_a_moved_thread_is_found_in_its_new_community_only(community, coordinator):
+    thread = ThreadFactory(community=community, opening_post=False)
+    PostFactory(thread=thread, body="mangrove nurseries")
+    destination = CommunityFactory()
+
+    thread_move(thread=thread, actor=coordinator, to=destination)
+
+    assert _search(community, "mangrove") == []
+    assert _search(destination, "mangrove") == [thread]
+
+
+@on_postgresql
+def test_each_post_carries_its_threads_community_whatever_writes_it(community):
+    # Kept by triggers (migration 0010), so the ORM, a queryset update and raw SQL all keep it right.
+    def carried() -> set[tuple[int, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id, search_community_id FROM communities_post")
+            return set(cursor.fetchall())
+
+    first, second = CommunityFactory(), CommunityFactory()
+    thread = ThreadFactory(community=community, opening_post=False)
+    post = PostFactory(thread=thread, body="mangrove")
+    other = ThreadFactory(community=first, opening_post=False)
+    assert carried() == {(post.pk, community.pk)}
+
+    Thread.objects.filter(pk=thread.pk).update(community=second)  # a thread moved: its posts follow
+    assert carried() == {(post.pk, second.pk)}
+
+    Post.objects.filter(pk=post.pk).update(thread=other)  # a post moved to another thread
+    assert carried() == {(post.pk, first.pk)}
+
+    with connection.cursor() as cursor:  # nobody can set it to anything else
+        cursor.execute("UPDATE communities_post SET search_community_id = %s", [second.pk])
+    assert carried() == {(post.pk, first.pk)}
+
+
+@on_postgresql
+def test_a_community_search_reads_only_its_communities_part_of_the_index(community):
+    thread = ThreadFactory(community=community, opening_post=False)
+    PostFactory.create_batch(3, thread=thread, body="flood")
+    PostFactory.create_batch(300, thread=ThreadFactory(opening_post=False), body="flood")
+    posts = posts_matching("flood", community_ids=[community.pk])
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE communities_post")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # undone with the test's transaction
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = str(posts.explain())
+
+    # Both columns in the index condition: a community's search never walks the other communities' posts.
+    assert "post_community_search" in plan
+    assert "Index Cond: ((search_community_id = ANY" in plan or "Index Cond: ((search_community_id =" in plan
+    assert posts.count() == 3

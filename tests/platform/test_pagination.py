@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cop_platform import pagination
-from cop_platform.pagination import CappedPaginator, IdsFirstPaginator
+from cop_platform.pagination import CappedIdsPaginator, CappedPaginator, IdsFirstPaginator
 from members.models import User
 from tests.communities.factories import CommunityFactory, PostFactory, ThreadFactory, member_of
 from tests.factories import MemberFactory
@@ -29,6 +29,26 @@ def test_the_count_stops_past_the_pages_it_reaches():
 
     roomy = CappedPaginator(members, 2, max_pages=4)
     assert (roomy.count, roomy.is_capped, roomy.num_pages) == (7, False, 4)
+
+
+def test_the_ids_of_all_pages_are_read_once_for_the_count_and_the_page():
+    MemberFactory.create_batch(7)
+    members = User.objects.order_by("-pk")
+
+    with CaptureQueriesContext(connection) as queries:
+        capped = CappedIdsPaginator(members, 2, max_pages=3)
+        assert (capped.count, capped.is_capped, capped.num_pages) == (6, True, 3)
+        page = capped.page(2)
+        listed = [m.pk for m in page]
+    assert listed == [m.pk for m in members[2:4]]
+    assert len(queries) == 2  # the ids, in order, up to one past the pages; then the page's rows by id
+    assert "ORDER BY" in queries[0]["sql"] and "LIMIT 7" in queries[0]["sql"]
+    assert (page.has_next(), page.has_previous(), page.start_index()) == (True, True, 3)
+
+    roomy = CappedIdsPaginator(members, 3, max_pages=4)
+    assert (roomy.count, roomy.is_capped, roomy.num_pages) == (7, False, 3)
+    assert [m.pk for m in roomy.get_page(99)] == [members[6].pk]  # the last page, short
+    assert [m.pk for m in CappedIdsPaginator(members, 3, orphans=1).page(2)] == [m.pk for m in members[3:]]
 
 
 def test_a_list_is_counted_too():
