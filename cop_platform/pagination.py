@@ -54,7 +54,12 @@ class CappedIdsPaginator(CappedPaginator):
 
     For lists whose filter is what costs, such as a search within a community (its threads' posts looked up in
     the full-text index): a count and a page would each run it over the whole list. Reading the page's rows
-    repeats the filter for those rows only."""
+    repeats the filter for those rows only (a row gone in between is left out: that page is one row short).
+    A DISTINCT list, or one that is not a queryset, is counted and paged as by CappedPaginator."""
+
+    def _reads_ids(self) -> bool:
+        # DISTINCT: ids alone, in an order by other columns, could repeat.
+        return isinstance(self.object_list, QuerySet) and not self.object_list.query.distinct
 
     @cached_property
     def _ids(self) -> list:
@@ -62,12 +67,12 @@ class CappedIdsPaginator(CappedPaginator):
 
     @cached_property
     def _counted(self) -> tuple[int, bool]:
-        if not isinstance(self.object_list, QuerySet):
+        if not self._reads_ids():
             return super()._counted
         return min(len(self._ids), self.cap), len(self._ids) > self.cap
 
     def page(self, number):
-        if not isinstance(self.object_list, QuerySet):
+        if not self._reads_ids():
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page

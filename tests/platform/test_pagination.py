@@ -50,6 +50,13 @@ def test_the_ids_of_all_pages_are_read_once_for_the_count_and_the_page():
     assert [m.pk for m in roomy.get_page(99)] == [members[6].pk]  # the last page, short
     assert [m.pk for m in CappedIdsPaginator(members, 3, orphans=1).page(2)] == [m.pk for m in members[3:]]
 
+    distinct = CappedIdsPaginator(members.distinct(), 2, max_pages=3)  # ids alone could repeat: counted as a whole
+    assert (distinct.count, distinct.is_capped, [m.pk for m in distinct.page(1)]) == (
+        6,
+        True,
+        [m.pk for m in members[:2]],
+    )
+
 
 def test_a_list_is_counted_too():
     paginator = CappedPaginator(list(range(11)), 5, max_pages=2)
