@@ -1,31 +1,15 @@
-"""A discussion page's posts, each rendered once and then read from the cache.
+"""A discussion page's posts, each rendered once and then read from the cache (cop_platform/cards.py).
 
 Rendering twenty posts was about a quarter of a thread page's time (8 of 30 ms at scale), all of it in the
 template engine. A post's card (its byline, badges, and body, or the note that it is hidden) is rendered from
-`card_fields` alone, plain values rather than the post, and cached under a digest of those values, the
-language, the time zone and the release (the card template, translations, date formats and Django's version:
-`_release_digest`). A card therefore can't be stale: anything that would change it (an edit, a
-helpful mark, the author's new name or deleted account, a quoted post hidden, a deploy with a new template or
-translation) gives it another key, and unused entries expire after CARD_SECONDS. What differs from viewer to
-viewer (the actions under a post) is rendered in the page each time. Without the cache (Redis down, see
-cop_platform.cache), cards are rendered each time.
-
-CARD_SECONDS is short on purpose: the cache shares its Redis server with the Celery broker (README:
-production), and a deleted member's name should not linger in the cache for long.
+`card_fields` alone, plain values rather than the post: an edit, a helpful mark, the author's new name or deleted
+account, or a quoted post hidden gives it another key. What differs from viewer to viewer (the actions under a
+post) is rendered in the page each time.
 """
 
-import hashlib
-from functools import cache as once_per_process
-
-from django.core.cache import cache
-from django.template.loader import get_template
-from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
-
-from cop_platform.release import ROOT, files_version, translation_files
+from cop_platform import cards
 
 CARD_TEMPLATE = "communities/includes/post_card.html"
-CARD_SECONDS = 3600
 
 
 def card_fields(post, *, author_url: str, is_expert_answer: bool, shows_body: bool) -> dict:
@@ -55,29 +39,10 @@ def card_fields(post, *, author_url: str, is_expert_answer: bool, shows_body: bo
     return fields
 
 
-def rendered_cards(cards: list[dict]) -> list[str]:
+def rendered_cards(card_values: list[dict]) -> list[str]:
     """Each card's HTML, in order: from the cache, or rendered (and cached) when it is not there."""
-    language, zone = translation.get_language(), timezone.get_current_timezone_name()
-    context = f"{language}|{zone}|{_release_digest()}"
-    keys = [f"post-card:{fields['pk']}:{_digest(context, fields)}" for fields in cards]
-    found = cache.get_many(keys)
-    template = get_template(CARD_TEMPLATE)
-    rendered = {
-        key: template.render({"card": fields}) for key, fields in zip(keys, cards, strict=True) if key not in found
-    }
-    if rendered:
-        cache.set_many(rendered, timeout=CARD_SECONDS)
-    return [mark_safe(found[key] if key in found else rendered[key]) for key in keys]  # noqa: S308 - our template
+    return cards.rendered(CARD_TEMPLATE, card_values, kind="post", release=_release_digest())
 
 
-def _digest(context: str, fields: dict) -> str:
-    return hashlib.blake2b(f"{context}|{sorted(fields.items())!r}".encode(), digest_size=16).hexdigest()
-
-
-@once_per_process
 def _release_digest() -> str:
-    """The card template, the compiled translations, the date formats and Django's version (cop_platform.release).
-    (In development, `runserver` reloads templates and translations without restarting; a card may then show the
-    old version until the server restarts.)"""
-    formats = ROOT / "cop_platform" / "formats"
-    return files_version([ROOT / "templates" / CARD_TEMPLATE, *translation_files(), *formats.rglob("*.py")])
+    return cards.release_digest(CARD_TEMPLATE)

@@ -50,8 +50,8 @@ def test_cards_are_rendered_once_then_read_from_the_cache(client, thread, reader
 
 
 def test_without_the_cache_cards_are_rendered_each_time(client, thread, reader, monkeypatch):
-    monkeypatch.setattr("communities.post_cards.cache.get_many", lambda keys: {})
-    monkeypatch.setattr("communities.post_cards.cache.set_many", lambda data, timeout: [])
+    monkeypatch.setattr("cop_platform.cards.cache.get_many", lambda keys: {})
+    monkeypatch.setattr("cop_platform.cards.cache.set_many", lambda data, timeout: [])
     assert cards_rendered(client, thread) == 1
     assert cards_rendered(client, thread) == 1
     assert "Who has tried it?" in page(client, thread)

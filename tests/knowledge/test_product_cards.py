@@ -1,0 +1,124 @@
+"""The library's product cards are rendered once and then read from the cache (knowledge/product_cards.py): a
+cached card must never show anything stale, another search's snippet, or another language's words."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db.models import F
+from django.urls import reverse
+
+from knowledge.models import KnowledgeProduct
+from tests.factories import MemberFactory
+
+from .factories import KnowledgeProductFactory
+
+pytestmark = pytest.mark.django_db
+
+CARD_TEMPLATE = "knowledge/includes/product_card.html"
+
+
+@pytest.fixture
+def reader(client):
+    member = MemberFactory()
+    client.force_login(member)
+    return member
+
+
+@pytest.fixture
+def product(open_community):
+    return KnowledgeProductFactory(
+        title="Participatory budgeting toolkit", summary="How districts let citizens choose.",
+        communities=[open_community], tags=["budget"],
+    )  # fmt: skip
+
+
+def library(client, **params) -> str:
+    response = client.get(reverse("knowledge:library"), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def cards_rendered(client, **params) -> int:
+    response = client.get(reverse("knowledge:library"), params)
+    return sum(template.name == CARD_TEMPLATE for template in response.templates)
+
+
+def test_cards_are_rendered_once_then_read_from_the_cache(client, product, reader):
+    KnowledgeProductFactory(title="Open contracting guide")
+    assert cards_rendered(client) == 2
+    assert cards_rendered(client) == 0
+    page = library(client)
+    assert "Participatory budgeting toolkit" in page and "Open contracting guide" in page
+    assert product.get_absolute_url() in page and 'href="?tag=budget"' in page
+
+
+def test_without_the_cache_cards_are_rendered_each_time(client, product, reader, monkeypatch):
+    monkeypatch.setattr("cop_platform.cards.cache.get_many", lambda keys: {})
+    monkeypatch.setattr("cop_platform.cards.cache.set_many", lambda data, timeout: [])
+    assert cards_rendered(client) == 1
+    assert cards_rendered(client) == 1
+    assert "Participatory budgeting toolkit" in library(client)
+
+
+def test_a_card_shows_every_change_at_once(client, product, reader):
+    assert "0 downloads" in library(client)
+
+    KnowledgeProduct.objects.filter(pk=product.pk).update(download_count=F("download_count") + 1)
+    assert "1 download<" in library(client)
+
+    KnowledgeProduct.objects.filter(pk=product.pk).update(title="Citizens' budget toolkit", summary="Revised.")
+    page = library(client)
+    assert "Citizens&#x27; budget toolkit" in page and "Revised." in page and "Participatory" not in page
+
+    product.tags.add("open data")
+    assert 'href="?tag=open-data"' in library(client)
+
+    product.tags.clear()
+    assert "?tag=" not in library(client)
+
+
+def test_a_card_is_in_the_readers_language_and_time_zone(client, product, reader):
+    # Published 23:30 UTC on 31 December: January in Yangon (UTC+6:30), December in UTC.
+    KnowledgeProduct.objects.filter(pk=product.pk).update(published_at=datetime(2025, 12, 31, 23, 30, tzinfo=UTC))
+    assert "Dec 2025" in library(client)
+
+    reader.time_zone = "Asia/Yangon"
+    reader.save()
+    assert "Jan 2026" in library(client) and "Dec 2025" not in library(client)
+
+    client.cookies["django_language"] = "ru"
+    page = library(client)
+    assert "Jan 2026" not in page and "2026" in page
+    assert "0 скачиваний" in page
+
+
+def test_each_search_shows_its_own_snippet(client, reader, open_community):
+    KnowledgeProductFactory(
+        title="Local services", summary="Summary.", communities=[open_community],
+        body="Clinics report waiting times. Schools report attendance.",
+    )  # fmt: skip
+
+    clinics, schools = library(client, q="clinics"), library(client, q="schools")
+
+    assert "<mark>Clinics</mark>" in clinics and "<mark>" in schools
+    assert "<mark>Schools</mark>" in schools and "<mark>Clinics</mark>" not in schools
+    assert "Summary." in library(client)  # browsing shows the summary, not a snippet
+
+
+def test_a_new_release_renders_cards_again(client, product, reader, monkeypatch):
+    assert cards_rendered(client) == 1
+    assert cards_rendered(client) == 0
+    monkeypatch.setattr("cop_platform.cards.release_digest", lambda template_name: "next-release")
+    assert cards_rendered(client) == 1
+
+
+def test_titles_summaries_and_tags_are_escaped(client, reader, open_community):
+    KnowledgeProductFactory(
+        title="<script>alert(1)</script>", summary="<b>bold</b>", communities=[open_community], tags=["<i>tag</i>"]
+    )
+
+    page = library(client)
+
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page
+    assert "<i>tag</i>" not in page and "&lt;i&gt;tag&lt;/i&gt;" in page
