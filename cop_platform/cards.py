@@ -1,11 +1,12 @@
 """Cards: the pieces of a list page that look the same to every viewer (a post's byline and body, a library
-product's summary), rendered from plain values alone and cached under a digest of them.
+product's summary, an event on the schedule), rendered from plain values alone and cached under a digest of them.
 
 The template engine is most of a list page's time at scale (twenty cards: 5–8 ms). A card's key is a digest of
 its values, the language, the time zone and the release (the card's template, compiled translations, date
-formats and Django's version), so a card cannot be stale: anything that would change it gives it another key,
-and unused entries expire after CARD_SECONDS. Whatever depends on the viewer stays out of the values and is
-rendered in the page. Without the cache (Redis down, see cop_platform.cache) cards are rendered each time.
+formats, URL modules and Django's version), so a card cannot be stale: anything that would change it gives it
+another key, and unused entries expire after CARD_SECONDS. Whatever depends on the viewer stays out of the
+values and is rendered in the page, or is one of a few values (an event card's "registered"). Without the cache
+(Redis down, see cop_platform.cache) cards are rendered each time.
 
 CARD_SECONDS is short on purpose: the cache shares its Redis server with the Celery broker (README: production),
 and a deleted member's name should not linger in the cache for long.
@@ -24,9 +25,14 @@ from cop_platform.release import ROOT, files_version, translation_files
 CARD_SECONDS = 3600
 
 
-def rendered(template_name: str, cards: list[dict], *, kind: str, release: str) -> list[str]:
+def rendered(template_name: str, cards: list[dict], *, kind: str, release: str, cached: bool = True) -> list[str]:
     """Each card's HTML, in order, `template_name` rendered with {"card": values}: from the cache, or rendered
-    (and cached) when it is not there. `kind` names the cards in their keys; `release` is release_digest's."""
+    (and cached) when it is not there. `kind` names the cards in their keys; `release` is release_digest's.
+    `cached=False` for cards whose values anyone could vary without end (a search's snippets): they would fill
+    the cache, which also holds the rate limits' counters, with entries nobody reads again."""
+    if not cached:
+        template = get_template(template_name)
+        return [mark_safe(template.render({"card": fields})) for fields in cards]  # noqa: S308 - our templates
     language, zone = translation.get_language(), timezone.get_current_timezone_name()
     context = f"{language}|{zone}|{release}"
     keys = [f"{kind}-card:{fields['pk']}:{_digest(context, fields)}" for fields in cards]
@@ -46,8 +52,10 @@ def _digest(context: str, fields: dict) -> str:
 
 @once_per_process
 def release_digest(template_name: str) -> str:
-    """The card template, the compiled translations, the date formats and Django's version (cop_platform.release).
-    (In development, `runserver` reloads templates and translations without restarting; a card may then show the
-    old version until the server restarts.)"""
+    """The card template, the compiled translations, the date formats, the URL modules (cards write links) and
+    Django's version (cop_platform.release). (In development, `runserver` reloads templates and translations
+    without restarting; a card may then show the old version until the server restarts.)"""
     formats = ROOT / "cop_platform" / "formats"
-    return files_version([ROOT / "templates" / template_name, *translation_files(), *formats.rglob("*.py")])
+    return files_version(
+        [ROOT / "templates" / template_name, *translation_files(), *formats.rglob("*.py"), *ROOT.glob("*/urls.py")]
+    )

@@ -11,7 +11,7 @@ from cop_platform.pagination import CountedWithPagePaginator
 from cop_platform.ratelimit import rate_limited
 from members import roles
 
-from . import access, ics, selectors, services
+from . import access, ics, schedule_cards, selectors, services
 from .forms import CheckInForm, FeedbackForm, TopicForm
 from .models import CalendarFeed, Registration, TopicSuggestion
 
@@ -19,13 +19,17 @@ from .models import CalendarFeed, Registration, TopicSuggestion
 def schedule(request):
     schedule_filter = selectors.schedule(user=request.user, params=request.GET)
     page = CountedWithPagePaginator(schedule_filter.qs, 20).get_page(request.GET.get("page"))
+    registrations = selectors.registrations_by_event(request.user)
+    for event, card in zip(
+        page.object_list, schedule_cards.rendered_cards(page.object_list, registrations), strict=True
+    ):
+        event.card = card  # HTML, usually from the cache (events/schedule_cards.py)
     return render(
         request,
         "events/schedule.html",
         {
             "filter": schedule_filter,
             "page_obj": page,
-            "registrations": selectors.registrations_by_event(request.user),
             "is_filtered": any(request.GET.get(k) for k in ("community", "kind", "language")),
         },
     )

@@ -1,9 +1,10 @@
 """The library's product cards, each rendered once and then read from the cache (cop_platform/cards.py).
 
 Twenty cards were about a fifth of a library page's time at scale (5 of 27 ms of CPU), all of it in the template
-engine. A card (title, type, month, language, downloads, summary or search snippet, tags) is the same for every
-viewer who may see the product, which the library decided before: an edit, a download, a new tag or another
-search's snippet gives it another key.
+engine. A card (title, type, month, language, downloads, summary, tags) is the same for every viewer who may see
+the product (knowledge.access.published_visible_to decides, before any card is drawn): an edit, a download or a
+new tag gives it another key. A search's cards, with their snippets, are drawn each time and never cached: any
+visitor can type any words, and each search would leave twenty entries nobody reads again.
 """
 
 from cop_platform import cards
@@ -32,4 +33,7 @@ def card_fields(product) -> dict:
 def rendered_cards(products) -> list[str]:
     """Each product's card HTML, in order: from the cache, or rendered (and cached) when it is not there."""
     values = [card_fields(product) for product in products]
-    return cards.rendered(CARD_TEMPLATE, values, kind="product", release=cards.release_digest(CARD_TEMPLATE))
+    return cards.rendered(
+        CARD_TEMPLATE, values, kind="product", release=cards.release_digest(CARD_TEMPLATE),
+        cached=not any(fields["highlight"] for fields in values),
+    )  # fmt: skip

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from knowledge.models import KnowledgeProduct
+from tests.communities.factories import MembershipFactory
 from tests.factories import MemberFactory
 
 from .factories import KnowledgeProductFactory
@@ -89,20 +90,33 @@ def test_a_card_is_in_the_readers_language_and_time_zone(client, product, reader
     client.cookies["django_language"] = "ru"
     page = library(client)
     assert "Jan 2026" not in page and "2026" in page
-    assert "0 скачиваний" in page
+    assert "0 скачиваний" in page and "Guidance document" not in page
 
 
-def test_each_search_shows_its_own_snippet(client, reader, open_community):
+def test_a_searchs_cards_show_its_snippets_and_are_never_cached(client, reader, open_community):
     KnowledgeProductFactory(
         title="Local services", summary="Summary.", communities=[open_community],
-        body="Clinics report waiting times. Schools report attendance.",
+        body="Clinics report waiting times. Schools report <script>alert(1)</script> attendance.",
     )  # fmt: skip
 
     clinics, schools = library(client, q="clinics"), library(client, q="schools")
 
-    assert "<mark>Clinics</mark>" in clinics and "<mark>" in schools
-    assert "<mark>Schools</mark>" in schools and "<mark>Clinics</mark>" not in schools
+    assert "<mark>Clinics</mark>" in clinics and "<mark>Clinics</mark>" not in schools
+    assert "<mark>Schools</mark>" in schools and "<script>alert(1)</script>" not in schools
     assert "Summary." in library(client)  # browsing shows the summary, not a snippet
+    # Anyone may type any words: a search's cards would fill the cache with entries nobody reads again.
+    assert cards_rendered(client, q="clinics") == 1
+    assert cards_rendered(client, q="clinics") == 1
+
+
+def test_a_product_cached_for_a_member_stays_hidden_from_others(client, reader, private_community):
+    insider = reader
+    MembershipFactory(member=insider, community=private_community)
+    KnowledgeProductFactory(title="Leaders' playbook", communities=[private_community])
+    assert "Leaders&#x27; playbook" in library(client)  # cached first, for the member
+
+    client.force_login(MemberFactory())
+    assert "playbook" not in library(client)
 
 
 def test_a_new_release_renders_cards_again(client, product, reader, monkeypatch):

@@ -1,0 +1,117 @@
+"""The schedule's event cards are rendered once and then read from the cache (events/schedule_cards.py): a cached
+card is shared only by viewers who see the same thing, and never shows anything stale."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+
+from communities.models import Community
+from events.models import Event, Registration
+from tests.communities.factories import CommunityFactory, MembershipFactory
+from tests.factories import MemberFactory
+
+from .factories import EventFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+CARD_TEMPLATE = "events/includes/schedule_card.html"
+
+
+def schedule(client, **params) -> str:
+    response = client.get(reverse("events:schedule"), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def listed(client) -> str:
+    """The schedule's cards alone (the filter form lists the viewer's communities too)."""
+    page = schedule(client)
+    return page[page.index('<ul class="stack" role="list">') :]
+
+
+def cards_rendered(client) -> int:
+    return sum(template.name == CARD_TEMPLATE for template in client.get(reverse("events:schedule")).templates)
+
+
+@pytest.fixture
+def event():
+    return EventFactory(title="Open budgets", capacity=1)
+
+
+def test_cards_are_rendered_once_then_read_from_the_cache(client, event):
+    EventFactory(title="Service charters")
+    assert cards_rendered(client) == 2
+    assert cards_rendered(client) == 0
+    page = listed(client)
+    assert "Open budgets" in page and "Service charters" in page and event.get_absolute_url() in page
+    assert " · Webinar" in page
+
+
+def test_without_the_cache_cards_are_rendered_each_time(client, event, monkeypatch):
+    monkeypatch.setattr("cop_platform.cards.cache.get_many", lambda keys: {})
+    monkeypatch.setattr("cop_platform.cards.cache.set_many", lambda data, timeout: [])
+    assert cards_rendered(client) == 1
+    assert cards_rendered(client) == 1
+
+
+def test_each_viewer_sees_their_own_registration(client, event):
+    registered, waitlisted, other = MemberFactory(), MemberFactory(), MemberFactory()
+    RegistrationFactory(event=event, member=registered)
+    RegistrationFactory(event=event, member=waitlisted, status=Registration.Status.WAITLISTED)
+
+    client.force_login(registered)
+    assert ">Registered<" in schedule(client)
+    client.force_login(waitlisted)
+    assert ">Waitlist<" in schedule(client) and ">Registered<" not in schedule(client)
+    client.force_login(other)
+    page = schedule(client)
+    assert ">Full: waitlist<" in page and ">Registered<" not in page and ">Waitlist<" not in page
+
+
+def test_a_card_shows_every_change_at_once(client, event):
+    registration = RegistrationFactory(event=event)
+    assert ">Full: waitlist<" in schedule(client)
+
+    Registration.objects.filter(pk=registration.pk).update(status=Registration.Status.CANCELLED)
+    assert ">Full: waitlist<" not in schedule(client)
+
+    Event.objects.filter(pk=event.pk).update(title="Open budgets, part 2", status=Event.Status.CANCELLED)
+    page = schedule(client)
+    assert "Open budgets, part 2" in page and ">Cancelled<" in page
+
+
+def test_a_private_communitys_name_shows_only_to_its_members(client, event):
+    private = CommunityFactory(name="Leaders circle", visibility=Community.Visibility.PRIVATE)
+    event.communities.add(private, CommunityFactory(name="Open network"))
+    insider, outsider = MemberFactory(), MemberFactory()
+    MembershipFactory(member=insider, community=private)
+
+    client.force_login(insider)
+    assert "Leaders circle" in listed(client)  # cached first, for the insider
+    client.force_login(outsider)
+    cards = listed(client)
+    assert "Open network" in cards and "Leaders circle" not in cards
+
+
+def test_a_card_is_in_the_viewers_time_zone(client, event):
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=datetime(2030, 1, 1, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2030, 1, 1, 9, 0, tzinfo=UTC) + timedelta(hours=1),
+    )
+    viewer = MemberFactory(time_zone="UTC")
+    client.force_login(viewer)
+    assert "09:00" in schedule(client)
+
+    viewer.time_zone = "Asia/Yangon"
+    viewer.save()
+    page = schedule(client)
+    assert "15:30" in page and "09:00" not in page
+
+
+def test_titles_are_escaped(client):
+    EventFactory(title="<script>alert(1)</script>")
+
+    page = schedule(client)
+
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
