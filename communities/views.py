@@ -13,7 +13,7 @@ from cop_platform.reversing import url_for_each
 from experts import views as expert_views
 from members import roles
 
-from . import access, markdown, post_cards, selectors, services
+from . import access, community_cards, markdown, post_cards, selectors, services
 from .forms import (
     AddMemberForm,
     CommunityForm,
@@ -37,13 +37,18 @@ def _small_int(value: str) -> int | None:
 def community_list(request):
     community_filter = selectors.community_directory(user=request.user, params=request.GET)
     page = Paginator(community_filter.qs, 24).get_page(request.GET.get("page"))
+    memberships = selectors.memberships_by_community(request.user)
+    for community, card in zip(
+        page.object_list, community_cards.rendered_cards(page.object_list, memberships), strict=True
+    ):
+        community.card = card  # HTML, usually from the cache (communities/community_cards.py)
     return render(
         request,
         "communities/list.html",
         {
             "filter": community_filter,
             "page_obj": page,
-            "memberships": selectors.memberships_by_community(request.user),
+            "memberships": memberships,
             "is_filtered": any(request.GET.get(k) for k in ("q", "theme", "country")),
             "can_create": roles.is_coordinator(request.user),
         },

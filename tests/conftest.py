@@ -70,3 +70,10 @@ def real_stack():
     yield
     celery_app.control.purge()
     celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def without_card_cache(monkeypatch):
+    """cop_platform.cards finds nothing in the cache and keeps nothing there, as when Redis is down."""
+    monkeypatch.setattr("cop_platform.cards.cache.get_many", lambda keys: {})
+    monkeypatch.setattr("cop_platform.cards.cache.set_many", lambda data, timeout: [])

@@ -49,9 +49,7 @@ def test_cards_are_rendered_once_then_read_from_the_cache(client, thread, reader
     assert "A reply" in page(client, thread)
 
 
-def test_without_the_cache_cards_are_rendered_each_time(client, thread, reader, monkeypatch):
-    monkeypatch.setattr("cop_platform.cards.cache.get_many", lambda keys: {})
-    monkeypatch.setattr("cop_platform.cards.cache.set_many", lambda data, timeout: [])
+def test_without_the_cache_cards_are_rendered_each_time(client, thread, reader, without_card_cache):
     assert cards_rendered(client, thread) == 1
     assert cards_rendered(client, thread) == 1
     assert "Who has tried it?" in page(client, thread)

@@ -48,9 +48,7 @@ def test_cards_are_rendered_once_then_read_from_the_cache(client, event):
     assert " · Webinar" in page
 
 
-def test_without_the_cache_cards_are_rendered_each_time(client, event, monkeypatch):
-    monkeypatch.setattr("cop_platform.cards.cache.get_many", lambda keys: {})
-    monkeypatch.setattr("cop_platform.cards.cache.set_many", lambda data, timeout: [])
+def test_without_the_cache_cards_are_rendered_each_time(client, event, without_card_cache):
     assert cards_rendered(client) == 1
     assert cards_rendered(client) == 1
 

@@ -53,9 +53,7 @@ def test_cards_are_rendered_once_then_read_from_the_cache(client, product, reade
     assert product.get_absolute_url() in page and 'href="?tag=budget"' in page
 
 
-def test_without_the_cache_cards_are_rendered_each_time(client, product, reader, monkeypatch):
-    monkeypatch.setattr("cop_platform.cards.cache.get_many", lambda keys: {})
-    monkeypatch.setattr("cop_platform.cards.cache.set_many", lambda data, timeout: [])
+def test_without_the_cache_cards_are_rendered_each_time(client, product, reader, without_card_cache):
     assert cards_rendered(client) == 1
     assert cards_rendered(client) == 1
     assert "Participatory budgeting toolkit" in library(client)

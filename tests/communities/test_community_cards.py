@@ -1,0 +1,94 @@
+"""The community directory's cards are rendered once and then read from the cache (communities/community_cards.py):
+a cached card is shared only by viewers who see the same thing, and never shows anything stale."""
+
+import pytest
+from django.urls import reverse
+
+from communities.models import Community, Membership
+from tests.factories import MemberFactory
+
+from .factories import CommunityFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+CARD_TEMPLATE = "communities/includes/community_card.html"
+
+
+@pytest.fixture
+def community():
+    community = CommunityFactory(name="Budgeting", description="Public money, well spent.")
+    community.themes.add("public finance")
+    return community
+
+
+def listed(client) -> str:
+    """The directory's cards alone (the filter form names themes too)."""
+    response = client.get(reverse("communities:list"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    return page[page.index('<ul class="grid grid-2" role="list">') :]
+
+
+def cards_rendered(client) -> int:
+    return sum(template.name == CARD_TEMPLATE for template in client.get(reverse("communities:list")).templates)
+
+
+def test_cards_are_rendered_once_then_read_from_the_cache(client, community):
+    CommunityFactory(name="Health")
+    assert cards_rendered(client) == 2
+    assert cards_rendered(client) == 0
+    cards = listed(client)
+    assert "Budgeting" in cards and "Health" in cards and community.get_absolute_url() in cards
+    assert "Public money, well spent." in cards and 'href="?theme=public-finance"' in cards
+    assert "0 members" in cards and "Open: anyone can join" in cards
+
+
+def test_without_the_cache_cards_are_rendered_each_time(client, community, without_card_cache):
+    assert cards_rendered(client) == 1
+    assert cards_rendered(client) == 1
+
+
+def test_each_viewer_sees_their_own_membership(client, community):
+    leader, asking, other = MemberFactory(), MemberFactory(), MemberFactory()
+    MembershipFactory(member=leader, community=community, role=Membership.Role.LEADER)
+    MembershipFactory(member=asking, community=community, status=Membership.Status.PENDING)
+
+    client.force_login(leader)
+    assert ">Leader</span>" in listed(client)
+    client.force_login(asking)
+    cards = listed(client)
+    assert ">Requested</span>" in cards and ">Leader</span>" not in cards
+    client.force_login(other)
+    cards = listed(client)
+    assert "Requested" not in cards and ">Leader</span>" not in cards and "Budgeting" in cards
+
+
+def test_a_card_shows_every_change_at_once(client, community):
+    assert "0 members" in listed(client)
+
+    MembershipFactory(community=community)
+    assert "1 member\n" in listed(client)
+
+    Community.objects.filter(pk=community.pk).update(name="Public budgeting", description="Renewed.")
+    cards = listed(client)
+    assert "Public budgeting" in cards and "Renewed." in cards
+
+    community.themes.add("open data")
+    assert 'href="?theme=open-data"' in listed(client)
+
+
+def test_a_card_is_in_the_viewers_language(client, community):
+    assert "Open: anyone can join" in listed(client)
+
+    client.cookies["django_language"] = "ru"
+    cards = listed(client)
+    assert "Open: anyone can join" not in cards and "0 участников" in cards
+
+
+def test_names_and_descriptions_are_escaped(client):
+    CommunityFactory(name="<script>alert(1)</script>", description="<b>bold</b>")
+
+    cards = listed(client)
+
+    assert "<script>alert(1)</script>" not in cards and "&lt;script&gt;alert(1)&lt;/script&gt;" in cards
+    assert "<b>bold</b>" not in cards and "&lt;b&gt;bold&lt;/b&gt;" in cards
