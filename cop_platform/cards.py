@@ -1,12 +1,13 @@
-"""Cards: the pieces of a list page that look the same to every viewer (a post's byline and body, a library
-product's summary, an event on the schedule), rendered from plain values alone and cached under a digest of them.
+"""Cards: the items of a list page (a post's byline and body, a library product, an event on the schedule, a
+community, an expert), rendered from plain values alone and cached under a digest of them.
 
 The template engine is most of a list page's time at scale (twenty cards: 5–8 ms). A card's key is a digest of
 its values, the language, the time zone and the release (the card's template, compiled translations, date
 formats, URL modules and Django's version), so a card cannot be stale: anything that would change it gives it
-another key, and unused entries expire after CARD_SECONDS. Whatever depends on the viewer stays out of the
-values and is rendered in the page, or is one of a few values (an event card's "registered"). Without the cache
-(Redis down, see cop_platform.cache) cards are rendered each time.
+another key, and unused entries expire after CARD_SECONDS. Whatever depends on the viewer is either rendered in
+the page or one of the values (the viewer's registration for an event, the communities they may know of), so
+viewers share a card only when they would see the same one. Without the cache (Redis down, see
+cop_platform.cache) cards are rendered each time.
 
 CARD_SECONDS is short on purpose: the cache shares its Redis server with the Celery broker (README: production),
 and a deleted member's name should not linger in the cache for long.
@@ -30,6 +31,8 @@ def rendered(template_name: str, cards: list[dict], *, kind: str, release: str, 
     (and cached) when it is not there. `kind` names the cards in their keys; `release` is release_digest's.
     `cached=False` for cards whose values anyone could vary without end (a search's snippets): they would fill
     the cache, which also holds the rate limits' counters, with entries nobody reads again."""
+    if not cards:
+        return []
     if not cached:
         template = get_template(template_name)
         return [mark_safe(template.render({"card": fields})) for fields in cards]  # noqa: S308 - our templates

@@ -1,9 +1,9 @@
 """The schedule's event cards, each rendered once and then read from the cache (cop_platform/cards.py).
 
-Twenty cards were about a fifth of a schedule page's time at scale (6 of 25 ms of CPU), all of it in the template
-engine. A card (title, start, kind, language, the communities the viewer may know of, the viewer's registration,
-whether the event is full) is rendered from those values alone: viewers who see the same values share it, and a
-new title, time, registration or seat taken gives it another key.
+Twenty cards were about a fifth of a schedule page's time at scale (about 5 of 23 ms of CPU), all of it in the
+template engine. A card (title, start, kind, language, the communities the viewer may know of, the viewer's
+registration, whether the event is full) is rendered from those values alone: viewers who see the same values
+share it, and a new title or time, a registration, the event filling up or a place freeing gives it another key.
 """
 
 from cop_platform import cards

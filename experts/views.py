@@ -14,7 +14,7 @@ from communities.models import Membership
 from cop_platform.ratelimit import rate_limited
 from members import roles
 
-from . import access, selectors, services
+from . import access, expert_cards, selectors, services
 from .forms import RatingForm, ReferralForm
 from .models import Referral
 
@@ -24,6 +24,10 @@ def directory(request):
     is_coordinator = roles.is_coordinator(request.user)
     expert_filter = selectors.expert_directory(params=request.GET, include_unlisted=is_coordinator)
     page = Paginator(expert_filter.qs, 24).get_page(request.GET.get("page"))
+    for expert, card in zip(
+        page.object_list, expert_cards.rendered_cards(page.object_list, shows_status=is_coordinator), strict=True
+    ):
+        expert.card = card  # HTML, usually from the cache (experts/expert_cards.py)
     return render(
         request,
         "experts/directory.html",

@@ -67,16 +67,52 @@ def test_each_viewer_sees_their_own_registration(client, event):
     assert ">Full: waitlist<" in page and ">Registered<" not in page and ">Waitlist<" not in page
 
 
+def test_viewers_who_would_see_the_same_card_share_it(client, event):
+    client.force_login(MemberFactory())
+    assert cards_rendered(client) == 1
+    client.force_login(MemberFactory())
+    assert cards_rendered(client) == 0
+
+
 def test_a_card_shows_every_change_at_once(client, event):
-    registration = RegistrationFactory(event=event)
-    assert ">Full: waitlist<" in schedule(client)
+    community = CommunityFactory(name="Open network")
+    event.communities.add(community)
+    assert ">Full: waitlist<" not in listed(client)
+
+    registration = RegistrationFactory(event=event)  # the last place taken
+    assert ">Full: waitlist<" in listed(client)
 
     Registration.objects.filter(pk=registration.pk).update(status=Registration.Status.CANCELLED)
-    assert ">Full: waitlist<" not in schedule(client)
+    assert ">Full: waitlist<" not in listed(client)
+
+    Community.objects.filter(pk=community.pk).update(name="Open government network")
+    assert "Open government network" in listed(client)
 
     Event.objects.filter(pk=event.pk).update(title="Open budgets, part 2", status=Event.Status.CANCELLED)
-    page = schedule(client)
-    assert "Open budgets, part 2" in page and ">Cancelled<" in page
+    cards = listed(client)
+    assert "Open budgets, part 2" in cards and ">Cancelled<" in cards
+
+
+def test_a_cancelled_event_says_so_even_to_those_registered(client, event):
+    member = MemberFactory()
+    RegistrationFactory(event=event, member=member)
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+    client.force_login(member)
+
+    cards = listed(client)
+
+    assert ">Cancelled<" in cards and ">Registered<" not in cards
+
+
+def test_a_community_made_private_disappears_from_outsiders_cards(client, event):
+    community = CommunityFactory(name="Leaders circle")
+    event.communities.add(community, CommunityFactory(name="Open network"))
+    assert "Leaders circle" in listed(client)  # cached while the community was open
+
+    Community.objects.filter(pk=community.pk).update(visibility=Community.Visibility.PRIVATE)
+
+    cards = listed(client)
+    assert "Open network" in cards and "Leaders circle" not in cards
 
 
 def test_a_private_communitys_name_shows_only_to_its_members(client, event):
@@ -99,12 +135,20 @@ def test_a_card_is_in_the_viewers_time_zone(client, event):
     )
     viewer = MemberFactory(time_zone="UTC")
     client.force_login(viewer)
-    assert "09:00" in schedule(client)
+    assert "2030, 09:00</time>" in listed(client)
 
     viewer.time_zone = "Asia/Yangon"
     viewer.save()
-    page = schedule(client)
-    assert "15:30" in page and "09:00" not in page
+    cards = listed(client)
+    assert "2030, 15:30</time>" in cards and "09:00</time>" not in cards
+
+
+def test_a_card_is_in_the_viewers_language(client, event):
+    assert " · Webinar" in listed(client)  # cached in English first
+
+    client.cookies["django_language"] = "ru"
+    cards = listed(client)
+    assert " · Webinar" not in cards and "Open budgets" in cards
 
 
 def test_titles_are_escaped(client):
