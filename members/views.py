@@ -13,7 +13,7 @@ from cop_platform.i18n import language_cookie_delete, language_cookie_set, langu
 from cop_platform.pagination import CappedPaginator
 from cop_platform.ratelimit import rate_limited
 
-from . import access, privacy, selectors, services
+from . import access, member_cards, privacy, selectors, services
 from .forms import AccountDeleteForm, ProfileForm
 
 DIRECTORY_PAGE_SIZE = 24
@@ -92,6 +92,8 @@ def directory(request):
         # among the first names first (see ManyMatchesInNameOrder).
         paginator.object_list = selectors.matches_in_name_order(paginator.object_list, many=paginator.is_capped)
     page = paginator.get_page(request.GET.get("page"))
+    for member, card in zip(page.object_list, member_cards.rendered_cards(page.object_list), strict=True):
+        member.card = card  # HTML, usually from the cache (members/member_cards.py)
     return render(
         request,
         "members/directory.html",
