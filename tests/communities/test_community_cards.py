@@ -2,9 +2,10 @@
 a cached card is shared only by viewers who see the same thing, and never shows anything stale."""
 
 import pytest
-from django.urls import reverse
 
 from communities.models import Community, Membership
+from tests.cards import cards_rendered as count_rendered
+from tests.cards import list_html
 from tests.factories import MemberFactory
 
 from .factories import CommunityFactory, MembershipFactory
@@ -22,15 +23,11 @@ def community():
 
 
 def listed(client) -> str:
-    """The directory's cards alone (the filter form names themes too)."""
-    response = client.get(reverse("communities:list"))
-    assert response.status_code == 200
-    page = response.content.decode()
-    return page[page.index('<ul class="grid grid-2" role="list">') :]
+    return list_html(client, "communities:list", '<ul class="grid grid-2" role="list">')
 
 
 def cards_rendered(client) -> int:
-    return sum(template.name == CARD_TEMPLATE for template in client.get(reverse("communities:list")).templates)
+    return count_rendered(client, "communities:list", CARD_TEMPLATE)
 
 
 def test_cards_are_rendered_once_then_read_from_the_cache(client, community):

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from communities.models import Community
 from events.models import Event, Registration
+from tests.cards import cards_rendered as count_rendered
+from tests.cards import list_html
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.factories import MemberFactory
 
@@ -25,13 +27,11 @@ def schedule(client, **params) -> str:
 
 
 def listed(client) -> str:
-    """The schedule's cards alone (the filter form lists the viewer's communities too)."""
-    page = schedule(client)
-    return page[page.index('<ul class="stack" role="list">') :]
+    return list_html(client, "events:schedule", '<ul class="stack" role="list">')
 
 
 def cards_rendered(client) -> int:
-    return sum(template.name == CARD_TEMPLATE for template in client.get(reverse("events:schedule")).templates)
+    return count_rendered(client, "events:schedule", CARD_TEMPLATE)
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ import pytest
 from django.urls import reverse
 
 from experts.models import Expert
+from tests.cards import cards_rendered as count_rendered
+from tests.cards import list_html
 from tests.factories import CoordinatorFactory, MemberFactory
 
 from .factories import ExpertFactory
@@ -15,15 +17,11 @@ CARD_TEMPLATE = "experts/includes/expert_card.html"
 
 
 def listed(client) -> str:
-    """The directory's cards alone (the filter form lists countries and clusters too)."""
-    response = client.get(reverse("experts:directory"))
-    assert response.status_code == 200
-    page = response.content.decode()
-    return page[page.index('<ul class="grid grid-3" role="list">') :]
+    return list_html(client, "experts:directory", '<ul class="grid grid-3" role="list">')
 
 
 def cards_rendered(client) -> int:
-    return sum(template.name == CARD_TEMPLATE for template in client.get(reverse("experts:directory")).templates)
+    return count_rendered(client, "experts:directory", CARD_TEMPLATE)
 
 
 @pytest.fixture

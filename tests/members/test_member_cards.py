@@ -5,6 +5,8 @@ import pytest
 from django.urls import reverse
 
 from members.models import User
+from tests.cards import cards_rendered as count_rendered
+from tests.cards import list_html
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,15 +15,11 @@ CARD_TEMPLATE = "members/includes/member_card.html"
 
 
 def listed(client) -> str:
-    """The directory's cards alone (the filter form lists countries too)."""
-    response = client.get(reverse("members:directory"))
-    assert response.status_code == 200
-    page = response.content.decode()
-    return page[page.index('<ul class="grid grid-3" role="list">') :]
+    return list_html(client, "members:directory", '<ul class="grid grid-3" role="list">')
 
 
 def cards_rendered(client) -> int:
-    return sum(template.name == CARD_TEMPLATE for template in client.get(reverse("members:directory")).templates)
+    return count_rendered(client, "members:directory", CARD_TEMPLATE)
 
 
 @pytest.fixture
