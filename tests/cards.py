@@ -5,12 +5,13 @@ from django.urls import reverse
 
 
 def list_html(client, url_name: str, marker: str, **params) -> str:
-    """The page from `marker` (the list's opening tag) on: the filter form above it names communities,
+    """The list that opens with `marker`, up to its closing </ul>: the filter form above it names communities,
     countries and themes too, which must not count as shown by a card."""
     response = client.get(reverse(url_name), params)
     assert response.status_code == 200
     page = response.content.decode()
-    return page[page.index(marker) :]
+    start = page.index(marker)
+    return page[start : page.index("</ul>", start) + len("</ul>")]
 
 
 def cards_rendered(client, url_name: str, template_name: str, **params) -> int:

@@ -60,6 +60,23 @@ def test_each_viewer_sees_their_own_membership(client, community):
     assert "Requested" not in cards and ">Leader</span>" not in cards and "Budgeting" in cards
 
 
+def test_a_changed_membership_shows_at_once(client, community):
+    member = MemberFactory()
+    membership = MembershipFactory(member=member, community=community, status=Membership.Status.PENDING)
+    client.force_login(member)
+    assert ">Requested</span>" in listed(client)
+
+    Membership.objects.filter(pk=membership.pk).update(status=Membership.Status.ACTIVE)
+    assert ">Member</span>" in listed(client)
+
+    Membership.objects.filter(pk=membership.pk).update(role=Membership.Role.MODERATOR)
+    assert ">Moderator</span>" in listed(client)
+
+    Membership.objects.filter(pk=membership.pk).update(status=Membership.Status.LEFT)
+    cards = listed(client)
+    assert "badge-success" not in cards and "badge-warning" not in cards
+
+
 def test_a_card_shows_every_change_at_once(client, community):
     assert "0 members" in listed(client)
 
@@ -89,3 +106,11 @@ def test_names_and_descriptions_are_escaped(client):
 
     assert "<script>alert(1)</script>" not in cards and "&lt;script&gt;alert(1)&lt;/script&gt;" in cards
     assert "<b>bold</b>" not in cards and "&lt;b&gt;bold&lt;/b&gt;" in cards
+
+
+def test_members_in_every_time_zone_share_a_card(client, community):
+    # A community card shows no date: its key leaves the time zone out (events and products keep it).
+    client.force_login(MemberFactory(time_zone="Asia/Yangon"))
+    assert cards_rendered(client) == 1
+    client.force_login(MemberFactory(time_zone="Asia/Almaty"))
+    assert cards_rendered(client) == 0

@@ -53,6 +53,20 @@ def test_only_the_coordinator_sees_the_listing_status(client, expert):
     assert "Dr Aye Aye" in listed(client) and status not in listed(client)
 
 
+def test_an_unlisted_expert_shows_to_the_coordinator_only(client, expert):
+    ExpertFactory(name="Dr Mapped Only", status=Expert.Status.MAPPED)
+    client.force_login(MemberFactory())
+    assert "Dr Mapped Only" not in listed(client)  # the member's cards first
+
+    client.force_login(CoordinatorFactory())
+    cards = listed(client)
+    assert "Dr Mapped Only" in cards and ">Mapped<" in cards and ">Active<" in cards
+
+    client.force_login(MemberFactory())
+    cards = listed(client)
+    assert "Dr Mapped Only" not in cards and ">Active<" not in cards and "Dr Aye Aye" in cards
+
+
 def test_a_card_shows_every_change_at_once(client, expert):
     client.force_login(MemberFactory())
     assert "Ministry of Planning" in listed(client)
@@ -63,6 +77,11 @@ def test_a_card_shows_every_change_at_once(client, expert):
 
     expert.expertise.add("open data")
     assert 'href="?tag=open-data"' in listed(client)
+
+    client.force_login(CoordinatorFactory())
+    assert ">Active<" in listed(client)
+    Expert.objects.filter(pk=expert.pk).update(status=Expert.Status.ENGAGED)
+    assert ">Engaged<" in listed(client) and ">Active<" not in listed(client)
 
 
 def test_countries_are_named_in_the_viewers_language(client, expert):

@@ -4,6 +4,7 @@ profile shows at once, and a member who leaves the directory is not listed from 
 import pytest
 from django.urls import reverse
 
+from members import privacy
 from members.models import User
 from tests.cards import cards_rendered as count_rendered
 from tests.cards import list_html
@@ -60,12 +61,25 @@ def test_a_deactivated_member_is_not_listed_from_the_cache(client, viewer):
     assert "Bo Bo Win" not in listed(client)
 
 
+def test_a_deleted_account_is_not_listed_from_the_cache(client, viewer):
+    other = MemberFactory(full_name="Bo Bo Win", organization="Ministry of Health")
+    assert "Bo Bo Win" in listed(client)
+
+    privacy.account_delete(member=other)
+
+    cards = listed(client)
+    assert "Bo Bo Win" not in cards and "Ministry of Health" not in cards
+
+
 def test_a_card_is_in_the_viewers_language(client, viewer):
     assert "Myanmar" in listed(client)
 
+    position = str(User.PositionLevel(viewer.position_level).label)
+    assert position in listed(client)
+
     client.cookies["django_language"] = "ru"
     cards = listed(client)
-    assert "Мьянма" in cards and "Myanmar" not in cards
+    assert "Мьянма" in cards and "Myanmar" not in cards and position not in cards
 
 
 def test_names_are_escaped(client, viewer):
