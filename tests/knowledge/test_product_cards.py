@@ -100,8 +100,9 @@ def test_a_searchs_cards_show_its_snippets_and_are_never_cached(client, reader, 
     clinics, schools = library(client, q="clinics"), library(client, q="schools")
 
     assert "<mark>Clinics</mark>" in clinics and "<mark>Clinics</mark>" not in schools
-    assert "<mark>Schools</mark>" in schools and "<script>alert(1)</script>" not in schools
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in schools
+    # The snippet shows the words around the match, never the body's markup as HTML (PostgreSQL's headline
+    # drops tags, SQLite's fallback escapes them).
+    assert "<mark>Schools</mark>" in schools and "alert(1)" in schools and "<script>" not in schools
     assert "Summary." in library(client)  # browsing shows the summary, not a snippet
     # Anyone may type any words: a search's cards would fill the cache with entries nobody reads again.
     stored = []
