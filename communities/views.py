@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cop_platform import cards
 from cop_platform.pagination import CappedIdsPaginator, IdsFirstPaginator
 from cop_platform.ratelimit import rate_limited
 from cop_platform.reversing import url_for_each
@@ -38,10 +39,8 @@ def community_list(request):
     community_filter = selectors.community_directory(user=request.user, params=request.GET)
     page = Paginator(community_filter.qs, 24).get_page(request.GET.get("page"))
     memberships = selectors.memberships_by_community(request.user)
-    for community, card in zip(
-        page.object_list, community_cards.rendered_cards(page.object_list, memberships), strict=True
-    ):
-        community.card = card  # HTML, usually from the cache (communities/community_cards.py)
+    # Each community's `card`: HTML, usually from the cache (communities/community_cards.py).
+    cards.attach(page.object_list, community_cards.rendered_cards(page.object_list, memberships))
     return render(
         request,
         "communities/list.html",

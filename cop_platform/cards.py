@@ -52,6 +52,12 @@ def rendered(
     return [mark_safe(found[key] if key in found else drawn[key]) for key in keys]  # noqa: S308 - our templates
 
 
+def attach(objects, html: list[str]) -> None:
+    """Each object's card HTML as its `card`, which the list templates write ({{ product.card }})."""
+    for obj, card in zip(objects, html, strict=True):
+        obj.card = card
+
+
 def _digest(context: str, fields: dict) -> str:
     return hashlib.blake2b(f"{context}|{sorted(fields.items())!r}".encode(), digest_size=16).hexdigest()
 

@@ -158,7 +158,15 @@ if REDIS_URL or env("CACHE_URL", default=""):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cop"}}
+    # Per process. MAX_ENTRIES above Django's 300: a list page keeps 20–24 rendered cards (cop_platform/cards.py),
+    # and past the limit every write culls a third of the entries.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "cop",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 # Short timeouts so a web request never hangs on a Redis broker that is down or stuck (tests use these too).

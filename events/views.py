@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cop_platform import cards
 from cop_platform.pagination import CountedWithPagePaginator
 from cop_platform.ratelimit import rate_limited
 from members import roles
@@ -20,10 +21,8 @@ def schedule(request):
     schedule_filter = selectors.schedule(user=request.user, params=request.GET)
     page = CountedWithPagePaginator(schedule_filter.qs, 20).get_page(request.GET.get("page"))
     registrations = selectors.registrations_by_event(request.user)
-    for event, card in zip(
-        page.object_list, schedule_cards.rendered_cards(page.object_list, registrations), strict=True
-    ):
-        event.card = card  # HTML, usually from the cache (events/schedule_cards.py)
+    # Each event's `card`: HTML, usually from the cache (events/schedule_cards.py).
+    cards.attach(page.object_list, schedule_cards.rendered_cards(page.object_list, registrations))
     return render(
         request,
         "events/schedule.html",

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from communities import access as community_access
 from communities.models import Membership
+from cop_platform import cards
 from cop_platform.ratelimit import rate_limited
 from members import roles
 
@@ -24,10 +25,8 @@ def directory(request):
     is_coordinator = roles.is_coordinator(request.user)
     expert_filter = selectors.expert_directory(params=request.GET, include_unlisted=is_coordinator)
     page = Paginator(expert_filter.qs, 24).get_page(request.GET.get("page"))
-    for expert, card in zip(
-        page.object_list, expert_cards.rendered_cards(page.object_list, shows_status=is_coordinator), strict=True
-    ):
-        expert.card = card  # HTML, usually from the cache (experts/expert_cards.py)
+    # Each expert's `card`: HTML, usually from the cache (experts/expert_cards.py).
+    cards.attach(page.object_list, expert_cards.rendered_cards(page.object_list, shows_status=is_coordinator))
     return render(
         request,
         "experts/directory.html",

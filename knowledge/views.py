@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from communities import access as community_access
 from communities.access import communities_visible_to
+from cop_platform import cards
 from cop_platform.pagination import CappedPaginator
 
 from . import access, product_cards, selectors, services
@@ -21,8 +22,8 @@ def library(request):
     page = CappedPaginator(products, selectors.LIBRARY_PAGE_SIZE, max_pages=max_pages).get_page(request.GET.get("page"))
     for product in page.object_list:
         product.highlight = selectors.snippet_for(product, query) if query else ""
-    for product, card in zip(page.object_list, product_cards.rendered_cards(page.object_list), strict=True):
-        product.card = card  # HTML, usually from the cache (knowledge/product_cards.py)
+    # Each product's `card`: HTML, usually from the cache (knowledge/product_cards.py).
+    cards.attach(page.object_list, product_cards.rendered_cards(page.object_list))
     return render(
         request,
         "knowledge/library.html",

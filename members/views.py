@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.i18n import set_language
 
+from cop_platform import cards
 from cop_platform.i18n import language_cookie_delete, language_cookie_set, language_for
 from cop_platform.pagination import CappedPaginator
 from cop_platform.ratelimit import rate_limited
@@ -92,8 +93,8 @@ def directory(request):
         # among the first names first (see ManyMatchesInNameOrder).
         paginator.object_list = selectors.matches_in_name_order(paginator.object_list, many=paginator.is_capped)
     page = paginator.get_page(request.GET.get("page"))
-    for member, card in zip(page.object_list, member_cards.rendered_cards(page.object_list), strict=True):
-        member.card = card  # HTML, usually from the cache (members/member_cards.py)
+    # Each member's `card`: HTML, usually from the cache (members/member_cards.py).
+    cards.attach(page.object_list, member_cards.rendered_cards(page.object_list))
     return render(
         request,
         "members/directory.html",
