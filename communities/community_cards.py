@@ -31,6 +31,4 @@ def card_fields(community, membership) -> dict:
 def rendered_cards(communities, memberships: dict) -> list[str]:
     """Each community's card HTML, in order; `memberships`: the viewer's by community id."""
     values = [card_fields(community, memberships.get(community.pk)) for community in communities]
-    return cards.rendered(
-        CARD_TEMPLATE, values, kind="community", release=cards.release_digest(CARD_TEMPLATE), zoned=False
-    )  # no dates: one card for every time zone
+    return cards.rendered(CARD_TEMPLATE, values, kind="community", zoned=False)  # no dates: one card for every zone

@@ -41,8 +41,4 @@ def card_fields(post, *, author_url: str, is_expert_answer: bool, shows_body: bo
 
 def rendered_cards(card_values: list[dict]) -> list[str]:
     """Each card's HTML, in order: from the cache, or rendered (and cached) when it is not there."""
-    return cards.rendered(CARD_TEMPLATE, card_values, kind="post", release=_release_digest())
-
-
-def _release_digest() -> str:
-    return cards.release_digest(CARD_TEMPLATE)
+    return cards.rendered(CARD_TEMPLATE, card_values, kind="post")

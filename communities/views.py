@@ -176,10 +176,10 @@ def _thread_page(request, acc, thread, home, reply_form):
 def _attach_cards(posts, user, home, expert_member_ids) -> None:
     """Each post's byline and body as `post.card` (HTML, usually from the cache: communities/post_cards.py),
     and whether the viewer may read it as `post.is_readable` (the actions under it are shown only then)."""
-    cards = []
+    values = []
     for post in posts:
         post.is_readable = access.can_read_post(user, post, home)
-        cards.append(
+        values.append(
             post_cards.card_fields(
                 post,
                 author_url=post.urls["author"],
@@ -187,8 +187,7 @@ def _attach_cards(posts, user, home, expert_member_ids) -> None:
                 shows_body=post.is_readable,
             )
         )
-    for post, card in zip(posts, post_cards.rendered_cards(cards), strict=True):
-        post.card = card
+    cards.attach(posts, post_cards.rendered_cards(values))
 
 
 POST_ACTIONS = ("helpful", "edit", "report", "hide")  # communities:post_<action>, each taking the post's id

@@ -34,4 +34,4 @@ def rendered_cards(events, registrations: dict) -> list[str]:
     values = [
         card_fields(event, registration_status=getattr(registrations.get(event.pk), "status", "")) for event in events
     ]
-    return cards.rendered(CARD_TEMPLATE, values, kind="event", release=cards.release_digest(CARD_TEMPLATE))
+    return cards.rendered(CARD_TEMPLATE, values, kind="event")

@@ -29,6 +29,4 @@ def card_fields(expert, *, shows_status: bool) -> dict:
 def rendered_cards(experts, *, shows_status: bool) -> list[str]:
     """Each expert's card HTML, in order."""
     values = [card_fields(expert, shows_status=shows_status) for expert in experts]
-    return cards.rendered(
-        CARD_TEMPLATE, values, kind="expert", release=cards.release_digest(CARD_TEMPLATE), zoned=False
-    )  # no dates: one card for every time zone
+    return cards.rendered(CARD_TEMPLATE, values, kind="expert", zoned=False)  # no dates: one card for every time zone

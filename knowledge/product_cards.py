@@ -34,6 +34,6 @@ def rendered_cards(products) -> list[str]:
     """Each product's card HTML, in order: from the cache, or rendered (and cached) when it is not there."""
     values = [card_fields(product) for product in products]
     return cards.rendered(
-        CARD_TEMPLATE, values, kind="product", release=cards.release_digest(CARD_TEMPLATE),
+        CARD_TEMPLATE, values, kind="product",
         cached=not any(fields["highlight"] for fields in values),
     )  # fmt: skip

@@ -28,6 +28,4 @@ def card_fields(member) -> dict:
 def rendered_cards(members) -> list[str]:
     """Each member's card HTML, in order."""
     values = [card_fields(member) for member in members]
-    return cards.rendered(
-        CARD_TEMPLATE, values, kind="member", release=cards.release_digest(CARD_TEMPLATE), zoned=False
-    )  # no dates: one card for every time zone
+    return cards.rendered(CARD_TEMPLATE, values, kind="member", zoned=False)  # no dates: one card for every time zone

@@ -136,7 +136,7 @@ def test_a_new_release_renders_cards_again(client, thread, reader, monkeypatch):
     # New translations, date formats or Django: cards cached before are not served (communities/post_cards.py).
     assert cards_rendered(client, thread) == 1
     assert cards_rendered(client, thread) == 0
-    monkeypatch.setattr("communities.post_cards._release_digest", lambda: "next-release")
+    monkeypatch.setattr("cop_platform.cards.release_digest", lambda template_name: "next-release")
     assert cards_rendered(client, thread) == 1
 
 
