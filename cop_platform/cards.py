@@ -26,17 +26,15 @@ from cop_platform.release import ROOT, files_version, translation_files
 CARD_SECONDS = 3600
 
 
-def rendered(template_name: str, cards: list[dict], *, kind: str, cached: bool = True, zoned: bool = True) -> list[str]:
+def rendered(template_name: str, cards: list[dict], *, kind: str, zoned: bool = True) -> list[str]:
     """Each card's HTML, in order, `template_name` rendered with {"card": values}: from the cache, or rendered
-    (and cached) when it is not there. `kind` names the cards in their keys.
-    `cached=False` for cards whose values anyone could vary without end (a search's snippets): they would fill
-    the cache, which also holds the rate limits' counters, with entries nobody reads again. `zoned=False` for
-    cards that show no date or time: members in every time zone then share them."""
+    (and cached) when it is not there. `kind` names the cards in their keys. `zoned=False` for cards that show
+    no date or time: members in every time zone then share them.
+    No value may be one that anyone could vary without end (a search's words): such cards would fill the cache,
+    which also holds the rate limits' counters, with entries nobody reads again (knowledge/product_cards.py
+    leaves a slot for its snippets instead)."""
     if not cards:
         return []
-    if not cached:
-        template = get_template(template_name)
-        return [mark_safe(template.render({"card": fields})) for fields in cards]  # noqa: S308 - our templates
     language, zone = translation.get_language(), timezone.get_current_timezone_name() if zoned else ""
     context = f"{language}|{zone}|{release_digest(template_name)}"
     keys = [f"{kind}-card:{fields['pk']}:{_digest(context, fields)}" for fields in cards]

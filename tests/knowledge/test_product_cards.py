@@ -4,10 +4,12 @@ cached card must never show anything stale, another search's snippet, or another
 from datetime import UTC, datetime
 
 import pytest
+from django.core.cache import cache
 from django.db.models import F
 from django.urls import reverse
 
 from knowledge.models import KnowledgeProduct
+from knowledge.product_cards import SNIPPET_SLOT
 from tests.communities.factories import MembershipFactory
 from tests.factories import MemberFactory
 
@@ -91,25 +93,44 @@ def test_a_card_is_in_the_readers_language_and_time_zone(client, product, reader
     assert "0 скачиваний" in page and "Guidance document" not in page
 
 
-def test_a_searchs_cards_show_its_snippets_and_are_never_cached(client, reader, open_community, monkeypatch):
+def test_a_searchs_cards_show_its_snippets_which_are_never_cached(client, reader, open_community, monkeypatch):
     KnowledgeProductFactory(
         title="Local services", summary="Summary.", communities=[open_community],
         body="Clinics report waiting times. Schools report <script>alert(1)</script> attendance.",
     )  # fmt: skip
+    stored = {}
+    set_many = cache.set_many
+    monkeypatch.setattr(
+        "cop_platform.cards.cache.set_many", lambda data, timeout: stored.update(data) or set_many(data, timeout)
+    )
 
+    assert cards_rendered(client, q="clinics") == 1
     clinics, schools = library(client, q="clinics"), library(client, q="schools")
 
     assert "<mark>Clinics</mark>" in clinics and "<mark>Clinics</mark>" not in schools
     # The snippet shows the words around the match, never the body's markup as HTML (PostgreSQL's headline
     # drops tags, SQLite's fallback escapes them).
     assert "<mark>Schools</mark>" in schools and "alert(1)" in schools and "<script>" not in schools
+    assert SNIPPET_SLOT not in clinics + schools
     assert "Summary." in library(client)  # browsing shows the summary, not a snippet
-    # Anyone may type any words: a search's cards would fill the cache with entries nobody reads again.
-    stored = []
-    monkeypatch.setattr("cop_platform.cards.cache.set_many", lambda data, timeout: stored.append(data))
-    assert cards_rendered(client, q="clinics") == 1
-    assert cards_rendered(client, q="clinics") == 1
-    assert stored == []
+    assert "Summary." not in clinics
+    # Anyone may type any words: the cache keeps one search card a product, with the slot where the snippet
+    # goes, which every search shares; and one browsing card.
+    assert cards_rendered(client, q="waiting times") == 0
+    assert len(stored) == 2
+    (search_card,) = [html for html in stored.values() if SNIPPET_SLOT in html]
+    assert "Clinics" not in search_card and "Schools" not in search_card
+
+
+def test_a_title_that_spells_the_snippet_slot_gets_no_snippet(client, reader, open_community):
+    KnowledgeProductFactory(
+        title=f"Notes {SNIPPET_SLOT}", communities=[open_community], tags=[SNIPPET_SLOT], body="Clinics report."
+    )
+
+    page = library(client, q="clinics")
+
+    assert page.count("<mark>Clinics</mark>") == 1
+    assert "Notes &lt;!--snippet--&gt;" in page
 
 
 def test_a_private_communitys_product_is_listed_to_its_members_only(client, reader, private_community):
