@@ -28,7 +28,6 @@ from .search_document import PostSearchCommunity, PostSearchDocument
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
 SEARCH_PAGES = 10  # a search within a community lists this many pages (200 threads); browsing lists them all
-COMMON_WORD_POSTS = 1000  # a search matching at least this many of a community's posts is common: see _posts_match
 
 # Full-text search over posts on PostgreSQL: each post's to_tsvector('simple', body), stored and GIN-indexed
 # (migration 0008, communities/search_document.py).
@@ -103,35 +102,11 @@ def community_threads(*, community: Community, include_hidden: bool, search: str
     search = search.strip()
     if search:
         # The listed threads' posts are all in this community or in the home communities of the threads linked
-        # to it.
-        in_posts = _posts_match(search, home_ids=sorted({community.pk, *links.values()}))
+        # to it: PostgreSQL looks the words up in those communities' part of the index only (migration 0010).
+        home_ids = {community.pk, *links.values()}
+        in_posts = Exists(posts_matching(search, community_ids=sorted(home_ids)).filter(thread=OuterRef("pk")))
         threads = threads.filter(Q(title__icontains=search) | in_posts)
     return threads.order_by("-is_pinned", "-last_activity_at", "-pk")
-
-
-def _posts_match(search: str, *, home_ids: list[int]) -> Q:
-    """A filter for the threads with a visible post that matches `search`, given the communities their posts
-    are in.
-
-    Two plans, because no single one suits both rare and common words, and PostgreSQL chooses between them
-    without counting on a search's pages reaching only its first SEARCH_PAGES pages of threads:
-    - A rare word: its posts in these communities, looked up in their part of the index (migration 0010), give
-      the threads: all of them, in one read of fewer than COMMON_WORD_POSTS rows.
-    - A common word (in at least COMMON_WORD_POSTS of these communities' posts): the listed threads are checked
-      one by one, newest first, each through its own posts, and the checking stops once the pages are full.
-      The check has no filter on the communities: with one, PostgreSQL would again plan to read all of the
-      word's posts there. That read is what this avoids: for "budget", in a third of one community's posts
-      (8,000 rows over as many blocks), 20 ms alone and over 100 ms under load; now about 13 ms, the first
-      read included (most of it the index lookup).
-    The first read tells them apart: it stops at COMMON_WORD_POSTS rows."""
-    thread_ids = list(
-        posts_matching(search, community_ids=home_ids)
-        .order_by()  # (not Post's default order: that would read the posts in date order, filtering each)
-        .values_list("thread_id", flat=True)[:COMMON_WORD_POSTS]
-    )
-    if len(thread_ids) < COMMON_WORD_POSTS:
-        return Q(pk__in=set(thread_ids))
-    return Q(Exists(posts_matching(search).filter(thread=OuterRef("pk"))))
 
 
 def thread_posts(*, thread: Thread) -> QuerySet[Post]:

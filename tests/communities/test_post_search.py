@@ -11,7 +11,6 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from communities import selectors
 from communities.models import Post, Thread
 from communities.selectors import community_threads, posts_matching
 from communities.services import thread_move
@@ -46,14 +45,6 @@ def threads(community):
     return made
 
 
-@pytest.fixture(params=["rare words", "common words"])
-def word_plan(request, monkeypatch):
-    """A community search under each of its two plans: every word taken as rare (the matching posts' threads
-    read first, as a list), or as common (the listed threads checked one by one)."""
-    monkeypatch.setattr(selectors, "COMMON_WORD_POSTS", 10_000 if request.param == "rare words" else 1)
-    return request.param
-
-
 def _threads_with(word: str) -> set[int]:
     return set(posts_matching(word).values_list("thread", flat=True))
 
@@ -77,7 +68,7 @@ def test_it_never_finds_hidden_posts(threads):
     assert threads["hidden"].pk not in _threads_with("procurement")
 
 
-def test_the_community_thread_list_finds_a_thread_by_a_russian_reply(client, community, threads, word_plan):
+def test_the_community_thread_list_finds_a_thread_by_a_russian_reply(client, community, threads):
     client.force_login(member_of(community))
 
     response = client.get(community.get_absolute_url(), {"q": "бюджет"})
@@ -100,7 +91,7 @@ def test_the_library_wants_every_word_in_the_title_or_some_post(community, threa
     assert found == [threads["russian"]]
 
 
-def test_a_title_match_still_counts(community, threads, word_plan):
+def test_a_title_match_still_counts(community, threads):
     titled = ThreadFactory(community=community, title="Открытый бюджет на 2027 год")
 
     assert set(community_threads(community=community, include_hidden=False, search="бюджет")) == {
@@ -172,42 +163,23 @@ def test_the_stored_document_follows_edits_of_the_body(community):
 
 
 @on_postgresql
-def test_the_stored_document_is_read_under_the_alias_of_a_subquery(community, monkeypatch):
+def test_the_stored_document_is_read_under_the_alias_of_a_subquery(community):
     # In EXISTS (… posts of the outer thread …) Django aliases the post table (U0); the document must follow.
-    monkeypatch.setattr(selectors, "COMMON_WORD_POSTS", 1)  # a common word: the listed threads checked each
     found = ThreadFactory(community=community, opening_post=False)
     PostFactory(thread=found, body="mangrove restoration")
     ThreadFactory(community=community, opening_post=False)
     threads = community_threads(community=community, include_hidden=False, search="mangrove")
 
     assert 'U0."search_document"' in str(threads.query)
+    assert 'U0."search_community_id" IN' in str(threads.query)  # the community's part of the index
     assert [thread.pk for thread in threads] == [found.pk]
-
-
-def test_a_search_tells_rare_words_from_common_ones_by_their_posts_in_the_community(community, monkeypatch):
-    monkeypatch.setattr(selectors, "COMMON_WORD_POSTS", 3)
-    rare, common = ThreadFactory(community=community, opening_post=False), ThreadFactory(community=community)
-    PostFactory.create_batch(2, thread=rare, body="cyclone shelters")
-    PostFactory.create_batch(3, thread=common, body="flood shelters")
-    PostFactory.create_batch(5, thread=ThreadFactory(opening_post=False), body="cyclone")  # another community
-
-    # A rare word: its threads are read first (2 posts < 3, however many elsewhere), then listed by id.
-    cyclone = community_threads(community=community, include_hidden=False, search="cyclone")
-    assert "EXISTS" not in str(cyclone.query)
-    assert list(cyclone) == [rare]
-    # A common word: the first read stops at 3 posts; the listed threads are each checked for it.
-    flood = community_threads(community=community, include_hidden=False, search="flood")
-    assert "EXISTS" in str(flood.query)
-    assert list(flood) == [common]
-    shelters = community_threads(community=community, include_hidden=False, search="shelters")
-    assert list(shelters) == [common, rare]  # newest activity first, under either plan
 
 
 def _search(community, text):
     return list(community_threads(community=community, include_hidden=False, search=text))
 
 
-def test_a_community_search_finds_the_posts_of_a_thread_linked_into_it(community, word_plan):
+def test_a_community_search_finds_the_posts_of_a_thread_linked_into_it(community):
     elsewhere = CommunityFactory()
     linked = ThreadFactory(community=elsewhere, title="Shared question", opening_post=False)
     linked.linked_communities.add(community)
@@ -219,7 +191,7 @@ def test_a_community_search_finds_the_posts_of_a_thread_linked_into_it(community
     assert set(_search(elsewhere, "mangrove")) == {linked, unlinked}
 
 
-def test_a_moved_thread_is_found_in_its_new_community_only(community, coordinator, word_plan):
+def test_a_moved_thread_is_found_in_its_new_community_only(community, coordinator):
     thread = ThreadFactory(community=community, opening_post=False)
     PostFactory(thread=thread, body="mangrove nurseries")
     destination = CommunityFactory()
@@ -256,7 +228,7 @@ def test_each_post_carries_its_threads_community_whatever_writes_it(community):
 
 
 @on_postgresql
-def test_a_post_written_before_its_thread_takes_the_threads_community(community, word_plan):
+def test_a_post_written_before_its_thread_takes_the_threads_community(community):
     # Foreign keys are checked at commit, so loaddata may insert a post before its thread.
     author = MemberFactory()
     with connection.cursor() as cursor:
