@@ -11,6 +11,7 @@ nobody reads again (the cache also holds the rate limits' counters). The card is
 snippet's place, so every search shares one such card a product, and the slot is filled in on the way out.
 """
 
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from cop_platform import cards
@@ -23,8 +24,8 @@ SNIPPET_SLOT = "<!--snippet-->"
 
 
 def card_fields(product) -> dict:
-    """Everything the card template reads. `product.highlight`: a search's snippet, HTML with <mark>s, or ""
-    (its card then shows SNIPPET_SLOT: see rendered_cards)."""
+    """Everything the card template reads. `product.highlight`: a search's snippet (knowledge.selectors.snippet_for),
+    in whose place the card holds SNIPPET_SLOT (see rendered_cards); or "", and the card shows the summary."""
     highlight = product.highlight
     return {
         "pk": product.pk,
@@ -44,7 +45,11 @@ def rendered_cards(products) -> list[str]:
     """Each product's card HTML, in order: from the cache, or rendered (and cached) when it is not there; a
     search's snippets filled in."""
     html = cards.rendered(CARD_TEMPLATE, [card_fields(product) for product in products], kind="product")
-    return [
-        mark_safe(card.replace(SNIPPET_SLOT, product.highlight, 1)) if product.highlight else card  # noqa: S308 - escaped in snippet_for
-        for product, card in zip(products, html, strict=True)
-    ]
+    return [_snippet_filled_in(card, product.highlight) for product, card in zip(products, html, strict=True)]
+
+
+def _snippet_filled_in(card: str, snippet: str) -> str:
+    if not snippet:
+        return card
+    # conditional_escape: a snippet from snippet_for is HTML already; any other text is escaped, not trusted.
+    return mark_safe(card.replace(SNIPPET_SLOT, conditional_escape(snippet), 1))  # noqa: S308 - both escaped

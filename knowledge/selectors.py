@@ -8,6 +8,7 @@ from functools import cached_property
 from django.db import connection
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
 
 from communities.access import communities_readable_by
 from communities.models import Community, Thread
@@ -142,20 +143,21 @@ def search_products(products: QuerySet, query: str) -> QuerySet:
     return products.distinct().annotate(rank=sum(title_hits[1:], title_hits[0]))
 
 
-def snippet_for(product: KnowledgeProduct, query: str) -> str:
-    """Highlighted words from the product's text (PostgreSQL gives `snippet`; SQLite builds one here)."""
+def snippet_for(product: KnowledgeProduct, query: str) -> SafeString:
+    """Highlighted words from the product's text, as HTML: the text escaped, the words found in <mark>s
+    (PostgreSQL gives `snippet`; SQLite builds one here)."""
     if getattr(product, "snippet", None):
         escaped = html.escape(product.snippet)
-        return escaped.replace(html.escape(MARK_START), "<mark>").replace(html.escape(MARK_STOP), "</mark>")
+        return mark_safe(escaped.replace(html.escape(MARK_START), "<mark>").replace(html.escape(MARK_STOP), "</mark>"))
     text = html.escape(html.unescape(strip_tags(product.body_html)) or product.summary)
     words = text.split()
     terms = [re.escape(html.escape(w)) for w in query.split() if w]
     if not terms:
-        return " ".join(words[:SNIPPET_WORDS])
+        return mark_safe(" ".join(words[:SNIPPET_WORDS]))
     pattern = re.compile("|".join(terms), re.IGNORECASE)
     start = next((i for i, w in enumerate(words) if pattern.search(w)), 0)
     excerpt = " ".join(words[max(0, start - 8) : start + SNIPPET_WORDS])
-    return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", excerpt)
+    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", excerpt))
 
 
 def search_threads(*, user, query: str, limit: int = 10) -> list[Thread]:

@@ -130,7 +130,20 @@ def test_a_title_that_spells_the_snippet_slot_gets_no_snippet(client, reader, op
     page = library(client, q="clinics")
 
     assert page.count("<mark>Clinics</mark>") == 1
-    assert "Notes &lt;!--snippet--&gt;" in page
+    assert SNIPPET_SLOT not in page
+    assert "Notes &lt;!--snippet--&gt;" in page  # the title
+    assert page.count("&lt;!--snippet--&gt;") == 2  # and the tag
+
+
+def test_a_snippet_that_is_not_html_is_escaped(client, reader, open_community, monkeypatch):
+    from knowledge import selectors
+
+    KnowledgeProductFactory(title="Local services", communities=[open_community], body="Clinics report.")
+    monkeypatch.setattr(selectors, "snippet_for", lambda product, query: "<b>plain text</b>")
+
+    page = library(client, q="clinics")
+
+    assert "&lt;b&gt;plain text&lt;/b&gt;" in page and "<b>plain" not in page
 
 
 def test_a_private_communitys_product_is_listed_to_its_members_only(client, reader, private_community):
