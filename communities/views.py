@@ -14,7 +14,7 @@ from cop_platform.reversing import url_for_each
 from experts import views as expert_views
 from members import roles
 
-from . import access, community_cards, markdown, post_cards, selectors, services
+from . import access, community_cards, markdown, post_cards, selectors, services, thread_cards
 from .forms import (
     AddMemberForm,
     CommunityForm,
@@ -83,9 +83,13 @@ def community_detail(request, slug):
             paginator = CappedIdsPaginator(threads, selectors.THREADS_PER_PAGE, max_pages=selectors.SEARCH_PAGES)
         else:
             paginator = Paginator(threads, selectors.THREADS_PER_PAGE)
-        context["page_obj"] = paginator.get_page(request.GET.get("page"))
+        page = paginator.get_page(request.GET.get("page"))
+        visible_ids = selectors.visible_community_ids(request.user)
+        # Each thread's row as its `card`: HTML, usually from the cache (communities/thread_cards.py).
+        rows = thread_cards.rendered_cards(page.object_list, community=acc.community, visible_ids=visible_ids)
+        cards.attach(page.object_list, rows)
+        context["page_obj"] = page
         context["search"] = search
-        context["visible_ids"] = selectors.visible_community_ids(request.user)
     return render(request, "communities/detail.html", context)
 
 
