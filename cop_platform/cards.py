@@ -19,6 +19,7 @@ from functools import cache as once_per_process
 from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils import timezone, translation
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from cop_platform.release import ROOT, files_version, translation_files
@@ -46,6 +47,14 @@ def rendered(template_name: str, cards: list[dict], *, kind: str, zoned: bool = 
     if drawn:
         cache.set_many(drawn, timeout=CARD_SECONDS)
     return [mark_safe(found[key] if key in found else drawn[key]) for key in keys]  # noqa: S308 - our templates
+
+
+def filled(card: str, slot: str, value) -> str:
+    """`card` with `slot` replaced by `value`, escaped unless it is safe HTML already: for what a card shows that
+    changes without its values changing, or that anyone could vary without end (a time ago, a search's snippet),
+    the card is cached with a slot in its place. A slot is an HTML comment that the card's template writes once,
+    unescaped; everything else in a card is escaped, "<" included, so no other text can spell it."""
+    return mark_safe(card.replace(slot, conditional_escape(value), 1))  # noqa: S308 - the value is escaped
 
 
 def attach(objects, html: list[str]) -> None:

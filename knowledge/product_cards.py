@@ -11,9 +11,6 @@ nobody reads again (the cache also holds the rate limits' counters). The card is
 snippet's place, so every search shares one such card a product, and the slot is filled in on the way out.
 """
 
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
-
 from cop_platform import cards
 from cop_platform.templatetags.choices import display
 
@@ -45,11 +42,7 @@ def rendered_cards(products) -> list[str]:
     """Each product's card HTML, in order: from the cache, or rendered (and cached) when it is not there; a
     search's snippets filled in."""
     html = cards.rendered(CARD_TEMPLATE, [card_fields(product) for product in products], kind="product")
-    return [_snippet_filled_in(card, product.highlight) for product, card in zip(products, html, strict=True)]
-
-
-def _snippet_filled_in(card: str, snippet: str) -> str:
-    if not snippet:
-        return card
-    # conditional_escape: a snippet from snippet_for is HTML already; any other text is escaped, not trusted.
-    return mark_safe(card.replace(SNIPPET_SLOT, conditional_escape(snippet), 1))  # noqa: S308 - both escaped
+    return [
+        cards.filled(card, SNIPPET_SLOT, product.highlight) if product.highlight else card
+        for product, card in zip(products, html, strict=True)
+    ]
