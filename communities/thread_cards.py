@@ -11,8 +11,8 @@ from django.template.defaultfilters import timesince_filter
 from cop_platform import cards
 
 CARD_TEMPLATE = "communities/includes/thread_row.html"
-# Where a row's "3 hours" goes: the template writes it there and nowhere else, and everything else in a row is
-# escaped ("<" included), so a title that spells the slot cannot receive the time.
+# Where a row's "3 hours" goes: the template writes it there and nowhere else, and every value in a row is
+# escaped ("<" included), so a title that spells the slot cannot receive the time (cards.filled).
 SINCE_SLOT = "<!--since-->"
 
 

@@ -53,7 +53,8 @@ def filled(card: str, slot: str, value) -> str:
     """`card` with `slot` replaced by `value`, escaped unless it is safe HTML already: for what a card shows that
     changes without its values changing, or that anyone could vary without end (a time ago, a search's snippet),
     the card is cached with a slot in its place. A slot is an HTML comment that the card's template writes once,
-    unescaped; everything else in a card is escaped, "<" included, so no other text can spell it."""
+    unescaped; every value in a card is escaped, "<" included, so no member's text can spell it (only a
+    translation could, and translations are ours)."""
     return mark_safe(card.replace(slot, conditional_escape(value), 1))  # noqa: S308 - the value is escaped
 
 
