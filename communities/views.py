@@ -47,7 +47,6 @@ def community_list(request):
         {
             "filter": community_filter,
             "page_obj": page,
-            "memberships": memberships,
             "is_filtered": any(request.GET.get(k) for k in ("q", "theme", "country")),
             "can_create": roles.is_coordinator(request.user),
         },

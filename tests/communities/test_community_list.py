@@ -63,11 +63,11 @@ def test_it_shows_the_viewers_standing_in_each_community(client, member, communi
     MembershipFactory(member=member, community=budgeting, role=Membership.Role.MODERATOR)
     MembershipFactory(member=member, community=digital, status=Membership.Status.PENDING)
     client.force_login(member)
-    memberships = client.get(reverse("communities:list")).context["memberships"]
-    assert {pk: m.status for pk, m in memberships.items()} == {
-        budgeting.pk: Membership.Status.ACTIVE,
-        digital.pk: Membership.Status.PENDING,
-    }
+    listed = client.get(reverse("communities:list")).context["page_obj"].object_list
+    cards = {community.name: community.card for community in listed}
+    assert ">Moderator</span>" in cards["Budgeting"] and "Requested" not in cards["Budgeting"]
+    assert ">Requested</span>" in cards["Digital government"] and "Moderator" not in cards["Digital government"]
+    assert "Moderator" not in cards["Health"] and "Requested" not in cards["Health"]
 
 
 def test_it_pages_the_list(client):
