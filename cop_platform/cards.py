@@ -1,13 +1,16 @@
-"""Cards: the items of a list page (a post's byline and body, a library product, an event on the schedule, a
-community, an expert), rendered from plain values alone and cached under a digest of them.
+"""Cards: the items of a list page (a post's byline and body, a community's thread, a library product, an event
+on the schedule, a community, an expert, a member), rendered from plain values alone and cached under a digest
+of them.
 
 The template engine is most of a list page's time at scale (twenty cards: 5–8 ms). A card's key is a digest of
 its values, the language, the time zone and the release (the card's template, compiled translations, date
 formats, URL modules and Django's version), so a card cannot be stale: anything that would change it gives it
 another key, and unused entries expire after CARD_SECONDS. Whatever depends on the viewer is either rendered in
 the page or one of the values (the viewer's registration for an event, the communities they may know of), so
-viewers share a card only when they would see the same one. Without the cache (Redis down, see
-cop_platform.cache) cards are rendered each time.
+viewers share a card only when they would see the same one. What a card shows that changes without its values
+changing (a time ago) or that anyone could vary without end (a search's snippet) is written into a slot the
+cached card leaves for it (filled). Without the cache (Redis down, see cop_platform.cache) cards are rendered
+each time.
 
 CARD_SECONDS is short on purpose: the cache shares its Redis server with the Celery broker (README: production),
 and a deleted member's name should not linger in the cache for long.
@@ -32,8 +35,8 @@ def rendered(template_name: str, cards: list[dict], *, kind: str, zoned: bool = 
     (and cached) when it is not there. `kind` names the cards in their keys. `zoned=False` for cards that show
     no date or time: members in every time zone then share them.
     No value may be one that anyone could vary without end (a search's words): such cards would fill the cache,
-    which also holds the rate limits' counters, with entries nobody reads again (knowledge/product_cards.py
-    leaves a slot for its snippets instead)."""
+    which also holds the rate limits' counters, with entries nobody reads again: such text goes in a slot
+    (see filled)."""
     if not cards:
         return []
     language, zone = translation.get_language(), timezone.get_current_timezone_name() if zoned else ""
