@@ -45,18 +45,28 @@ def test_it_lists_communities_in_a_constant_number_of_queries(client, viewer, dj
     assert len(response.context["page_obj"].object_list) == min(rows, 24)
 
 
+def _communities_of(viewer) -> tuple[Community, Community]:
+    """A community of the viewer's, and another whose threads are linked into it."""
+    community = CommunityFactory()
+    MembershipFactory(member=viewer, community=community)
+    return community, CommunityFactory()
+
+
+def _thread_listed_in(community: Community, elsewhere: Community, number: int, **fields):
+    """Every other thread is the community's own; the rest are inter-practice discussions linked into it from
+    `elsewhere`, whose name the list shows."""
+    own = number % 2 == 0
+    thread = ThreadFactory(community=community if own else elsewhere, **fields)
+    if not own:
+        thread.linked_communities.add(community)
+    return thread
+
+
 @pytest.mark.parametrize("rows", [1, 50])
 def test_it_shows_a_community_home_in_a_constant_number_of_queries(client, viewer, django_assert_num_queries, rows):
-    community = CommunityFactory()
-    elsewhere = CommunityFactory()
-    MembershipFactory(member=viewer, community=community)
+    community, elsewhere = _communities_of(viewer)
     for number in range(rows):
-        own = number % 2 == 0
-        thread = ThreadFactory(
-            community=community if own else elsewhere, is_pinned=number == 0, is_locked=number % 5 == 4
-        )
-        if not own:  # inter-practice discussions show the name of their home community
-            thread.linked_communities.add(community)
+        _thread_listed_in(community, elsewhere, number, is_pinned=number == 0, is_locked=number % 5 == 4)
 
     # 1 session, 2 user, 3 community by slug, 4 the viewer's membership, 5 ids of the threads linked into the
     # community, 6 COUNT of threads for the paginator, 7 ids of the communities the viewer may know of (to name
@@ -71,15 +81,10 @@ def test_it_shows_a_community_home_in_a_constant_number_of_queries(client, viewe
 
 @pytest.mark.parametrize("rows", [1, 50])
 def test_it_searches_a_community_in_a_constant_number_of_queries(client, viewer, django_assert_num_queries, rows):
-    community = CommunityFactory()
-    elsewhere = CommunityFactory()
-    MembershipFactory(member=viewer, community=community)
-    for number in range(rows):
-        own = number % 2 == 0
-        thread = ThreadFactory(community=community if own else elsewhere, opening_post=False)
+    community, elsewhere = _communities_of(viewer)
+    for number in range(rows):  # a linked thread's posts are searched too
+        thread = _thread_listed_in(community, elsewhere, number, opening_post=False)
         PostFactory(thread=thread, body="The mangrove nursery" if number % 3 else "Mangrove")
-        if not own:  # a linked thread's posts are searched too
-            thread.linked_communities.add(community)
 
     # 1 session, 2 user, 3 community by slug, 4 the viewer's membership, 5 ids of the threads linked into the
     # community, 6 ids of the matching threads of every page the search lists, in order (the count too), 7 ids of
