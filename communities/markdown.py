@@ -24,6 +24,13 @@ def mentioned_handles(text: str) -> set[str]:
     return {match.lower() for match in MENTION.findall(text)}
 
 
+def mention_replaced(text: str, handle: str, replacement: str) -> str:
+    """`text` with each @mention of `handle`, in any case, written as `replacement`. Other mentions stay, those
+    of longer handles too (@hnin-wai-2 is not @hnin-wai), and so do addresses (a@hnin-wai.org is no mention)."""
+    handle = handle.lower()
+    return MENTION.sub(lambda match: replacement if match.group(1).lower() == handle else match.group(0), text)
+
+
 # Rendered HTML split into pieces where mentions must not be linked (code, preformatted text, existing
 # links, and the tags themselves) and text where they may.
 _NO_MENTIONS = re.compile(r"(<(code|pre|a)\b[^>]*>.*?</\2>|<[^>]+>)", re.DOTALL | re.IGNORECASE)

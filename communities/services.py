@@ -334,6 +334,25 @@ def post_edit(*, post: Post, editor: User, body: str) -> Post:
 
 
 @transaction.atomic
+def posts_mention_forget(*, handle: str, replacement: str) -> int:
+    """Posts that mention @`handle` say `replacement` there instead, and no longer link to its member; returns how
+    many changed. For account deletion: a handle is made from the name. Not an edit: `edited_at` stays.
+
+    A full pass over the posts' text, without an index: deletion is rare, and a post links a member only when its
+    text names their handle as written (`_render_with_mentions`), which a substring search finds."""
+    posts = Post.objects.filter(body__icontains=f"@{handle}").only("body")
+    changed = []
+    for post in posts:
+        body = markdown.mention_replaced(post.body, handle, replacement)
+        if body != post.body:  # not when it only mentions a longer handle (@hnin-wai-2 for @hnin-wai)
+            post.body = body
+            post.body_html, _mentioned = _render_with_mentions(body)
+            changed.append(post)
+    Post.objects.bulk_update(changed, ["body", "body_html"], batch_size=200)
+    return len(changed)
+
+
+@transaction.atomic
 def post_toggle_helpful(*, post: Post, member: User, community: Community) -> bool:
     """Mark or unmark a post as helpful; returns whether it is marked now. Own posts cannot be marked."""
     if post.author_id == member.pk:

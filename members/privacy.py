@@ -4,6 +4,7 @@ Deleting does not remove the User row. Posts, memberships, registrations, rating
 activity record keep pointing at it, so discussions stay readable and every month's indicators — frozen or
 recomputed — stay the same. What makes the row a person (name, email, handle, password, organization, city,
 languages, interests, roles, sessions, notifications…) goes, and the row becomes an anonymous "Former member".
+Others' posts that mentioned them as @handle say "Former member" there instead.
 
 RELATIONS lists every relation between the member and another table, with the export file that carries it and
 what deletion does with it. tests/members/test_privacy.py introspects the models and fails when a relation is
@@ -35,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
+from communities import services as community_services
 from communities.models import (
     Community,
     LocalActionTeam,
@@ -529,7 +531,10 @@ def account_delete(*, member: User) -> User:
         )
     now = timezone.now()
     former = f"{FORMER_MEMBER} #{member.pk}"
+    handle = member.handle
     needles = [member_label(member), f"{member.full_name} <{member.email}>", member.email, member.full_name]
+    if handle:  # as others wrote it: a summary quoting a post, an email quoting a reply
+        needles.append(f"@{handle}")
 
     # Text the platform wrote with their name in it, while the old name and email are still known.
     audit_forget(member, former)
@@ -576,6 +581,8 @@ def account_delete(*, member: User) -> User:
     # them, so removing them would change past months' figures. Without a name, email, organization, city or
     # local community they describe a statistic, not a person.
     member.save()
+    if handle:  # others' posts name them too, as @handle: now that the handle is gone, no link is made again
+        community_services.posts_mention_forget(handle=handle, replacement=FORMER_MEMBER)
     member.groups.clear()
     member.user_permissions.clear()
     member.languages.clear()

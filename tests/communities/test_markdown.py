@@ -110,6 +110,19 @@ def test_it_finds_mentioned_handles_case_insensitively():
     assert markdown.mentioned_handles("@Sokha-Chan, @dana and (@minh)") == {"sokha-chan", "dana", "minh"}
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Thanks @Sokha-Chan.", "Thanks Former member."),
+        ("(@sokha-chan) and `@sokha-chan`", "(Former member) and `Former member`"),  # in code too: it is text
+        ("@sokha-chan-2 and @sokha", "@sokha-chan-2 and @sokha"),  # other handles, longer or shorter
+        ("Write to desk@sokha-chan.org", "Write to desk@sokha-chan.org"),  # an address, no mention
+    ],
+)
+def test_mention_replaced_rewrites_that_handle_only(text, expected):
+    assert markdown.mention_replaced(text, "sokha-chan", "Former member") == expected
+
+
 def test_it_quotes_every_line_of_a_post():
     assert markdown.quote("First line\n\nSecond line\n") == "> First line\n>\n> Second line\n\n"
 

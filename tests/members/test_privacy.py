@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from communities import services as community_services
 from communities.models import Community, LocalActionTeam, Membership, ModerationAction, Notification, Post, Thread
+from communities.selectors import posts_matching
 from cop_platform.mail import queue_email
 from digests.models import DigestDelivery, DigestPreference
 from digests.services import preference_set
@@ -467,11 +468,12 @@ def test_deletion_removes_the_name_and_email_from_every_table(
 ):
     rows = footprint(victim, other)
     request_export(victim_client, django_capture_on_commit_callbacks, mailoutbox)
-    old_email, old_name = victim.email, victim.full_name
-    before = {label for label, _pk, _field in text_rows_containing(old_email, old_name)}
+    old_email, old_name, old_handle = victim.email, victim.full_name, victim.handle
+    before = {label for label, _pk, _field in text_rows_containing(old_email, old_name, old_handle)}
     assert before >= {  # the footprint really wrote them everywhere the platform copies a name or an address
         "members.User", "account.EmailAddress", "members.AuditEntry", "admin.LogEntry", "communities.Notification",
         "communities.ModerationAction", "knowledge.KnowledgeProduct", "digests.DigestDelivery", "experts.Expert",
+        "communities.Post",  # another member's reply mentions them as @hnin-wai-aung
     }  # fmt: skip
 
     response = delete_account(victim_client, django_capture_on_commit_callbacks)
@@ -480,7 +482,7 @@ def test_deletion_removes_the_name_and_email_from_every_table(
     # The coordinator's curated expert record is the one place kept on purpose (see members.privacy.RELATIONS):
     # it is the expert directory's entry, managed by the coordinator, and is only unlinked from the account.
     allowed = {("experts.Expert", rows["expert"].pk, "name"), ("experts.Expert", rows["expert"].pk, "email")}
-    assert set(text_rows_containing(old_email, old_name)) == allowed
+    assert set(text_rows_containing(old_email, old_name, old_handle)) == allowed
 
 
 def test_deletion_forgets_a_name_in_any_script(client, other, django_capture_on_commit_callbacks):
@@ -552,6 +554,8 @@ def test_posts_show_former_member_and_the_profile_is_gone(
 
     assert "Former member" in page
     assert "Daw Hnin Wai Aung" not in page
+    assert "We did, Former member. Ask me anything." in page  # the reply's @mention of them
+    assert "hnin-wai-aung" not in page and reverse("members:detail", args=[victim.pk]) not in page
     assert "Who published a citizen budget?" in page
     assert client.get(reverse("members:detail", args=[victim.pk])).status_code == 404
     notifications = Notification.objects.filter(recipient=other).values_list("text", flat=True)
@@ -695,6 +699,48 @@ def test_a_former_members_posts_show_no_name_and_no_profile_link(client):
     html = client.get(thread.url_in(community)).content.decode()
     assert "Kept text" in html and "Former member" in html
     assert "Thida Aung" not in html and reverse("members:detail", args=[author.pk]) not in html
+
+
+def test_others_mentions_of_a_deleted_member_say_former_member_and_link_nowhere(victim, other):
+    namesake = MemberFactory(full_name="Hnin Wai Aung", handle="hnin-wai-aung-2")
+    community = CommunityFactory()
+    thread = community_services.thread_create(community=community, author=other, title="Budgets", body="Hello")
+    body = "Thanks @Hnin-Wai-Aung and @hnin-wai-aung-2! See `@hnin-wai-aung`, or write to desk@hnin-wai-aung.org."
+    mention = community_services.post_reply(thread=thread, author=other, body=body, shown_in=community)
+    escaped = community_services.post_reply(  # once its handle is known, an escaped spelling is linked too
+        thread=thread, author=other, body="Over to @hnin-wai-aung (@hnin\\-wai-aung)", shown_in=community
+    )
+    untouched = community_services.post_reply(thread=thread, author=other, body="No mention", shown_in=community)
+    untouched_html = untouched.body_html
+    victim_url, namesake_url = (reverse("members:detail", args=[m.pk]) for m in (victim, namesake))
+    assert victim_url in mention.body_html and namesake_url in mention.body_html and victim_url in escaped.body_html
+
+    privacy.account_delete(member=victim)
+
+    mention.refresh_from_db()
+    assert mention.body == (
+        "Thanks Former member and @hnin-wai-aung-2! See `Former member`, or write to desk@hnin-wai-aung.org."
+    )
+    assert victim_url not in mention.body_html
+    assert f'href="{namesake_url}" rel="nofollow noopener noreferrer">@hnin-wai-aung-2</a>' in mention.body_html
+    assert "<code>Former member</code>" in mention.body_html
+    assert mention.edited_at is None  # the platform's change, not an edit by its author
+    escaped.refresh_from_db()
+    assert escaped.body == "Over to Former member (@hnin\\-wai-aung)"  # no mention as written: text, kept
+    assert victim_url not in escaped.body_html
+    untouched.refresh_from_db()
+    assert untouched.body_html == untouched_html
+
+
+def test_search_no_longer_finds_a_post_by_a_deleted_members_handle(victim, other):
+    community = CommunityFactory()
+    thread = community_services.thread_create(community=community, author=other, title="Budgets", body="Hello")
+    community_services.post_reply(thread=thread, author=other, body="Over to @hnin-wai-aung", shown_in=community)
+    assert set(posts_matching("aung").values_list("thread", flat=True)) == {thread.pk}
+
+    privacy.account_delete(member=victim)
+
+    assert not posts_matching("aung").exists()  # on PostgreSQL, the stored search document follows the body
 
 
 def test_deleting_a_community_s_only_leader_tells_the_coordinators(mailoutbox, django_capture_on_commit_callbacks):
