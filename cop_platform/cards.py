@@ -1,6 +1,6 @@
 """Cards: the items of a list page (a post's byline and body, a community's thread, a library product, an event
-on the schedule, a community, an expert, a member), rendered from plain values alone and cached under a digest
-of them.
+on the schedule, a community, an expert, a member) and the site's header and footer, rendered from plain values
+alone and cached under a digest of them.
 
 The template engine is most of a list page's time at scale (twenty cards: 5–8 ms). A card's key is a digest of
 its values, the language, the time zone and the release (the card's template, compiled translations, date

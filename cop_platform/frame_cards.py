@@ -1,0 +1,81 @@
+"""The site's frame, its header and footer, as cards (cop_platform/cards.py): every page draws them, and drawing
+them took about as long as the benchmark's ceiling answers a whole request (bench/scale.py, "(ref.) site frame
+only").
+
+The header's values are the viewer's (their name, staff or not, the unread count), the link marked as the current
+page and the site's name and logo, so a member shares their header only with themselves on the same kind of page;
+the footer's are the site's name and tagline, so everyone shares it per language. What differs from request to
+request is a slot: the forms' CSRF field (the header's sign-out, the footer's language switcher) and the page the
+language switcher returns to.
+"""
+
+from functools import lru_cache
+
+from django.template.defaulttags import CsrfTokenNode
+from django.urls import get_script_prefix, get_urlconf, reverse
+
+from cop_platform import cards
+
+HEADER_TEMPLATE = "includes/site_header.html"
+FOOTER_TEMPLATE = "includes/site_footer.html"
+CSRF_SLOT = "<!--csrf-->"
+NEXT_SLOT = "<!--next-->"
+
+# The header's links by the name its template compares `card.current` with, and their URL names: the one whose
+# URL is the request's path is the current page (aria-current).
+_LINKS = {
+    "home": "home",
+    "communities": "communities:list",
+    "knowledge": "knowledge:library",
+    "events": "events:schedule",
+}
+_MEMBER_LINKS = {
+    "experts": "experts:directory", "directory": "members:directory", "notifications": "notifications",
+    "profile_edit": "members:profile_edit", "account": "account_email",
+}  # fmt: skip
+_VISITOR_LINKS = {"login": "account_login"}
+
+
+def current_link(path: str, user) -> str:
+    """Which of the header's links is the page at `path` ("" for none)."""
+    signed_in = user is not None and user.is_authenticated
+    key = _links_by_url(get_script_prefix(), get_urlconf(), signed_in).get(path, "")
+    if not key and signed_in and path == reverse("members:detail", args=[user.pk]):
+        return "own_profile"
+    return key
+
+
+@lru_cache(maxsize=16)
+def _links_by_url(_script_prefix: str, _urlconf, signed_in: bool) -> dict[str, str]:
+    """The links' URLs, reversed once per process (for each script prefix and URLconf, which reverse() reads)."""
+    links = _LINKS | (_MEMBER_LINKS if signed_in else _VISITOR_LINKS)
+    return {reverse(url_name): key for key, url_name in links.items()}
+
+
+def header_fields(context) -> dict:
+    """Everything the header template reads, from the page's context (request, user and the context processors')."""
+    request, user = context.get("request"), context.get("user")
+    signed_in = user is not None and user.is_authenticated
+    return {
+        "pk": user.pk if signed_in else 0,
+        "signed_in": signed_in,
+        "name": user.display_name if signed_in else "",
+        "is_staff": signed_in and user.is_staff,
+        "unread": (context.get("unread_notifications") or 0) if signed_in else 0,
+        "current": current_link(request.path if request else "", user),
+        "site_name": context.get("site_name", ""),
+        "logo_url": context.get("site_logo_url", ""),
+    }
+
+
+def header(context) -> str:
+    card = cards.rendered(HEADER_TEMPLATE, [header_fields(context)], kind="header", zoned=False)[0]
+    return cards.filled(card, CSRF_SLOT, CsrfTokenNode().render(context))
+
+
+def footer(context) -> str:
+    fields = {"pk": 0, "site_name": context.get("site_name", ""), "tagline": context.get("site_tagline", "")}
+    card = cards.rendered(FOOTER_TEMPLATE, [fields], kind="footer", zoned=False)[0]
+    request = context.get("request")
+    card = cards.filled(card, CSRF_SLOT, CsrfTokenNode().render(context))
+    return cards.filled(card, NEXT_SLOT, request.get_full_path() if request else "")
