@@ -4,7 +4,7 @@ and @handles become links to profiles."""
 import re
 
 import nh3
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from markdown_it import MarkdownIt
 
 _renderer = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(["table", "strikethrough"])
@@ -53,6 +53,23 @@ def _link_mentions(html: str, members_by_handle: dict) -> str:
             out.append(pieces[index + 1])  # the protected piece, as it is
         index += 3  # split() also returns the inner group (the tag name)
     return "".join(out)
+
+
+# A mention as _link_mentions writes it, once sanitized (nh3 adds rel="…").
+_MENTION_LINK = re.compile(r'<a href="([^"]+)"[^>]*>@([a-z0-9][a-z0-9-]{0,59})</a>')
+
+
+def linked_mentions(html: str) -> dict[str, int]:
+    """The mentions that rendered `html` links, as `render` takes them: {handle: member id}."""
+    linked = {}
+    for href, handle in _MENTION_LINK.findall(html):
+        try:
+            match = resolve(href)
+        except Resolver404:
+            continue
+        if match.view_name == "members:detail":
+            linked[handle] = match.kwargs["pk"]
+    return linked
 
 
 def render(text: str, members_by_handle: dict | None = None) -> str:

@@ -336,17 +336,19 @@ def post_edit(*, post: Post, editor: User, body: str) -> Post:
 @transaction.atomic
 def posts_mention_forget(*, handle: str, replacement: str) -> int:
     """Posts that mention @`handle` say `replacement` there instead, and no longer link to its member; returns how
-    many changed. For account deletion: a handle is made from the name. Not an edit: `edited_at` stays.
+    many changed. For account deletion: a handle is made from the name. Not an edit: `edited_at` stays, and the
+    post's other mentions keep the links they were written with (a member deactivated since keeps theirs).
 
     A full pass over the posts' text, without an index: deletion is rare, and a post links a member only when its
-    text names their handle as written (`_render_with_mentions`), which a substring search finds."""
-    posts = Post.objects.filter(body__icontains=f"@{handle}").only("body")
+    text names their handle as written (`_render_with_mentions`), which a substring search finds. The posts are
+    locked until the deletion commits, so that an edit made meanwhile waits rather than being overwritten."""
+    posts = Post.objects.select_for_update().filter(body__icontains=f"@{handle}").only("body", "body_html")
     changed = []
     for post in posts:
         body = markdown.mention_replaced(post.body, handle, replacement)
         if body != post.body:  # not when it only mentions a longer handle (@hnin-wai-2 for @hnin-wai)
-            post.body = body
-            post.body_html, _mentioned = _render_with_mentions(body)
+            others = {h: pk for h, pk in markdown.linked_mentions(post.body_html).items() if h != handle.lower()}
+            post.body, post.body_html = body, markdown.render(body, others)
             changed.append(post)
     Post.objects.bulk_update(changed, ["body", "body_html"], batch_size=200)
     return len(changed)

@@ -4,7 +4,7 @@ Deleting does not remove the User row. Posts, memberships, registrations, rating
 activity record keep pointing at it, so discussions stay readable and every month's indicators — frozen or
 recomputed — stay the same. What makes the row a person (name, email, handle, password, organization, city,
 languages, interests, roles, sessions, notifications…) goes, and the row becomes an anonymous "Former member".
-Others' posts that mentioned them as @handle say "Former member" there instead.
+Others' posts and thread titles that mentioned them as @handle say "Former member" there instead.
 
 RELATIONS lists every relation between the member and another table, with the export file that carries it and
 what deletion does with it. tests/members/test_privacy.py introspects the models and fails when a relation is
@@ -581,8 +581,10 @@ def account_delete(*, member: User) -> User:
     # them, so removing them would change past months' figures. Without a name, email, organization, city or
     # local community they describe a statistic, not a person.
     member.save()
-    if handle:  # others' posts name them too, as @handle: now that the handle is gone, no link is made again
+    if handle:  # others name them as @handle too: in posts, thread titles and so in anyone's notifications
         community_services.posts_mention_forget(handle=handle, replacement=FORMER_MEMBER)
+        _scrub(Thread.objects.all(), ["title"], [f"@{handle}"], FORMER_MEMBER)
+        _scrub(Notification.objects.all(), ["text"], [f"@{handle}"], FORMER_MEMBER)
     member.groups.clear()
     member.user_permissions.clear()
     member.languages.clear()

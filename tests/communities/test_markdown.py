@@ -157,3 +157,14 @@ def test_it_stores_and_shows_a_posted_reply_without_scripts(client):
     page = client.get(thread.get_absolute_url()).content.decode()
     assert "<script>alert" not in page
     assert "<img src=x onerror" not in page
+
+
+def test_linked_mentions_reads_back_the_mentions_a_rendering_linked():
+    html = markdown.render(
+        "Hi @sokha-chan and @dana, see [@minh](https://example.org/@minh) and `@dana`", {"sokha-chan": 7, "dana": 8}
+    )
+
+    assert markdown.linked_mentions(html) == {"sokha-chan": 7, "dana": 8}
+    assert markdown.render("Hi @sokha-chan and @dana", markdown.linked_mentions(html)) == markdown.render(
+        "Hi @sokha-chan and @dana", {"sokha-chan": 7, "dana": 8}
+    )

@@ -18,7 +18,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.contrib.sessions.models import Session
 from django.core.mail import EmailMessage
-from django.db import models
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -703,10 +704,13 @@ def test_a_former_members_posts_show_no_name_and_no_profile_link(client):
 
 def test_others_mentions_of_a_deleted_member_say_former_member_and_link_nowhere(victim, other):
     namesake = MemberFactory(full_name="Hnin Wai Aung", handle="hnin-wai-aung-2")
+    retired = MemberFactory(full_name="Aye Aye", handle="aye-aye")
     community = CommunityFactory()
     thread = community_services.thread_create(community=community, author=other, title="Budgets", body="Hello")
     body = "Thanks @Hnin-Wai-Aung and @hnin-wai-aung-2! See `@hnin-wai-aung`, or write to desk@hnin-wai-aung.org."
-    mention = community_services.post_reply(thread=thread, author=other, body=body, shown_in=community)
+    mention = community_services.post_reply(thread=thread, author=other, body=body + " @aye-aye", shown_in=community)
+    retired.is_active = False  # deactivated since (not deleted): the post keeps the link it was written with
+    retired.save()
     escaped = community_services.post_reply(  # once its handle is known, an escaped spelling is linked too
         thread=thread, author=other, body="Over to @hnin-wai-aung (@hnin\\-wai-aung)", shown_in=community
     )
@@ -719,10 +723,14 @@ def test_others_mentions_of_a_deleted_member_say_former_member_and_link_nowhere(
 
     mention.refresh_from_db()
     assert mention.body == (
-        "Thanks Former member and @hnin-wai-aung-2! See `Former member`, or write to desk@hnin-wai-aung.org."
+        "Thanks Former member and @hnin-wai-aung-2! See `Former member`, or write to desk@hnin-wai-aung.org. @aye-aye"
     )
     assert victim_url not in mention.body_html
     assert f'href="{namesake_url}" rel="nofollow noopener noreferrer">@hnin-wai-aung-2</a>' in mention.body_html
+    assert (
+        f'<a href="{reverse("members:detail", args=[retired.pk])}" rel="nofollow noopener noreferrer">@aye-aye</a>'
+        in (mention.body_html)
+    )
     assert "<code>Former member</code>" in mention.body_html
     assert mention.edited_at is None  # the platform's change, not an edit by its author
     escaped.refresh_from_db()
@@ -730,6 +738,42 @@ def test_others_mentions_of_a_deleted_member_say_former_member_and_link_nowhere(
     assert victim_url not in escaped.body_html
     untouched.refresh_from_db()
     assert untouched.body_html == untouched_html
+
+
+def test_thread_titles_and_anyones_notifications_lose_a_deleted_members_handle(victim, other):
+    community = CommunityFactory()
+    MembershipFactory(member=other, community=community)
+    follower = MemberFactory()
+    MembershipFactory(member=follower, community=community)
+    thread = community_services.thread_create(
+        community=community, author=other, title="A question for @hnin-wai-aung", body="Hello"
+    )
+    community_services.thread_toggle_follow(thread=thread, member=follower)
+    community_services.post_reply(thread=thread, author=other, body="Anyone?", shown_in=community)
+    assert (
+        Notification.objects.get(recipient=follower).text == "U Kyaw Min Thu replied in “A question for @hnin-wai-aung”"
+    )
+
+    privacy.account_delete(member=victim)
+
+    thread.refresh_from_db()
+    assert thread.title == "A question for Former member"
+    assert (
+        Notification.objects.get(recipient=follower).text == "U Kyaw Min Thu replied in “A question for Former member”"
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks")
+def test_the_posts_rewritten_are_locked_so_that_an_edit_meanwhile_waits(victim, other):
+    community = CommunityFactory()
+    thread = community_services.thread_create(community=community, author=other, title="Budgets", body="Hello")
+    community_services.post_reply(thread=thread, author=other, body="Over to @hnin-wai-aung", shown_in=community)
+
+    with CaptureQueriesContext(connection) as queries:
+        privacy.account_delete(member=victim)
+
+    reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "communities_post"."id"')]
+    assert len(reads) == 1 and reads[0].endswith("FOR UPDATE")
 
 
 def test_search_no_longer_finds_a_post_by_a_deleted_members_handle(victim, other):
