@@ -2,17 +2,22 @@
 them took about as long as the benchmark's ceiling answers a whole request (bench/scale.py, "(ref.) site frame
 only").
 
-The header's values are the viewer's (their name, staff or not, the unread count), the link marked as the current
-page and the site's name and logo, so a member shares their header only with themselves on the same kind of page;
-the footer's are the site's name and tagline, so everyone shares it per language. What differs from request to
-request is a slot: the forms' CSRF field (the header's sign-out, the footer's language switcher) and the page the
-language switcher returns to.
+The header's values are the viewer's (their name, staff or not) and the site's name and logo, so each member has
+one header per language; the footer's are the site's name and tagline, so everyone shares it per language. What
+differs from request to request is a slot, filled in on the way out: which link is the current page, the unread
+count, the forms' CSRF field (the header's sign-out, the footer's language switcher) and the page the language
+switcher returns to. As slots rather than values they keep one entry per member in the cache, where every page
+and every new notification would otherwise add one.
 """
 
+import re
 from functools import lru_cache
 
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.formats import localize
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from cop_platform import cards
 
@@ -20,6 +25,9 @@ HEADER_TEMPLATE = "includes/site_header.html"
 FOOTER_TEMPLATE = "includes/site_footer.html"
 CSRF_SLOT = "<!--csrf-->"
 NEXT_SLOT = "<!--next-->"
+UNREAD_SLOT = "<!--unread-->"
+# One after each link's href, named like the link: the current page's becomes aria-current, the others nothing.
+CURRENT_SLOT = re.compile(r"<!--current:([a-z_]+)-->")
 
 # The header's links by the name its template compares `card.current` with, and their URL names: the one whose
 # URL is the request's path is the current page (aria-current).
@@ -53,16 +61,14 @@ def _links_by_url(_script_prefix: str, _urlconf, signed_in: bool) -> dict[str, s
 
 
 def header_fields(context) -> dict:
-    """Everything the header template reads, from the page's context (request, user and the context processors')."""
-    request, user = context.get("request"), context.get("user")
+    """Everything the header template reads, from the page's context (the user and the context processors')."""
+    user = context.get("user")
     signed_in = user is not None and user.is_authenticated
     return {
         "pk": user.pk if signed_in else 0,
         "signed_in": signed_in,
         "name": user.display_name if signed_in else "",
         "is_staff": signed_in and user.is_staff,
-        "unread": (context.get("unread_notifications") or 0) if signed_in else 0,
-        "current": current_link(request.path if request else "", user),
         "site_name": context.get("site_name", ""),
         "logo_url": context.get("site_logo_url", ""),
     }
@@ -70,7 +76,20 @@ def header_fields(context) -> dict:
 
 def header(context) -> str:
     card = cards.rendered(HEADER_TEMPLATE, [header_fields(context)], kind="header", zoned=False)[0]
+    request, user = context.get("request"), context.get("user")
+    current = current_link(request.path if request else "", user)
+    card = CURRENT_SLOT.sub(lambda slot: ' aria-current="page"' if slot.group(1) == current else "", card)
+    card = cards.filled(card, UNREAD_SLOT, unread_badge(context.get("unread_notifications")))
     return cards.filled(card, CSRF_SLOT, CsrfTokenNode().render(context))
+
+
+def unread_badge(count) -> str:
+    """What follows "Notifications" in the header: the unread count, if any."""
+    if not count:
+        return ""
+    return format_html(
+        ' <span class="badge">{}<span class="visually-hidden"> {}</span></span>', localize(count), gettext("unread")
+    )
 
 
 def footer(context) -> str:

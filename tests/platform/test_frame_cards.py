@@ -5,7 +5,6 @@ on every request."""
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -49,7 +48,6 @@ def rendered(client, url: str = "/") -> tuple[int, int]:
 
 
 def test_header_and_footer_are_rendered_once_then_read_from_the_cache(client, member):
-    cache.clear()  # the footer is everyone's: an earlier test may have cached it
     assert rendered(client) == (1, 1)
     assert rendered(client) == (0, 0)
 
@@ -90,19 +88,49 @@ def test_namesakes_each_get_their_own_header(client, member):
     assert f'href="{reverse("members:detail", args=[member.pk])}"' not in shown
 
 
-def test_the_current_page_is_marked_in_the_header_and_only_it(client, member):
-    for url, text in [
-        ("/", "Home"), (reverse("communities:list"), "Communities"), (reverse("members:directory"), "Members"),
-        (reverse("members:detail", args=[member.pk]), "Hnin Wai"), (reverse("notifications"), "Notifications"),
-    ]:  # fmt: skip
-        shown = header(client, url)
-        assert shown.count('aria-current="page"') == 1, url
-        assert re.search(rf'aria-current="page">{text}\b', shown), url
+@pytest.mark.parametrize(
+    "url_name, text",
+    [
+        ("home", "Home"), ("communities:list", "Communities"), ("knowledge:library", "Library"),
+        ("events:schedule", "Events"), ("experts:directory", "Experts"), ("members:directory", "Members"),
+        ("notifications", "Notifications"), ("members:detail", "Hnin Wai"), ("members:profile_edit", "Edit profile"),
+        ("account_email", "Account"),
+    ],
+)  # fmt: skip
+def test_the_current_page_is_marked_in_the_header_and_only_it(client, member, url_name, text):
+    url = reverse(url_name, args=[member.pk] if url_name == "members:detail" else [])
 
+    shown = header(client, url)
+
+    assert shown.count('aria-current="page"') == 1 and f'aria-current="page">{text}<' in shown
+    assert "<!--current" not in shown
+
+
+def test_no_link_is_current_elsewhere_and_a_query_does_not_matter(client, member):
     someone = MemberFactory(full_name="Kyaw Min")
     assert 'aria-current="page"' not in header(client, reverse("members:detail", args=[someone.pk]))
-    # The same page with a query: still the current page, as request.path says.
-    assert 'aria-current="page">Communities' in header(client, reverse("communities:list"), q="budget")
+    assert 'aria-current="page">Communities<' in header(client, reverse("communities:list"), q="budget")
+
+
+def test_a_member_has_one_header_in_the_cache_whatever_the_page_or_unread_count(client, member, monkeypatch):
+    stored = {}
+    monkeypatch.setattr("cop_platform.cards.cache.set_many", lambda data, timeout: stored.update(data))
+    monkeypatch.setattr("cop_platform.cards.cache.get_many", lambda keys: {k: stored[k] for k in keys if k in stored})
+
+    for url in ["/", reverse("communities:list"), reverse("members:directory")]:
+        header(client, url)
+    Notification.objects.create(recipient=member, kind=Notification.Kind.MENTION, text="Mentioned", url="/")
+    assert 'class="badge">1<' in header(client)
+
+    assert len([key for key in stored if key.startswith("header-card:")]) == 1
+
+
+def test_error_pages_have_the_members_header(client, member):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert ">Hnin Wai</a>" in html and "Sign out" in html and 'aria-current="page"' not in html
 
 
 def test_visitors_get_the_visitors_header(client):
@@ -122,6 +150,7 @@ def test_the_forms_carry_a_working_csrf_token_never_cached(member, monkeypatch):
     tokens = CSRF_FIELD.findall(html[html.index("<header") : html.index("</header>")])
     assert len(tokens) == 1 and len(CSRF_FIELD.findall(html[html.index("<footer") :])) == 1
     assert CSRF_SLOT not in html and NEXT_SLOT not in html
+    assert {key.split(":")[0] for key in stored} == {"header-card", "footer-card"}
     assert all(CSRF_SLOT in card and "csrfmiddlewaretoken" not in card for card in stored.values())
     # The token works: signing out with it succeeds (a POST without one is refused).
     assert client.post(reverse("account_logout")).status_code == 403
