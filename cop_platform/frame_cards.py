@@ -29,8 +29,8 @@ UNREAD_SLOT = "<!--unread-->"
 # One after each link's href, named like the link: the current page's becomes aria-current, the others nothing.
 CURRENT_SLOT = re.compile(r"<!--current:([a-z_]+)-->")
 
-# The header's links by the name its template compares `card.current` with, and their URL names: the one whose
-# URL is the request's path is the current page (aria-current).
+# The header's links by the name of their slot (<!--current:name-->), and their URL names: the one whose URL is
+# the request's path is the current page (aria-current).
 _LINKS = {
     "home": "home",
     "communities": "communities:list",
