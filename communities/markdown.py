@@ -4,7 +4,7 @@ and @handles become links to profiles."""
 import re
 
 import nh3
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, get_script_prefix, resolve, reverse
 from markdown_it import MarkdownIt
 
 _renderer = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(["table", "strikethrough"])
@@ -59,16 +59,17 @@ def _link_mentions(html: str, members_by_handle: dict) -> str:
 _MENTION_LINK = re.compile(r'<a href="([^"]+)"[^>]*>@([a-z0-9][a-z0-9-]{0,59})</a>')
 
 
-def linked_mentions(html: str) -> dict[str, int]:
-    """The mentions that rendered `html` links, as `render` takes them: {handle: member id}."""
-    linked = {}
+def linked_mentions(html: str) -> set[tuple[str, int]]:
+    """The (handle, member id) of each mention link in rendered `html`. A link an author wrote to a profile with
+    "@…" as its text looks the same: callers check the handle against the member's."""
+    linked = set()
     for href, handle in _MENTION_LINK.findall(html):
-        try:
-            match = resolve(href)
+        try:  # reverse() wrote the script prefix, which resolve() does not take
+            match = resolve("/" + href.removeprefix(get_script_prefix()))
         except Resolver404:
             continue
         if match.view_name == "members:detail":
-            linked[handle] = match.kwargs["pk"]
+            linked.add((handle, match.kwargs["pk"]))
     return linked
 
 

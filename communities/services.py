@@ -347,11 +347,18 @@ def posts_mention_forget(*, handle: str, replacement: str) -> int:
     for post in posts:
         body = markdown.mention_replaced(post.body, handle, replacement)
         if body != post.body:  # not when it only mentions a longer handle (@hnin-wai-2 for @hnin-wai)
-            others = {h: pk for h, pk in markdown.linked_mentions(post.body_html).items() if h != handle.lower()}
-            post.body, post.body_html = body, markdown.render(body, others)
+            post.body, post.body_html = body, markdown.render(body, _mentions_linked_in(post.body_html, handle))
             changed.append(post)
     Post.objects.bulk_update(changed, ["body", "body_html"], batch_size=200)
     return len(changed)
+
+
+def _mentions_linked_in(html: str, forgotten: str) -> dict[str, int]:
+    """The mentions `html` links, but `forgotten`'s: {handle: member id}, each still that member's handle (a link
+    an author wrote to a profile, with another "@name" as its text, is no mention)."""
+    linked = markdown.linked_mentions(html)
+    handles = dict(User.objects.filter(pk__in={pk for _h, pk in linked}).values_list("pk", "handle"))
+    return {h: pk for h, pk in linked if h != forgotten.lower() and handles.get(pk) == h}
 
 
 @transaction.atomic

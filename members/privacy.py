@@ -33,6 +33,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
@@ -665,9 +666,12 @@ def _scrub(queryset, fields: list[str], needles: list[str], replacement: str) ->
         for needle in needles:
             contains |= Q(**{f"{field}__icontains": needle})
     rows = list(queryset.filter(contains).only("pk", *fields)) if needles else []
+    limits = {field: queryset.model._meta.get_field(field).max_length for field in fields}
     for row in rows:
         for field in fields:
-            setattr(row, field, _replace(getattr(row, field), needles, replacement))
+            text = _replace(getattr(row, field), needles, replacement)
+            # "Former member" is longer than a short name or handle: a full title must still fit its column.
+            setattr(row, field, Truncator(text).chars(limits[field]) if limits[field] else text)
     # bulk_update is a plain UPDATE: the audit log's append-only save() guard is for edits, not for forgetting.
     queryset.model.objects.bulk_update(rows, fields)
     return rows

@@ -740,6 +740,37 @@ def test_others_mentions_of_a_deleted_member_say_former_member_and_link_nowhere(
     assert untouched.body_html == untouched_html
 
 
+def test_a_link_written_to_look_like_a_mention_does_not_take_another_members_handle(victim, other):
+    ann, lookalike = MemberFactory(full_name="Ann", handle="ann"), MemberFactory(full_name="Bo", handle="bo")
+    community = CommunityFactory()
+    thread = community_services.thread_create(community=community, author=other, title="Budgets", body="Hello")
+    body = f"Over to @hnin-wai-aung and @ann ([@ann]({reverse('members:detail', args=[lookalike.pk])}))"
+    post = community_services.post_reply(thread=thread, author=other, body=body, shown_in=community)
+
+    privacy.account_delete(member=victim)
+
+    post.refresh_from_db()
+    ann_url, lookalike_url = (reverse("members:detail", args=[m.pk]) for m in (ann, lookalike))
+    assert (
+        f'<a href="{ann_url}" rel="nofollow noopener noreferrer">@ann</a> (<a href="{lookalike_url}"' in post.body_html
+    )
+
+
+def test_a_full_title_or_notification_still_fits_its_column(other):
+    short = MemberFactory(full_name="Ab", handle="ab")
+    community = CommunityFactory()
+    title = "x" * 190 + " for @ab"  # 198 of 200 characters; "Former member" is 10 longer than "@ab"
+    thread = community_services.thread_create(community=community, author=other, title=title, body="Hello")
+    Notification.objects.create(recipient=other, kind=Notification.Kind.REPLY, text="y" * 296 + " @ab", url="/")
+
+    privacy.account_delete(member=short)  # on PostgreSQL an overlong value would fail the whole deletion
+
+    thread.refresh_from_db()
+    assert thread.title == "x" * 190 + " for Form…"  # 200 characters, cut where they end
+    text = Notification.objects.get(recipient=other).text
+    assert len(text) <= 300 and "@ab" not in text
+
+
 def test_thread_titles_and_anyones_notifications_lose_a_deleted_members_handle(victim, other):
     community = CommunityFactory()
     MembershipFactory(member=other, community=community)
