@@ -7,6 +7,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
+from django.db import connection
 
 from cop_platform.celery import app as celery_app
 from digests.models import DigestDelivery, DigestPreference, DigestRound, Frequency
@@ -26,6 +27,21 @@ def real_worker():
         celery_app.conf.task_always_eager = True
 
 
+@pytest.fixture
+def reads_without_table_locks():
+    """On SQLite the test database is in memory with a shared cache, where a reader locks each table it reads and a
+    writer meeting that lock fails at once ("database table is locked") instead of waiting. This test's polling
+    would then fail the worker's write; reading uncommitted rows takes no such lock. PostgreSQL needs nothing."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA read_uncommitted = 1")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA read_uncommitted = 0")
+
+
 def wait_for(condition, seconds=60) -> bool:  # generous: CI machines are busy
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -37,7 +53,9 @@ def wait_for(condition, seconds=60) -> bool:  # generous: CI machines are busy
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_the_planner_fans_out_and_a_real_worker_sends_each_digest_once(real_worker, mailoutbox):
+def test_the_planner_fans_out_and_a_real_worker_sends_each_digest_once(
+    real_worker, reads_without_table_locks, mailoutbox
+):
     community = CommunityFactory(name="Budget practitioners")
     author = MemberFactory()
     DigestPreference.objects.create(member=author, frequency=Frequency.OFF)
