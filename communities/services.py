@@ -342,22 +342,26 @@ def posts_mention_forget(*, handle: str, replacement: str) -> int:
     A full pass over the posts' text, without an index: deletion is rare, and a post links a member only when its
     text names their handle as written (`_render_with_mentions`), which a substring search finds. The posts are
     locked until the deletion commits, so that an edit made meanwhile waits rather than being overwritten."""
-    posts = Post.objects.select_for_update().filter(body__icontains=f"@{handle}").only("body", "body_html")
-    changed = []
-    for post in posts:
-        body = markdown.mention_replaced(post.body, handle, replacement)
-        if body != post.body:  # not when it only mentions a longer handle (@hnin-wai-2 for @hnin-wai)
-            post.body, post.body_html = body, markdown.render(body, _mentions_linked_in(post.body_html, handle))
-            changed.append(post)
+    posts = list(Post.objects.select_for_update().filter(body__icontains=f"@{handle}").only("body", "body_html"))
+    bodies = {post.pk: markdown.mention_replaced(post.body, handle, replacement) for post in posts}
+    # Not when a post only mentions a longer handle (@hnin-wai-2 for @hnin-wai).
+    changed = [post for post in posts if bodies[post.pk] != post.body]
+    linked = {post.pk: markdown.linked_mentions(post.body_html) for post in changed}
+    # Each linked member's handle now, read once for all the posts (see _mentions_kept).
+    handles = dict(
+        User.objects.filter(pk__in={pk for pairs in linked.values() for _h, pk in pairs}).values_list("pk", "handle")
+    )
+    for post in changed:
+        post.body = bodies[post.pk]
+        post.body_html = markdown.render(post.body, _mentions_kept(linked[post.pk], handles, handle))
     Post.objects.bulk_update(changed, ["body", "body_html"], batch_size=200)
     return len(changed)
 
 
-def _mentions_linked_in(html: str, forgotten: str) -> dict[str, int]:
-    """The mentions `html` links, but `forgotten`'s: {handle: member id}, each still that member's handle (a link
-    an author wrote to a profile, with another "@name" as its text, is no mention)."""
-    linked = markdown.linked_mentions(html)
-    handles = dict(User.objects.filter(pk__in={pk for _h, pk in linked}).values_list("pk", "handle"))
+def _mentions_kept(linked: set[tuple[str, int]], handles: dict[int, str], forgotten: str) -> dict[str, int]:
+    """The (handle, member id) links a post had, but `forgotten`'s, as `markdown.render` takes them: each only while
+    the handle is still that member's (a link an author wrote to a profile, with another "@name" as its text, is
+    no mention)."""
     return {h: pk for h, pk in linked if h != forgotten.lower() and handles.get(pk) == h}
 
 
