@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cop_platform.form_renderer import FilterForm
-from cop_platform.forms import country_choices, country_q
+from cop_platform.forms import country_filter, country_q
 
 from .models import Community
 
@@ -11,9 +11,7 @@ from .models import Community
 class CommunityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search communities"), method="filter_text", max_length=100)
     theme = django_filters.CharFilter(label=_("Theme"), field_name="themes__slug", distinct=True, max_length=100)
-    country = django_filters.ChoiceFilter(
-        label=_("Country of focus"), choices=country_choices, empty_label=_("Any country"), method="filter_country"
-    )
+    country = country_filter(label=_("Country of focus"), empty_label=_("Any country"), method="filter_country")
 
     class Meta:
         model = Community

@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 
@@ -86,6 +87,35 @@ class QuickSelect(forms.Select):
             parts.append(_option(option_value, option_label, is_selected))
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 - _attributes and _option escape every value
+
+
+class CountrySelect(QuickSelect):
+    """A QuickSelect for the list of every country (cop_platform.forms.country_filter), whose options are the
+    same on every page but for the one selected: they are written once per language and empty label (the
+    filter's "Any country"), and the selected one is marked in a copy. Writing 250 options took about a
+    millisecond of every page with a country filter (four of the main pages)."""
+
+    _options: dict[tuple[str, str], str] = {}  # one entry per language and filter's empty label: a few
+
+    def __init__(self, attrs=None, *, empty_label):
+        super().__init__(attrs)
+        self.empty_label = empty_label
+
+    def render(self, name, value, attrs=None, renderer=None):
+        key = (get_language(), str(self.empty_label))
+        options = self._options.get(key)
+        if options is None:  # the choices are read only here: iterating them costs as much as writing them
+            options = "".join(_option("" if v is None else v, label, False) for v, label in self.choices)
+            self._options[key] = options
+        # As QuickSelect: the first option whose value is selected is marked (values are unique).
+        unmarked = [f'<option value="{_escaped(selected)}">' for selected in self.format_value(value)]
+        found = [(options.find(option), option) for option in unmarked if option in options]
+        if found:
+            at, option = min(found)
+            options = f"{options[:at]}{option[:-1]} selected>{options[at + len(option) :]}"
+        attributes = _attributes(self.build_attrs(self.attrs, attrs))
+        # As QuickSelect: _attributes and _option escape every value.
+        return mark_safe(f'<select name="{conditional_escape(name)}"{attributes}>{options}\n</select>')  # noqa: S308
 
 
 class FilterForm(forms.Form):

@@ -9,6 +9,8 @@ from django_countries import countries
 from taggit import forms as taggit_forms
 from taggit.models import Tag
 
+from cop_platform.form_renderer import CountrySelect
+
 
 def country_q(field: str, code: str) -> models.Q:
     """Match one ISO code in a django-countries multiple field (stored as 'KH,MM,TH'): whole codes only."""
@@ -25,6 +27,17 @@ def country_choices() -> list:
     choices, for every request, so each copy of `countries` started with an empty cache and translated and sorted
     250 names again (about 3 ms a filter form). The module-level `countries` keeps its per-language cache."""
     return list(countries)
+
+
+def country_filter(*, label, empty_label, **kwargs) -> django_filters.ChoiceFilter:
+    """A filter by one country, written by a CountrySelect (its 250 options written once per language)."""
+    return django_filters.ChoiceFilter(
+        label=label,
+        choices=country_choices,
+        empty_label=empty_label,
+        widget=CountrySelect(empty_label=empty_label),
+        **kwargs,
+    )
 
 
 def pair_choice_filter(*, label, field_name: str, empty_label) -> django_filters.ChoiceFilter:

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cop_platform.form_renderer import FilterForm
-from cop_platform.forms import country_choices, country_q, pair_choice_filter
+from cop_platform.forms import country_filter, country_q, pair_choice_filter
 from members.selectors import language_choices
 
 from .models import Expert
@@ -14,9 +14,7 @@ class ExpertDirectoryFilter(django_filters.FilterSet):
     cluster = pair_choice_filter(
         label=_("Cluster"), field_name="clusters__slug", empty_label=_("All clusters")
     )  # choices: selectors.cluster_choices(), set in __init__
-    country = django_filters.ChoiceFilter(
-        label=_("Country"), choices=country_choices, empty_label=_("Any country"), method="filter_country"
-    )
+    country = country_filter(label=_("Country"), empty_label=_("Any country"), method="filter_country")
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Expert.Category.choices, empty_label=_("Any"))
     language = pair_choice_filter(label=_("Language"), field_name="languages__code", empty_label=_("Any language"))
     tag = django_filters.CharFilter(label=_("Topic"), field_name="expertise__slug", max_length=100)

@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from cop_platform.form_renderer import FilterForm
-from cop_platform.forms import country_choices, country_q, pair_choice_filter
+from cop_platform.forms import country_filter, country_q, pair_choice_filter
 from members.selectors import language_choices
 
 from .models import KnowledgeProduct
@@ -16,9 +16,7 @@ class LibraryFilter(django_filters.FilterSet):
         label=_("Type"), choices=KnowledgeProduct.Type.choices, empty_label=_("Any type")
     )
     tag = django_filters.CharFilter(label=_("Theme"), field_name="tags__slug", max_length=100)
-    country = django_filters.ChoiceFilter(
-        label=_("Country"), choices=country_choices, empty_label=_("Any country"), method="filter_country"
-    )
+    country = country_filter(label=_("Country"), empty_label=_("Any country"), method="filter_country")
     community = pair_choice_filter(
         label=_("Community"), field_name="communities__slug", empty_label=_("Any community")
     )  # choices: community_choices(viewer), set in __init__

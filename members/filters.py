@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cop_platform.form_renderer import FilterForm
-from cop_platform.forms import country_choices
+from cop_platform.forms import country_filter
 
 from .models import User
 
@@ -14,7 +14,7 @@ class MemberDirectoryFilter(django_filters.FilterSet):
         method="filter_text",
         max_length=100,
     )
-    country = django_filters.ChoiceFilter(label=_("Country"), choices=country_choices, empty_label=_("All countries"))
+    country = country_filter(label=_("Country"), empty_label=_("All countries"))
 
     class Meta:
         model = User

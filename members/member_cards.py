@@ -7,7 +7,7 @@ A deleted account's card stays in the cache for at most CARD_SECONDS, unreachabl
 """
 
 from cop_platform import cards
-from cop_platform.templatetags.choices import display
+from cop_platform.templatetags.choices import country_name, display
 
 CARD_TEMPLATE = "members/includes/member_card.html"
 
@@ -21,7 +21,7 @@ def card_fields(member) -> dict:
         "position_level": str(display(member, "position_level")),
         "organization": member.organization,
         "city_region": member.city_region,
-        "country": str(member.country.name),
+        "country": country_name(member.country.code),
     }
 
 

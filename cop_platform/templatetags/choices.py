@@ -30,6 +30,13 @@ def _country_names(language: str) -> dict[str, str]:
     return dict(country_choices())
 
 
+def country_name(code: str) -> str:
+    """One country's name in the active language ("" for none, or for an unknown code as django-countries),
+    from the same list: django-countries' own lookup (`member.country.name`) took 20 µs, half a millisecond of
+    a 24-member directory page."""
+    return _country_names(get_language()).get(code, "") if code else ""  # ("" is the list's separator)
+
+
 @register.filter
 def country_names(codes) -> str:
     """A CountryField's countries as "Myanmar, Cambodia", from django-countries' per-language list rather than

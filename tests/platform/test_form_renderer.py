@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime
 from unittest import mock
 
+import django_filters
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
@@ -13,9 +14,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from cop_platform.form_renderer import FilterForm, QuickSelect, Renderer
-from cop_platform.forms import country_choices
-from members.models import Language
+from cop_platform.form_renderer import CountrySelect, FilterForm, QuickSelect, Renderer
+from cop_platform.forms import country_choices, country_filter
+from cop_platform.templatetags.choices import country_name
+from members.models import Language, User
 
 
 def _django_html(widget: forms.Widget, name: str, value, attrs=None) -> str:
@@ -120,3 +122,54 @@ def test_the_country_choices_are_translated_and_sorted_once_per_language():
     assert dict(first)["KH"] == "Камбоджа"
     with translation.override("en"):
         assert dict(country_choices())["MM"] == "Myanmar"
+
+
+def _country_filter_form(params):
+    class CountryFilters(django_filters.FilterSet):
+        country = country_filter(label="Country", empty_label=gettext_lazy("Any country"))
+        home = country_filter(label="Home", empty_label="All countries")
+
+        class Meta:
+            model = User
+            form = FilterForm
+            fields: list = []
+
+    return CountryFilters(params, queryset=User.objects.none()).form
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize("value", [None, "", "MM", "ZW", "AF", "XX", '"><b>', ["MM", "KH"]])
+def test_a_country_select_writes_what_a_quick_select_writes(language, value):
+    with translation.override(language):
+        form = _country_filter_form({"country": value} if value is not None else {})
+        field = form.fields["country"]
+        quick = QuickSelect(choices=field.choices, attrs=field.widget.attrs)
+
+        for _ in range(2):  # written, then from the options kept
+            assert type(field.widget) is CountrySelect
+            assert field.widget.render("country", value, {"id": "id_country"}) == quick.render(
+                "country", value, {"id": "id_country"}
+            )
+
+
+def test_a_country_select_keeps_its_options_per_language_and_empty_label():
+    with translation.override("ru"):
+        ru = str(_country_filter_form({"country": "KH"})["country"])
+    with translation.override("en"):
+        form = _country_filter_form({"country": "KH", "home": "TH"})
+        en, home = str(form["country"]), str(form["home"])
+
+    assert '<option value="KH" selected>Камбоджа</option>' in ru and "Cambodia" not in ru
+    assert '<option value="KH" selected>Cambodia</option>' in en and en.count(" selected") == 1
+    assert '<option value="">Any country</option>' in en
+    assert '<option value="">All countries</option>' in home and "Any country" not in home
+    assert '<option value="TH" selected>Thailand</option>' in home and home.count(" selected") == 1
+    assert form.is_valid() and form.cleaned_data["country"] == "KH"
+
+
+def test_a_country_name_is_read_from_the_list_of_the_active_language():
+    with translation.override("ru"):
+        assert country_name("MM") == "Мьянма"
+    with translation.override("en"):
+        assert country_name("MM") == "Myanmar"
+        assert country_name("") == country_name("XX") == ""
