@@ -55,10 +55,10 @@ def build(months: int, communities: int) -> None:
 def test_the_dashboard(viewer_client, django_assert_num_queries, months, communities):
     build(months, communities)
 
-    # 1 session, 2 user, 3 the user's own permissions, 4 their groups' permissions (view_indicators),
-    # 5 the frozen months (month picker), 6 the snapshots in the 12-month window, 7 their total values,
-    # 8 the month's progress report (PDF button), 9 unread notifications (header)
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 view_indicators, given to the user or their groups (members.roles),
+    # 4 the frozen months (month picker), 5 the snapshots in the 12-month window, 6 their total values,
+    # 7 the month's progress report (PDF button), 8 unread notifications (header)
+    with django_assert_num_queries(8):
         response = viewer_client.get(reverse("indicators:dashboard"))
 
     assert response.status_code == 200
@@ -71,9 +71,9 @@ def test_the_dashboard_for_a_coordinator(client, coordinator, django_assert_num_
     build(months, communities)
     client.force_login(coordinator)
 
-    # As for a report viewer (9 queries), plus 10 the coordinator's group names ("Write the narrative" link),
+    # As for a report viewer (8 queries), plus 9 the coordinator's group names ("Write the narrative" link),
     # before the notifications count
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert client.get(reverse("indicators:dashboard")).status_code == 200
 
 
@@ -81,10 +81,10 @@ def test_the_dashboard_for_a_coordinator(client, coordinator, django_assert_num_
 def test_an_indicator_with_a_community_breakdown(viewer_client, django_assert_num_queries, months, communities):
     build(months, communities)
 
-    # 1 session, 2 user, 3 the user's own permissions, 4 their groups' permissions, 5 the frozen months,
-    # 6 the snapshots in the window, 7 their totals and the month's breakdowns of this indicator,
-    # 8 the names of the communities in the breakdown (one query for all), 9 unread notifications
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 view_indicators (the user's or their groups'), 4 the frozen months,
+    # 5 the snapshots in the window, 6 their totals and the month's breakdowns of this indicator,
+    # 7 the names of the communities in the breakdown (one query for all), 8 unread notifications
+    with django_assert_num_queries(8):
         response = viewer_client.get(reverse("indicators:indicator", args=["members"]) + "?month=2026-10")
 
     assert response.status_code == 200
@@ -96,15 +96,15 @@ def test_an_indicator_with_a_community_breakdown(viewer_client, django_assert_nu
 def test_an_indicator_without_a_community_breakdown(viewer_client, django_assert_num_queries, months, communities):
     build(months, communities)
 
-    # As above without 8: no community names to look up
-    with django_assert_num_queries(8):
+    # As above without 7: no community names to look up
+    with django_assert_num_queries(7):
         assert viewer_client.get(reverse("indicators:indicator", args=["members_new"])).status_code == 200
 
 
 def test_the_definitions(viewer_client, django_assert_num_queries):
-    # 1 session, 2 user, 3 the user's own permissions, 4 their groups' permissions, 5 unread notifications;
+    # 1 session, 2 user, 3 view_indicators (the user's or their groups'), 4 unread notifications;
     # the definitions come from the registry, not the database
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert viewer_client.get(reverse("indicators:definitions")).status_code == 200
 
 
@@ -114,9 +114,9 @@ def test_the_reports_list(viewer_client, ready_report, django_assert_num_queries
     for back in range(months):
         ready_report(add_months(OCT, -back))
 
-    # 1 session, 2 user, 3 the user's own permissions, 4 their groups' permissions, 5 the frozen months,
-    # 6 their progress reports (one query for all), 7 unread notifications
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 view_indicators (the user's or their groups'), 4 the frozen months,
+    # 5 their progress reports (one query for all), 6 unread notifications
+    with django_assert_num_queries(6):
         response = viewer_client.get(reverse("indicators:reports"))
 
     assert response.status_code == 200

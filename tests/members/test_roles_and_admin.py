@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.urls import reverse
 
 from members import roles
@@ -23,6 +23,28 @@ def test_each_role_answers_its_own_question(member, coordinator, report_viewer, 
     assert roles.is_coordinator(coordinator)
     assert roles.can_view_indicators(report_viewer) and not roles.is_coordinator(report_viewer)
     assert roles.is_expert(expert) and not roles.is_expert(member)
+
+
+def test_who_may_view_indicators_is_what_has_perm_says_in_one_query(
+    django_assert_num_queries, member, coordinator, report_viewer
+):
+    direct = MemberFactory()
+    direct.user_permissions.add(Permission.objects.get(codename="view_indicators"))
+    other_perm = MemberFactory()  # another permission, given directly and through a group
+    other_perm.user_permissions.add(Permission.objects.get(codename="change_user"))
+    other_perm.groups.add(Group.objects.get(name="Coordinators"))  # a coordinator's group without staff
+    inactive_viewer = MemberFactory(is_active=False)
+    inactive_viewer.groups.add(Group.objects.get(name="Report viewers"))
+    superuser = MemberFactory(is_superuser=True)
+    expected = {member: False, coordinator: True, report_viewer: True, direct: True, inactive_viewer: False}
+    expected |= {superuser: True, other_perm: True}  # coordinators may view indicators too, staff or not
+
+    for user, may in expected.items():
+        fresh = User.objects.get(pk=user.pk)
+        with django_assert_num_queries(0 if fresh.is_superuser or not fresh.is_active else 1):
+            assert roles.can_view_indicators(fresh) is may, user
+        assert User.objects.get(pk=user.pk).has_perm(roles.VIEW_INDICATORS) is may, user
+    assert not roles.can_view_indicators(AnonymousUser())
 
 
 def test_a_staff_account_outside_the_coordinators_group_is_not_a_coordinator():

@@ -28,9 +28,9 @@ def test_the_home_page_uses_a_constant_number_of_queries(member_client, member, 
         community = Community.objects.create(name=f"CoP {n}", slug=f"cop-{n}")
         Membership.objects.create(member=member, community=community, status="active")
     # session, user, my communities, upcoming events, new knowledge, the member's community ids and the active
-    # news items (news and opportunities), open surveys not yet answered, the member's own and group
-    # permissions (may they see indicators?), unread notifications
-    with django_assert_num_queries(11):
+    # news items (news and opportunities), open surveys not yet answered, whether the member or their groups
+    # were given view_indicators (may they see indicators?), unread notifications
+    with django_assert_num_queries(10):
         member_client.get(reverse("home"))
 
 
