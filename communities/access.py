@@ -227,7 +227,7 @@ _MEMBER = -7_919_317  # stands for the viewer's pk in the compiled SQL's paramet
 @functools.cache
 def _sharing_subqueries(model, _vendor: str) -> tuple[tuple[str, tuple], ...]:
     """The three subqueries of shared_with_visible_community as SQL and parameters, written once per process:
-    building and compiling them took about 0.6 ms of every query that lists events or products (a home page
+    building and compiling them took about 0.7 ms of every query that lists events or products (a home page
     has two). In the third, the member is a placeholder the caller replaces with the viewer's pk.
 
     Uncorrelated IN subqueries (each computed once and hashed) rather than EXISTS per row: PostgreSQL
@@ -242,6 +242,8 @@ def _sharing_subqueries(model, _vendor: str) -> tuple[tuple[str, tuple], ...]:
         links.exclude(community__visibility=private).values(own),
         links.filter(community__in=mine).values(own),
     )
+    # Compiled for the default database, keyed by its vendor: the project has one database.
     compiled = tuple(subquery.query.sql_with_params() for subquery in subqueries)
-    assert list(compiled[2][1]).count(_MEMBER) == 1, "the member's pk is one parameter, and no other is like it"
+    if list(compiled[2][1]).count(_MEMBER) != 1:
+        raise RuntimeError("the member's pk must be one parameter of the third subquery, and no other like it")
     return compiled

@@ -8,6 +8,7 @@ django/forms/widgets/select.html (with option.html and attrs.html) writes, less 
 """
 
 import html
+from typing import ClassVar
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
@@ -95,7 +96,9 @@ class CountrySelect(QuickSelect):
     filter's "Any country"), and the selected one is marked in a copy. Writing 250 options took about a
     millisecond of every page with a country filter (four of the main pages)."""
 
-    _options: dict[tuple[str, str], str] = {}  # one entry per language and filter's empty label: a few
+    # One entry per language and filter's empty label (six today). The key holds all that varies: the choices
+    # are every country, as django-countries lists them under the project's settings, after the empty label.
+    _options: ClassVar[dict[tuple[str, str], str]] = {}
 
     def __init__(self, attrs=None, *, empty_label):
         super().__init__(attrs)
@@ -107,7 +110,8 @@ class CountrySelect(QuickSelect):
         if options is None:  # the choices are read only here: iterating them costs as much as writing them
             options = "".join(_option("" if v is None else v, label, False) for v, label in self.choices)
             self._options[key] = options
-        # As QuickSelect: the first option whose value is selected is marked (values are unique).
+        # As QuickSelect: the first option whose value is selected is marked. ("" is the value of the empty label,
+        # first, and of the separator after the countries listed first; the codes are unique.)
         unmarked = [f'<option value="{_escaped(selected)}">' for selected in self.format_value(value)]
         found = [(options.find(option), option) for option in unmarked if option in options]
         if found:

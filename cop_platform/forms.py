@@ -29,15 +29,13 @@ def country_choices() -> list:
     return list(countries)
 
 
-def country_filter(*, label, empty_label, **kwargs) -> django_filters.ChoiceFilter:
-    """A filter by one country, written by a CountrySelect (its 250 options written once per language)."""
+def country_filter(*, label, empty_label, method=None) -> django_filters.ChoiceFilter:
+    """A filter by one country, written by a CountrySelect (its 250 options written once per language): every
+    country, after `empty_label` (CountrySelect's options are kept by it, so there is no other option to set)."""
     return django_filters.ChoiceFilter(
-        label=label,
-        choices=country_choices,
-        empty_label=empty_label,
+        label=label, choices=country_choices, empty_label=empty_label, method=method,
         widget=CountrySelect(empty_label=empty_label),
-        **kwargs,
-    )
+    )  # fmt: skip
 
 
 def pair_choice_filter(*, label, field_name: str, empty_label) -> django_filters.ChoiceFilter:

@@ -47,16 +47,21 @@ def is_expert(user) -> bool:
 
 
 def can_view_indicators(user) -> bool:
-    """has_perm(VIEW_INDICATORS), as the auth backends decide it (active, and a superuser or given the permission
-    directly or through a group), in one query that reads this permission only: has_perm reads every permission
-    the member has, their own and their groups' (two queries), and the home page asks it for every member."""
+    """has_perm(VIEW_INDICATORS) as ModelBackend decides it (every backend in AUTHENTICATION_BACKENDS is one, a
+    test checks): active, and a superuser or given the permission directly or through a group. One query that
+    looks for this permission only, where has_perm reads every permission the member has, their own and their
+    groups' (two queries), and the home page asks it for every member."""
     if not (user.is_authenticated and user.is_active):
         return False
     if user.is_superuser:
         return True
     app_label, codename = VIEW_INDICATORS.split(".")
     permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-    return permission.filter(Q(user=user) | Q(group__user=user)).exists()
+    given = User.user_permissions.through.objects.filter(user=user, permission__in=permission)
+    through_group = Group.permissions.through.objects.filter(
+        group__in=User.groups.through.objects.filter(user=user).values("group"), permission__in=permission
+    )
+    return given.union(through_group, all=True).exists()
 
 
 def sync_role_permissions() -> None:

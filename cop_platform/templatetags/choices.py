@@ -34,7 +34,8 @@ def country_name(code: str) -> str:
     """One country's name in the active language ("" for none, or for an unknown code as django-countries),
     from the same list: django-countries' own lookup (`member.country.name`) took 20 µs, half a millisecond of
     a 24-member directory page."""
-    return _country_names(get_language()).get(code, "") if code else ""  # ("" is the list's separator)
+    # "" is not looked up: it is the list's separator ("──────────"), which a blank country would otherwise show.
+    return _country_names(get_language()).get(code, "") if code else ""
 
 
 @register.filter

@@ -44,6 +44,20 @@ def test_each_viewer_sees_the_shared_content_of_their_own_private_communities_wh
             assert set(published_visible_to(viewer)) == {products[key] for key in expected}, name
 
 
+def test_the_rule_reads_its_own_links_when_the_listing_joins_the_same_tables(member):
+    # The rule's SQL names the link and community tables without aliases: a listing filtered by community joins
+    # the same tables, and each must still read its own (the library's and the schedule's community filters).
+    private = CommunityFactory(visibility=Community.Visibility.PRIVATE)
+    shared = KnowledgeProductFactory(title="Private and open", communities=[private, CommunityFactory()])
+    KnowledgeProductFactory(title="Private only", communities=[private])
+    event = EventFactory(title="Private and open", communities=[private, CommunityFactory()])
+
+    for viewer in (AnonymousUser(), member):
+        assert list(published_visible_to(viewer).filter(communities=private)) == [shared]
+        assert list(published_visible_to(viewer).filter(communities__slug=private.slug)) == [shared]
+        assert list(events_visible_to(viewer).filter(communities__visibility=Community.Visibility.PRIVATE)) == [event]
+
+
 def test_the_rule_is_written_once_per_model_with_the_viewer_as_its_only_varying_parameter():
     first = access._sharing_subqueries(Event, connection.vendor)
     viewer = member_of(CommunityFactory(visibility=Community.Visibility.PRIVATE))
