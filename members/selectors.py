@@ -17,7 +17,10 @@ def language_choices() -> list[tuple[str, str]]:
 
 
 def member_directory(*, params) -> MemberDirectoryFilter:
-    queryset = members_listed().select_related("local_community").order_by("full_name", "pk")
+    # Only what a card shows (members.member_cards): a member row has twenty columns (a password hash among
+    # them), and a page reads 24 rows.
+    shown = ("full_name", "email", "position_level", "organization", "city_region", "country")
+    queryset = members_listed().only(*shown).order_by("full_name", "pk")
     return MemberDirectoryFilter(params, queryset=queryset)
 
 
