@@ -155,6 +155,17 @@ def _thread_page(request, acc, thread, home, reply_form):
     _link_post_actions(page.object_list, acc.community)
     experts = expert_views.thread_context(thread=thread, user=request.user, community_acc=acc)
     _attach_cards(page.object_list, request.user, home, experts["expert_member_ids"])
+    can_reply = acc.can_post and not thread.is_locked
+    helpful = selectors.helpful_marks(user=request.user, posts=page.object_list)
+    actions = [
+        post_cards.action_fields(
+            post, viewer=request.user, can_reply=can_reply, can_post=acc.can_post, can_read=acc.can_read,
+            can_moderate=home.can_moderate, helpful=helpful,
+        )
+        for post in page.object_list
+    ]  # fmt: skip
+    for post, html in zip(page.object_list, post_cards.rendered_actions(actions), strict=True):
+        post.actions = html  # with CSRF slots, filled in the page (cop_platform/templatetags/slots.py)
     return render(
         request,
         "communities/thread.html",
@@ -166,10 +177,10 @@ def _thread_page(request, acc, thread, home, reply_form):
             "page_obj": page,
             # The thread's homes the viewer may know of: a private community is never named to outsiders.
             "homes": [c for c in [thread.community, *linked] if c.pk in visible_ids] if linked else [],
-            "helpful": selectors.helpful_marks(user=request.user, posts=page.object_list),
+            "helpful": helpful,
             "following": selectors.is_following(user=request.user, thread=thread),
             "reply_form": reply_form,
-            "can_reply": acc.can_post and not thread.is_locked,
+            "can_reply": can_reply,
             **experts,
         },
         status=400 if reply_form is not None and reply_form.errors else 200,

@@ -28,6 +28,8 @@ from django.utils.safestring import mark_safe
 from cop_platform.release import ROOT, files_version, translation_files
 
 CARD_SECONDS = 3600
+# Where a card's form takes the page's CSRF field (never cached: it is the viewer's, and changes).
+CSRF_SLOT = "<!--csrf-->"
 
 
 def rendered(template_name: str, cards: list[dict], *, kind: str, zoned: bool = True) -> list[str]:
@@ -52,13 +54,13 @@ def rendered(template_name: str, cards: list[dict], *, kind: str, zoned: bool = 
     return [mark_safe(found[key] if key in found else drawn[key]) for key in keys]  # noqa: S308 - our templates
 
 
-def filled(card: str, slot: str, value) -> str:
+def filled(card: str, slot: str, value, *, count: int = 1) -> str:
     """`card` with `slot` replaced by `value`, escaped unless it is safe HTML already: for what a card shows that
     changes without its values changing, or that anyone could vary without end (a time ago, a search's snippet),
-    the card is cached with a slot in its place. A slot is an HTML comment that the card's template writes once,
-    unescaped; every value in a card is escaped, "<" included, so no member's text can spell it (only a
-    translation could, and translations are ours)."""
-    return mark_safe(card.replace(slot, conditional_escape(value), 1))  # noqa: S308 - the value is escaped
+    the card is cached with a slot in its place. A slot is an HTML comment that the card's template writes
+    (once, unless `count` says how many times, -1 for every one), unescaped; every value in a card is escaped,
+    "<" included, so no member's text can spell it (only a translation could, and translations are ours)."""
+    return mark_safe(card.replace(slot, conditional_escape(value), count))  # noqa: S308 - the value is escaped
 
 
 def attach(objects, html: list[str]) -> None:

@@ -1,0 +1,123 @@
+"""The actions under a thread's posts (quote, helpful, edit, report, hide) are cached cards
+(communities/post_cards.py): each viewer sees what the page wrote before they were cached, their forms carry the
+page's CSRF field, and a change of what the viewer may do shows at once."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.template import Context, Template
+from django.urls import reverse
+
+from communities import services
+from communities.models import Membership, Post
+
+from .factories import CommunityFactory, PostFactory, ThreadFactory, member_of
+
+pytestmark = pytest.mark.django_db
+
+# The thread page's loop as it was written before the actions were cards: the reference they must equal.
+WRITTEN_IN_THE_PAGE = """{% load i18n %}{% for post in page_obj.object_list %}
+    <li id="post-{{ post.pk }}" class="card stack post{% if post.is_hidden %} post-hidden{% endif %}">
+      {{ post.card }}
+      {% if post.is_readable and user.is_authenticated %}
+      <div class="cluster post-actions">
+        {% if can_reply %}<a class="btn btn-link btn-small" href="?quote={{ post.pk }}#reply">{% translate "Quote" %}</a>{% endif %}
+        {% if access.can_post and post.author_id != user.pk %}
+          <form method="post" action="{{ post.urls.helpful }}">{% csrf_token %}
+            <button class="btn btn-link btn-small" type="submit" aria-pressed="{% if post.pk in helpful %}true{% else %}false{% endif %}">{% if post.pk in helpful %}{% translate "Helpful ✓" %}{% else %}{% translate "Helpful" %}{% endif %}</button>
+          </form>
+        {% endif %}
+        {% if post.author_id == user.pk or home.can_moderate %}<a class="btn btn-link btn-small" href="{{ post.urls.edit }}">{% translate "Edit" %}</a>{% endif %}
+        {% if post.author_id != user.pk and access.can_read %}<a class="btn btn-link btn-small" href="{{ post.urls.report }}">{% translate "Report" context "report a post to the moderators" %}</a>{% endif %}
+        {% if home.can_moderate %}
+          <form method="post" action="{{ post.urls.hide }}">{% csrf_token %}
+            <input type="hidden" name="hidden" value="{% if post.is_hidden %}0{% else %}1{% endif %}">
+            <button class="btn btn-link btn-small" type="submit">{% if post.is_hidden %}{% translate "Show" %}{% else %}{% translate "Hide" %}{% endif %}</button>
+          </form>
+        {% endif %}
+      </div>
+      {% endif %}
+    </li>
+  {% endfor %}"""  # noqa: E501
+
+
+def _collapsed(html: str) -> str:
+    return re.sub(r"\s+", " ", html).strip()
+
+
+def _posts_section(html: str) -> str:
+    return _collapsed(html.split('<ol class="stack posts" role="list">', 1)[1].split("</ol>", 1)[0])
+
+
+@pytest.fixture
+def thread_setup():
+    home = CommunityFactory()
+    thread = ThreadFactory(community=home)
+    people = {
+        "author": thread.author,
+        "reader": member_of(home),
+        "moderator": member_of(home, role=Membership.Role.MODERATOR),
+        "outsider": member_of(CommunityFactory()),  # reads an open community, may not post in it
+    }
+    reply = PostFactory(thread=thread, author=people["reader"])
+    PostFactory(thread=thread, author=people["moderator"], is_hidden=True, hidden_reason="Off topic")
+    return home, thread, people, reply
+
+
+@pytest.mark.parametrize("viewer", ["author", "reader", "moderator", "outsider", "coordinator"])
+@pytest.mark.parametrize("locked", [False, True])
+def test_each_viewer_sees_the_actions_the_page_wrote_before(client, coordinator, thread_setup, viewer, locked):
+    home, thread, people, reply = thread_setup
+    people["coordinator"] = coordinator
+    if viewer == "reader":  # one of its buttons pressed
+        services.post_toggle_helpful(post=thread.posts.get(is_opening=True), member=people["reader"], community=home)
+    if locked:
+        thread.is_locked = True
+        thread.save()
+    client.force_login(people[viewer])
+
+    for _round in ("drawn", "from the cache"):
+        response = client.get(thread.get_absolute_url())
+
+        assert response.status_code == 200
+        names = ("page_obj", "user", "can_reply", "access", "helpful", "home", "csrf_token")
+        expected = Template(WRITTEN_IN_THE_PAGE).render(Context({name: response.context[name] for name in names}))
+        assert _posts_section(response.content.decode()) == _collapsed(expected)
+    assert "<!--csrf-->" not in response.content.decode()
+
+
+def test_the_forms_carry_the_pages_csrf_token_and_the_cache_never_does(thread_setup):
+    from django.test import Client
+
+    home, thread, people, reply = thread_setup
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people["moderator"])
+    cache.clear()
+
+    page = client.get(thread.get_absolute_url()).content.decode()
+    helpful_url = reverse("communities:post_helpful", args=[home.slug, reply.pk])
+    assert page.count('name="csrfmiddlewaretoken"') >= 5  # the header's, and each post's helpful and hide forms
+    form = page.split(f'action="{helpful_url}"', 1)[1].split("</form>", 1)[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+
+    assert client.post(helpful_url, {"csrfmiddlewaretoken": token}).status_code == 302
+    assert Post.objects.get(pk=reply.pk).helpful_count == 1
+    stored = [value for key, value in cache._cache.items() if ":post-actions-card:" in key]  # LocMemCache
+    assert stored and all("csrfmiddlewaretoken" not in str(value) for value in stored)
+
+
+def test_what_the_viewer_may_do_shows_at_once(client, thread_setup):
+    home, thread, people, reply = thread_setup
+    client.force_login(people["reader"])
+    opening = thread.posts.get(is_opening=True)
+    helpful_url = reverse("communities:post_helpful", args=[home.slug, opening.pk])
+    hide_url = reverse("communities:post_hide", args=[home.slug, opening.pk])
+
+    before = client.get(thread.get_absolute_url()).content.decode()
+    assert 'aria-pressed="false">Helpful<' in before and hide_url not in before
+    client.post(helpful_url)
+    Membership.objects.filter(member=people["reader"], community=home).update(role=Membership.Role.MODERATOR)
+    after = client.get(thread.get_absolute_url()).content.decode()
+
+    assert 'aria-pressed="true">Helpful ✓<' in after and hide_url in after
