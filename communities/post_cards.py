@@ -5,10 +5,11 @@ template engine. A post's card (its byline, badges, and body, or the note that i
 `card_fields` alone, plain values rather than the post: an edit, a helpful mark, the author's new name or deleted
 account, or a quoted post hidden gives it another key.
 
-The actions under a post (quote, helpful, edit, report, hide) differ from viewer to viewer: they are a card of
-their own (`action_fields`), whose values are which actions this viewer has and the post's links, so viewers
-with the same actions share it. Written in the page, they took about a fifth of a thread page's time (twenty
-posts, each with a few conditions and translations). Their forms' CSRF field is a slot (cards.CSRF_SLOT).
+The actions under a post (quote, helpful, edit, report, hide) differ from viewer to viewer: they are a card of their
+own (`action_fields`), whose values are which actions this viewer has and the post's links (in the community whose
+page shows it), so viewers with the same actions on the same community's page share it. Written in the page, they
+took about a fifth of a thread page's time (twenty posts, each with a few conditions and translations). Their forms'
+CSRF field is a slot (cards.CSRF_SLOT).
 """
 
 from cop_platform import cards
@@ -61,7 +62,7 @@ def action_fields(post, *, viewer, can_reply: bool, can_post: bool, can_read: bo
         "pk": post.pk,
         "quote": can_reply,
         "helpful": can_post and not own,
-        "helpful_pressed": post.pk in helpful,
+        "helpful_pressed": can_post and not own and post.pk in helpful,  # (only shown with the button)
         "edit": own or can_moderate,
         "report": not own and can_read,
         "moderate": can_moderate,

@@ -177,7 +177,6 @@ def _thread_page(request, acc, thread, home, reply_form):
             "page_obj": page,
             # The thread's homes the viewer may know of: a private community is never named to outsiders.
             "homes": [c for c in [thread.community, *linked] if c.pk in visible_ids] if linked else [],
-            "helpful": helpful,
             "following": selectors.is_following(user=request.user, thread=thread),
             "reply_form": reply_form,
             "can_reply": can_reply,

@@ -1,16 +1,16 @@
-"""Cards: the items of a list page (a post's byline and body, a community's thread, a library product, an event
-on the schedule, a community, an expert, a member) and the site's header and footer, rendered from plain values
-alone and cached under a digest of them.
+"""Cards: the items of a list page (a post's byline and body, the actions under it, a community's thread, a
+library product, an event on the schedule, a community, an expert, a member) and the site's header and footer,
+rendered from plain values alone and cached under a digest of them.
 
-The template engine is most of a list page's time at scale (twenty cards: 5–8 ms). A card's key is a digest of
-its values, the language, the time zone and the release (the card's template, compiled translations, date
-formats, URL modules and Django's version), so a card cannot be stale: anything that would change it gives it
-another key, and unused entries expire after CARD_SECONDS. Whatever depends on the viewer is either rendered in
-the page or one of the values (the viewer's registration for an event, the communities they may know of), so
-viewers share a card only when they would see the same one. What a card shows that changes without its values
-changing (a time ago) or that anyone could vary without end (a search's snippet) is written into a slot the
-cached card leaves for it (filled). Without the cache (Redis down, see cop_platform.cache) cards are rendered
-each time.
+The template engine is most of a list page's time at scale (twenty cards: 5–8 ms). A card's key is a digest of its
+values, the language, the time zone and the release (the card's template, compiled translations, date formats, URL
+modules and Django's version), so a card cannot be stale: anything that would change it gives it another key, and
+unused entries expire after CARD_SECONDS. Whatever depends on the viewer is either rendered in the page or one of
+the values (the viewer's registration for an event, the communities they may know of, the actions they have on a
+post), so viewers share a card only when they would see the same one. What a card shows that changes without its
+values changing (a time ago), that anyone could vary without end (a search's snippet) or that is the viewer's own (a
+form's CSRF field) is written into a slot the cached card leaves for it (filled). Without the cache (Redis down, see
+cop_platform.cache) cards are rendered each time.
 
 CARD_SECONDS is short on purpose: the cache shares its Redis server with the Celery broker (README: production),
 and a deleted member's name should not linger in the cache for long.
@@ -58,8 +58,9 @@ def filled(card: str, slot: str, value, *, count: int = 1) -> str:
     """`card` with `slot` replaced by `value`, escaped unless it is safe HTML already: for what a card shows that
     changes without its values changing, or that anyone could vary without end (a time ago, a search's snippet),
     the card is cached with a slot in its place. A slot is an HTML comment that the card's template writes
-    (once, unless `count` says how many times, -1 for every one), unescaped; every value in a card is escaped,
-    "<" included, so no member's text can spell it (only a translation could, and translations are ours)."""
+    (once, unless `count` says how many times, -1 for every one), unescaped, in a card whose values are all
+    escaped, "<" included, so no member's text can spell it (only a translation could, and translations are
+    ours). `card` is HTML our templates wrote, marked safe or not (a regular expression's output is not)."""
     return mark_safe(card.replace(slot, conditional_escape(value), count))  # noqa: S308 - the value is escaped
 
 

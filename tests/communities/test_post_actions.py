@@ -5,12 +5,12 @@ page's CSRF field, and a change of what the viewer may do shows at once."""
 import re
 
 import pytest
-from django.core.cache import cache
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from communities import services
-from communities.models import Membership, Post
+from communities.models import Membership, Post, Reaction
 
 from .factories import CommunityFactory, PostFactory, ThreadFactory, member_of
 
@@ -81,30 +81,64 @@ def test_each_viewer_sees_the_actions_the_page_wrote_before(client, coordinator,
         response = client.get(thread.get_absolute_url())
 
         assert response.status_code == 200
-        names = ("page_obj", "user", "can_reply", "access", "helpful", "home", "csrf_token")
-        expected = Template(WRITTEN_IN_THE_PAGE).render(Context({name: response.context[name] for name in names}))
+        names = ("page_obj", "user", "can_reply", "access", "home", "csrf_token")
+        page_context = {name: response.context[name] for name in names}
+        page_context["helpful"] = set(Reaction.objects.filter(member=people[viewer]).values_list("post_id", flat=True))
+        expected = Template(WRITTEN_IN_THE_PAGE).render(Context(page_context))
         assert _posts_section(response.content.decode()) == _collapsed(expected)
     assert "<!--csrf-->" not in response.content.decode()
 
 
-def test_the_forms_carry_the_pages_csrf_token_and_the_cache_never_does(thread_setup):
+def test_the_forms_carry_the_pages_csrf_token_and_the_cache_never_does(thread_setup, monkeypatch):
     from django.test import Client
 
+    from cop_platform import cards
+
     home, thread, people, reply = thread_setup
+    stored = {}
+    set_many = cards.cache.set_many
+    monkeypatch.setattr(cards.cache, "set_many", lambda data, **kw: (stored.update(data), set_many(data, **kw))[1])
     client = Client(enforce_csrf_checks=True)
     client.force_login(people["moderator"])
-    cache.clear()
 
     page = client.get(thread.get_absolute_url()).content.decode()
     helpful_url = reverse("communities:post_helpful", args=[home.slug, reply.pk])
-    assert page.count('name="csrfmiddlewaretoken"') >= 5  # the header's, and each post's helpful and hide forms
     form = page.split(f'action="{helpful_url}"', 1)[1].split("</form>", 1)[0]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    post_forms = page.split('<ol class="stack posts" role="list">', 1)[1].split("</ol>", 1)[0]
 
+    # Three posts, each with a hide form; helpful forms on the two the moderator did not write.
+    assert post_forms.count('name="csrfmiddlewaretoken"') == 5
     assert client.post(helpful_url, {"csrfmiddlewaretoken": token}).status_code == 302
     assert Post.objects.get(pk=reply.pk).helpful_count == 1
-    stored = [value for key, value in cache._cache.items() if ":post-actions-card:" in key]  # LocMemCache
-    assert stored and all("csrfmiddlewaretoken" not in str(value) for value in stored)
+    actions = [html for key, html in stored.items() if "post-actions-card:" in key]
+    assert len(actions) == 3 and all("<!--csrf-->" in html and "csrfmiddlewaretoken" not in html for html in actions)
+
+
+def test_viewers_with_other_actions_never_share_a_card(client, thread_setup):
+    home, thread, people, reply = thread_setup
+    hide_url = reverse("communities:post_hide", args=[home.slug, reply.pk])
+    client.force_login(people["moderator"])
+    assert hide_url in client.get(thread.get_absolute_url()).content.decode()
+
+    client.force_login(people["reader"])
+    page = client.get(thread.get_absolute_url()).content.decode()
+
+    assert hide_url not in page and 'name="hidden"' not in page
+
+
+def test_a_linked_thread_shows_the_actions_of_the_community_whose_page_it_is(client, coordinator, thread_setup):
+    home, thread, people, reply = thread_setup
+    elsewhere = CommunityFactory()
+    services.thread_link(thread=thread, actor=coordinator, communities=[elsewhere])
+    client.force_login(member_of(elsewhere, role=Membership.Role.LEADER))
+
+    page = client.get(thread.url_in(elsewhere)).content.decode()
+
+    # Posting (helpful) is this community's to allow; moderating (hide) the thread's own community's.
+    assert reverse("communities:post_helpful", args=[elsewhere.slug, reply.pk]) in page
+    assert home.slug not in page.split('<ol class="stack posts" role="list">', 1)[1].split("</ol>", 1)[0]
+    assert 'name="hidden"' not in page
 
 
 def test_what_the_viewer_may_do_shows_at_once(client, thread_setup):
@@ -121,3 +155,17 @@ def test_what_the_viewer_may_do_shows_at_once(client, thread_setup):
     after = client.get(thread.get_absolute_url()).content.decode()
 
     assert 'aria-pressed="true">Helpful ✓<' in after and hide_url in after
+
+
+@pytest.mark.parametrize(
+    ("token", "field"),
+    [("abc", '<input type="hidden" name="csrfmiddlewaretoken" value="abc">'), (None, "")],
+)
+def test_csrf_filled_writes_what_csrf_token_writes_in_every_slot(token, field):
+    card = mark_safe("<form><!--csrf--></form><form><!--csrf--></form>")
+    context = Context({"card": card} | ({"csrf_token": token} if token else {}))
+
+    html = Template("{% load slots %}{% csrf_filled card %}").render(context)
+
+    assert html == f"<form>{field}</form><form>{field}</form>"
+    assert Template("{% load slots %}{% csrf_filled '' %}").render(context) == ""

@@ -216,12 +216,13 @@ def test_it_toggles_a_helpful_mark(client, community, thread):
     on = client.post(url)
     assert last_message(on) == "Marked as helpful."
     assert Post.objects.get(pk=opening.pk).helpful_count == 1
-    assert client.get(thread.get_absolute_url()).context["helpful"] == {opening.pk}
+    assert 'aria-pressed="true">Helpful ✓</button>' in client.get(thread.get_absolute_url()).content.decode()
 
     off = client.post(url)
     assert last_message(off) == "No longer marked as helpful."
     assert Post.objects.get(pk=opening.pk).helpful_count == 0
-    assert client.get(thread.get_absolute_url()).context["helpful"] == set()
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert 'aria-pressed="false">Helpful</button>' in page and "Helpful ✓" not in page
     assert Activity.objects.filter(member=reader, kind=Activity.Kind.REACTION).count() == 1
 
 
