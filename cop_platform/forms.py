@@ -31,7 +31,8 @@ def country_choices() -> list:
 
 def country_filter(*, label, empty_label, method=None) -> django_filters.ChoiceFilter:
     """A filter by one country, written by a CountrySelect (its 250 options written once per language): every
-    country, after `empty_label` (CountrySelect's options are kept by it, so there is no other option to set)."""
+    country, after `empty_label`. Only `method` may be given besides: CountrySelect keeps the options it wrote
+    under the language and `empty_label`, so nothing else may change them."""
     return django_filters.ChoiceFilter(
         label=label, choices=country_choices, empty_label=empty_label, method=method,
         widget=CountrySelect(empty_label=empty_label),
