@@ -67,7 +67,7 @@ def action_fields(post, *, viewer, can_reply: bool, can_post: bool, can_read: bo
         "report": not own and can_read,
         "moderate": can_moderate,
         "is_hidden": post.is_hidden,
-        **{f"{action}_url": post.urls[action] for action in ("helpful", "edit", "report", "hide")},
+        **{f"{action}_url": post.urls[action] for action in ("quote", "helpful", "edit", "report", "hide")},
     }
 
 

@@ -152,7 +152,8 @@ def _thread_page(request, acc, thread, home, reply_form):
     paginator = IdsFirstPaginator(posts, selectors.POSTS_PER_PAGE)
     page_number = paginator.num_pages if request.GET.get("page") == "last" else request.GET.get("page")
     page = paginator.get_page(page_number)
-    _link_post_actions(page.object_list, acc.community)
+    page_url = thread.url_in(acc.community)
+    _link_post_actions(page.object_list, acc.community, page_url)
     experts = expert_views.thread_context(thread=thread, user=request.user, community_acc=acc)
     _attach_cards(page.object_list, request.user, home, experts["expert_member_ids"])
     can_reply = acc.can_post and not thread.is_locked
@@ -175,6 +176,7 @@ def _thread_page(request, acc, thread, home, reply_form):
             "community": acc.community,
             "thread": thread,
             "page_obj": page,
+            "page_url": page_url,  # the thread's own, for links from the reply form's URL too
             # The thread's homes the viewer may know of: a private community is never named to outsiders.
             "homes": [c for c in [thread.community, *linked] if c.pk in visible_ids] if linked else [],
             "following": selectors.is_following(user=request.user, thread=thread),
@@ -206,12 +208,15 @@ def _attach_cards(posts, user, home, expert_member_ids) -> None:
 POST_ACTIONS = ("helpful", "edit", "report", "hide")  # communities:post_<action>, each taking the post's id
 
 
-def _link_post_actions(posts, community) -> None:
-    """Each post's links (its author's profile and the actions on it) as `post.urls`, reversed once a page."""
+def _link_post_actions(posts, community, page_url: str) -> None:
+    """Each post's links (its author's profile and the actions on it) as `post.urls`, reversed once a page.
+    Quoting is the thread's page (`page_url`) with the post to quote: not a link relative to the page, which a
+    reply with errors answers at the reply form's URL (POST only)."""
     author = url_for_each("members:detail")
     actions = {name: url_for_each(f"communities:post_{name}", community.slug) for name in POST_ACTIONS}
     for post in posts:
         post.urls = {name: url(post.pk) for name, url in actions.items()}
+        post.urls["quote"] = f"{page_url}?quote={post.pk}#reply"
         post.urls["author"] = author(post.author_id) if post.author_id else ""
 
 

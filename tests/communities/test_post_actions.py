@@ -16,13 +16,14 @@ from .factories import CommunityFactory, PostFactory, ThreadFactory, member_of
 
 pytestmark = pytest.mark.django_db
 
-# The thread page's loop as it was written before the actions were cards: the reference they must equal.
+# The thread page's loop as it was written before the actions were cards (with the quote link made absolute
+# since, see the last test): the reference they must equal.
 WRITTEN_IN_THE_PAGE = """{% load i18n %}{% for post in page_obj.object_list %}
     <li id="post-{{ post.pk }}" class="card stack post{% if post.is_hidden %} post-hidden{% endif %}">
       {{ post.card }}
       {% if post.is_readable and user.is_authenticated %}
       <div class="cluster post-actions">
-        {% if can_reply %}<a class="btn btn-link btn-small" href="?quote={{ post.pk }}#reply">{% translate "Quote" %}</a>{% endif %}
+        {% if can_reply %}<a class="btn btn-link btn-small" href="{{ post.urls.quote }}">{% translate "Quote" %}</a>{% endif %}
         {% if access.can_post and post.author_id != user.pk %}
           <form method="post" action="{{ post.urls.helpful }}">{% csrf_token %}
             <button class="btn btn-link btn-small" type="submit" aria-pressed="{% if post.pk in helpful %}true{% else %}false{% endif %}">{% if post.pk in helpful %}{% translate "Helpful ✓" %}{% else %}{% translate "Helpful" %}{% endif %}</button>
@@ -169,3 +170,23 @@ def test_csrf_filled_writes_what_csrf_token_writes_in_every_slot(token, field):
 
     assert html == f"<form>{field}</form><form>{field}</form>"
     assert Template("{% load slots %}{% csrf_filled '' %}").render(context) == ""
+
+
+def test_a_reply_with_errors_keeps_links_that_open_the_thread(client, thread_setup):
+    # The page is then answered at the reply form's URL, which takes POST only: a relative "?quote=…" or
+    # "?page=2" opened that URL (405).
+    home, thread, people, reply = thread_setup
+    for number in range(25):  # two pages
+        PostFactory(thread=thread, author=people["reader"], body=f"Reply {number}")
+    client.force_login(people["reader"])
+    reply_url = reverse("communities:reply", args=[home.slug, thread.pk])
+
+    response = client.post(reply_url, {"body": "  "})
+
+    page = response.content.decode()
+    thread_url = thread.url_in(home)
+    assert response.status_code == 400
+    assert f'href="{thread_url}?quote={reply.pk}#reply"' in page
+    assert f'href="{thread_url}?page=2" rel="next"' in page
+    assert 'href="?' not in page
+    assert client.get(f"{thread_url}?quote={reply.pk}").status_code == 200
