@@ -157,16 +157,7 @@ def _thread_page(request, acc, thread, home, reply_form):
     experts = expert_views.thread_context(thread=thread, user=request.user, community_acc=acc)
     _attach_cards(page.object_list, request.user, home, experts["expert_member_ids"])
     can_reply = acc.can_post and not thread.is_locked
-    helpful = selectors.helpful_marks(user=request.user, posts=page.object_list)
-    actions = [
-        post_cards.action_fields(
-            post, viewer=request.user, can_reply=can_reply, can_post=acc.can_post, can_read=acc.can_read,
-            can_moderate=home.can_moderate, helpful=helpful,
-        )
-        for post in page.object_list
-    ]  # fmt: skip
-    for post, html in zip(page.object_list, post_cards.rendered_actions(actions), strict=True):
-        post.actions = html  # with CSRF slots, filled in the page (cop_platform/templatetags/slots.py)
+    _attach_actions(page.object_list, request.user, acc, home, can_reply=can_reply)
     return render(
         request,
         "communities/thread.html",
@@ -203,6 +194,21 @@ def _attach_cards(posts, user, home, expert_member_ids) -> None:
             )
         )
     cards.attach(posts, post_cards.rendered_cards(values))
+
+
+def _attach_actions(posts, user, acc, home, *, can_reply: bool) -> None:
+    """The actions the viewer has under each post as `post.actions` (HTML, usually from the cache, with CSRF
+    slots that the page fills: communities/post_cards.py); after _attach_cards, which decides what they may read."""
+    helpful = selectors.helpful_marks(user=user, posts=posts)
+    values = [
+        post_cards.action_fields(
+            post, viewer=user, can_reply=can_reply, can_post=acc.can_post, can_read=acc.can_read,
+            can_moderate=home.can_moderate, helpful=helpful,
+        )
+        for post in posts
+    ]  # fmt: skip
+    for post, html in zip(posts, post_cards.rendered_actions(values), strict=True):
+        post.actions = html
 
 
 POST_ACTIONS = ("helpful", "edit", "report", "hide")  # communities:post_<action>, each taking the post's id

@@ -20,6 +20,7 @@ import hashlib
 from functools import cache as once_per_process
 
 from django.core.cache import cache
+from django.template.defaulttags import CsrfTokenNode
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.html import conditional_escape
@@ -62,6 +63,14 @@ def filled(card: str, slot: str, value, *, count: int = 1) -> str:
     escaped, "<" included, so no member's text can spell it (only a translation could, and translations are
     ours). `card` is HTML our templates wrote, marked safe or not (a regular expression's output is not)."""
     return mark_safe(card.replace(slot, conditional_escape(value), count))  # noqa: S308 - the value is escaped
+
+
+def csrf_filled(card: str, context) -> str:
+    """`card` with each of its CSRF slots written as {% csrf_token %} writes it from the template `context` (the
+    page's token; nothing without one)."""
+    if CSRF_SLOT not in card:
+        return card
+    return filled(card, CSRF_SLOT, CsrfTokenNode().render(context), count=-1)
 
 
 def attach(objects, html: list[str]) -> None:

@@ -13,7 +13,6 @@ and every new notification would otherwise add one.
 import re
 from functools import lru_cache
 
-from django.template.defaulttags import CsrfTokenNode
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import localize
 from django.utils.html import format_html
@@ -80,7 +79,7 @@ def header(context) -> str:
     current = current_link(request.path if request else "", user)
     card = CURRENT_SLOT.sub(lambda slot: ' aria-current="page"' if slot.group(1) == current else "", card)
     card = cards.filled(card, UNREAD_SLOT, unread_badge(context.get("unread_notifications")))
-    return cards.filled(card, CSRF_SLOT, CsrfTokenNode().render(context))
+    return cards.csrf_filled(card, context)
 
 
 def unread_badge(count) -> str:
@@ -96,5 +95,5 @@ def footer(context) -> str:
     fields = {"pk": 0, "site_name": context.get("site_name", ""), "tagline": context.get("site_tagline", "")}
     card = cards.rendered(FOOTER_TEMPLATE, [fields], kind="footer", zoned=False)[0]
     request = context.get("request")
-    card = cards.filled(card, CSRF_SLOT, CsrfTokenNode().render(context))
+    card = cards.csrf_filled(card, context)
     return cards.filled(card, NEXT_SLOT, request.get_full_path() if request else "")
