@@ -15,6 +15,9 @@ from django.db.models import Count, QuerySet, Window
 
 MAX_PAGES = 50
 
+# SQLite and PostgreSQL read LIMIT and OFFSET as signed 64-bit integers: a larger one is an error, not no rows.
+LARGEST_OFFSET = 2**63 - 1
+
 
 def rows_in_order(rows: QuerySet, ids: list) -> list:
     """The rows of `rows` whose ids are `ids`, in the order of `ids` (ids no longer there are left out)."""
@@ -117,6 +120,8 @@ class CountedWithPagePaginator(Paginator):
             return super().page(number)
         number = self._whole_number(number)
         bottom = (number - 1) * self.per_page
+        if bottom + self.per_page > LARGEST_OFFSET:
+            return super().page(number)  # far past any list's end: counts, then EmptyPage
         rows = list(self.object_list.annotate(rows_in_list=Window(Count("*")))[bottom : bottom + self.per_page])
         if not rows and number > 1:
             return super().page(number)  # counts, then says which pages exist (EmptyPage)
