@@ -442,7 +442,8 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915 - a script: one story from t
     small_buffers = shared_buffers_bytes < memory_bytes() // 8
     if small_buffers:
         print(f"  note: shared_buffers {shared_buffers} is under an eighth of this machine's memory (the README "
-              "advises about a quarter): expect a common word's community search over 100 ms under load")  # fmt: skip
+              "advises about a quarter): expect a community search for a word in a few thousand posts over "
+              "100 ms under load")  # fmt: skip
 
     # --- One month's indicators and the report (in this process), before the dashboard is fetched.
     from indicators.compute import freeze_month, previous_month

@@ -73,15 +73,20 @@ def community_detail(request, slug):
     context = {"access": acc, "community": acc.community}
     if acc.can_read:
         search = request.GET.get("q", "").replace("\x00", "")[:100]
-        threads = selectors.community_threads(community=acc.community, include_hidden=acc.can_moderate, search=search)
+        listing = selectors.community_threads(community=acc.community, include_hidden=acc.can_moderate, search=search)
         # A search counts its matches up to SEARCH_PAGES pages: counting them all checked the posts of every
         # thread of the community (90 ms for "open data" among 1,000 threads). Those pages' ids are read in one
-        # statement, which gives both the count and the page. Browsing reaches every thread: its count reads
-        # the thread-list index alone.
-        if search.strip():
-            paginator = CappedIdsPaginator(threads, selectors.THREADS_PER_PAGE, max_pages=selectors.SEARCH_PAGES)
+        # statement (as the listing knows best), which gives both the count and the page. Browsing reaches every
+        # thread: its count reads the thread-list index alone.
+        if listing.is_search:
+            paginator = CappedIdsPaginator(
+                listing.threads,
+                selectors.THREADS_PER_PAGE,
+                max_pages=selectors.SEARCH_PAGES,
+                read_ids=listing.first_ids,
+            )
         else:
-            paginator = Paginator(threads, selectors.THREADS_PER_PAGE)
+            paginator = Paginator(listing.threads, selectors.THREADS_PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
         visible_ids = selectors.visible_community_ids(request.user)
         # Each thread's row as its `card`: HTML, usually from the cache (communities/thread_cards.py).

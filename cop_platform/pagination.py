@@ -8,6 +8,7 @@ to the 800th page: they narrow the search. So the count stops at `max_pages` pag
 (templates/includes/pagination.html).
 """
 
+from collections.abc import Callable
 from functools import cached_property
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -58,7 +59,14 @@ class CappedIdsPaginator(CappedPaginator):
     For lists whose filter is what costs, such as a search within a community (its threads' posts looked up in
     the full-text index): a count and a page would each run it over the whole list. Reading the page's rows
     repeats the filter for those rows only (a row gone in between is left out: that page is one row short).
-    A DISTINCT list, or one that is not a queryset, is counted and paged as by CappedPaginator."""
+    A DISTINCT list, or one that is not a queryset, is counted and paged as by CappedPaginator.
+
+    `read_ids(limit)`, when given, reads those ids instead of the list's first `limit` ids in one statement, for
+    a list that knows a better way to read them (communities.selectors.ThreadListing.first_ids)."""
+
+    def __init__(self, object_list, per_page, *, read_ids: Callable[[int], list] | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._read_ids = read_ids
 
     def _reads_ids(self) -> bool:
         # DISTINCT: ids alone, in an order by other columns, could repeat.
@@ -66,6 +74,8 @@ class CappedIdsPaginator(CappedPaginator):
 
     @cached_property
     def _ids(self) -> list:
+        if self._read_ids is not None:
+            return self._read_ids(self.cap + 1)
         return list(self.object_list.values_list("pk", flat=True)[: self.cap + 1])
 
     @cached_property

@@ -94,7 +94,7 @@ def test_the_library_wants_every_word_in_the_title_or_some_post(community, threa
 def test_a_title_match_still_counts(community, threads):
     titled = ThreadFactory(community=community, title="Открытый бюджет на 2027 год")
 
-    assert set(community_threads(community=community, include_hidden=False, search="бюджет")) == {
+    assert set(community_threads(community=community, include_hidden=False, search="бюджет").threads) == {
         titled, threads["russian"],
     }  # fmt: skip
 
@@ -168,7 +168,7 @@ def test_the_stored_document_is_read_under_the_alias_of_a_subquery(community):
     found = ThreadFactory(community=community, opening_post=False)
     PostFactory(thread=found, body="mangrove restoration")
     ThreadFactory(community=community, opening_post=False)
-    threads = community_threads(community=community, include_hidden=False, search="mangrove")
+    threads = community_threads(community=community, include_hidden=False, search="mangrove").threads
 
     assert 'U0."search_document"' in str(threads.query)
     assert 'U0."search_community_id" IN' in str(threads.query)  # the community's part of the index
@@ -176,7 +176,7 @@ def test_the_stored_document_is_read_under_the_alias_of_a_subquery(community):
 
 
 def _search(community, text):
-    return list(community_threads(community=community, include_hidden=False, search=text))
+    return list(community_threads(community=community, include_hidden=False, search=text).threads)
 
 
 def test_a_community_search_finds_the_posts_of_a_thread_linked_into_it(community):

@@ -58,6 +58,21 @@ def test_the_ids_of_all_pages_are_read_once_for_the_count_and_the_page():
     )
 
 
+def test_a_list_may_read_its_ids_its_own_way():
+    MemberFactory.create_batch(7)
+    members = User.objects.order_by("-pk")
+    asked = []
+
+    def read_ids(limit):
+        asked.append(limit)
+        return list(members.values_list("pk", flat=True)[1:][:limit])  # (not the list's own: seen in the pages)
+
+    capped = CappedIdsPaginator(members, 2, max_pages=2, read_ids=read_ids)
+
+    assert (capped.count, capped.is_capped, [m.pk for m in capped.page(2)]) == (4, True, [m.pk for m in members[3:5]])
+    assert asked == [5]  # once, one past the pages
+
+
 def test_a_list_is_counted_too():
     paginator = CappedPaginator(list(range(11)), 5, max_pages=2)
 
