@@ -51,10 +51,11 @@ def rendered_cards(card_values: list[dict]) -> list[str]:
 
 
 def action_fields(post, *, viewer, can_reply: bool, can_post: bool, can_read: bool, can_moderate: bool,
-                  helpful: set[int]) -> dict | None:  # fmt: skip
+                  can_edit: bool, helpful: set[int]) -> dict | None:  # fmt: skip
     """The actions the viewer has on a post they may read, and their links (`post.urls`); None for none (a
     visitor, or a hidden post the viewer may not read). `can_*` are the viewer's in the page's community, except
-    `can_moderate`, in the thread's own; `helpful` holds the posts the viewer marked helpful."""
+    `can_moderate`, in the thread's own, and `can_edit`, on this post (communities.access.can_edit_post);
+    `helpful` holds the posts the viewer marked helpful."""
     if not (post.is_readable and viewer.is_authenticated):
         return None
     own = post.author_id == viewer.pk
@@ -63,7 +64,7 @@ def action_fields(post, *, viewer, can_reply: bool, can_post: bool, can_read: bo
         "quote": can_reply,
         "helpful": can_post and not own,
         "helpful_pressed": can_post and not own and post.pk in helpful,  # (only shown with the button)
-        "edit": own or can_moderate,
+        "edit": can_edit,
         "report": not own and can_read,
         "moderate": can_moderate,
         "is_hidden": post.is_hidden,

@@ -208,7 +208,7 @@ def _attach_actions(posts, user, acc, home, *, can_reply: bool) -> None:
     values = [
         post_cards.action_fields(
             post, viewer=user, can_reply=can_reply, can_post=acc.can_post, can_read=acc.can_read,
-            can_moderate=home.can_moderate, helpful=helpful,
+            can_moderate=home.can_moderate, can_edit=access.can_edit_post(user, post, acc, home), helpful=helpful,
         )
         for post in posts
     ]  # fmt: skip

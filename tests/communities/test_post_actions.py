@@ -17,7 +17,9 @@ from .factories import CommunityFactory, PostFactory, ThreadFactory, member_of
 pytestmark = pytest.mark.django_db
 
 # The thread page's loop as it was written before the actions were cards (with the quote link made absolute
-# since, see the last test): the reference they must equal.
+# since, see the last test, and Edit shown as communities.access.can_edit_post decides: the page showed it on a
+# member's own posts after they had left the community too, where editing answers 404): the reference they
+# must equal.
 WRITTEN_IN_THE_PAGE = """{% load i18n %}{% for post in page_obj.object_list %}
     <li id="post-{{ post.pk }}" class="card stack post{% if post.is_hidden %} post-hidden{% endif %}">
       {{ post.card }}
@@ -29,7 +31,7 @@ WRITTEN_IN_THE_PAGE = """{% load i18n %}{% for post in page_obj.object_list %}
             <button class="btn btn-link btn-small" type="submit" aria-pressed="{% if post.pk in helpful %}true{% else %}false{% endif %}">{% if post.pk in helpful %}{% translate "Helpful ✓" %}{% else %}{% translate "Helpful" %}{% endif %}</button>
           </form>
         {% endif %}
-        {% if post.author_id == user.pk or home.can_moderate %}<a class="btn btn-link btn-small" href="{{ post.urls.edit }}">{% translate "Edit" %}</a>{% endif %}
+        {% if post.author_id == user.pk and access.can_post or home.can_moderate %}<a class="btn btn-link btn-small" href="{{ post.urls.edit }}">{% translate "Edit" %}</a>{% endif %}
         {% if post.author_id != user.pk and access.can_read %}<a class="btn btn-link btn-small" href="{{ post.urls.report }}">{% translate "Report" context "report a post to the moderators" %}</a>{% endif %}
         {% if home.can_moderate %}
           <form method="post" action="{{ post.urls.hide }}">{% csrf_token %}
@@ -190,3 +192,20 @@ def test_a_reply_with_errors_keeps_links_that_open_the_thread(client, thread_set
     assert f'href="{thread_url}?page=2" rel="next"' in page
     assert 'href="?' not in page
     assert client.get(f"{thread_url}?quote={reply.pk}").status_code == 200
+
+
+def test_edit_shows_only_where_editing_opens(client, thread_setup):
+    # A member who left an open community still reads it, but may no longer edit their posts there (404): the
+    # page showed them Edit all the same. The moderators of the thread's community edit any post.
+    home, thread, people, reply = thread_setup
+    edit_url = reverse("communities:post_edit", args=[home.slug, reply.pk])
+    client.force_login(people["reader"])
+    assert edit_url in client.get(thread.get_absolute_url()).content.decode()
+    assert client.get(edit_url).status_code == 200
+
+    services.community_leave(member=people["reader"], community=home)
+
+    assert edit_url not in client.get(thread.get_absolute_url()).content.decode()
+    assert client.get(edit_url).status_code == 404
+    client.force_login(people["moderator"])
+    assert edit_url in client.get(thread.get_absolute_url()).content.decode()
