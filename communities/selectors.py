@@ -94,7 +94,55 @@ def my_communities(user) -> QuerySet[Community]:
     )
 
 
-def community_threads(*, community: Community, include_hidden: bool, search: str = "") -> "ThreadListing":
+@dataclass(frozen=True)
+class ThreadListing:
+    """A community's list of threads (`threads`, in order) and, for a search, the posts that match it."""
+
+    threads: QuerySet[Thread]
+    matching_posts: QuerySet[Post] | None = None
+
+    @property
+    def is_search(self) -> bool:
+        return self.matching_posts is not None
+
+    def first_ids(self, limit: int) -> list[int]:
+        """The ids of the first `limit` threads, in order (what a CappedIdsPaginator counts and pages).
+
+        For a search, PostgreSQL checks the threads' posts in one of two ways. It hashes the threads of every
+        matching post first; or it walks the threads, reads each one's posts until one matches, and, where an
+        index gives the list's order, stops at `limit` threads. It costs the walk as if every thread were
+        checked (it does not count on the LIMIT), so it hashes. For a word in few posts that is right. For a
+        word in thousands, the hash reads every one of them from the table. In bench/scale.py's largest
+        community (22,000 posts, 1,000 threads), alone: "budget" (in 8,000 posts) 8,500 buffers and 16–33 ms
+        hashed, 1,550 buffers and 2–4 ms walked; "the" (in all) 21,000 buffers and 80–290 ms, 600 buffers and
+        1–3 ms. So when PostgreSQL expects COMMON_WORD_POSTS matching posts or more, the statement runs with
+        too little memory to hash them (work_mem at its minimum, 64 kB, and hash_mem_multiplier at 1: about
+        2,000 posts), and PostgreSQL walks. Nothing else in that statement needs more: the walk reads indexes
+        and keeps the first `limit` rows. A moderator's list (hidden threads too) or one with threads linked
+        in has no index in its order, so every thread is walked, then sorted: still 2,300 buffers where the
+        hash read 21,500 for "the", about the same for "budget" (7,200 against 8,900) and "procurement"
+        (9,000 against 7,400). The same ids either way.
+
+        The settings are undone by rolling the transaction (or savepoint) back: it only reads, and whatever
+        work_mem was in force before comes back exactly."""
+        ids = self.threads.values_list("pk", flat=True)
+        if not self._matches_many_posts():
+            return list(ids[:limit])
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64kB'; SET LOCAL hash_mem_multiplier = 1")
+            found = list(ids[:limit])
+            transaction.set_rollback(True)
+        return found
+
+    def _matches_many_posts(self) -> bool:
+        return (
+            self.is_search
+            and connection.vendor == "postgresql"
+            and estimated_rows(self.matching_posts) >= COMMON_WORD_POSTS
+        )
+
+
+def community_threads(*, community: Community, include_hidden: bool, search: str = "") -> ThreadListing:
     """The threads listed in `community`, pinned first then by latest activity; with `search`, those that have
     its words in their title or in a visible post."""
     links = access.thread_links_to(community)
@@ -115,47 +163,6 @@ def community_threads(*, community: Community, include_hidden: bool, search: str
     posts = posts_matching(search, community_ids=sorted(home_ids))
     in_posts = Exists(posts.filter(thread=OuterRef("pk")))
     return ThreadListing(threads.filter(Q(title__icontains=search) | in_posts), matching_posts=posts)
-
-
-@dataclass(frozen=True)
-class ThreadListing:
-    """A community's list of threads (`threads`, in order) and, for a search, the posts that match it."""
-
-    threads: QuerySet[Thread]
-    matching_posts: QuerySet[Post] | None = None
-
-    @property
-    def is_search(self) -> bool:
-        return self.matching_posts is not None
-
-    def first_ids(self, limit: int) -> list[int]:
-        """The ids of the first `limit` threads, in order (what a CappedIdsPaginator counts and pages).
-
-        For a search, PostgreSQL checks the threads' posts in one of two ways. It hashes the threads of every
-        matching post first; or it walks the threads in order, reads each one's posts until one matches, and
-        stops at `limit` threads. It costs the walk as if every thread were checked (it does not count on the
-        LIMIT), so it hashes. For a word in few posts that is right. For a word in thousands, the hash reads
-        every one of them from the table: "budget", in 8,000 of a community's 22,000 posts, 8,500 buffers and
-        16–30 ms (200–460 ms under load); "the", 21,000 buffers and 80–290 ms. The walk reads 600–1,800 (1–4 ms).
-        So when PostgreSQL expects COMMON_WORD_POSTS matching posts or more, the statement runs with too little
-        memory to hash them: work_mem at its minimum, 64 kB, which with hash_mem_multiplier (2 by default) holds
-        about 4,000. PostgreSQL then walks. Nothing else in the walk uses work_mem: it reads indexes in order
-        and sorts nothing. The same ids either way."""
-        ids = self.threads.values_list("pk", flat=True)
-        if not self._matches_many_posts():
-            return list(ids[:limit])
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '64kB'")
-            found = list(ids[:limit])
-            cursor.execute("SET LOCAL work_mem TO DEFAULT")  # within a request's (or a test's) transaction
-        return found
-
-    def _matches_many_posts(self) -> bool:
-        return (
-            self.is_search
-            and connection.vendor == "postgresql"
-            and estimated_rows(self.matching_posts) >= COMMON_WORD_POSTS
-        )
 
 
 def thread_posts(*, thread: Thread) -> QuerySet[Post]:

@@ -75,9 +75,9 @@ def community_detail(request, slug):
         search = request.GET.get("q", "").replace("\x00", "")[:100]
         listing = selectors.community_threads(community=acc.community, include_hidden=acc.can_moderate, search=search)
         # A search counts its matches up to SEARCH_PAGES pages: counting them all checked the posts of every
-        # thread of the community (90 ms for "open data" among 1,000 threads). Those pages' ids are read in one
-        # statement (as the listing knows best), which gives both the count and the page. Browsing reaches every
-        # thread: its count reads the thread-list index alone.
+        # thread of the community (90 ms for "open data" among 1,000 threads). Those pages' ids are read first
+        # (in one statement, planned as ThreadListing.first_ids says), which gives both the count and the page.
+        # Browsing reaches every thread: its count reads the thread-list index alone.
         if listing.is_search:
             paginator = CappedIdsPaginator(
                 listing.threads,

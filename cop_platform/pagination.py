@@ -61,8 +61,9 @@ class CappedIdsPaginator(CappedPaginator):
     repeats the filter for those rows only (a row gone in between is left out: that page is one row short).
     A DISTINCT list, or one that is not a queryset, is counted and paged as by CappedPaginator.
 
-    `read_ids(limit)`, when given, reads those ids instead of the list's first `limit` ids in one statement, for
-    a list that knows a better way to read them (communities.selectors.ThreadListing.first_ids)."""
+    `read_ids(limit)`, when given, reads the list's first `limit` ids its own way, for a list that knows a
+    better one (communities.selectors.ThreadListing.first_ids); not for a DISTINCT list or one that is not a
+    queryset."""
 
     def __init__(self, object_list, per_page, *, read_ids: Callable[[int], list] | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)

@@ -96,7 +96,7 @@ def test_it_searches_a_community_in_a_constant_number_of_queries(
 
     # 1 session, 2 user, 3 community by slug, 4 the viewer's membership, 5 ids of the threads linked into the
     # community, [PostgreSQL: PostgreSQL's estimate of the matching posts, and for a common word SAVEPOINT,
-    # SET LOCAL work_mem, the ids, SET LOCAL work_mem back, RELEASE SAVEPOINT; ThreadListing.first_ids]
+    # SET LOCAL work_mem…, the ids, ROLLBACK TO SAVEPOINT, RELEASE SAVEPOINT; ThreadListing.first_ids]
     # 6 ids of the matching threads of every page the search lists, in order (the count too), 7 ids of the
     # communities the viewer may know of, 8 unread notifications (header), 9 the page's threads by id
     on_postgresql = connection.vendor == "postgresql"

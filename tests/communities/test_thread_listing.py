@@ -6,15 +6,16 @@ same ids, in the list's order, and leave the connection's settings as they were.
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from communities import selectors
+from communities.models import Thread
 from communities.selectors import community_threads
 from cop_platform.planner import estimated_rows
 
-from .factories import CommunityFactory, PostFactory, ThreadFactory
+from .factories import CommunityFactory, PostFactory, ThreadFactory, member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -86,10 +87,10 @@ def test_a_search_with_no_match_reads_no_ids(threads, word_in):
     assert community_threads(community=community, include_hidden=True, search="procurment").first_ids(201) == []
 
 
-def test_a_word_in_many_posts_is_read_with_little_memory_then_the_setting_is_restored(threads, word_in):
+def test_a_word_in_many_posts_is_read_with_little_memory_then_the_settings_are_restored(threads, word_in):
     community, _ = threads
     listing = community_threads(community=community, include_hidden=False, search="budget")
-    before = _work_mem()
+    before = _settings()
 
     with CaptureQueriesContext(connection) as queries:
         listing.first_ids(5)
@@ -97,12 +98,40 @@ def test_a_word_in_many_posts_is_read_with_little_memory_then_the_setting_is_res
     statements = [query["sql"] for query in queries]
     walked = on_postgresql and word_in == "many posts"
     assert any(sql.startswith("EXPLAIN") for sql in statements) == on_postgresql
-    assert ("SET LOCAL work_mem = '64kB'" in statements) == walked
-    if walked:  # the ids are read between the two settings
+    assert any("SET LOCAL" in sql for sql in statements) == walked
+    if walked:  # the ids are read right after the settings, then rolled back to before them
         ids_at = next(n for n, sql in enumerate(statements) if sql.startswith("SELECT"))
-        assert statements[ids_at - 1] == "SET LOCAL work_mem = '64kB'"
-        assert statements[ids_at + 1] == "SET LOCAL work_mem TO DEFAULT"
-    assert _work_mem() == before
+        assert statements[ids_at - 1] == "SET LOCAL work_mem = '64kB'; SET LOCAL hash_mem_multiplier = 1"
+        assert statements[ids_at + 1].startswith("ROLLBACK")
+    assert _settings() == before
+
+
+@pytest.mark.skipif(not on_postgresql, reason="the settings are PostgreSQL's")
+def test_a_setting_made_before_in_the_same_transaction_is_kept(threads, monkeypatch):
+    community, _ = threads
+    monkeypatch.setattr(selectors, "COMMON_WORD_POSTS", 0)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '8MB'")  # (the test runs in a transaction)
+    before = _settings()
+
+    community_threads(community=community, include_hidden=False, search="budget").first_ids(5)
+
+    assert _settings() == before and before[0] == "8MB"
+
+
+@pytest.mark.skipif(not on_postgresql, reason="the settings are PostgreSQL's")
+def test_a_failed_read_leaves_the_settings_and_the_connection_as_they_were(threads, monkeypatch):
+    community, _ = threads
+    monkeypatch.setattr(selectors, "COMMON_WORD_POSTS", 0)
+    posts = selectors.posts_matching("budget", community_ids=[community.pk])
+    failing = selectors.ThreadListing(Thread.objects.extra(where=["1 / 0 = 1"]), matching_posts=posts)
+    before = _settings()
+
+    with pytest.raises(DataError):
+        failing.first_ids(5)
+
+    assert _settings() == before
+    assert community_threads(community=community, include_hidden=False, search="budget").first_ids(1)
 
 
 def test_browsing_asks_no_estimate(threads, django_assert_num_queries):
@@ -115,18 +144,39 @@ def test_browsing_asks_no_estimate(threads, django_assert_num_queries):
 
 
 @pytest.mark.skipif(not on_postgresql, reason="PostgreSQL's planner")
-def test_postgresql_s_estimate_is_a_number_of_rows(threads):
-    community, _ = threads
-    posts = selectors.posts_matching("budget", community_ids=[community.pk])
+def test_postgresql_s_estimate_follows_how_common_a_word_is():
+    community = CommunityFactory()
+    for number in range(300):
+        body = "The budget for the district" if number % 2 else f"A note about schools, number {number}"
+        PostFactory(thread=ThreadFactory(community=community, opening_post=False), body=body)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE communities_post")  # the statistics of each word's frequency
 
-    estimate = estimated_rows(posts)
+    def estimate(word):
+        return estimated_rows(selectors.posts_matching(word, community_ids=[community.pk]))
 
-    assert isinstance(estimate, int | float) and estimate >= 1
+    assert 100 <= estimate("budget") <= 200  # in 150 posts
+    assert estimate("procurement") < 10  # in none
 
 
-def _work_mem():
+def _settings():
     if not on_postgresql:
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SHOW work_mem")
-        return cursor.fetchone()[0]
+        cursor.execute("SELECT current_setting('work_mem'), current_setting('hash_mem_multiplier')")
+        return cursor.fetchone()
+
+
+def test_the_community_page_reads_a_search_s_ids_through_the_listing(client, threads, monkeypatch):
+    community, made = threads
+    asked = []
+    first_ids = selectors.ThreadListing.first_ids
+    monkeypatch.setattr(
+        selectors.ThreadListing, "first_ids", lambda listing, limit: asked.append(limit) or first_ids(listing, limit)
+    )
+    client.force_login(member_of(community))
+
+    page = client.get(community.get_absolute_url(), {"q": "budget"}).context["page_obj"]
+
+    assert asked == [selectors.SEARCH_PAGES * selectors.THREADS_PER_PAGE + 1]
+    assert [thread.pk for thread in page.object_list] == _expected(made, MATCHING)
