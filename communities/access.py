@@ -16,6 +16,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from cop_platform.compiled import VIEWER, compiled_for_viewer, for_viewer
 from members import roles
 
 from .models import Community, Membership, Post, Thread
@@ -216,19 +217,16 @@ def shared_with_visible_community(model, user) -> Q:
     with_private, with_open, in_members_communities = _sharing_subqueries(model, connection.vendor)
     visible = ~Q(pk__in=RawSQL(*with_private)) | Q(pk__in=RawSQL(*with_open))
     if user.is_authenticated:
-        sql, params = in_members_communities
-        visible |= Q(pk__in=RawSQL(sql, [user.pk if p == _MEMBER else p for p in params]))
+        visible |= Q(pk__in=RawSQL(*for_viewer(in_members_communities, user.pk)))
     return visible
-
-
-_MEMBER = -7_919_317  # stands for the viewer's pk in the compiled SQL's parameters: never a pk
 
 
 @functools.cache
 def _sharing_subqueries(model, _vendor: str) -> tuple[tuple[str, tuple], ...]:
     """The three subqueries of shared_with_visible_community as SQL and parameters, written once per process:
     building and compiling them took about 0.7 ms of every query that lists events or products (a home page
-    has two). In the third, the member is a placeholder the caller replaces with the viewer's pk.
+    has two). In the third, the member is a placeholder the caller replaces with the viewer's pk
+    (cop_platform.compiled).
 
     Uncorrelated IN subqueries (each computed once and hashed) rather than EXISTS per row: PostgreSQL
     estimates correlated ones at their per-row cost over the whole table, which made a page of a large
@@ -236,14 +234,10 @@ def _sharing_subqueries(model, _vendor: str) -> tuple[tuple[str, tuple], ...]:
     links = model.communities.through.objects
     own = f"{model._meta.model_name}_id"
     private = Community.Visibility.PRIVATE
-    mine = Membership.objects.active().filter(member_id=_MEMBER).values("community")
-    subqueries = (
-        links.filter(community__visibility=private).values(own),
-        links.exclude(community__visibility=private).values(own),
-        links.filter(community__in=mine).values(own),
+    mine = Membership.objects.active().filter(member_id=VIEWER).values("community")
+    # Keyed by the default database's vendor: the project has one database.
+    return (
+        compiled_for_viewer(links.filter(community__visibility=private).values(own), times=0),
+        compiled_for_viewer(links.exclude(community__visibility=private).values(own), times=0),
+        compiled_for_viewer(links.filter(community__in=mine).values(own), times=1),
     )
-    # Compiled for the default database, keyed by its vendor: the project has one database.
-    compiled = tuple(subquery.query.sql_with_params() for subquery in subqueries)
-    if list(compiled[2][1]).count(_MEMBER) != 1:
-        raise RuntimeError("the member's pk must be one parameter of the third subquery, and no other like it")
-    return compiled

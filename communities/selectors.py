@@ -1,5 +1,6 @@
 """Reads for community pages: querysets that already carry what their templates need."""
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
+from cop_platform.compiled import VIEWER, compiled_for_viewer, fetch_value
 from cop_platform.planner import estimated_rows
 from cop_platform.tagging import tag_list
 
@@ -208,7 +210,15 @@ def moderation_queue(community: Community) -> QuerySet[Post]:
 
 
 def unread_notification_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The header's count, on every page a member opens: its query is compiled once (cop_platform.compiled)."""
+    return fetch_value(_unread_count_query(connection.vendor), user.pk) or 0
+
+
+@functools.cache
+def _unread_count_query(_vendor: str) -> tuple[str, tuple]:
+    unread = Notification.objects.filter(recipient_id=VIEWER, read_at__isnull=True)
+    # COUNT(*) grouped by the one recipient: no row at all when there is nothing unread.
+    return compiled_for_viewer(unread.order_by().values("recipient_id").annotate(count=Count("*")).values("count"))
 
 
 def local_action_teams(community: Community):

@@ -5,8 +5,13 @@ Coordinator: staff in the Coordinators group (or a superuser); manages everythin
 Report viewer: UNDP staff who may read indicators and download progress reports.
 """
 
+import functools
+
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
 from django.db.models import Q
+
+from cop_platform.compiled import VIEWER, compiled_for_viewer, fetch_value
 
 from .models import User
 
@@ -55,13 +60,19 @@ def can_view_indicators(user) -> bool:
         return False
     if user.is_superuser:
         return True
+    return fetch_value(_view_indicators_query(connection.vendor), user.pk) is not None
+
+
+@functools.cache
+def _view_indicators_query(_vendor: str) -> tuple[str, tuple]:
+    """can_view_indicators' query, compiled once per process (cop_platform.compiled): building it took 2 ms."""
     app_label, codename = VIEW_INDICATORS.split(".")
     permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-    given = User.user_permissions.through.objects.filter(user=user, permission__in=permission)
+    given = User.user_permissions.through.objects.filter(user_id=VIEWER, permission__in=permission)
     through_group = Group.permissions.through.objects.filter(
-        group__in=User.groups.through.objects.filter(user=user).values("group"), permission__in=permission
+        group__in=User.groups.through.objects.filter(user_id=VIEWER).values("group"), permission__in=permission
     )
-    return given.union(through_group, all=True).exists()
+    return compiled_for_viewer(given.union(through_group, all=True).query.exists(), times=2)
 
 
 def sync_role_permissions() -> None:

@@ -7,6 +7,7 @@ from django.db import connection
 
 from communities import access
 from communities.models import Community
+from cop_platform.compiled import VIEWER
 from events.access import events_visible_to
 from events.models import Event
 from knowledge.access import published_visible_to
@@ -65,5 +66,5 @@ def test_the_rule_is_written_once_per_model_with_the_viewer_as_its_only_varying_
     access.shared_with_visible_community(Event, viewer)
 
     assert access._sharing_subqueries(Event, connection.vendor) is first
-    assert list(first[2][1]).count(access._MEMBER) == 1
-    assert access._MEMBER not in first[0][1] + first[1][1]
+    assert list(first[2][1]).count(VIEWER) == 1
+    assert VIEWER not in first[0][1] + first[1][1]
