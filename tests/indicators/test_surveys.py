@@ -14,6 +14,7 @@ from indicators.models import Survey, SurveyAnswer, SurveyQuestion, SurveyRespon
 from indicators.surveys import (
     AlreadyAnswered,
     SurveyClosed,
+    open_surveys_for,
     survey_results,
     survey_submit,
     surveys_for_month,
@@ -108,6 +109,18 @@ def test_an_answered_survey_stays_listed_as_answered_without_a_link(member, memb
     assert f'href="/surveys/{asked["all"].pk}/"' not in text
     assert '<span class="badge badge-success">answered</span>' in text
     assert [s.title for s in unanswered_open_surveys_for(member)] == ["Digital services check-in"]
+
+
+def test_the_unanswered_surveys_are_the_open_ones_not_answered(member, asked):
+    # The home page's own, lighter query must agree with the list's rule, before and after an answer.
+    def unanswered():
+        expected = [s.pk for s in open_surveys_for(member) if not s.answered]
+        assert [s.pk for s in unanswered_open_surveys_for(member)] == expected
+        return expected
+
+    assert unanswered() == [asked["mine"].pk, asked["all"].pk]  # by closing date
+    survey_submit(survey=asked["mine"], member=member, questions=[], data={})
+    assert unanswered() == [asked["all"].pk]
 
 
 def test_the_home_page_points_to_the_open_surveys_not_yet_answered(member, member_client, asked):
