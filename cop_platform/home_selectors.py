@@ -17,10 +17,14 @@ def upcoming_events_for(member):
 
 
 def home_for(member) -> dict:
+    # Each list reads the columns home.html shows (and its links' slugs) only: a product's body, an event's
+    # description were read, and compiling every column of three tables cost about 0.5 ms of a visit.
     return {
-        "my_communities": list(my_communities(member)[:12]),
-        "upcoming_events": list(upcoming_events_for(member)[:5]),
-        "new_knowledge": list(published_visible_to(member).order_by("-published_at")[:5]),
+        "my_communities": list(my_communities(member).only("name", "slug")[:12]),
+        "upcoming_events": list(upcoming_events_for(member).only("title", "slug", "starts_at", "kind")[:5]),
+        "new_knowledge": list(
+            published_visible_to(member).only("title", "slug", "type", "published_at").order_by("-published_at")[:5]
+        ),
         "news": news_for_home(member),
         "open_surveys": list(unanswered_open_surveys_for(member)[:3]),
         "can_view_indicators": can_view_indicators(member),

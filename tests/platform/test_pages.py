@@ -23,15 +23,23 @@ def test_the_home_page_shows_empty_states_to_a_member(member_client):
 @pytest.mark.parametrize("rows", [1, 10])
 def test_the_home_page_uses_a_constant_number_of_queries(member_client, member, django_assert_num_queries, rows):
     from communities.models import Community, Membership
+    from tests.events.factories import EventFactory
+    from tests.knowledge.factories import KnowledgeProductFactory
 
     for n in range(rows):
         community = Community.objects.create(name=f"CoP {n}", slug=f"cop-{n}")
         Membership.objects.create(member=member, community=community, status="active")
+        EventFactory(communities=[community])
+        KnowledgeProductFactory(communities=[community])
     # session, user, my communities, upcoming events, new knowledge, the member's community ids and the active
     # news items (news and opportunities), open surveys not yet answered, whether the member or their groups
     # were given view_indicators (may they see indicators?), unread notifications
     with django_assert_num_queries(10):
-        member_client.get(reverse("home"))
+        response = member_client.get(reverse("home"))
+
+    shown = min(rows, 5)  # each list's first five
+    assert len(response.context["upcoming_events"]) == len(response.context["new_knowledge"]) == shown
+    assert response.content.decode().count('class="card-meta"') == 2 * shown
 
 
 def test_pages_carry_the_configured_site_identity(client, settings):
