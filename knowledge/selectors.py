@@ -42,14 +42,15 @@ def library(*, user, params) -> tuple[LibraryFilter, "QuerySet[KnowledgeProduct]
     products = library_filter.qs
     query = library_filter.search_text
     sort = (library_filter.form.cleaned_data.get("sort") or "") if library_filter.is_valid() else ""
-    # The list shows titles and summaries: the bodies (up to 200k characters each, twice) and the search vector
-    # stay in the database. SQLite's search snippets are cut from body_html here, so it is kept there.
-    heavy = ["body", "search_vector"]
-    if not (query and connection.vendor != "postgresql"):
-        heavy.append("body_html")
+    # The list reads what its cards show (knowledge.product_cards.card_fields): the bodies (up to 200k characters
+    # each, twice), the search vector and a dozen other columns stay in the database, and are not compiled into
+    # every page's statement. SQLite's search snippets are cut from body_html here, so it is read there.
+    listed = ["slug", "title", "type", "published_at", "language__name", "download_count", "summary"]
+    if query and connection.vendor != "postgresql":
+        listed.append("body_html")
 
     def for_the_list(rows: QuerySet) -> QuerySet:
-        return rows.defer(*heavy).select_related("language").prefetch_related(tag_list("tags"))
+        return rows.only(*listed).select_related("language").prefetch_related(tag_list("tags"))
 
     if query and sort in ("", "relevance") and connection.vendor == "postgresql":
         return library_filter, RankedMatches(products, query, for_the_list)
