@@ -76,6 +76,7 @@ def community_directory(*, user, params) -> CommunityFilter:
     )
     queryset = (
         access.communities_visible_to(user)
+        .only("slug", "name", "visibility", "description")  # what a card shows (communities.community_cards)
         .annotate(member_count=Coalesce(Subquery(active, output_field=IntegerField()), Value(0)))
         .prefetch_related(tag_list("themes"))
         .order_by("name")
@@ -87,7 +88,8 @@ def memberships_by_community(user) -> dict[int, Membership]:
     """The viewer's pending or active memberships, keyed by community id (one query for a whole list)."""
     if not user.is_authenticated:
         return {}
-    return {m.community_id: m for m in Membership.objects.current().filter(member=user)}
+    current = Membership.objects.current().filter(member=user).only("community_id", "status", "role")
+    return {m.community_id: m for m in current}
 
 
 def my_communities(user) -> QuerySet[Community]:
