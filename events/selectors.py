@@ -72,12 +72,13 @@ def _count_of(status: str):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def registrations_by_event(user) -> dict[int, Registration]:
+def registrations_by_event(user, events) -> dict[int, Registration]:
+    """The viewer's live registrations for `events` (a page of the schedule), by event id, with their status: a
+    member's registrations for every past event they attended are not read for each page."""
     if not user.is_authenticated:
         return {}
-    return {
-        r.event_id: r for r in Registration.objects.filter(member=user).exclude(status=Registration.Status.CANCELLED)
-    }
+    live = Registration.objects.filter(member=user, event__in=[event.pk for event in events])
+    return {r.event_id: r for r in live.exclude(status=Registration.Status.CANCELLED).only("event_id", "status")}
 
 
 def event_page(event: Event, *, user) -> Event:

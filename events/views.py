@@ -20,7 +20,7 @@ from .models import CalendarFeed, Registration, TopicSuggestion
 def schedule(request):
     schedule_filter = selectors.schedule(user=request.user, params=request.GET)
     page = CountedWithPagePaginator(schedule_filter.qs, 20).get_page(request.GET.get("page"))
-    registrations = selectors.registrations_by_event(request.user)
+    registrations = selectors.registrations_by_event(request.user, page.object_list)
     # Each event's `card`: HTML, usually from the cache (events/schedule_cards.py).
     cards.attach(page.object_list, schedule_cards.rendered_cards(page.object_list, registrations))
     return render(

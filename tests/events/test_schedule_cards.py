@@ -157,3 +157,20 @@ def test_titles_are_escaped(client):
     page = schedule(client)
 
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_registration_shows_on_the_page_that_lists_its_event(client, event):
+    # The viewer's registrations are read for the page's events only: one on page 2 shows there.
+    later = EventFactory(starts_at=event.starts_at + timedelta(days=60), title="A later webinar")
+    for number in range(20):
+        EventFactory(starts_at=event.starts_at + timedelta(days=1 + number))
+    member = MemberFactory()
+    RegistrationFactory(event=later, member=member)
+    RegistrationFactory(event=event, member=member, status=Registration.Status.CANCELLED)
+    client.force_login(member)
+
+    first = client.get(reverse("events:schedule")).content.decode()
+    second = client.get(reverse("events:schedule"), {"page": 2}).content.decode()
+
+    assert ">Registered<" not in first  # cancelled, and the later one is on page 2
+    assert "A later webinar" in second and ">Registered<" in second
