@@ -147,10 +147,14 @@ def search_products(products: QuerySet, query: str) -> QuerySet:
 def snippet_for(product: KnowledgeProduct, query: str) -> SafeString:
     """Highlighted words from the product's text, as HTML: the text escaped, the words found in <mark>s
     (PostgreSQL gives `snippet`; SQLite builds one here)."""
-    if getattr(product, "snippet", None):
-        escaped = html.escape(product.snippet)
+    snippet = getattr(product, "snippet", None)
+    if snippet:
+        escaped = html.escape(snippet)
         return mark_safe(escaped.replace(html.escape(MARK_START), "<mark>").replace(html.escape(MARK_STOP), "</mark>"))
-    text = html.escape(html.unescape(strip_tags(product.body_html)) or product.summary)
+    if snippet is None:  # SQLite: from the text, read for the list there
+        text = html.escape(html.unescape(strip_tags(product.body_html)) or product.summary)
+    else:  # PostgreSQL matched the title, summary or tags of a product without a body: the list reads no body
+        text = html.escape(product.summary)
     words = text.split()
     terms = [re.escape(html.escape(w)) for w in query.split() if w]
     if not terms:
