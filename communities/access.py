@@ -16,7 +16,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from cop_platform.compiled import VIEWER, compiled_for_viewer, for_viewer
+from cop_platform.compiled import VIEWER, Compiled, compiled_for_viewer, for_viewer
 from members import roles
 
 from .models import Community, Membership, Post, Thread
@@ -222,7 +222,7 @@ def shared_with_visible_community(model, user) -> Q:
 
 
 @functools.cache
-def _sharing_subqueries(model, _vendor: str) -> tuple[tuple[str, tuple], ...]:
+def _sharing_subqueries(model, _vendor: str) -> tuple[Compiled, ...]:
     """The three subqueries of shared_with_visible_community as SQL and parameters, written once per process:
     building and compiling them took about 0.7 ms of every query that lists events or products (a home page
     has two). In the third, the member is a placeholder the caller replaces with the viewer's pk

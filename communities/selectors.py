@@ -20,7 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from cop_platform.compiled import VIEWER, compiled_for_viewer, fetch_value
+from cop_platform.compiled import VIEWER, Compiled, compiled_for_viewer, fetch_value
 from cop_platform.planner import estimated_rows
 from cop_platform.tagging import tag_list
 
@@ -217,7 +217,7 @@ def unread_notification_count(user) -> int:
 
 
 @functools.cache
-def _unread_count_query(_vendor: str) -> tuple[str, tuple]:
+def _unread_count_query(_vendor: str) -> Compiled:
     unread = Notification.objects.filter(recipient_id=VIEWER, read_at__isnull=True)
     # COUNT(*) grouped by the one recipient: no row at all when there is nothing unread.
     return compiled_for_viewer(unread.order_by().values("recipient_id").annotate(count=Count("*")).values("count"))

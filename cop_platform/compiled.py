@@ -6,32 +6,48 @@ may this member see indicators, the rule for content shared with communities). F
 once, with a placeholder where the viewer's pk goes, and each request puts the pk in its parameters.
 
 The placeholder is a number no pk ever is; `compiled_for_viewer` checks that it appears exactly as often as
-the caller says, so that a value that happens to equal it cannot be taken for it unnoticed.
+the caller says, and records where, so that each request replaces those parameters and no other.
 """
+
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.sql import Query
 
 VIEWER = -7_919_317  # stands for the viewer's pk in a compiled query's parameters: never a pk
+_PLAIN = (str, int, float, type(None))  # parameters that mean the same in every request (no dates, no lists)
 
 
-def compiled_for_viewer(query: QuerySet | Query, *, times: int = 1) -> tuple[str, tuple]:
-    """The query's SQL and parameters, built with VIEWER for the viewer's pk, which must appear `times` times
-    among the parameters (RuntimeError otherwise). Compiled for the default database (the project has one)."""
+class Compiled(NamedTuple):
+    sql: str
+    params: tuple
+    viewer_at: tuple[int, ...]  # where the viewer's pk goes among the parameters
+
+
+def compiled_for_viewer(query: QuerySet | Query, *, times: int = 1) -> Compiled:
+    """The query's SQL and parameters, built with VIEWER for the viewer's pk, which must be `times` of the
+    parameters (RuntimeError otherwise, or when a parameter is not a plain string or number, a list say).
+    Nothing else in the query may depend on the request (a date, the language): it is fixed at the first one.
+    Compiled for the default database (the project has one)."""
     sql, params = getattr(query, "query", query).sql_with_params()
-    if list(params).count(VIEWER) != times:
+    viewer_at = tuple(n for n, value in enumerate(params) if type(value) is int and value == VIEWER)
+    if len(viewer_at) != times or str(VIEWER) in sql:
         raise RuntimeError(f"the viewer's pk must be {times} of the parameters, and no other value like it")
-    return sql, tuple(params)
+    if not all(isinstance(value, _PLAIN) for value in params):
+        raise RuntimeError(f"a compiled query takes plain strings and numbers only: {params!r}")
+    return Compiled(sql, tuple(params), viewer_at)
 
 
-def for_viewer(compiled: tuple[str, tuple], pk: int) -> tuple[str, list]:
+def for_viewer(compiled: Compiled, pk: int) -> tuple[str, list]:
     """The compiled query's SQL and parameters for the viewer whose pk is `pk`."""
-    sql, params = compiled
-    return sql, [pk if value == VIEWER else value for value in params]
+    params = list(compiled.params)
+    for position in compiled.viewer_at:
+        params[position] = pk
+    return compiled.sql, params
 
 
-def fetch_value(compiled: tuple[str, tuple], pk: int):
+def fetch_value(compiled: Compiled, pk: int):
     """The first column of the first row the compiled query gives for viewer `pk` (None for no row)."""
     with connection.cursor() as cursor:
         cursor.execute(*for_viewer(compiled, pk))

@@ -39,7 +39,7 @@ def open_surveys_for(member, now=None):
         .filter(opens_at__lte=now, closes_at__gt=now)
         .annotate(answered=Exists(answered))
         .select_related("community")
-        .order_by("closes_at")
+        .order_by("closes_at", "pk")
     )
 
 
@@ -53,7 +53,7 @@ def unanswered_open_surveys_for(member, now=None):
         surveys_for(member)
         .filter(~Exists(answered), opens_at__lte=now, closes_at__gt=now)
         .only("title", "closes_at")
-        .order_by("closes_at")
+        .order_by("closes_at", "pk")
     )
 
 

@@ -3,6 +3,7 @@ placeholder must be where the caller says, and each viewer gets their own answer
 
 import pytest
 from django.db import connection
+from django.db.models import Value
 from django.utils import timezone
 
 from communities import selectors
@@ -24,6 +25,19 @@ def test_the_viewer_must_appear_as_often_as_said():
         compiled_for_viewer(User.objects.filter(pk=VIEWER) | User.objects.filter(groups__user=VIEWER))
     with pytest.raises(RuntimeError):
         compiled_for_viewer(User.objects.filter(email="someone@example.org"))  # no viewer at all
+    with pytest.raises(RuntimeError):  # a list, which a database driver would spell out
+        compiled_for_viewer(User.objects.filter(pk=VIEWER).extra(where=["id <> ALL(%s)"], params=[[1, 2]]))
+    assert compiled_for_viewer(User.objects.filter(email="someone@example.org"), times=0).viewer_at == ()
+
+
+def test_only_the_viewer_s_places_are_replaced():
+    # A number equal to the placeholder elsewhere (here a float) is the query's own and stays as it is.
+    compiled = compiled_for_viewer(User.objects.filter(pk=VIEWER).annotate(marker=Value(float(VIEWER))))
+
+    sql, params = for_viewer(compiled, 42)
+
+    assert len(compiled.viewer_at) == 1 and params[compiled.viewer_at[0]] == 42
+    assert params.count(42) == 1 and len(params) == len(compiled.params)
 
 
 def test_each_viewer_gets_their_own_answer():

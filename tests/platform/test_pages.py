@@ -22,7 +22,12 @@ def test_the_home_page_shows_empty_states_to_a_member(member_client):
 
 @pytest.mark.parametrize("rows", [1, 10])
 def test_the_home_page_uses_a_constant_number_of_queries(member_client, member, django_assert_num_queries, rows):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from communities.models import Community, Membership
+    from indicators.models import Survey
     from tests.events.factories import EventFactory
     from tests.knowledge.factories import KnowledgeProductFactory
 
@@ -31,6 +36,10 @@ def test_the_home_page_uses_a_constant_number_of_queries(member_client, member, 
         Membership.objects.create(member=member, community=community, status="active")
         EventFactory(communities=[community])
         KnowledgeProductFactory(communities=[community])
+        Survey.objects.create(
+            title=f"Pulse {n}", community=community, opens_at=timezone.now() - timedelta(days=1),
+            closes_at=timezone.now() + timedelta(days=n + 1),
+        )  # fmt: skip
     # session, user, my communities, upcoming events, new knowledge, the member's community ids and the active
     # news items (news and opportunities), open surveys not yet answered, whether the member or their groups
     # were given view_indicators (may they see indicators?), unread notifications
@@ -40,6 +49,7 @@ def test_the_home_page_uses_a_constant_number_of_queries(member_client, member, 
     shown = min(rows, 5)  # each list's first five
     assert len(response.context["upcoming_events"]) == len(response.context["new_knowledge"]) == shown
     assert response.content.decode().count('class="card-meta"') == 2 * shown
+    assert len(response.context["open_surveys"]) == min(rows, 3)
 
 
 def test_pages_carry_the_configured_site_identity(client, settings):
