@@ -5,8 +5,11 @@ The counts were measured with django.test.utils.CaptureQueriesContext for a sign
 for the survey pages) and are the same on SQLite and PostgreSQL. Each comment lists the queries, in the order
 they run."""
 
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from communities.models import Community
 from indicators.compute import freeze_month
@@ -64,6 +67,26 @@ def test_the_dashboard(viewer_client, django_assert_num_queries, months, communi
     assert response.status_code == 200
     assert len(response.context["months"]) == months
     assert response.context["figures"]["members"].value == communities
+
+
+def test_a_second_visit_draws_the_dashboard_from_the_cache_without_reading_the_values(
+    viewer_client, django_assert_num_queries
+):
+    build(3, 2)
+    first = viewer_client.get(reverse("indicators:dashboard")).content.decode()
+
+    # As the first visit, less 6 the values: the figures and charts are cached on the snapshots' version.
+    with django_assert_num_queries(7):
+        second = viewer_client.get(reverse("indicators:dashboard")).content.decode()
+
+    assert _without_tokens(second) == _without_tokens(first)
+    MonthlySnapshot.objects.filter(month=OCT).update(computed_at=timezone.now())  # computed again: a new version
+    with django_assert_num_queries(8):
+        viewer_client.get(reverse("indicators:dashboard"))
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'(nonce|value)="[^"]*"', "", html)
 
 
 @pytest.mark.parametrize("months, communities", SIZES)
