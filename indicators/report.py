@@ -97,6 +97,7 @@ def report_context(month: date) -> dict | None:
     figures = month_figures(month)
     if figures is None:
         return None
+    figures.figures  # read now, next to the snapshots: the report prints when they were computed  # noqa: B018
     start, end = month_bounds(month)
     held = {"status": Event.Status.PUBLISHED, "starts_at__gte": start, "starts_at__lt": end}
     published = {"status": KnowledgeProduct.Status.PUBLISHED, "published_at__gte": start, "published_at__lt": end}

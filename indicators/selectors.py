@@ -130,7 +130,7 @@ class MonthFigures:
     months: list[date]  # the trend window, oldest first, ending with `month`
     # Reads the figures, the first time they are asked for: the dashboard, whose figures and charts are cached
     # on `version`, asks only when they are not (one query and about 2 ms of Python less a visit).
-    load: Callable[[], dict[str, IndicatorFigures]]
+    load: Callable[[], dict[str, IndicatorFigures]] = field(repr=False, compare=False)
     # Changes whenever a month of the window is computed again or a new release draws the figures otherwise:
     # the dashboard's rendered charts are cached on it.
     version: str = ""
@@ -159,8 +159,8 @@ class MonthFigures:
 def month_figures(month: date, *, breakdowns: bool | str = True, window: int = TREND_MONTHS) -> MonthFigures | None:
     """A frozen month with each indicator's value, the previous month's value and the trend over `window`
     months. `breakdowns`: True for every indicator's disaggregations, a code for one, False for none.
-    Two queries (snapshots; values, when the figures are first asked for: MonthFigures.load) plus one for
-    community names when breakdowns include communities."""
+    Two queries (snapshots; values, when the figures are first asked for: MonthFigures.load) plus, then too,
+    one for community names when breakdowns include communities."""
     month = month.replace(day=1)
     first = add_months(month, -(window - 1))
     snapshots = {s.month: s for s in MonthlySnapshot.objects.filter(month__gte=first, month__lte=month)}
