@@ -22,7 +22,6 @@ from cop_platform import cards
 
 HEADER_TEMPLATE = "includes/site_header.html"
 FOOTER_TEMPLATE = "includes/site_footer.html"
-CSRF_SLOT = cards.CSRF_SLOT
 NEXT_SLOT = "<!--next-->"
 UNREAD_SLOT = "<!--unread-->"
 # One after each link's href, named like the link: the current page's becomes aria-current, the others nothing.

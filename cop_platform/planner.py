@@ -1,8 +1,6 @@
 """What PostgreSQL's planner expects of a query, for the few places where the application chooses between two
 ways of reading the same rows (communities.selectors.ThreadListing)."""
 
-import json
-
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -13,7 +11,5 @@ def estimated_rows(queryset: QuerySet) -> float:
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):  # psycopg2 parses the json column; a driver that does not gives its text
-        plan = json.loads(plan)
+        plan = cursor.fetchone()[0]  # the driver parses the json column
     return plan[0]["Plan"]["Plan Rows"]

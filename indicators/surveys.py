@@ -32,12 +32,9 @@ def surveys_for(member):
 
 
 def open_surveys_for(member, now=None):
-    now = now or timezone.now()
-    answered = SurveyResponse.objects.filter(survey=OuterRef("pk"), member=member)
     return (
-        surveys_for(member)
-        .filter(opens_at__lte=now, closes_at__gt=now)
-        .annotate(answered=Exists(answered))
+        _open_to(member, now)
+        .annotate(answered=_answered_by(member))
         .select_related("community")
         .order_by("closes_at", "pk")
     )
@@ -47,14 +44,16 @@ def unanswered_open_surveys_for(member, now=None):
     """Open surveys the member has not answered, with what the home page lists of them (title, closing date):
     the home page asks on every visit, and building open_surveys_for's query (its communities' columns, the
     answered flag both selected and filtered on) took 1 ms of Python."""
+    return _open_to(member, now).filter(~_answered_by(member)).only("title", "closes_at").order_by("closes_at", "pk")
+
+
+def _open_to(member, now=None):
     now = now or timezone.now()
-    answered = SurveyResponse.objects.filter(survey=OuterRef("pk"), member=member)
-    return (
-        surveys_for(member)
-        .filter(~Exists(answered), opens_at__lte=now, closes_at__gt=now)
-        .only("title", "closes_at")
-        .order_by("closes_at", "pk")
-    )
+    return surveys_for(member).filter(opens_at__lte=now, closes_at__gt=now)
+
+
+def _answered_by(member) -> Exists:
+    return Exists(SurveyResponse.objects.filter(survey=OuterRef("pk"), member=member))
 
 
 # --- Answering --------------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Notification
-from cop_platform.frame_cards import CSRF_SLOT, FOOTER_TEMPLATE, HEADER_TEMPLATE, NEXT_SLOT
+from cop_platform.cards import CSRF_SLOT
+from cop_platform.frame_cards import FOOTER_TEMPLATE, HEADER_TEMPLATE, NEXT_SLOT
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
