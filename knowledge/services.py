@@ -37,6 +37,19 @@ def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
+def product_slug_remake(product: KnowledgeProduct) -> None:
+    """Give `product` a slug made from its current title, and point the notifications that link to it at the new
+    address. For a slug that must stop saying something its title no longer says (a deleted member's name):
+    the old address then answers 404, as any link naming them should."""
+    slug = unique_slug(product.title, exclude_pk=product.pk)
+    if slug == product.slug:
+        return
+    old_url = product.get_absolute_url()
+    product.slug = slug
+    KnowledgeProduct.objects.filter(pk=product.pk).update(slug=slug)
+    Notification.objects.filter(url=old_url).update(url=product.get_absolute_url())
+
+
 def product_index(product: KnowledgeProduct) -> None:
     """Refresh the stored search vector (PostgreSQL): title A, summary and tags B, body C."""
     if connection.vendor != "postgresql":

@@ -33,7 +33,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
@@ -56,7 +56,7 @@ from events.services import EventError, registration_cancel
 from experts.models import Expert, ExpertCluster, ExpertStatusChange, Rating, Referral
 from indicators.models import ManualFigure, MonthlyNarrative, ProgressReport, Survey, SurveyResponse
 from knowledge.models import KnowledgeProduct
-from knowledge.services import product_index
+from knowledge.services import product_index, product_slug_remake
 
 from . import roles
 from .audit import audit_forget, audit_record, member_label
@@ -678,9 +678,19 @@ def _scrub(queryset, fields: list[str], needles: list[str], replacement: str) ->
 
 
 def _scrub_knowledge(needles: list[str]) -> None:
-    """E-discussion summaries are pre-filled with participants' names; they stay, without this one."""
-    for product in _scrub(KnowledgeProduct.objects.all(), ["summary", "body", "body_html"], needles, FORMER_MEMBER):
+    """E-discussion summaries are pre-filled with participants' names and the discussion's title (which may
+    mention them as @handle); they stay, without this one. A slug holding the name, as a run of whole words, is
+    made again from the title without it."""
+    fields = ["title", "summary", "body", "body_html"]
+    for product in _scrub(KnowledgeProduct.objects.all(), fields, needles, FORMER_MEMBER):
         product_index(product)
+    named = Q()
+    for word in {slugify(needle) for needle in needles if len(slugify(needle)) >= 2}:
+        named |= (
+            Q(slug=word) | Q(slug__startswith=f"{word}-") | Q(slug__endswith=f"-{word}") | Q(slug__contains=f"-{word}-")
+        )
+    for product in KnowledgeProduct.objects.filter(named).only("pk", "title", "slug") if named else []:
+        product_slug_remake(product)
 
 
 def _outbox_forget(email: str, needles: list[str]) -> None:

@@ -44,6 +44,7 @@ from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.experts.factories import ExpertClusterFactory, MemberExpertFactory, RatingFactory, ReferralFactory
 from tests.factories import PASSWORD, CoordinatorFactory, MemberFactory
+from tests.knowledge.factories import KnowledgeProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -840,3 +841,35 @@ def test_deleting_a_community_s_only_leader_tells_the_coordinators(mailoutbox, d
     assert "Digital skills" not in alerts[0].body
     assert AuditEntry.objects.filter(action=AuditEntry.Action.MEMBERSHIP, target="Budget officers").exists()
     assert not AuditEntry.objects.filter(target="Digital skills").exists()
+
+
+def test_a_product_named_after_a_deleted_member_gets_a_slug_without_their_name(victim, other):
+    """A summary of a discussion that mentioned them as @handle carries the handle in its title and slug; a
+    product renamed after it was made keeps its first slug. Both lose the name, and notifications follow."""
+    coordinator = CoordinatorFactory()
+    community = CommunityFactory()
+    MembershipFactory(member=other, community=community)
+    thread = community_services.thread_create(
+        community=community, author=other, title="A question for @hnin-wai-aung", body="Hello"
+    )
+    summary = summary_from_thread(thread=thread, community=community, actor=coordinator)
+    renamed = KnowledgeProductFactory(title="Interview with Daw Hnin Wai Aung", slug="interview-with-daw-hnin-wai-aung")
+    renamed.title = "An interview on planning"
+    renamed.save()
+    namesake = KnowledgeProductFactory(
+        title="Notes for @hnin-wai-aung-2", slug="notes-for-hnin-wai-aung-2"
+    )  # another member's handle
+    unrelated = KnowledgeProductFactory(title="Budget notes", slug="budget-notes")
+    unrelated.title = "Budget notes, revised"
+    unrelated.save()
+    Notification.objects.create(recipient=other, text="Published", url=summary.get_absolute_url())
+    assert summary.slug == "summary-a-question-for-hnin-wai-aung"
+
+    privacy.account_delete(member=victim)
+
+    summary.refresh_from_db(), renamed.refresh_from_db(), namesake.refresh_from_db(), unrelated.refresh_from_db()
+    assert summary.title == "Summary: A question for Former member"
+    assert summary.slug == "summary-a-question-for-former-member"
+    assert renamed.slug == "an-interview-on-planning"
+    assert (namesake.slug, unrelated.slug) == ("notes-for-hnin-wai-aung-2", "budget-notes")
+    assert Notification.objects.get(recipient=other, text="Published").url == summary.get_absolute_url()
