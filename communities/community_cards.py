@@ -13,8 +13,9 @@ CARD_TEMPLATE = "communities/includes/community_card.html"
 
 
 def card_fields(community, membership) -> dict:
-    """Everything the card template reads. `community` comes from selectors.community_directory (member_count,
-    theme_list); `membership` is the viewer's pending or active one, or None."""
+    """Everything the card template reads. `community` comes from selectors.community_directory (theme_list),
+    with its member_count (member_counts.member_counts_attach); `membership` is the viewer's pending or active
+    one, or None."""
     return {
         "pk": community.pk,
         "slug": community.slug,

@@ -10,15 +10,13 @@ from django.db.models import (
     BigIntegerField,
     Count,
     Exists,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 
 from cop_platform.compiled import VIEWER, Compiled, compiled_for_viewer, fetch_value
 from cop_platform.planner import estimated_rows
@@ -65,19 +63,11 @@ def posts_matching(text: str, *, community_ids: Collection[int] | None = None) -
 
 
 def community_directory(*, user, params) -> CommunityFilter:
-    # A correlated count (index-only on membership_community_status) for the page's communities only, rather
-    # than a join and GROUP BY over every membership of every community.
-    active = (
-        Membership.objects.filter(community=OuterRef("pk"), status=Membership.Status.ACTIVE)
-        .order_by()
-        .values("community")
-        .annotate(count=Count("*"))  # COUNT(*): read off the (…, status) index alone
-        .values("count")
-    )
+    """The communities `user` may know exist, filtered by `params`; a page's member counts come from
+    communities.member_counts (member_counts_attach)."""
     queryset = (
         access.communities_visible_to(user)
         .only("slug", "name", "visibility", "description")  # what a card shows (communities.community_cards)
-        .annotate(member_count=Coalesce(Subquery(active, output_field=IntegerField()), Value(0)))
         .prefetch_related(tag_list("themes"))
         .order_by("name")
     )

@@ -26,6 +26,7 @@ from .forms import (
     RoleForm,
     ThreadForm,
 )
+from .member_counts import member_counts_attach
 from .models import Membership, Post
 
 
@@ -38,6 +39,7 @@ def _small_int(value: str) -> int | None:
 def community_list(request):
     community_filter = selectors.community_directory(user=request.user, params=request.GET)
     page = Paginator(community_filter.qs, 24).get_page(request.GET.get("page"))
+    member_counts_attach(page.object_list)
     memberships = selectors.memberships_by_community(request.user)
     # Each community's `card`: HTML, usually from the cache (communities/community_cards.py).
     cards.attach(page.object_list, community_cards.rendered_cards(page.object_list, memberships))

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from communities import services as community_services
+from communities.member_counts import member_counts_forget
 from communities.models import (
     Community,
     LocalActionTeam,
@@ -561,7 +562,10 @@ def account_delete(*, member: User) -> User:
     Expert.objects.filter(member=member).update(member=None)
     # Their history stays; being a member does not continue. Ending now leaves every past month as it was.
     leaderless = _communities_led_only_by(member)
-    Membership.objects.current().filter(member=member).update(status=Membership.Status.LEFT, left_at=now)
+    current = Membership.objects.current().filter(member=member)
+    communities_left = list(current.values_list("community_id", flat=True))
+    current.update(status=Membership.Status.LEFT, left_at=now)
+    member_counts_forget(communities_left)  # an update sends no signal
     _coordinators_alert_leaderless(leaderless)
     LocalActionTeam.objects.filter(leader=member).update(leader=None)
     member.followed_threads.clear()

@@ -38,14 +38,19 @@ def test_it_lists_communities_in_a_constant_number_of_queries(client, viewer, dj
         elif community.visibility == Community.Visibility.REQUEST:
             MembershipFactory(member=viewer, community=community, status=Membership.Status.PENDING)
 
-    # 1 session, 2 user, 3 COUNT of visible communities for the paginator, 4 the viewer's memberships
-    # (badges), 5 unread notifications (header), 6 the page of communities with their member counts,
-    # 7 their themes (prefetch)
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 COUNT of visible communities for the paginator, 4 the page of communities,
+    # 5 their themes (prefetch), 6 their member counts (none in the cache yet), 7 the viewer's memberships
+    # (badges), 8 unread notifications (header)
+    with django_assert_num_queries(8):
         response = client.get(reverse("communities:list"))
 
     assert response.status_code == 200
     assert len(response.context["page_obj"].object_list) == min(rows, 24)
+    with django_assert_num_queries(7):  # the member counts are in the cache now
+        again = client.get(reverse("communities:list"))
+    members = [community.member_count for community in again.context["page_obj"].object_list]
+    assert members == [community.member_count for community in response.context["page_obj"].object_list]
+    assert members and all(count >= 1 for count in members)
 
 
 def _communities_of(viewer) -> tuple[Community, Community]:
