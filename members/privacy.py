@@ -33,7 +33,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
@@ -562,10 +562,9 @@ def account_delete(*, member: User) -> User:
     Expert.objects.filter(member=member).update(member=None)
     # Their history stays; being a member does not continue. Ending now leaves every past month as it was.
     leaderless = _communities_led_only_by(member)
-    current = Membership.objects.current().filter(member=member)
-    communities_left = list(current.values_list("community_id", flat=True))
-    current.update(status=Membership.Status.LEFT, left_at=now)
-    member_counts_forget(communities_left)  # an update sends no signal
+    Membership.objects.current().filter(member=member).update(status=Membership.Status.LEFT, left_at=now)
+    # An update sends no signal: the communities they just left forget their member counts.
+    member_counts_forget(Membership.objects.filter(member=member, left_at=now).values_list("community_id", flat=True))
     _coordinators_alert_leaderless(leaderless)
     LocalActionTeam.objects.filter(leader=member).update(leader=None)
     member.followed_threads.clear()
@@ -662,38 +661,46 @@ def _replace(text: str, needles: list[str], replacement: str) -> str:
     return text
 
 
-def _scrub(queryset, fields: list[str], needles: list[str], replacement: str) -> list:
-    """Replace the member's name and email in `fields` of the rows of `queryset` that contain them."""
+def _scrub(queryset, fields: list[str], needles: list[str], replacement: str, *, also: tuple = ()) -> list:
+    """Replace the member's name and email in `fields` of the rows of `queryset` that contain them; returns the
+    rows that changed, with `also`'s fields read too."""
     needles = [n for n in needles if n and len(n) >= 2]
     contains = Q()
     for field in fields:
         for needle in needles:
             contains |= Q(**{f"{field}__icontains": needle})
-    rows = list(queryset.filter(contains).only("pk", *fields)) if needles else []
+    rows = list(queryset.filter(contains).only("pk", *fields, *also)) if needles else []
     limits = {field: queryset.model._meta.get_field(field).max_length for field in fields}
+    changed = []
     for row in rows:
+        before = [getattr(row, field) for field in fields]
         for field in fields:
             text = _replace(getattr(row, field), needles, replacement)
             # "Former member" is longer than a short name or handle: a full title must still fit its column.
             setattr(row, field, Truncator(text).chars(limits[field]) if limits[field] else text)
+        if [getattr(row, field) for field in fields] != before:
+            changed.append(row)  # not when the text only holds a longer word, "@hnin-wai-2" for "@hnin-wai"
     # bulk_update is a plain UPDATE: the audit log's append-only save() guard is for edits, not for forgetting.
-    queryset.model.objects.bulk_update(rows, fields)
-    return rows
+    queryset.model.objects.bulk_update(changed, fields)
+    return changed
 
 
 def _scrub_knowledge(needles: list[str]) -> None:
     """E-discussion summaries are pre-filled with participants' names and the discussion's title (which may
-    mention them as @handle); they stay, without this one. A slug holding the name, as a run of whole words, is
-    made again from the title without it."""
-    fields = ["title", "summary", "body", "body_html"]
-    for product in _scrub(KnowledgeProduct.objects.all(), fields, needles, FORMER_MEMBER):
+    mention them as @handle); they stay, without this one. A title, which also makes a product's address, loses
+    only what names them unmistakably (their @handle, their address, a name of two words or more): a name of
+    one word, "An" or "Mai", would rewrite other products' titles and addresses. A title that changes gets a slug
+    made from it, and the notifications that quoted it lose the name too."""
+    for product in _scrub(
+        KnowledgeProduct.objects.all(), ["summary", "body", "body_html", "review_note"], needles, FORMER_MEMBER
+    ):
         product_index(product)
-    named = Q()
-    for word in {slugify(needle) for needle in needles if len(slugify(needle)) >= 2}:
-        named |= (
-            Q(slug=word) | Q(slug__startswith=f"{word}-") | Q(slug__endswith=f"-{word}") | Q(slug__contains=f"-{word}-")
-        )
-    for product in KnowledgeProduct.objects.filter(named).only("pk", "title", "slug") if named else []:
+    unmistakable = [n for n in needles if n.startswith("@") or "@" in n or len(n.split()) >= 2]
+    renamed = _scrub(KnowledgeProduct.objects.all(), ["title"], unmistakable, FORMER_MEMBER, also=("slug",))
+    quoted = Notification.objects.filter(url__in=[product.get_absolute_url() for product in renamed])
+    _scrub(quoted, ["text"], unmistakable, FORMER_MEMBER)  # before the addresses change
+    for product in renamed:
+        product_index(product)
         product_slug_remake(product)
 
 

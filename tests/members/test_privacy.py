@@ -844,8 +844,8 @@ def test_deleting_a_community_s_only_leader_tells_the_coordinators(mailoutbox, d
 
 
 def test_a_product_named_after_a_deleted_member_gets_a_slug_without_their_name(victim, other):
-    """A summary of a discussion that mentioned them as @handle carries the handle in its title and slug; a
-    product renamed after it was made keeps its first slug. Both lose the name, and notifications follow."""
+    """A summary of a discussion that mentioned them as @handle carries the handle in its title and slug, and a
+    product may be named after them: both lose the name, and so do the notifications that quoted the title."""
     coordinator = CoordinatorFactory()
     community = CommunityFactory()
     MembershipFactory(member=other, community=community)
@@ -853,23 +853,39 @@ def test_a_product_named_after_a_deleted_member_gets_a_slug_without_their_name(v
         community=community, author=other, title="A question for @hnin-wai-aung", body="Hello"
     )
     summary = summary_from_thread(thread=thread, community=community, actor=coordinator)
-    renamed = KnowledgeProductFactory(title="Interview with Daw Hnin Wai Aung", slug="interview-with-daw-hnin-wai-aung")
-    renamed.title = "An interview on planning"
-    renamed.save()
-    namesake = KnowledgeProductFactory(
-        title="Notes for @hnin-wai-aung-2", slug="notes-for-hnin-wai-aung-2"
-    )  # another member's handle
-    unrelated = KnowledgeProductFactory(title="Budget notes", slug="budget-notes")
-    unrelated.title = "Budget notes, revised"
-    unrelated.save()
-    Notification.objects.create(recipient=other, text="Published", url=summary.get_absolute_url())
+    interview = KnowledgeProductFactory(
+        title="Interview with Daw Hnin Wai Aung", slug="interview-with-daw-hnin-wai-aung", review_note="Thanks!"
+    )
+    # Another member's handle, in a product renamed since: its slug is not made again from its title.
+    namesake = KnowledgeProductFactory(title="Notes for @hnin-wai-aung-2, revised", slug="notes-for-hnin-wai-aung-2")
+    unrelated = KnowledgeProductFactory(title="Budget notes, revised", slug="budget-notes")
+    published = Notification.objects.create(
+        recipient=other, text="“Interview with Daw Hnin Wai Aung” was published", url=interview.get_absolute_url()
+    )
     assert summary.slug == "summary-a-question-for-hnin-wai-aung"
 
     privacy.account_delete(member=victim)
 
-    summary.refresh_from_db(), renamed.refresh_from_db(), namesake.refresh_from_db(), unrelated.refresh_from_db()
-    assert summary.title == "Summary: A question for Former member"
-    assert summary.slug == "summary-a-question-for-former-member"
-    assert renamed.slug == "an-interview-on-planning"
-    assert (namesake.slug, unrelated.slug) == ("notes-for-hnin-wai-aung-2", "budget-notes")
-    assert Notification.objects.get(recipient=other, text="Published").url == summary.get_absolute_url()
+    summary.refresh_from_db(), interview.refresh_from_db(), namesake.refresh_from_db(), unrelated.refresh_from_db()
+    assert (summary.title, summary.slug) == (
+        "Summary: A question for Former member",
+        "summary-a-question-for-former-member",
+    )
+    assert (interview.title, interview.slug) == ("Interview with Former member", "interview-with-former-member")
+    assert (namesake.title, namesake.slug) == ("Notes for @hnin-wai-aung-2, revised", "notes-for-hnin-wai-aung-2")
+    assert (unrelated.slug, unrelated.title) == ("budget-notes", "Budget notes, revised")
+    published.refresh_from_db()
+    assert (published.text, published.url) == (
+        "“Interview with Former member” was published",
+        "/knowledge/interview-with-former-member/",
+    )
+
+
+def test_a_one_word_name_leaves_other_products_titles_and_addresses_alone(other):
+    an = MemberFactory(full_name="An", handle="an-k")
+    introduction = KnowledgeProductFactory(title="An introduction to budgets", slug="an-introduction-to-budgets")
+
+    privacy.account_delete(member=an)
+
+    introduction.refresh_from_db()
+    assert (introduction.title, introduction.slug) == ("An introduction to budgets", "an-introduction-to-budgets")
