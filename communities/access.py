@@ -217,7 +217,12 @@ def _members_communities(_vendor: str) -> Compiled:
     """The communities of the viewer's active memberships (the viewer a placeholder, cop_platform.compiled),
     written once per process: building the subquery into each list of communities took about 0.5 ms of the
     library's, the schedule's, the directory's and the searches' pages. Keyed by the database's vendor."""
-    return compiled_for_viewer(Membership.objects.active().filter(member_id=VIEWER).values("community"))
+    return compiled_for_viewer(_viewers_communities())
+
+
+def _viewers_communities():
+    """The communities of VIEWER's active memberships, as a subquery to compile (cop_platform.compiled)."""
+    return Membership.objects.active().filter(member_id=VIEWER).values("community")
 
 
 def shared_with_visible_community(model, user) -> Q:
@@ -244,7 +249,7 @@ def _sharing_subqueries(model, _vendor: str) -> tuple[Compiled, ...]:
     links = model.communities.through.objects
     own = f"{model._meta.model_name}_id"
     private = Community.Visibility.PRIVATE
-    mine = Membership.objects.active().filter(member_id=VIEWER).values("community")
+    mine = _viewers_communities()
     # Keyed by the default database's vendor: the project has one database.
     return (
         compiled_for_viewer(links.filter(community__visibility=private).values(own), times=0),

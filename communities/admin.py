@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
+from .member_counts import member_counts_forget
 from .models import Community, LocalActionTeam, Membership, ModerationAction, Post, Report, Thread
 
 
@@ -72,6 +73,20 @@ class MembershipAdmin(admin.ModelAdmin):
     readonly_fields = ["decided_by"]
     actions = [approve_requests, decline_requests]
     date_hierarchy = "requested_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        # A membership stays the same member's in the same community: its dates are that community's history
+        # (the indicators count them). To move someone, end this membership and add another.
+        return [*self.readonly_fields, "member", "community"] if obj else self.readonly_fields
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        member_counts_forget([obj.community_id])
+
+    def delete_queryset(self, request, queryset):
+        communities = set(queryset.values_list("community_id", flat=True))
+        super().delete_queryset(request, queryset)
+        member_counts_forget(communities)
 
 
 @admin.register(Thread)

@@ -3,7 +3,7 @@
 Twenty-four cards were about a quarter of the directory's time at scale (6 of 20 ms of CPU), all of it in the
 template engine. A card (name, the viewer's membership, members, visibility, description, themes) is rendered
 from those values alone: viewers who see the same values share it (the membership is one of "", "pending" or
-a role), and a new member, a rename or a new theme gives it another key.
+a role), and a new member (communities.member_counts), a rename or a new theme gives it another key.
 """
 
 from cop_platform import cards

@@ -1,14 +1,16 @@
-"""The directory's member counts (communities.member_counts): active members only, kept in the cache, and
-forgotten when a membership changes, at once and again when the change commits."""
+"""The directory's member counts (communities.member_counts): active members only, kept in the cache under
+their community's generation, which a membership's change moves on at once and again when it commits."""
 
 import pytest
+from django.contrib import admin
 from django.core.cache import cache
+from django.db.models.deletion import Collector
 
 from communities import services
-from communities.member_counts import _key, member_counts
+from communities.member_counts import _generation_key, member_counts
 from communities.models import Membership
 from members import privacy
-from tests.factories import MemberFactory
+from tests.factories import CoordinatorFactory, MemberFactory
 
 from .factories import CommunityFactory, MembershipFactory
 
@@ -50,17 +52,44 @@ def test_joining_leaving_and_deciding_change_the_count_at_once(community):
     assert member_counts([community.pk]) == {community.pk: 4}
 
 
-def test_a_count_kept_before_the_change_committed_is_forgotten_when_it_commits(
-    community, django_capture_on_commit_callbacks
-):
+def test_a_count_kept_before_the_change_committed_is_not_read_after_it(community, django_capture_on_commit_callbacks):
+    """Another request reads the generation, counts without the change (not committed yet), and keeps its
+    count, even after the commit: the commit moved the community to a generation that count is not under."""
     with django_capture_on_commit_callbacks(execute=True):
         MembershipFactory(community=community)
-        cache.set(_key(community.pk), 2)  # another request counted before this transaction committed
-
+        generation = cache.get(_generation_key(community.pk))
+        cache.set(f"community-members:{community.pk}:{generation}", 2)
     assert member_counts([community.pk]) == {community.pk: 3}
 
+    before = cache.get(_generation_key(community.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        MembershipFactory(community=community)
+    cache.set(f"community-members:{community.pk}:{before}", 3)  # kept late, by a request that counted before
+    assert member_counts([community.pk]) == {community.pk: 4}
 
-def test_a_deleted_account_leaves_the_count_at_once(community, django_capture_on_commit_callbacks):
+
+def test_the_admin_forgets_the_counts_of_what_it_deletes_and_moves_no_membership(community, rf):
+    model_admin = admin.site._registry[Membership]
+    request = rf.post("/")
+    request.user = CoordinatorFactory()
+    memberships = list(Membership.objects.filter(community=community, status=Membership.Status.ACTIVE))
+    assert member_counts([community.pk]) == {community.pk: 2}
+
+    model_admin.delete_model(request, memberships[0])
+    assert member_counts([community.pk]) == {community.pk: 1}
+    model_admin.delete_queryset(request, Membership.objects.filter(pk=memberships[1].pk))
+    assert member_counts([community.pk]) == {community.pk: 0}
+
+    assert {"member", "community"} <= set(model_admin.get_readonly_fields(request, memberships[0]))
+    assert "community" not in model_admin.get_readonly_fields(request, None)  # adding one still names them
+
+
+def test_deleting_a_community_deletes_its_memberships_in_one_statement(community):
+    """No receiver of a membership's deletion: Django would load and signal each one of a large community."""
+    assert Collector(using="default").can_fast_delete(Membership.objects.filter(community=community))
+
+
+def test_a_deleted_account_leaves_the_count_at_once(community):
     member = Membership.objects.filter(community=community, status=Membership.Status.ACTIVE).first().member
     assert member_counts([community.pk]) == {community.pk: 2}
 
