@@ -24,6 +24,7 @@ def test_a_pages_ids_come_off_the_index_in_order_without_a_sort():
         cursor.execute("SET LOCAL enable_seqscan = off")  # undone when the test's transaction rolls back
         cursor.execute("SET LOCAL enable_bitmapscan = off")
         cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_incremental_sort = off")
         plan = ids[20:40].explain()
 
     assert "post_thread_page_order" in plan and "Sort" not in plan
