@@ -246,14 +246,14 @@ def _thread_item(thread, mine: set, shared: SharedContent) -> SimpleNamespace:
     )  # fmt: skip
 
 
-def news_for_home(member) -> list:
-    """Active news items for the home page, with the same audience rule as the digest."""
+def news_for_home(member, *, community_ids: set[int]) -> list:
+    """Active news items for the home page, with the same audience rule as the digest; `community_ids`: those
+    of the member's active memberships (the home page reads them for its own list)."""
     now = timezone.now()
-    mine = set(Membership.objects.active().filter(member=member).values_list("community_id", flat=True))
     country = member.country.code if member.country else ""
     items = NewsItem.objects.filter(starts_at__lte=now, expires_at__gt=now).prefetch_related("communities")
     return [
         n for n in items
-        if (not n.communities.all() or {c.pk for c in n.communities.all()} & mine)
+        if (not n.communities.all() or {c.pk for c in n.communities.all()} & community_ids)
         and (not n.countries or country in {c.code for c in n.countries})
     ][:5]  # fmt: skip

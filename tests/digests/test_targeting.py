@@ -4,6 +4,7 @@ and their expert clusters, never what they may not see, never what they already 
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Community, Membership
@@ -286,6 +287,22 @@ def test_it_picks_active_news_for_the_members_audience(reader, places):
 
     assert set(titles(digest)["news"]) == wanted
     assert_in_email(reader, digest, wanted, unwanted)
+
+
+def test_the_home_page_shows_the_news_the_digest_picks(client, reader, places):
+    """The home page reads the member's communities once, for its list and for the news items' audience."""
+    wanted = {
+        NewsItemFactory(title="For everyone").title,
+        NewsItemFactory(title="For budget people", communities=[places["mine"], places["other"]]).title,
+        NewsItemFactory(title="For budget people in Myanmar", communities=[places["mine"]], countries=["MM"]).title,
+    }
+    NewsItemFactory(title="For fisheries", communities=[places["other"]])
+    NewsItemFactory(title="For the waiting room", communities=[places["pending"]])
+    client.force_login(reader)
+
+    response = client.get(reverse("home"))
+
+    assert {item.title for item in response.context["news"]} == wanted == set(titles(digest_of(reader))["news"])
 
 
 def test_it_shows_country_news_only_to_members_of_that_country(places):
