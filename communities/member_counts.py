@@ -5,9 +5,9 @@ Counted in the database, a community's members are read one index entry each: th
 the cache instead, per community, for MEMBER_COUNT_SECONDS: a page counts only the communities the cache does
 not hold, in one statement.
 
-A count is kept under the community's generation, a random token the cache also holds. A membership saved (a
-receiver), or ended or deleted by a service or the admin, moves its community to the next generation at once and
-again when its transaction commits: a page that counted before the commit keeps its count under a generation
+A count is kept under the community's generation, a random token the cache also holds. A membership saved, or
+deleted with its member (communities.receivers), ended by account deletion or deleted in the admin moves its
+community to a new generation at once and again when its transaction commits: a page that counted before the commit keeps its count under a generation
 nobody reads any more. Without the cache (Redis down, see cop_platform.cache) every page counts; a change made
 while Redis is unreachable, or in another process with the embedded defaults' per-process cache, shows within
 MEMBER_COUNT_SECONDS.

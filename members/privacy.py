@@ -33,7 +33,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
@@ -538,14 +538,15 @@ def account_delete(*, member: User) -> User:
     if handle:  # as others wrote it: a summary quoting a post, an email quoting a reply
         needles.append(f"@{handle}")
 
-    # Text the platform wrote with their name in it, while the old name and email are still known.
+    # Text the platform wrote with their name in it, while the old name and email are still known. Rows about
+    # them lose any of the needles; anyone's rows only those that cannot be an everyday word (_distinctive).
     audit_forget(member, former)
-    _scrub(AuditEntry.objects.all(), ["actor_label", "target", "detail"], needles, former)
-    _scrub(LogEntry.objects.all(), ["object_repr", "change_message"], needles, former)
+    _scrub(AuditEntry.objects.all(), ["actor_label", "target", "detail"], _distinctive(needles), former)
+    _scrub(LogEntry.objects.all(), ["object_repr", "change_message"], _distinctive(needles), former)
     _scrub(Notification.objects.filter(actor=member), ["text"], needles, FORMER_MEMBER)
     _scrub(ModerationAction.objects.filter(Q(actor=member) | Q(subject=member)), ["note"], needles, FORMER_MEMBER)
-    _scrub_knowledge(needles)
-    _outbox_forget(member.email, needles)
+    _scrub_knowledge(_distinctive(needles))
+    _outbox_forget(member.email, _distinctive(needles))
 
     EmailAddress.objects.filter(user=member).delete()  # email confirmations go with them (cascade)
     if apps.is_installed("allauth.socialaccount"):
@@ -562,9 +563,10 @@ def account_delete(*, member: User) -> User:
     Expert.objects.filter(member=member).update(member=None)
     # Their history stays; being a member does not continue. Ending now leaves every past month as it was.
     leaderless = _communities_led_only_by(member)
-    Membership.objects.current().filter(member=member).update(status=Membership.Status.LEFT, left_at=now)
-    # An update sends no signal: the communities they just left forget their member counts.
-    member_counts_forget(Membership.objects.filter(member=member, left_at=now).values_list("community_id", flat=True))
+    current = Membership.objects.current().filter(member=member)
+    communities_left = list(current.values_list("community_id", flat=True))
+    current.update(status=Membership.Status.LEFT, left_at=now)
+    member_counts_forget(communities_left)  # an update sends no signal
     _coordinators_alert_leaderless(leaderless)
     LocalActionTeam.objects.filter(leader=member).update(leader=None)
     member.followed_threads.clear()
@@ -685,23 +687,47 @@ def _scrub(queryset, fields: list[str], needles: list[str], replacement: str, *,
     return changed
 
 
+def _distinctive(needles: list[str]) -> list[str]:
+    """The needles that name the member wherever they are written: an address or @handle, a name of two words
+    or more, or one of five characters or more. A shorter one-word name ("An", "Mai", "Bo") is an everyday word
+    too: in text that is not about the member it stays, rather than rewrite everyone's "an"."""
+    return [needle for needle in needles if "@" in needle or len(needle.split()) >= 2 or len(needle) >= 5]
+
+
 def _scrub_knowledge(needles: list[str]) -> None:
     """E-discussion summaries are pre-filled with participants' names and the discussion's title (which may
-    mention them as @handle); they stay, without this one. A title, which also makes a product's address, loses
-    only what names them unmistakably (their @handle, their address, a name of two words or more): a name of
-    one word, "An" or "Mai", would rewrite other products' titles and addresses. A title that changes gets a slug
-    made from it, and the notifications that quoted it lose the name too."""
-    for product in _scrub(
-        KnowledgeProduct.objects.all(), ["summary", "body", "body_html", "review_note"], needles, FORMER_MEMBER
-    ):
+    mention them as @handle); they stay, without this one. A slug (the product's address) that names them is
+    made again from the title without the name, and the notifications that quoted the title lose it too."""
+    products = KnowledgeProduct.objects.all()
+    renamed = {product.pk for product in _scrub(products, ["title"], needles, FORMER_MEMBER)}
+    fields = ["summary", "body", "body_html", "review_note"]
+    reindexed = renamed | {product.pk for product in _scrub(products, fields, needles, FORMER_MEMBER)}
+    words = {slugify(needle): needle.startswith("@") for needle in needles if slugify(needle)}
+    named = Q(pk__in=renamed)
+    for word in words:
+        named |= Q(slug__contains=word)
+    candidates = list(KnowledgeProduct.objects.filter(named).only("pk", "title", "slug"))
+    readdressed = [
+        product
+        for product in candidates
+        if any(_slug_names(product.slug, word, is_handle, product.pk in renamed) for word, is_handle in words.items())
+    ]
+    # Before the addresses change: notifications link a product by its address and quote its title.
+    quoted = [product.get_absolute_url() for product in candidates if product.pk in renamed or product in readdressed]
+    _scrub(Notification.objects.filter(url__in=quoted), ["text"], needles, FORMER_MEMBER)
+    for product in KnowledgeProduct.objects.filter(pk__in=reindexed).only("pk"):  # reads the columns itself
         product_index(product)
-    unmistakable = [n for n in needles if n.startswith("@") or "@" in n or len(n.split()) >= 2]
-    renamed = _scrub(KnowledgeProduct.objects.all(), ["title"], unmistakable, FORMER_MEMBER, also=("slug",))
-    quoted = Notification.objects.filter(url__in=[product.get_absolute_url() for product in renamed])
-    _scrub(quoted, ["text"], unmistakable, FORMER_MEMBER)  # before the addresses change
-    for product in renamed:
-        product_index(product)
+    for product in readdressed:
         product_slug_remake(product)
+
+
+def _slug_names(slug: str, word: str, is_handle: bool, title_named_them: bool) -> bool:
+    """Does `slug` hold `word` (a slugified needle) as whole words? A handle followed by a number is another
+    member's handle (hnin-wai-aung-2), or a second product of the same title: the latter only when the title
+    named them too."""
+    if not re.search(rf"(?:^|-){re.escape(word)}(?:-|$)", slug):
+        return False
+    return title_named_them or not (is_handle and re.search(rf"(?:^|-){re.escape(word)}-\d+(?:-|$)", slug))
 
 
 def _outbox_forget(email: str, needles: list[str]) -> None:

@@ -104,3 +104,12 @@ def test_without_the_cache_every_read_counts(community, monkeypatch, django_asse
     for _ in range(2):
         with django_assert_num_queries(1):
             assert member_counts([community.pk]) == {community.pk: 2}
+
+
+def test_a_deleted_user_leaves_the_count_at_once(community):
+    member = Membership.objects.filter(community=community, status=Membership.Status.ACTIVE).first().member
+    assert member_counts([community.pk]) == {community.pk: 2}
+
+    member.delete()  # the admin's or the shell's: their memberships go in one statement, without a signal
+
+    assert member_counts([community.pk]) == {community.pk: 1}

@@ -305,6 +305,20 @@ def test_the_home_page_shows_the_news_the_digest_picks(client, reader, places):
     assert {item.title for item in response.context["news"]} == wanted == set(titles(digest_of(reader))["news"])
 
 
+def test_the_home_page_picks_news_for_a_community_beyond_the_twelve_it_lists(client):
+    member = MemberFactory()
+    communities = [CommunityFactory(name=f"Community {n:02d}") for n in range(13)]
+    for community in communities:
+        MembershipFactory(member=member, community=community)
+    NewsItemFactory(title="For the thirteenth", communities=[communities[-1]])
+    client.force_login(member)
+
+    response = client.get(reverse("home"))
+
+    assert len(response.context["my_communities"]) == 12
+    assert [item.title for item in response.context["news"]] == ["For the thirteenth"]
+
+
 def test_it_shows_country_news_only_to_members_of_that_country(places):
     NewsItemFactory(title="For everyone")
     NewsItemFactory(title="For Myanmar", countries=["MM"])

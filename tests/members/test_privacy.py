@@ -844,8 +844,9 @@ def test_deleting_a_community_s_only_leader_tells_the_coordinators(mailoutbox, d
 
 
 def test_a_product_named_after_a_deleted_member_gets_a_slug_without_their_name(victim, other):
-    """A summary of a discussion that mentioned them as @handle carries the handle in its title and slug, and a
-    product may be named after them: both lose the name, and so do the notifications that quoted the title."""
+    """A summary of a discussion that mentioned them as @handle carries the handle in its title and slug, a
+    product may be named after them, or renamed since: each loses the name, its address is made again from its
+    title, and the notifications that quoted the title lose the name too."""
     coordinator = CoordinatorFactory()
     community = CommunityFactory()
     MembershipFactory(member=other, community=community)
@@ -856,36 +857,55 @@ def test_a_product_named_after_a_deleted_member_gets_a_slug_without_their_name(v
     interview = KnowledgeProductFactory(
         title="Interview with Daw Hnin Wai Aung", slug="interview-with-daw-hnin-wai-aung", review_note="Thanks!"
     )
-    # Another member's handle, in a product renamed since: its slug is not made again from its title.
+    renamed = KnowledgeProductFactory(title="An interview on planning", slug="daw-hnin-wai-aung-on-planning")
+    # Another member's handle, in a product renamed since: its address stays.
     namesake = KnowledgeProductFactory(title="Notes for @hnin-wai-aung-2, revised", slug="notes-for-hnin-wai-aung-2")
-    unrelated = KnowledgeProductFactory(title="Budget notes, revised", slug="budget-notes")
+    # Named in its title since, not in its address: the address stays.
+    retitled = KnowledgeProductFactory(title="Budget notes by Daw Hnin Wai Aung", slug="budget-notes")
     published = Notification.objects.create(
         recipient=other, text="“Interview with Daw Hnin Wai Aung” was published", url=interview.get_absolute_url()
+    )
+    quoting = Notification.objects.create(
+        recipient=other, text="“Budget notes by Daw Hnin Wai Aung” was published", url=retitled.get_absolute_url()
     )
     assert summary.slug == "summary-a-question-for-hnin-wai-aung"
 
     privacy.account_delete(member=victim)
 
-    summary.refresh_from_db(), interview.refresh_from_db(), namesake.refresh_from_db(), unrelated.refresh_from_db()
+    for product in (summary, interview, renamed, namesake, retitled):
+        product.refresh_from_db()
     assert (summary.title, summary.slug) == (
         "Summary: A question for Former member",
         "summary-a-question-for-former-member",
     )
     assert (interview.title, interview.slug) == ("Interview with Former member", "interview-with-former-member")
+    assert renamed.slug == "an-interview-on-planning"
     assert (namesake.title, namesake.slug) == ("Notes for @hnin-wai-aung-2, revised", "notes-for-hnin-wai-aung-2")
-    assert (unrelated.slug, unrelated.title) == ("budget-notes", "Budget notes, revised")
-    published.refresh_from_db()
+    assert (retitled.title, retitled.slug) == ("Budget notes by Former member", "budget-notes")
+    published.refresh_from_db(), quoting.refresh_from_db()
     assert (published.text, published.url) == (
         "“Interview with Former member” was published",
         "/knowledge/interview-with-former-member/",
     )
+    assert (quoting.text, quoting.url) == ("“Budget notes by Former member” was published", "/knowledge/budget-notes/")
 
 
-def test_a_one_word_name_leaves_other_products_titles_and_addresses_alone(other):
-    an = MemberFactory(full_name="An", handle="an-k")
-    introduction = KnowledgeProductFactory(title="An introduction to budgets", slug="an-introduction-to-budgets")
+def test_a_short_one_word_name_is_left_where_it_is_an_everyday_word(other):
+    """ "An" is forgotten where the text is about them (their own notifications' text); elsewhere it stays, rather
+    than turn everyone's "an" into "Former member"."""
+    an = MemberFactory(full_name="An", handle="an-k", email="an.k@example.org")
+    introduction = KnowledgeProductFactory(
+        title="An introduction to budgets", slug="an-introduction-to-budgets", body="An easy start.",
+        summary="An overview.",
+    )  # fmt: skip
+    audit_record(actor=other, action=AuditEntry.Action.ROLE_GRANTED, target="An example role", detail="an upgrade")
+    queue_email(EmailMessage(subject="An update", body="An example.", to=[other.email]))
 
     privacy.account_delete(member=an)
 
     introduction.refresh_from_db()
-    assert (introduction.title, introduction.slug) == ("An introduction to budgets", "an-introduction-to-budgets")
+    assert (introduction.title, introduction.slug, introduction.body, introduction.summary) == (
+        "An introduction to budgets", "an-introduction-to-budgets", "An easy start.", "An overview.",
+    )  # fmt: skip
+    assert AuditEntry.objects.filter(target="An example role", detail="an upgrade").exists()
+    assert text_rows_containing("an.k@example.org") == []
