@@ -7,10 +7,10 @@ not hold, in one statement.
 
 A count is kept under the community's generation, a random token the cache also holds. A membership saved, or
 deleted with its member (communities.receivers), ended by account deletion or deleted in the admin moves its
-community to a new generation at once and again when its transaction commits: a page that counted before the commit keeps its count under a generation
-nobody reads any more. Without the cache (Redis down, see cop_platform.cache) every page counts; a change made
-while Redis is unreachable, or in another process with the embedded defaults' per-process cache, shows within
-MEMBER_COUNT_SECONDS.
+community to a new generation at once and again when its transaction commits: a page that counted before the
+commit keeps its count under a generation nobody reads any more. Without the cache (Redis down, see
+cop_platform.cache) every page counts; a change made while Redis is unreachable, or in another process with the
+embedded defaults' per-process cache, shows within MEMBER_COUNT_SECONDS.
 """
 
 import secrets
