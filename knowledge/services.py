@@ -1,5 +1,6 @@
 """Writes for the knowledge library: drafts, files, the review workflow, downloads, summaries, the index."""
 
+from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import F, TextField, Value
 from django.utils import timezone
@@ -98,6 +99,18 @@ def file_add(*, product: KnowledgeProduct, upload) -> ProductFile:
         product=product, file=upload, original_name=_safe_name(upload.name), content_type=content_type,
         size=upload.size,
     )  # fmt: skip
+
+
+def file_rename(*, product_file: ProductFile, name: str) -> None:
+    """Store `product_file` again under `name` (a safe name: its download name too), in a new folder, and delete
+    the old copy once the transaction commits (after a rollback the row still names the old one, which stays)."""
+    old = product_file.file.name
+    storage = product_file.file.storage
+    with storage.open(old, "rb") as content:
+        product_file.file.save(name, File(content), save=False)  # upload_to: a new random folder
+    product_file.original_name = name
+    product_file.save(update_fields=["file", "original_name"])
+    transaction.on_commit(lambda: storage.delete(old))
 
 
 def _safe_name(name: str) -> str:

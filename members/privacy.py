@@ -56,8 +56,8 @@ from events.models import CalendarFeed, Event, Registration, TopicSuggestion, To
 from events.services import EventError, registration_cancel
 from experts.models import Expert, ExpertCluster, ExpertStatusChange, Rating, Referral
 from indicators.models import ManualFigure, MonthlyNarrative, ProgressReport, Survey, SurveyResponse
-from knowledge.models import KnowledgeProduct
-from knowledge.services import product_index, product_slug_remake
+from knowledge.models import KnowledgeProduct, ProductFile
+from knowledge.services import file_rename, product_index, product_slug_remake
 
 from . import roles
 from .audit import audit_forget, audit_record, member_label
@@ -546,6 +546,7 @@ def account_delete(*, member: User) -> User:
     _scrub(Notification.objects.filter(actor=member), ["text"], needles, FORMER_MEMBER)
     _scrub(ModerationAction.objects.filter(Q(actor=member) | Q(subject=member)), ["note"], needles, FORMER_MEMBER)
     _scrub_knowledge(_distinctive(needles))
+    _scrub_files(_distinctive(needles))
     _outbox_forget(member.email, _distinctive(needles))
 
     EmailAddress.objects.filter(user=member).delete()  # email confirmations go with them (cascade)
@@ -719,6 +720,33 @@ def _scrub_knowledge(needles: list[str]) -> None:
         product_index(product)
     for product in readdressed:
         product_slug_remake(product)
+
+
+def _scrub_files(needles: list[str]) -> None:
+    """A product's file named after them ("hnin-wai-aung-cv.pdf") is stored again without the name: its download
+    name is their name slugified, and its stored path keeps the name as uploaded, in any script."""
+    words = {_file_word(needle) for needle in needles} - {""}
+    maybe = Q()
+    for word in words:
+        maybe |= Q(original_name__icontains=word) | Q(file__icontains=word) | Q(file__icontains=word.replace("-", "_"))
+    for product_file in ProductFile.objects.filter(maybe) if words else []:
+        name, stored = product_file.original_name, _file_word(Path(product_file.file.name).name)
+        if not any(_names_as_words(name, word) or _names_as_words(stored, word) for word in words):
+            continue
+        for word in sorted(words, key=len, reverse=True):  # "daw-hnin-wai-aung" before "hnin-wai-aung"
+            name = re.sub(rf"(?:^|(?<=-)){re.escape(word)}(?=-|\.|$)", "former-member", name)
+        file_rename(product_file=product_file, name=name)
+
+
+def _file_word(text: str) -> str:
+    """`text` as a stored file's name writes it (django.core.files.storage's get_valid_name), lowercase, words
+    joined by hyphens: "Daw Hnin Wai Aung" and "Daw_Hnin_Wai_Aung.pdf" both hold "daw-hnin-wai-aung"."""
+    valid = re.sub(r"(?u)[^-\w.]", "", re.sub(r"\s+", "_", text.strip()))
+    return valid.replace("_", "-").lower()
+
+
+def _names_as_words(name: str, word: str) -> bool:
+    return re.search(rf"(?:^|-){re.escape(word)}(?:-|\.|$)", name) is not None
 
 
 def _slug_names(slug: str, word: str, is_handle: bool, title_named_them: bool) -> bool:

@@ -34,7 +34,7 @@ from experts.models import Expert
 from indicators.compute import compute_values
 from indicators.models import Survey, SurveyQuestion, SurveyResponse
 from indicators.surveys import survey_submit
-from knowledge.services import summary_from_thread
+from knowledge.services import file_add, summary_from_thread
 from members import privacy
 from members.audit import audit_record, member_label
 from members.models import Activity, AuditEntry, Language, LocalCommunity, User
@@ -44,7 +44,7 @@ from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.experts.factories import ExpertClusterFactory, MemberExpertFactory, RatingFactory, ReferralFactory
 from tests.factories import PASSWORD, CoordinatorFactory, MemberFactory
-from tests.knowledge.factories import KnowledgeProductFactory
+from tests.knowledge.factories import PDF_BYTES, KnowledgeProductFactory, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -909,3 +909,36 @@ def test_a_short_one_word_name_is_left_where_it_is_an_everyday_word(other):
     )  # fmt: skip
     assert AuditEntry.objects.filter(target="An example role", detail="an upgrade").exists()
     assert text_rows_containing("an.k@example.org") == []
+
+
+def test_a_file_named_after_a_deleted_member_is_stored_again_without_the_name(
+    victim, django_capture_on_commit_callbacks
+):
+    """Its download name is the uploaded name slugified, and its stored path keeps the name as uploaded. The old
+    copy goes once the deletion commits; other files stay where they are."""
+    product = KnowledgeProductFactory()
+    cv = file_add(product=product, upload=upload("Daw Hnin Wai Aung CV.pdf", PDF_BYTES, "application/pdf"))
+    guide = file_add(product=product, upload=upload("Budget guide.pdf", PDF_BYTES, "application/pdf"))
+    old_cv, old_guide = cv.file.path, guide.file.path
+    assert cv.original_name == "daw-hnin-wai-aung-cv.pdf" and "Hnin_Wai_Aung" in cv.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy.account_delete(member=victim)
+
+    cv.refresh_from_db(), guide.refresh_from_db()
+    assert cv.original_name == "former-member-cv.pdf" and "hnin" not in cv.file.name.lower()
+    assert cv.file.read() == PDF_BYTES and not os.path.exists(old_cv)
+    assert (guide.original_name, guide.file.path) == ("budget-guide.pdf", old_guide)
+
+
+def test_a_file_named_in_another_script_loses_the_name_from_its_stored_path(other):
+    member = MemberFactory(full_name="ဒေါ်နှင်းဝေ", email="hninwai@example.org")
+    notes = file_add(
+        product=KnowledgeProductFactory(), upload=upload("ဒေါ်နှင်းဝေ notes.pdf", PDF_BYTES, "application/pdf")
+    )
+    assert notes.original_name == "notes.pdf" and "ဒ" in notes.file.name
+
+    privacy.account_delete(member=member)
+
+    notes.refresh_from_db()
+    assert notes.original_name == "notes.pdf" and "ဒ" not in notes.file.name
