@@ -1,5 +1,6 @@
 """Operations the apps' migrations share."""
 
+from django.contrib.postgres import operations as postgres_operations
 from django.db import migrations
 
 
@@ -33,3 +34,36 @@ def many_to_many_index(app_label: str, model_name: str, field_name: str, fields:
         schema_editor.remove_index(through(apps), Index(fields=fields, name=name))
 
     return migrations.RunPython(create, drop)
+
+
+class AddIndexConcurrently(postgres_operations.AddIndexConcurrently):
+    """Django's AddIndexConcurrently on PostgreSQL, which builds the index without locking the table's writes
+    meanwhile (a large table: posts); a plain AddIndex on other databases. The migration sets `atomic = False`."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+        else:
+            migrations.AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+        else:
+            migrations.AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+
+
+class RemoveIndexConcurrently(postgres_operations.RemoveIndexConcurrently):
+    """Django's RemoveIndexConcurrently on PostgreSQL; a plain RemoveIndex elsewhere. Needs `atomic = False`."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+        else:
+            migrations.RemoveIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+        else:
+            migrations.RemoveIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)

@@ -1,10 +1,13 @@
 """A thread page's ids are read in page order off the index post_thread_page_order (migration 0011), the
 posts themselves not visited nor sorted: the last page of a long thread read every one of its posts."""
 
+import importlib
+
 import pytest
 from django.db import connection
 
 from communities import selectors
+from cop_platform.migration_operations import AddIndexConcurrently, RemoveIndexConcurrently
 
 from .factories import PostFactory, ThreadFactory
 
@@ -30,3 +33,12 @@ def test_a_pages_ids_come_off_the_index_in_order_without_a_sort():
     assert "post_thread_page_order" in plan and "Sort" not in plan
     in_order = sorted(thread.posts.values_list("created_at", "pk"))
     assert list(ids[20:40]) == [pk for _created, pk in in_order[20:40]]
+
+
+def test_the_migration_builds_and_drops_concurrently_so_posts_stay_writable():
+    """(sqlmigrate prints CREATE INDEX CONCURRENTLY and DROP INDEX CONCURRENTLY; it cannot run inside a test's
+    transaction.)"""
+    migration = importlib.import_module("communities.migrations.0011_post_thread_page_order").Migration
+
+    assert migration.atomic is False
+    assert [type(operation) for operation in migration.operations] == [AddIndexConcurrently, RemoveIndexConcurrently]
