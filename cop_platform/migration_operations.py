@@ -36,34 +36,32 @@ def many_to_many_index(app_label: str, model_name: str, field_name: str, fields:
     return migrations.RunPython(create, drop)
 
 
-class AddIndexConcurrently(postgres_operations.AddIndexConcurrently):
-    """Django's AddIndexConcurrently on PostgreSQL, which builds the index without locking the table's writes
-    meanwhile (a large table: posts); a plain AddIndex on other databases. The migration sets `atomic = False`."""
+class _ConcurrentlyOnPostgreSQL:
+    """Django's CONCURRENTLY operation on PostgreSQL, `plain` (the ordinary one) on other databases."""
+
+    plain: type
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_forwards(app_label, schema_editor, from_state, to_state)
         else:
-            migrations.AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+            self.plain.database_forwards(self, app_label, schema_editor, from_state, to_state)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
         else:
-            migrations.AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+            self.plain.database_backwards(self, app_label, schema_editor, from_state, to_state)
 
 
-class RemoveIndexConcurrently(postgres_operations.RemoveIndexConcurrently):
-    """Django's RemoveIndexConcurrently on PostgreSQL; a plain RemoveIndex elsewhere. Needs `atomic = False`."""
+class AddIndexConcurrently(_ConcurrentlyOnPostgreSQL, postgres_operations.AddIndexConcurrently):
+    """An index PostgreSQL builds without locking the table's writes meanwhile (a large table: posts); a plain
+    AddIndex on other databases. The migration sets `atomic = False`."""
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-        else:
-            migrations.RemoveIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+    plain = migrations.AddIndex
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-        else:
-            migrations.RemoveIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+
+class RemoveIndexConcurrently(_ConcurrentlyOnPostgreSQL, postgres_operations.RemoveIndexConcurrently):
+    """An index PostgreSQL drops without locking the table; a plain RemoveIndex elsewhere. Needs `atomic = False`."""
+
+    plain = migrations.RemoveIndex
