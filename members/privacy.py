@@ -28,12 +28,13 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.sessions.models import Session
 from django.core import signing
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator, get_valid_filename, slugify
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
@@ -540,14 +541,15 @@ def account_delete(*, member: User) -> User:
 
     # Text the platform wrote with their name in it, while the old name and email are still known. Rows about
     # them lose any of the needles; anyone's rows only those that cannot be an everyday word (_distinctive).
+    distinctive = _distinctive(needles)
     audit_forget(member, former)
-    _scrub(AuditEntry.objects.all(), ["actor_label", "target", "detail"], _distinctive(needles), former)
-    _scrub(LogEntry.objects.all(), ["object_repr", "change_message"], _distinctive(needles), former)
+    _scrub(AuditEntry.objects.all(), ["actor_label", "target", "detail"], distinctive, former)
+    _scrub(LogEntry.objects.all(), ["object_repr", "change_message"], distinctive, former)
     _scrub(Notification.objects.filter(actor=member), ["text"], needles, FORMER_MEMBER)
     _scrub(ModerationAction.objects.filter(Q(actor=member) | Q(subject=member)), ["note"], needles, FORMER_MEMBER)
-    _scrub_knowledge(_distinctive(needles))
-    _scrub_files(_distinctive(needles))
-    _outbox_forget(member.email, _distinctive(needles))
+    _scrub_knowledge(distinctive)
+    _scrub_files(distinctive)
+    _outbox_forget(member.email, distinctive)
 
     EmailAddress.objects.filter(user=member).delete()  # email confirmations go with them (cascade)
     if apps.is_installed("allauth.socialaccount"):
@@ -739,9 +741,12 @@ def _scrub_files(needles: list[str]) -> None:
 
 
 def _file_word(text: str) -> str:
-    """`text` as a stored file's name writes it (django.core.files.storage's get_valid_name), lowercase, words
-    joined by hyphens: "Daw Hnin Wai Aung" and "Daw_Hnin_Wai_Aung.pdf" both hold "daw-hnin-wai-aung"."""
-    valid = re.sub(r"(?u)[^-\w.]", "", re.sub(r"\s+", "_", text.strip()))
+    """`text` as a stored file's name writes it (Django's get_valid_filename), lowercase, words joined by
+    hyphens: "Daw Hnin Wai Aung" and "Daw_Hnin_Wai_Aung.pdf" both hold "daw-hnin-wai-aung"."""
+    try:
+        valid = get_valid_filename(text)
+    except SuspiciousFileOperation:  # nothing a file name could keep ("", "..")
+        return ""
     return valid.replace("_", "-").lower()
 
 
@@ -753,7 +758,7 @@ def _slug_names(slug: str, word: str, is_handle: bool, title_named_them: bool) -
     """Does `slug` hold `word` (a slugified needle) as whole words? A handle followed by a number is another
     member's handle (hnin-wai-aung-2), or a second product of the same title: the latter only when the title
     named them too."""
-    if not re.search(rf"(?:^|-){re.escape(word)}(?:-|$)", slug):
+    if not _names_as_words(slug, word):
         return False
     return title_named_them or not (is_handle and re.search(rf"(?:^|-){re.escape(word)}-\d+(?:-|$)", slug))
 
