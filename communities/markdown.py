@@ -24,11 +24,34 @@ def mentioned_handles(text: str) -> set[str]:
     return {match.lower() for match in MENTION.findall(text)}
 
 
-def mention_replaced(text: str, handle: str, replacement: str) -> str:
-    """`text` with each @mention of `handle`, in any case, written as `replacement`. Other mentions stay, those
-    of longer handles too (@hnin-wai-2 is not @hnin-wai), and so do addresses (a@hnin-wai.org is no mention)."""
+# @handle as an author may write it in Markdown: a backslash may escape the "@" or a hyphen (`@hnin\-wai`), which
+# renders, and is linked, as the mention all the same.
+_MENTION_WRITTEN = re.compile(r"(?<![\w@/])\\?@([a-z0-9](?:\\?[a-z0-9-]){0,59})\b", re.IGNORECASE)
+
+
+def mention_replaced(text: str, handle: str, replacement: str, *, in_address: str) -> str:
+    """`text` with each @mention of `handle`, in any case, escaped or not, written as `replacement`, or as
+    `in_address` (no spaces) inside an address, where a space would break the link. Other mentions stay, those
+    of longer handles too (@hnin-wai-2 is not @hnin-wai), and so do email addresses (a@hnin-wai.org)."""
     handle = handle.lower()
-    return MENTION.sub(lambda match: replacement if match.group(1).lower() == handle else match.group(0), text)
+
+    def replaced(match: re.Match) -> str:
+        if match.group(1).replace("\\", "").lower() != handle:
+            return match.group(0)
+        return in_address if _in_address(text, match.start()) else replacement
+
+    return _MENTION_WRITTEN.sub(replaced, text)
+
+
+def _in_address(text: str, position: int) -> bool:
+    """Is `position` inside an address: a link's destination (`[x](…?u=@handle)`), an autolink (`<https://…>`) or a
+    bare URL? Told by the run of text without spaces that leads up to it."""
+    run = re.split(r"\s", text[max(0, position - 2_000) : position])[-1]
+    return _ADDRESS_SO_FAR.search(run) is not None
+
+
+# What the run of text up to a mention holds when the mention is inside an address.
+_ADDRESS_SO_FAR = re.compile(r"\]\([^)]*$|://[^)]*$|^<?(?:www\.|mailto:)|^<[a-z][a-z0-9+.-]{1,31}:", re.IGNORECASE)
 
 
 # Rendered HTML split into pieces where mentions must not be linked (code, preformatted text, existing

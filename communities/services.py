@@ -1,5 +1,7 @@
 """Writes for communities, memberships, discussions and moderation. Views and the admin call these."""
 
+from collections.abc import Callable
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -334,16 +336,26 @@ def post_edit(*, post: Post, editor: User, body: str) -> Post:
 
 
 @transaction.atomic
-def posts_mention_forget(*, handle: str, replacement: str) -> int:
-    """Posts that mention @`handle` say `replacement` there instead, and no longer link to its member; returns how
+def posts_mention_forget(*, handle: str, replacement: Callable[[str], str], in_address: str) -> int:
+    """Posts that mention @`handle` say `replacement(language)` there instead, in their author's language ("" when
+    they chose none), or `in_address` inside a link's address, and no longer link to its member; returns how
     many changed. For account deletion: a handle is made from the name. Not an edit: `edited_at` stays, and the
     post's other mentions keep the links they were written with (a member deactivated since keeps theirs).
 
-    A full pass over the posts' text, without an index: deletion is rare, and a post links a member only when its
-    text names their handle as written (`_render_with_mentions`), which a substring search finds. The posts are
-    locked until the deletion commits, so that an edit made meanwhile waits rather than being overwritten."""
-    posts = list(Post.objects.select_for_update().filter(body__icontains=f"@{handle}").only("body", "body_html"))
-    bodies = {post.pk: markdown.mention_replaced(post.body, handle, replacement) for post in posts}
+    A full pass over the posts' text, without an index: deletion is rare. The search is for the handle's first
+    word, which an escaped spelling (`@hnin\\-wai`, rendered as the handle) keeps too. The posts are locked
+    until the deletion commits, so that an edit made meanwhile waits rather than being overwritten."""
+    first_word = handle.split("-")[0]
+    posts = list(
+        Post.objects.select_for_update().filter(body__icontains=f"@{first_word}").only("body", "body_html", "author")
+    )
+    languages = dict(User.objects.filter(pk__in={p.author_id for p in posts}).values_list("pk", "language"))
+    bodies = {
+        post.pk: markdown.mention_replaced(
+            post.body, handle, replacement(languages.get(post.author_id, "")), in_address=in_address
+        )
+        for post in posts
+    }
     # Not when a post only mentions a longer handle (@hnin-wai-2 for @hnin-wai).
     changed = [post for post in posts if bodies[post.pk] != post.body]
     linked = {post.pk: markdown.linked_mentions(post.body_html) for post in changed}

@@ -4,7 +4,8 @@ Deleting does not remove the User row. Posts, memberships, registrations, rating
 activity record keep pointing at it, so discussions stay readable and every month's indicators — frozen or
 recomputed — stay the same. What makes the row a person (name, email, handle, password, organization, city,
 languages, interests, roles, sessions, notifications…) goes, and the row becomes an anonymous "Former member".
-Others' posts and thread titles that mentioned them as @handle say "Former member" there instead.
+Others' posts and thread titles that mentioned them as @handle say "Former member" there instead, in their
+author's language (former_member_in).
 
 RELATIONS lists every relation between the member and another table, with the export file that carries it and
 what deletion does with it. tests/members/test_privacy.py introspects the models and fails when a relation is
@@ -18,6 +19,7 @@ import secrets
 import shutil
 import time
 import zipfile
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from importlib import import_module
 from pathlib import Path
@@ -33,7 +35,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator, get_valid_filename, slugify
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
@@ -67,6 +69,7 @@ from .models import Activity, AuditEntry, User
 logger = logging.getLogger(__name__)
 
 FORMER_MEMBER = "Former member"
+FORMER_MEMBER_IN_ADDRESS = "former-member"  # where a mention was part of a link's address: no space
 EXPORT_TTL = timedelta(days=7)
 EXPORT_REQUEST_INTERVAL = timedelta(hours=1)
 EXPORT_SALT = "members.privacy.export"
@@ -545,7 +548,8 @@ def account_delete(*, member: User) -> User:
     audit_forget(member, former)
     _scrub(AuditEntry.objects.all(), ["actor_label", "target", "detail"], distinctive, former)
     _scrub(LogEntry.objects.all(), ["object_repr", "change_message"], distinctive, former)
-    _scrub(Notification.objects.filter(actor=member), ["text"], needles, FORMER_MEMBER)
+    notifications = Notification.objects.select_related("actor", "recipient")
+    _scrub(notifications.filter(actor=member), ["text"], needles, _in_writers_language, also=_NOTIFICATION_LANGUAGES)
     _scrub(ModerationAction.objects.filter(Q(actor=member) | Q(subject=member)), ["note"], needles, FORMER_MEMBER)
     _scrub_knowledge(distinctive)
     _scrub_files(distinctive)
@@ -591,9 +595,12 @@ def account_delete(*, member: User) -> User:
     # local community they describe a statistic, not a person.
     member.save()
     if handle:  # others name them as @handle too: in posts, thread titles and so in anyone's notifications
-        community_services.posts_mention_forget(handle=handle, replacement=FORMER_MEMBER)
-        _scrub(Thread.objects.all(), ["title"], [f"@{handle}"], FORMER_MEMBER)
-        _scrub(Notification.objects.all(), ["text"], [f"@{handle}"], FORMER_MEMBER)
+        community_services.posts_mention_forget(
+            handle=handle, replacement=former_member_in, in_address=FORMER_MEMBER_IN_ADDRESS
+        )
+        threads = Thread.objects.select_related("author")
+        _scrub(threads, ["title"], [f"@{handle}"], _in_authors_language, also=("author__language",))
+        _scrub(notifications, ["text"], [f"@{handle}"], _in_writers_language, also=_NOTIFICATION_LANGUAGES)
     member.groups.clear()
     member.user_permissions.clear()
     member.languages.clear()
@@ -659,6 +666,25 @@ def _sessions_end(member: User, now: datetime) -> None:
             store(session_key=session.session_key).delete()
 
 
+def former_member_in(language: str) -> str:
+    """ "Former member" in `language` (a member's language of the site; "" for the site's default): written into
+    others' posts, titles and notifications, it reads in the language of the text around it."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _("Former member")
+
+
+def _in_authors_language(thread: Thread) -> str:
+    return former_member_in(thread.author.language if thread.author else "")
+
+
+# A notification is written in the language its actor used the site in (one text for all its recipients).
+_NOTIFICATION_LANGUAGES = ("actor__language", "recipient__language")
+
+
+def _in_writers_language(notification: Notification) -> str:
+    return former_member_in((notification.actor or notification.recipient).language)
+
+
 def _replace(text: str, needles: list[str], replacement: str) -> str:
     for needle in needles:
         # Whole words only, any case: "Ann Lee" must not eat into "Joann Leeds".
@@ -666,9 +692,9 @@ def _replace(text: str, needles: list[str], replacement: str) -> str:
     return text
 
 
-def _scrub(queryset, fields: list[str], needles: list[str], replacement: str, *, also: tuple = ()) -> list:
-    """Replace the member's name and email in `fields` of the rows of `queryset` that contain them; returns the
-    rows that changed, with `also`'s fields read too."""
+def _scrub(queryset, fields: list[str], needles: list[str], replacement: str | Callable, *, also: tuple = ()) -> list:
+    """Replace the member's name and email in `fields` of the rows of `queryset` that contain them, with
+    `replacement` or what `replacement(row)` gives; returns the rows that changed, with `also`'s fields read too."""
     needles = [n for n in needles if n and len(n) >= 2]
     contains = Q()
     for field in fields:
@@ -680,7 +706,7 @@ def _scrub(queryset, fields: list[str], needles: list[str], replacement: str, *,
     for row in rows:
         before = [getattr(row, field) for field in fields]
         for field in fields:
-            text = _replace(getattr(row, field), needles, replacement)
+            text = _replace(getattr(row, field), needles, replacement(row) if callable(replacement) else replacement)
             # "Former member" is longer than a short name or handle: a full title must still fit its column.
             setattr(row, field, Truncator(text).chars(limits[field]) if limits[field] else text)
         if [getattr(row, field) for field in fields] != before:

@@ -117,10 +117,18 @@ def test_it_finds_mentioned_handles_case_insensitively():
         ("(@sokha-chan) and `@sokha-chan`", "(Former member) and `Former member`"),  # in code too: it is text
         ("@sokha-chan-2 and @sokha", "@sokha-chan-2 and @sokha"),  # other handles, longer or shorter
         ("Write to desk@sokha-chan.org", "Write to desk@sokha-chan.org"),  # an address, no mention
+        # Escaped, it renders (and is linked) as the mention all the same.
+        (r"Over to @sokha\-chan and \@Sokha-chan", "Over to Former member and Former member"),
+        (r"@sokha\-chan\-2", r"@sokha\-chan\-2"),
+        # In a link's address a space would end the link: the address keeps one word.
+        ("[p](https://a.org/?u=@sokha-chan) @sokha-chan", "[p](https://a.org/?u=former-member) Former member"),
+        ("See <https://example.org/@sokha-chan/x?by=@sokha-chan>.", "See <https://example.org/@sokha-chan/x?by=former-member>."),
+        ("[ask @sokha-chan](/search?q=@sokha-chan)", "[ask Former member](/search?q=former-member)"),
+        ("[x](https://example.org) and @sokha-chan", "[x](https://example.org) and Former member"),
     ],
-)
+)  # fmt: skip
 def test_mention_replaced_rewrites_that_handle_only(text, expected):
-    assert markdown.mention_replaced(text, "sokha-chan", "Former member") == expected
+    assert markdown.mention_replaced(text, "sokha-chan", "Former member", in_address="former-member") == expected
 
 
 def test_it_quotes_every_line_of_a_post():

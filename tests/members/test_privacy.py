@@ -735,10 +735,68 @@ def test_others_mentions_of_a_deleted_member_say_former_member_and_link_nowhere(
     assert "<code>Former member</code>" in mention.body_html
     assert mention.edited_at is None  # the platform's change, not an edit by its author
     escaped.refresh_from_db()
-    assert escaped.body == "Over to Former member (@hnin\\-wai-aung)"  # no mention as written: text, kept
+    assert escaped.body == "Over to Former member (Former member)"  # escaped, it read as the handle all the same
     assert victim_url not in escaped.body_html
     untouched.refresh_from_db()
     assert untouched.body_html == untouched_html
+
+
+def test_others_text_says_former_member_in_its_writers_language(victim, other):
+    """A post or a title says it in its author's language, a notification in its actor's (they wrote in it)."""
+    burmese, russian = MemberFactory(language="my"), MemberFactory(language="ru")
+    community = CommunityFactory()
+    thread = community_services.thread_create(
+        community=community, author=burmese, title="@hnin-wai-aung ကျေးဇူးတင်ပါတယ်", body="Hello"
+    )
+    in_burmese = community_services.post_reply(
+        thread=thread, author=burmese, body="@hnin-wai-aung ကျေးဇူးတင်ပါတယ်", shown_in=community
+    )
+    in_russian = community_services.post_reply(
+        thread=thread, author=russian, body="Спасибо, @hnin-wai-aung", shown_in=community
+    )
+    in_english = community_services.post_reply(
+        thread=thread, author=other, body="Thanks @hnin-wai-aung", shown_in=community
+    )
+    by_russian = Notification.objects.create(
+        recipient=other, actor=russian, kind="reply", text="Ответ @hnin-wai-aung", url="/"
+    )
+    by_victim = Notification.objects.create(
+        recipient=other, actor=victim, kind="reply", text="Daw Hnin Wai Aung ответила", url="/"
+    )
+    victim.language = "ru"
+    victim.save()
+
+    privacy.account_delete(member=victim)
+
+    for post, text in [(in_burmese, "အဖွဲ့ဝင်ဟောင်း ကျေးဇူးတင်ပါတယ်"), (in_russian, "Спасибо, Бывший участник"),
+                       (in_english, "Thanks Former member")]:  # fmt: skip
+        post.refresh_from_db()
+        assert post.body == text
+    thread.refresh_from_db()
+    assert thread.title == "အဖွဲ့ဝင်ဟောင်း ကျေးဇူးတင်ပါတယ်"
+    by_russian.refresh_from_db()
+    by_victim.refresh_from_db()
+    assert (by_russian.text, by_victim.text) == ("Ответ Бывший участник", "Бывший участник ответила")
+
+
+def test_a_mention_inside_a_links_address_keeps_the_link_whole(victim, other):
+    community = CommunityFactory()
+    thread = community_services.thread_create(community=community, author=other, title="Budgets", body="Hello")
+    post = community_services.post_reply(
+        thread=thread, author=other, body="[Her notes](https://example.org/notes?by=@hnin-wai-aung)", shown_in=community
+    )
+    escaped_only = community_services.post_reply(  # no plain spelling anywhere in the post
+        thread=thread, author=other, body=r"Ask @hnin\-wai\-aung", shown_in=community
+    )
+    assert "@hnin-wai-aung" in escaped_only.body_html  # how readers see it
+
+    privacy.account_delete(member=victim)
+
+    post.refresh_from_db()
+    assert post.body == "[Her notes](https://example.org/notes?by=former-member)"
+    assert '<a href="https://example.org/notes?by=former-member"' in post.body_html  # still a link
+    escaped_only.refresh_from_db()
+    assert (escaped_only.body, "hnin" in escaped_only.body_html) == ("Ask Former member", False)
 
 
 def test_a_link_written_to_look_like_a_mention_does_not_take_another_members_handle(victim, other):
