@@ -190,5 +190,4 @@ class LocalActionTeamAdmin(admin.ModelAdmin):
     list_display = ["name", "community", "local_community", "leader"]
     list_filter = ["community", "local_community__country"]
     search_fields = ["name"]
-    autocomplete_fields = ["leader", "local_community", "community"]
-    filter_horizontal = ["members"]
+    autocomplete_fields = ["leader", "local_community", "community", "members"]  # members: looked up as typed

@@ -19,7 +19,8 @@ class ExpertClusterAdmin(admin.ModelAdmin):
     list_display = ["theme", "slug"]
     search_fields = ["theme", "description"]
     prepopulated_fields = {"slug": ["theme"]}
-    filter_horizontal = ["leads", "communities"]
+    filter_horizontal = ["communities"]
+    autocomplete_fields = ["leads"]  # looked up as typed: listing every member made the form 5 MB at 100,000
 
 
 class StatusHistoryInline(admin.TabularInline):

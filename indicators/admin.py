@@ -6,6 +6,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cop_platform.admin_columns import country_column
+
 from .models import (
     IndicatorValue,
     ManualFigure,
@@ -25,6 +27,10 @@ class IndicatorValueInline(admin.TabularInline):
     can_delete = False
     fields = ["code", "dimension", "key", "value"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        # Each row's name (__str__, written beside it) names its month: read with the rows, not once a row.
+        return super().get_queryset(request).select_related("snapshot")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -64,7 +70,7 @@ class ManualFigureAdmin(admin.ModelAdmin):
     after changing a frozen month's figures, recompute it with
     `python manage.py compute_indicators --month YYYY-MM --recompute`."""
 
-    list_display = ["month", "code", "country", "value", "source_note", "entered_by"]
+    list_display = ["month", "code", country_column(), "value", "source_note", "entered_by"]
     list_filter = ["code", "country", "month"]
     search_fields = ["source_note"]
     readonly_fields = ["entered_by", "entered_at"]

@@ -5,6 +5,8 @@ from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from cop_platform.admin_columns import country_column
+
 from .audit import audit_record, member_label
 from .models import Activity, AuditEntry, Language, LocalCommunity, User
 
@@ -20,7 +22,7 @@ class MemberAdmin(DjangoUserAdmin):
     add_form = MemberCreationForm
     ordering = ["full_name", "email"]
     list_display = [
-        "email", "full_name", "country", "organization", "position_level", "gender",
+        "email", "full_name", country_column(), "organization", "position_level", "gender",
         "is_active", "is_staff", "date_joined",
     ]  # fmt: skip
     list_filter = [
@@ -29,7 +31,8 @@ class MemberAdmin(DjangoUserAdmin):
     ]  # fmt: skip
     search_fields = ["email", "full_name", "organization", "city_region"]
     list_select_related = ["local_community"]
-    date_hierarchy = "date_joined"
+    # No year-by-year drill-down (date_hierarchy): it read every member for their years on each page of the list
+    # (30-50 ms at 100,000). The "date joined" filter gives the ranges.
     filter_horizontal = ["groups", "user_permissions", "languages"]
     readonly_fields = ["last_login", "date_joined", "profile_completed_at"]
     fieldsets = [
@@ -128,7 +131,7 @@ class MemberAdmin(DjangoUserAdmin):
 
 @admin.register(LocalCommunity)
 class LocalCommunityAdmin(admin.ModelAdmin):
-    list_display = ["name", "country", "region", "population_covered", "population_source"]
+    list_display = ["name", country_column(), "region", "population_covered", "population_source"]
     list_filter = ["country"]
     search_fields = ["name", "region"]
 
@@ -144,11 +147,13 @@ class ActivityAdmin(admin.ModelAdmin):
     """Read-only: the record is written by the platform and read by the indicators."""
 
     list_display = ["occurred_at", "member", "kind", "community"]
-    list_filter = ["kind", ("community", admin.RelatedOnlyFieldListFilter), "occurred_at"]
+    # The table grows by every member's every action (a million rows at the benchmark's scale): its filters list
+    # the communities, not the ones found in its rows, and dates by range (today, past 7 days, this month, this
+    # year), not a year-by-year drill-down, which read every row for its years (250 ms at a million).
+    list_filter = ["kind", "community", "occurred_at"]
     search_fields = ["member__email", "member__full_name"]
     list_select_related = ["member", "community"]
-    date_hierarchy = "occurred_at"
-    show_full_result_count = False  # the table grows large; skip the extra COUNT(*)
+    show_full_result_count = False  # skip the extra COUNT(*) of the whole table when filtered
 
     def has_add_permission(self, request):
         return False
