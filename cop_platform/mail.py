@@ -2,6 +2,7 @@
 rather than lost."""
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -19,8 +20,21 @@ logger = logging.getLogger(__name__)
 SWEEP_GRACE = timedelta(seconds=30)  # leave fresh rows to their own on_commit hand-off
 REQUEUE_AFTER = timedelta(minutes=15)  # queued but never sent: the task was lost (broker restarted empty)
 CLAIM_TIMEOUT = timedelta(minutes=10)  # a worker that claimed it died
-MAX_ATTEMPTS = 10
+# A send that failed (the mail server down, say) is tried again by outbox_sweep, RETRY_FIRST later, then twice as
+# long each time up to RETRY_MOST: 30 s, 1, 2, 4 … 32 min, then hourly; after MAX_ATTEMPTS (about five hours) the
+# email is given up, and stays in the admin's outbox with its error ("Queue again now" sends it). One schedule,
+# kept in the row: retries of the task's own alongside the sweep's used to overlap and spend the attempts in
+# under an hour.
+RETRY_FIRST = timedelta(seconds=30)
+RETRY_MOST = timedelta(hours=1)
+MAX_ATTEMPTS = 12
 KEEP_SENT = timedelta(days=14)
+# Once the broker has failed a hand-off, this process does not try another for BROKER_PAUSE seconds: each would
+# wait out the same timeouts (2-3 s), and a request that writes a hundred emails (an event cancelled) would hang
+# for minutes. Those emails wait in the outbox; outbox_sweep, which always tries its first, queues them when the
+# broker is back.
+BROKER_PAUSE = 30.0
+_broker_paused_until = 0.0  # time.monotonic() until which hand-offs are not tried
 
 
 def message_to_payload(message: EmailMessage) -> dict:
@@ -79,21 +93,34 @@ def queue_email_to(
     return queue_email(EmailMessage(subject=text, body=body, to=to or [recipient.email]))
 
 
-def outbox_enqueue(pk: int) -> bool:
+def outbox_enqueue(pk: int, *, even_if_paused: bool = False) -> bool:
+    """Hand outbox email `pk` to a worker; False when the broker did not take it (or, within BROKER_PAUSE of a
+    failure, was not asked: `even_if_paused` asks all the same, to find out whether it is back)."""
+    global _broker_paused_until
     from .tasks import send_email_task
 
+    if not even_if_paused and time.monotonic() < _broker_paused_until:
+        return False
     try:
         send_email_task.delay(pk)
     except Exception as error:  # refused, timed out, hung, misconfigured: whatever it is, the outbox keeps it
+        _broker_paused_until = time.monotonic() + BROKER_PAUSE
         logger.warning("Broker unavailable (%s); email %s waits in the outbox", error, pk)
         return False
+    _broker_paused_until = 0.0
     OutboxEmail.objects.filter(pk=pk, sent_at__isnull=True).update(queued_at=timezone.now())
     return True
 
 
+def retry_delay(attempts: int) -> timedelta:
+    """How long after its last failed try an email that has been tried `attempts` times is tried again."""
+    return min(RETRY_FIRST * 2 ** max(attempts - 1, 0), RETRY_MOST)
+
+
 def outbox_send(pk: int) -> bool:
-    """Claim and send one outbox email. Returns False when it was already sent or another worker holds it.
-    SMTP errors are raised (the task retries with backoff) after releasing the claim."""
+    """Claim and send one outbox email. Returns False when it was already sent, another worker holds it, or
+    sending failed: the claim is then released and the time of the failure kept (as `queued_at`), from which
+    outbox_sweep counts retry_delay."""
     now = timezone.now()
     claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
     if not OutboxEmail.objects.filter(claimable, pk=pk, sent_at__isnull=True).update(
@@ -105,21 +132,27 @@ def outbox_send(pk: int) -> bool:
         return False
     try:
         payload_to_message(entry.payload).send()
-    except Exception as error:
-        OutboxEmail.objects.filter(pk=pk).update(claimed_at=None, last_error=str(error)[:2000])
-        raise
+    except Exception as error:  # SMTP refused, timed out, misconfigured: tried again later, up to MAX_ATTEMPTS
+        OutboxEmail.objects.filter(pk=pk).update(
+            claimed_at=None, queued_at=timezone.now(), last_error=str(error)[:2000]
+        )
+        logger.warning("Email %s not sent (try %s of %s): %s", pk, entry.attempts, MAX_ATTEMPTS, error)
+        return False
     OutboxEmail.objects.filter(pk=pk).update(sent_at=timezone.now(), last_error="")
     return True
 
 
 def outbox_sweep(limit: int = 500) -> int:
-    """Beat: queue the emails the broker never got (down when they were written) or whose task was lost.
-    An email whose worker died mid-send is claimed again after CLAIM_TIMEOUT (it may then go out twice;
-    a lost password-reset email is worse)."""
+    """Beat: queue the emails the broker never got (down when they were written), whose task was lost, or whose
+    last try failed long enough ago (retry_delay). An email whose worker died mid-send is claimed again after
+    CLAIM_TIMEOUT (it may then go out twice; a lost password-reset email is worse)."""
     now = timezone.now()
+    due = Q(queued_at__isnull=True) | Q(attempts=0, queued_at__lt=now - REQUEUE_AFTER)
+    for attempts in range(1, MAX_ATTEMPTS):
+        due |= Q(attempts=attempts, queued_at__lt=now - retry_delay(attempts))
     waiting = (
         OutboxEmail.objects.filter(sent_at__isnull=True, created_at__lt=now - SWEEP_GRACE)
-        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER))
+        .filter(due)
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
         .filter(attempts__lt=MAX_ATTEMPTS)
         .values_list("pk", flat=True)[:limit]
@@ -128,7 +161,7 @@ def outbox_sweep(limit: int = 500) -> int:
     OutboxEmail.objects.filter(sent_at__lt=now - KEEP_SENT).delete()
     queued = 0
     for pk in list(waiting):
-        if not outbox_enqueue(pk):
+        if not outbox_enqueue(pk, even_if_paused=queued == 0):
             break  # the broker is still down: try again next minute
         queued += 1
     return queued

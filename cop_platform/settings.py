@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy
 from kombu import Queue
@@ -227,9 +228,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-event-reminders": {"task": "events.tasks.send_event_reminders_task", "schedule": 600},
     # Hourly: members whose next digest is due get it (each once per period, however often this runs).
     "plan-digests": {"task": "digests.tasks.plan_digests_task", "schedule": 3600},
-    # On the 1st of each month (and again daily as a no-op, in case beat was down on the 1st): freeze last
-    # month, queue its progress report once, and re-queue reports whose worker died.
-    "freeze-previous-month": {"task": "indicators.tasks.freeze_previous_month_task", "schedule": 86400},
+    # Hourly at :20 (a no-op once the month is frozen): freeze last month early on the 1st, queue its progress
+    # report once, and re-queue reports whose worker died. At set times of the clock, not every 24 hours from
+    # beat's start: beat's schedule file may not survive a redeploy, and each restart would push a day's interval
+    # back by a day.
+    "freeze-previous-month": {"task": "indicators.tasks.freeze_previous_month_task", "schedule": crontab(minute=20)},
     # Hourly: personal-data exports older than their 7-day link are deleted.
     "purge-expired-exports": {"task": "members.tasks.purge_expired_exports_task", "schedule": 3600},
     # Every minute: emails written while the broker was down go out once it is back.

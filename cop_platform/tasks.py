@@ -1,18 +1,12 @@
-import smtplib
-
 from celery import shared_task
 
 from .mail import outbox_send, outbox_sweep, payload_to_message
 
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=30,
-    retry_backoff_max=30 * 60,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task
 def send_email_task(outbox_pk) -> None:
+    """Send one outbox email. A failed send is not retried by the task: outbox_sweep tries it again, later each
+    time (mail.retry_delay), so that there is one schedule of tries per email."""
     if isinstance(outbox_pk, dict):  # a message queued before the outbox existed
         payload_to_message(outbox_pk).send()
         return

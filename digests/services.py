@@ -146,18 +146,29 @@ _ITEMS_FIELD = DigestDelivery._meta.get_field("items")
 
 
 def _claim(delivery_id: int, now: datetime, *, items: dict, status: str = DigestDelivery.Status.SENDING) -> bool:
-    """queued -> sending for one row, atomically, with what its digest holds; False when another worker holds it.
-    An empty digest goes straight to skipped (`status`), in the same single UPDATE. Plain SQL: this runs once per
-    member in a round of up to 100k, and the ORM's query building cost more than the database round trip."""
+    """queued -> sending for one row, atomically, with what its digest holds; False when another worker holds it,
+    or when its member no longer wants digests (unsubscribed or deactivated since the round was planned: the
+    check is in the same statement, so one who unsubscribes while the batch runs gets nothing). An empty digest
+    goes straight to skipped (`status`), in the same single UPDATE. Plain SQL: this runs once per member in a
+    round of up to 100k, and the ORM's query building cost more than the database round trip."""
     table = DigestDelivery._meta.db_table
+    wanted = (
+        f"EXISTS (SELECT 1 FROM {DigestPreference._meta.db_table} p JOIN {User._meta.db_table} u "
+        f"ON u.id = p.member_id WHERE p.member_id = {table}.member_id AND p.frequency <> %s AND u.is_active)"
+    )
     items_value = _ITEMS_FIELD.get_db_prep_value(items, db_connection)
     with db_connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1, items = %s "
-            "WHERE id = %s AND status = %s",
-            [status, now, items_value, delivery_id, DigestDelivery.Status.QUEUED],
+            f"WHERE id = %s AND status = %s AND {wanted}",
+            [status, now, items_value, delivery_id, DigestDelivery.Status.QUEUED, Frequency.OFF],
         )
         return cursor.rowcount == 1
+
+
+def _still_wanted(member: User) -> bool:
+    preference = getattr(member, "digest_preference", None)
+    return member.is_active and preference is not None and preference.frequency != Frequency.OFF
 
 
 def send_batch(delivery_ids: list[int], *, now: datetime | None = None, dry_run: bool = False) -> dict:
@@ -169,6 +180,12 @@ def send_batch(delivery_ids: list[int], *, now: datetime | None = None, dry_run:
         )
     )
     result = {"sent": 0, "skipped": 0, "failed": 0, "retry": []}
+    # A member who unsubscribed or was deactivated since the round was planned: their queued row goes (it would
+    # be handed to a batch every hour for a month otherwise). _claim checks again, for those who do so meanwhile.
+    unwanted = {delivery.pk for delivery in deliveries if not _still_wanted(delivery.member)}
+    if unwanted and not dry_run:
+        DigestDelivery.objects.filter(pk__in=unwanted, status=DigestDelivery.Status.QUEUED).delete()
+    deliveries = [delivery for delivery in deliveries if delivery.pk not in unwanted]
     if not deliveries:
         return result
     shared = content.load_shared(now)

@@ -64,10 +64,14 @@ def _enqueue(report_pk: int, month: date) -> None:
         )
 
 
-def _claim(month: date) -> ProgressReport | None:
+def _claim(month: date, *, queued_only: bool) -> ProgressReport | None:
     now = timezone.now()
     report, _created = ProgressReport.objects.get_or_create(month=month)
-    claimable = ~Q(job=ProgressReport.Job.RENDERING) | Q(job_started_at__lt=now - REPORT_STALE)
+    stale = Q(job_started_at__lt=now - REPORT_STALE)
+    if queued_only:  # a worker's task: only a render someone asked for (see render_report_task)
+        claimable = Q(job=ProgressReport.Job.QUEUED) | Q(stale, job=ProgressReport.Job.RENDERING)
+    else:
+        claimable = ~Q(job=ProgressReport.Job.RENDERING) | stale
     if not ProgressReport.objects.filter(claimable, pk=report.pk).update(
         job=ProgressReport.Job.RENDERING, job_started_at=now
     ):
@@ -76,11 +80,12 @@ def _claim(month: date) -> ProgressReport | None:
     return report
 
 
-def report_render(*, month: date, notify: bool = True) -> ProgressReport | None:
+def report_render(*, month: date, notify: bool = True, queued_only: bool = False) -> ProgressReport | None:
     """Render and store the month's report (freezing the month first if it never was). Returns None when
-    another worker is rendering it right now."""
+    another worker is rendering it right now, or, with `queued_only`, when no render was asked for (its job is
+    not queued: a duplicate message, whose render has been done)."""
     month = month.replace(day=1)
-    report = _claim(month)
+    report = _claim(month, queued_only=queued_only)
     if report is None:
         return None
     try:

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from cop_platform import mail
 from cop_platform.celery import app as celery_app
 
 
@@ -25,6 +26,12 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _broker_not_paused(monkeypatch):
+    # A test whose broker failed must not leave the next test's hand-offs paused (cop_platform.mail.BROKER_PAUSE).
+    monkeypatch.setattr(mail, "_broker_paused_until", 0.0)
 
 
 @pytest.fixture

@@ -179,3 +179,28 @@ def test_a_member_who_never_opened_their_preferences_can_unsubscribe(mail_client
     assert response.status_code == 200
     assert preference_of(newcomer).frequency == Frequency.OFF
     assert services.plan(everyone=True)[1] == []
+
+
+@pytest.mark.parametrize("change", ["unsubscribed", "deactivated"])
+def test_a_member_who_unsubscribes_after_the_round_was_planned_gets_no_digest(reader, mailoutbox, change):
+    _round, ids = services.plan(everyone=True)
+    if change == "unsubscribed":
+        services.unsubscribe(member=reader)
+    else:
+        reader.is_active = False
+        reader.save()
+
+    services.send_batch(ids)
+
+    assert [m for m in mailoutbox if m.to == [reader.email]] == []
+    assert not reader.digest_deliveries.exists()  # not handed to a batch again every hour
+
+
+def test_one_who_unsubscribes_while_the_batch_runs_is_not_claimed(reader):
+    services.plan(everyone=True)
+    delivery_id = reader.digest_deliveries.get().pk
+    services.unsubscribe(member=reader)  # after the batch read its rows, before it claims this one
+
+    assert services._claim(delivery_id, timezone.now(), items={}) is False
+    services.preference_set(member=reader, frequency=Frequency.BIWEEKLY)
+    assert services._claim(delivery_id, timezone.now(), items={}) is True

@@ -8,6 +8,8 @@ import io
 from datetime import timedelta
 
 import pytest
+from celery.exceptions import Retry
+from celery.schedules import crontab
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -156,6 +158,52 @@ def test_a_worker_does_not_render_a_month_another_worker_is_rendering(october, f
     assert report_render(month=OCT) is None
     assert render_report_task("2026-10") == "busy"
     assert fake_renderer == []
+
+
+def test_a_second_message_for_one_request_renders_and_announces_nothing(
+    october, viewers, fake_renderer, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Asked for again while the first message waited in a long queue, or delivered twice: the second message
+    finds the render done."""
+    request_and_run(django_capture_on_commit_callbacks, month=OCT)
+    emails = len(mailoutbox)
+
+    assert render_report_task("2026-10") == "not asked for"
+
+    assert fake_renderer == [OCT] and len(mailoutbox) == emails == len(viewers)
+    assert ProgressReport.objects.get(month=OCT).job == ProgressReport.Job.IDLE
+
+
+def test_a_message_that_finds_a_fresh_render_comes_back_when_that_claim_would_be_stale(
+    october, fake_renderer, monkeypatch
+):
+    """The other worker may have died: a redelivered message must not be acknowledged as "busy" for good."""
+    ProgressReport.objects.create(
+        month=OCT, job=ProgressReport.Job.RENDERING, job_started_at=timezone.now() - timedelta(minutes=5)
+    )
+    asked = {}
+
+    def retry(countdown):
+        asked["countdown"] = countdown
+        return Retry()
+
+    monkeypatch.setattr(render_report_task, "retry", retry)
+    render_report_task.push_request(called_directly=False, is_eager=False)  # as a worker runs it
+    try:
+        with pytest.raises(Retry):
+            render_report_task.run("2026-10")
+    finally:
+        render_report_task.pop_request()
+
+    assert 10 * 60 < asked["countdown"] <= 10 * 60 + 31  # once 15 minutes have passed since it started
+    assert fake_renderer == []
+
+
+def test_beat_freezes_and_sweeps_hourly_at_set_times_of_the_clock(settings):
+    [entry] = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == freeze_previous_month_task.name]
+
+    assert isinstance(entry["schedule"], crontab)  # not every 24 hours from whenever beat last started
+    assert entry["schedule"].minute == {20} and entry["schedule"].hour == set(range(24))
 
 
 def test_a_request_for_a_month_not_yet_frozen_freezes_it_first(db, fake_renderer, django_capture_on_commit_callbacks):
