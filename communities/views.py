@@ -419,6 +419,7 @@ def moderation_queue(request, slug):
 
 
 @login_required
+@rate_limited("add_member")
 def members(request, slug):
     acc = access.get_community_access(request.user, slug)
     if not acc.can_read:

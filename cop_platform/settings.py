@@ -300,6 +300,9 @@ WRITE_RATE_LIMITS = {
         "register": ("20/m", "60/m"),
         "survey": ("10/m", "30/m"),
         "join": ("20/m", "60/m"),
+        # A leader adding members by email is told whether an address has an account, and whose: bounded, so
+        # that it is no way to match a list of addresses to names.
+        "add_member": ("10/m", "30/m"),
         "account": ("5/m", "20/m"),  # data export requests and account deletion (a password check)
     }.items()
 }

@@ -139,7 +139,9 @@ def visible_communities_for_topics(user):
 
 def event_figures_between(start, end) -> dict:
     """For the monthly indicators: events held (published, started in [start, end)), registrations made in
-    the period, attendance at those events, and the mean feedback score with its count."""
+    the period (a member's to one event counted once: registering again after cancelling makes a new row, and
+    a register-cancel loop must not inflate the figure), attendance at those events, and the mean feedback
+    score with its count."""
     held = Event.objects.filter(status=Event.Status.PUBLISHED, starts_at__gte=start, starts_at__lt=end)
     attendance = Registration.objects.filter(event__in=held, attended=True).count()
     feedback = Feedback.objects.filter(registration__event__in=held).aggregate(
@@ -147,7 +149,10 @@ def event_figures_between(start, end) -> dict:
     )
     return {
         "events_held": held.count(),
-        "registrations": Registration.objects.filter(created_at__gte=start, created_at__lt=end).count(),
+        "registrations": Registration.objects.filter(created_at__gte=start, created_at__lt=end)
+        .values("member_id", "event_id")
+        .distinct()
+        .count(),
         "attendance": attendance,
         "feedback_mean": feedback["mean"],
         "feedback_count": feedback["count"],

@@ -108,13 +108,22 @@ def _promote_waitlist(event: Event) -> Registration | None:
     taken = Registration.objects.filter(event=event, status=Registration.Status.REGISTERED).count()
     if event.capacity is not None and taken >= event.capacity:
         return None
-    first = (
+    waiting = (
         Registration.objects.select_for_update()
         .filter(event=event, status=Registration.Status.WAITLISTED)
         .order_by("created_at", "pk")
         .select_related("member", "event")
-        .first()
     )
+    first = None
+    for candidate in waiting:
+        if candidate.member.is_active and events_visible_to(candidate.member).filter(pk=event.pk).exists():
+            first = candidate
+            break
+        # Removed from the event's private community (or deactivated) since joining the waitlist: they may not
+        # see the event, so they could never give the seat back (cancelling needs the page). Their place goes.
+        candidate.status = Registration.Status.CANCELLED
+        candidate.cancelled_at = timezone.now()
+        candidate.save(update_fields=["status", "cancelled_at"])
     if first is None:
         return None
     first.status = Registration.Status.REGISTERED

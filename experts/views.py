@@ -89,6 +89,8 @@ def ask(request, slug, thread_pk):
         {
             "thread": thread, "community": acc.community, "form": form, "suggestions": suggestions,
             "current": selectors.referrals_for_thread(thread),
+            # The thread as shown in this community: its home may be a private community the asker is not in.
+            "thread_url": thread.url_in(acc.community),
         },
     )  # fmt: skip
 
@@ -108,7 +110,11 @@ def rate(request, pk):
         else:
             messages.success(request, _("Thank you. The question is marked resolved and your rating was saved."))
         return redirect(referral.thread.url_in(referral.community))
-    return render(request, "experts/rate.html", {"referral": referral, "form": form})
+    return render(
+        request,
+        "experts/rate.html",
+        {"referral": referral, "form": form, "thread_url": referral.thread.url_in(referral.community)},
+    )
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Writes for the knowledge library: drafts, files, the review workflow, downloads, summaries, the index."""
 
+from django.core.cache import cache
 from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import F, TextField, Value
@@ -181,11 +182,23 @@ def product_archive(*, product: KnowledgeProduct, actor: User) -> KnowledgeProdu
     return product
 
 
-def download_record(*, product_file: ProductFile, member: User | None) -> None:
+# A reader's downloads of one product count once a day: the "downloads" indicator and the library's "most
+# downloaded" order must not grow with a reload, a download manager's retries or a script.
+DOWNLOAD_COUNTED_FOR = 24 * 3600
+
+
+def download_record(*, product_file: ProductFile, member: User | None, client_ip: str = "") -> bool:
+    """Count a download of the file's product, unless this reader (the member, or the address of a reader
+    not signed in) counted one in the last DOWNLOAD_COUNTED_FOR seconds; True when counted. Told apart in the
+    cache; without one (Redis down) every download counts, as before."""
+    reader = f"member:{member.pk}" if member is not None and member.is_authenticated else f"ip:{client_ip}"
+    if not cache.add(f"download-counted:{product_file.product_id}:{reader}", 1, DOWNLOAD_COUNTED_FOR):
+        return False
     KnowledgeProduct.objects.filter(pk=product_file.product_id).update(download_count=F("download_count") + 1)
     if member is not None and member.is_authenticated:
         community = product_file.product.communities.first()
         activity_record(member=member, kind=Activity.Kind.DOWNLOAD, community=community)
+    return True
 
 
 @transaction.atomic

@@ -1,3 +1,4 @@
+from allauth.core.internal.httpkit import get_client_ip
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -64,7 +65,7 @@ def download(request, slug, file_pk):
         handle = product_file.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    services.download_record(product_file=product_file, member=request.user)
+    services.download_record(product_file=product_file, member=request.user, client_ip=get_client_ip(request))
     response = FileResponse(
         handle, as_attachment=True, filename=product_file.original_name, content_type=product_file.content_type
     )

@@ -46,3 +46,17 @@ def test_an_empty_month_has_zeros_and_no_mean():
     assert event_figures_between(NOV, DEC) == {
         "events_held": 0, "registrations": 0, "attendance": 0, "feedback_mean": None, "feedback_count": 0,
     }  # fmt: skip
+
+
+def test_registering_again_after_cancelling_counts_once():
+    """A register-cancel loop makes a new row each time: the month's figure counts each member once per event."""
+    held = _event("held", NOV + timedelta(days=3))
+    member, other = MemberFactory(), MemberFactory()
+    for day in range(5):
+        Registration.objects.create(
+            event=held, member=member, created_at=NOV + timedelta(days=1, hours=day), status="cancelled"
+        )
+    Registration.objects.create(event=held, member=member, created_at=NOV + timedelta(days=2))
+    Registration.objects.create(event=held, member=other, created_at=NOV + timedelta(days=2))
+
+    assert event_figures_between(NOV, DEC)["registrations"] == 2

@@ -314,3 +314,34 @@ def test_the_waitlist_position_follows_the_queue(client):
     client.force_login(waiting[2].member)
 
     assert "On the waitlist, number 3" in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_a_freed_seat_skips_a_waitlisted_member_who_may_no_longer_see_the_event(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
+    """Removed from the event's private community since joining the waitlist: they could not give the seat back
+    (cancelling needs the event's page), so their place goes and the next member gets the seat."""
+    from communities.models import Community
+    from communities.services import community_leave
+    from tests.communities.factories import CommunityFactory, MembershipFactory
+
+    private = CommunityFactory(visibility=Community.Visibility.PRIVATE)
+    event = EventFactory(capacity=1, communities=[private], title="Closed clinic")
+    holder, gone, next_ = (MembershipFactory(community=private).member for _ in range(3))
+    RegistrationFactory(event=event, member=holder)
+    now = timezone.now()
+    first = RegistrationFactory(
+        event=event, member=gone, status=Registration.Status.WAITLISTED, created_at=now - timedelta(minutes=9)
+    )
+    second = RegistrationFactory(event=event, member=next_, status=Registration.Status.WAITLISTED, created_at=now)
+    community_leave(member=gone, community=private)
+    client.force_login(holder)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _cancel(client, event)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == Registration.Status.CANCELLED and first.cancelled_at is not None
+    assert second.status == Registration.Status.REGISTERED
+    assert [m.to for m in mailoutbox] == [[next_.email]]

@@ -125,7 +125,11 @@ def test_ask_is_open_to_a_leader_of_a_community_the_thread_is_linked_into(client
     elsewhere = CommunityFactory()
     world["thread"].linked_communities.add(elsewhere)
     client.force_login(member_of(elsewhere, role=Membership.Role.LEADER))
-    assert client.get(reverse("experts:ask", args=[elsewhere.slug, world["thread"].pk])).status_code == 200
+    response = client.get(reverse("experts:ask", args=[elsewhere.slug, world["thread"].pk]))
+    assert response.status_code == 200
+    # Its links lead to the thread as shown there, not to its home, which may be private and theirs to not know.
+    html = response.content.decode()
+    assert world["thread"].url_in(elsewhere) in html and world["thread"].get_absolute_url() not in html
     # … but not through the thread's own community, where they are nobody.
     assert client.get(_ask_url(world)).status_code == 404
 

@@ -4,6 +4,7 @@ sniffed or rendered, and every download is counted (and recorded for signed-in m
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from knowledge.models import KnowledgeProduct, ProductFile
@@ -82,26 +83,37 @@ def test_it_sends_headers_that_stop_the_browser_from_running_the_file(client, na
     assert response.content_bytes == data
 
 
-def test_it_counts_each_download_and_records_it_for_members(client, open_community):
+def test_it_counts_a_readers_downloads_of_a_product_once_a_day_and_records_them_for_members(client, open_community):
+    """A reload, a download manager's retries or a script must not inflate the "downloads" indicator."""
     product = KnowledgeProductFactory(communities=[open_community])
     product_file = ProductFileFactory(product=product)
-    reader = MemberFactory()
+    other_file = ProductFileFactory(product=KnowledgeProductFactory(communities=[open_community]))
+    reader, colleague = MemberFactory(), MemberFactory()
     client.force_login(reader)
 
-    for _ in range(2):
-        assert _get(client, _download_url(product_file)).status_code == 200
+    for _ in range(3):
+        assert _get(client, _download_url(product_file)).status_code == 200  # every time the file, counted once
+    assert _get(client, _download_url(other_file)).status_code == 200
+    client.force_login(colleague)
+    assert _get(client, _download_url(product_file)).status_code == 200
 
     product.refresh_from_db()
     assert product.download_count == 2
     activities = Activity.objects.filter(kind=Activity.Kind.DOWNLOAD)
-    assert activities.count() == 2
-    assert {(a.member, a.community) for a in activities} == {(reader, open_community)}
+    assert activities.count() == 3
+    assert {(a.member, a.community) for a in activities} == {(reader, open_community), (colleague, open_community)}
+
+    cache.clear()  # a day later (the key expires)
+    client.force_login(reader)
+    assert _get(client, _download_url(product_file)).status_code == 200
+    assert KnowledgeProduct.objects.get(pk=product.pk).download_count == 3
 
 
 def test_it_counts_anonymous_downloads_without_recording_an_activity(client):
     product_file = ProductFileFactory()
 
     assert _get(client, _download_url(product_file)).status_code == 200
+    assert _get(client, _download_url(product_file)).status_code == 200  # the same address: counted once
 
     assert KnowledgeProduct.objects.get().download_count == 1
     assert not Activity.objects.filter(kind=Activity.Kind.DOWNLOAD).exists()

@@ -94,6 +94,19 @@ def test_posting_is_rate_limited_per_member(client, member):
     assert "Too many" in client.post(url, {"body": "again"}).content.decode()
 
 
+@override_settings(WRITE_RATE_LIMITS={"add_member": ("3/m", "100/m")})
+def test_a_leader_adding_members_by_email_is_rate_limited(client, member):
+    """Each answer says whether an address has an account, and whose: not a way to match a list of addresses."""
+    community = Community.objects.create(name="Open CoP", slug="open")
+    Membership.objects.create(
+        member=member, community=community, status="active", role="leader", joined_at="2026-01-01T00:00Z"
+    )
+    client.force_login(member)
+    url = reverse("communities:members", args=[community.slug])
+    statuses = [client.post(url, {"email": f"guess{n}@example.org", "role": "member"}).status_code for n in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+
+
 @override_settings(WRITE_RATE_LIMITS={"post": ("100/m", "2/m"), "join": ("20/m", "60/m")})
 def test_a_forged_forwarded_for_header_does_not_reset_the_ip_limit(client, member):
     community = Community.objects.create(name="Open CoP", slug="open")
