@@ -23,8 +23,9 @@ CLAIM_TIMEOUT = timedelta(minutes=10)  # a worker that claimed it died
 # A send that failed (the mail server down, say) is tried again by outbox_sweep, RETRY_FIRST later, then twice as
 # long each time up to RETRY_MOST: 30 s, 1, 2, 4 … 32 min, then hourly; after MAX_ATTEMPTS (about five hours) the
 # email is given up, and stays in the admin's outbox with its error ("Queue again now" sends it). One schedule,
-# kept in the row: retries of the task's own alongside the sweep's used to overlap and spend the attempts in
-# under an hour.
+# kept in the row (next_try_at, set by a failure and cleared by the next hand-off, so that a copy still waiting
+# in a busy queue is not handed over again): retries of the task's own alongside the sweep's used to overlap and
+# spend the attempts in under an hour.
 RETRY_FIRST = timedelta(seconds=30)
 RETRY_MOST = timedelta(hours=1)
 MAX_ATTEMPTS = 12
@@ -101,14 +102,17 @@ def outbox_enqueue(pk: int, *, even_if_paused: bool = False) -> bool:
 
     if not even_if_paused and time.monotonic() < _broker_paused_until:
         return False
+    # Marked handed over first: a worker may take it, and fail (setting its next try), before delay() returns.
+    pending = OutboxEmail.objects.filter(pk=pk, sent_at__isnull=True)
+    pending.update(queued_at=timezone.now(), next_try_at=None)
     try:
         send_email_task.delay(pk)
     except Exception as error:  # refused, timed out, hung, misconfigured: whatever it is, the outbox keeps it
         _broker_paused_until = time.monotonic() + BROKER_PAUSE
+        pending.update(queued_at=None)  # not handed over after all: the sweep's next round tries again
         logger.warning("Broker unavailable (%s); email %s waits in the outbox", error, pk)
         return False
     _broker_paused_until = 0.0
-    OutboxEmail.objects.filter(pk=pk, sent_at__isnull=True).update(queued_at=timezone.now())
     return True
 
 
@@ -119,8 +123,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 def outbox_send(pk: int) -> bool:
     """Claim and send one outbox email. Returns False when it was already sent, another worker holds it, or
-    sending failed: the claim is then released and the time of the failure kept (as `queued_at`), from which
-    outbox_sweep counts retry_delay."""
+    sending failed: the claim is then released and the next try set for retry_delay later (outbox_sweep)."""
     now = timezone.now()
     claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
     if not OutboxEmail.objects.filter(claimable, pk=pk, sent_at__isnull=True).update(
@@ -134,7 +137,7 @@ def outbox_send(pk: int) -> bool:
         payload_to_message(entry.payload).send()
     except Exception as error:  # SMTP refused, timed out, misconfigured: tried again later, up to MAX_ATTEMPTS
         OutboxEmail.objects.filter(pk=pk).update(
-            claimed_at=None, queued_at=timezone.now(), last_error=str(error)[:2000]
+            claimed_at=None, next_try_at=timezone.now() + retry_delay(entry.attempts), last_error=str(error)[:2000]
         )
         logger.warning("Email %s not sent (try %s of %s): %s", pk, entry.attempts, MAX_ATTEMPTS, error)
         return False
@@ -143,13 +146,16 @@ def outbox_send(pk: int) -> bool:
 
 
 def outbox_sweep(limit: int = 500) -> int:
-    """Beat: queue the emails the broker never got (down when they were written), whose task was lost, or whose
-    last try failed long enough ago (retry_delay). An email whose worker died mid-send is claimed again after
-    CLAIM_TIMEOUT (it may then go out twice; a lost password-reset email is worse)."""
+    """Beat: queue the emails the broker never got (down when they were written), whose task was lost (handed
+    over REQUEUE_AFTER ago and not tried since), or whose next try has come after a failed one. An email whose
+    worker died mid-send is claimed again after CLAIM_TIMEOUT (it may then go out twice; a lost password-reset
+    email is worse)."""
     now = timezone.now()
-    due = Q(queued_at__isnull=True) | Q(attempts=0, queued_at__lt=now - REQUEUE_AFTER)
-    for attempts in range(1, MAX_ATTEMPTS):
-        due |= Q(attempts=attempts, queued_at__lt=now - retry_delay(attempts))
+    due = (
+        Q(queued_at__isnull=True)
+        | Q(next_try_at__isnull=True, queued_at__lt=now - REQUEUE_AFTER)
+        | Q(next_try_at__lte=now)
+    )
     waiting = (
         OutboxEmail.objects.filter(sent_at__isnull=True, created_at__lt=now - SWEEP_GRACE)
         .filter(due)

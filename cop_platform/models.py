@@ -14,6 +14,9 @@ class OutboxEmail(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True, help_text=_("A worker is sending it."))
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    next_try_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("After a failed send: when it is tried again.")
+    )
     last_error = models.TextField(blank=True)
 
     class Meta:

@@ -129,6 +129,7 @@ def test_the_registrations_list_offers_the_events_nearest_today_and_the_chosen_o
     assert "1 registration\n" in chosen
     assert Registration.objects.count() == 2
     assert "0 registrations\n" in page(coordinator_client, f"{url}?event=nonsense")
+    assert "0 registrations\n" in page(coordinator_client, f"{url}?event=²")  # a digit int() refuses
 
 
 def test_the_feedback_list_filters_by_event_the_same_way(coordinator_client):
@@ -175,3 +176,15 @@ def test_an_expert_clusters_form_keeps_its_leads(coordinator_client):
     html = page(coordinator_client, reverse("admin:experts_expertcluster_change", args=[cluster.pk]))
 
     assert "Thandar Lead" in html  # the chosen lead is shown, and only the chosen ones
+
+
+def test_the_event_autocomplete_pages_events_in_order(coordinator_client):
+    later = EventFactory(title="Budget webinar later", starts_at=timezone.now() + timedelta(days=9))
+    sooner = EventFactory(title="Budget webinar sooner", starts_at=timezone.now() + timedelta(days=2))
+
+    response = coordinator_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "Budget", "app_label": "knowledge", "model_name": "knowledgeproduct", "field_name": "source_events"},
+    )
+
+    assert [row["id"] for row in response.json()["results"]] == [str(sooner.pk), str(later.pk)]

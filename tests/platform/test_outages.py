@@ -224,16 +224,36 @@ def test_a_failed_send_is_tried_again_later_each_time_for_about_five_hours(mailo
     waited = timedelta(0)
     for attempts in range(1, MAX_ATTEMPTS):
         assert outbox_sweep() == 0  # not yet: its last try just failed
-        OutboxEmail.objects.update(queued_at=timezone.now() - retry_delay(attempts) - timedelta(seconds=1))
+        entry.refresh_from_db()
+        wait = entry.next_try_at - timezone.now()
+        assert retry_delay(attempts) - timedelta(seconds=5) < wait <= retry_delay(attempts)
+        OutboxEmail.objects.update(next_try_at=timezone.now())  # that long later
         waited += retry_delay(attempts)
         assert outbox_sweep() == 1
         assert OutboxEmail.objects.get().attempts == attempts + 1
     entry.refresh_from_db()
     assert entry.attempts == MAX_ATTEMPTS and entry.sent_at is None and "down" in entry.last_error
     assert timedelta(hours=4) < waited < timedelta(hours=6)
-    OutboxEmail.objects.update(queued_at=timezone.now() - timedelta(days=1))
+    OutboxEmail.objects.update(next_try_at=timezone.now() - timedelta(days=1))
     assert outbox_sweep() == 0  # given up: the admin's "Queue again now" is left
     assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 7, 8, 11)] == [30, 60, 120, 1920, 3600, 3600]
+
+
+def test_a_retry_still_waiting_in_a_busy_queue_is_not_handed_over_again(monkeypatch):
+    """The worker is behind (a hung mail server, say): a copy the sweep handed over is not yet run. Handing it
+    over again each minute would spend the email's tries on copies in minutes."""
+    handed = []
+    monkeypatch.setattr(tasks.send_email_task, "delay", handed.append)  # taken by the broker, not run yet
+    entry = queue_email(EmailMessage("Reset", "Hi", "noreply@example.org", ["a@example.org"]))
+    long_ago = timezone.now() - timedelta(hours=1)
+    OutboxEmail.objects.filter(pk=entry.pk).update(
+        created_at=long_ago, queued_at=long_ago, attempts=3, next_try_at=timezone.now() - timedelta(seconds=1)
+    )  # its third try failed a while ago, and its next is due
+
+    assert outbox_sweep() == 1
+    assert outbox_sweep() == 0  # a minute later, the copy still in the queue
+    assert OutboxEmail.objects.filter(pk=entry.pk, next_try_at=None).exists()
+    assert len(handed) == 1
 
 
 def test_a_worker_that_died_mid_send_leaves_the_email_for_the_sweeper(mailoutbox, monkeypatch):
