@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cop_platform.admin_columns import country_column
+from cop_platform.admin_columns import country_name
 
 from .models import (
     IndicatorValue,
@@ -70,7 +70,7 @@ class ManualFigureAdmin(admin.ModelAdmin):
     after changing a frozen month's figures, recompute it with
     `python manage.py compute_indicators --month YYYY-MM --recompute`."""
 
-    list_display = ["month", "code", country_column(), "value", "source_note", "entered_by"]
+    list_display = ["month", "code", country_name, "value", "source_note", "entered_by"]
     list_filter = ["code", "country", "month"]
     search_fields = ["source_note"]
     readonly_fields = ["entered_by", "entered_at"]

@@ -187,7 +187,7 @@ def product_archive(*, product: KnowledgeProduct, actor: User) -> KnowledgeProdu
 DOWNLOAD_COUNTED_FOR = 24 * 3600
 
 
-def download_record(*, product_file: ProductFile, member: User | None, client_ip: str = "") -> bool:
+def download_record(*, product_file: ProductFile, member: User | None, client_ip: str) -> bool:
     """Count a download of the file's product, unless this reader (the member, or the address of a reader
     not signed in) counted one in the last DOWNLOAD_COUNTED_FOR seconds; True when counted. Told apart in the
     cache; without one (Redis down) every download counts, as before."""

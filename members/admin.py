@@ -5,7 +5,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from cop_platform.admin_columns import country_column
+from cop_platform.admin_columns import country_name
 
 from .audit import audit_record, member_label
 from .models import Activity, AuditEntry, Language, LocalCommunity, User
@@ -22,7 +22,7 @@ class MemberAdmin(DjangoUserAdmin):
     add_form = MemberCreationForm
     ordering = ["full_name", "email"]
     list_display = [
-        "email", "full_name", country_column(), "organization", "position_level", "gender",
+        "email", "full_name", country_name, "organization", "position_level", "gender",
         "is_active", "is_staff", "date_joined",
     ]  # fmt: skip
     list_filter = [
@@ -31,16 +31,6 @@ class MemberAdmin(DjangoUserAdmin):
     ]  # fmt: skip
     search_fields = ["email", "full_name", "organization", "city_region"]
     list_select_related = ["local_community"]
-
-    def get_search_fields(self, request):
-        # A form's member field (autocomplete: speakers, authors, leads) is filled by name, or by address when
-        # the words typed have an "@": one column, the name's through its trigram index (members 0009). The four
-        # columns of the list's search took 55-60 ms a keystroke at 100,000 members.
-        match = request.resolver_match
-        if match and match.url_name == "autocomplete":
-            return ["email"] if "@" in request.GET.get("term", "") else ["full_name"]
-        return super().get_search_fields(request)
-
     # No year-by-year drill-down (date_hierarchy): it read every member for their years on each page of the list
     # (30-50 ms at 100,000). The "date joined" filter gives the ranges.
     filter_horizontal = ["groups", "user_permissions", "languages"]
@@ -79,7 +69,17 @@ class MemberAdmin(DjangoUserAdmin):
         ),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
+
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def get_search_fields(self, request):
+        # A form's member field (autocomplete: speakers, authors, leads) is filled by name, or by address when
+        # the words typed have an "@": one column, the name's through its trigram index (members 0009). The four
+        # columns of the list's search took 55-60 ms a keystroke at 100,000 members.
+        match = request.resolver_match
+        if match and match.url_name == "autocomplete":
+            return ["email"] if "@" in request.GET.get("term", "") else ["full_name"]
+        return super().get_search_fields(request)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -141,7 +141,7 @@ class MemberAdmin(DjangoUserAdmin):
 
 @admin.register(LocalCommunity)
 class LocalCommunityAdmin(admin.ModelAdmin):
-    list_display = ["name", country_column(), "region", "population_covered", "population_source"]
+    list_display = ["name", country_name, "region", "population_covered", "population_source"]
     list_filter = ["country"]
     search_fields = ["name", "region"]
 
