@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -63,6 +64,65 @@ def decline_requests(modeladmin, request, queryset):
     modeladmin.message_user(request, message, messages.SUCCESS)
 
 
+class MembershipAddForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["member", "community", "role"]
+
+    def clean(self):
+        cleaned = super().clean()
+        member, community = cleaned.get("member"), cleaned.get("community")
+        if member and not member.is_active:
+            self.add_error("member", _("This account is deactivated."))
+        elif member and community:
+            current = Membership.objects.current().filter(member=member, community=community).first()
+            if current and current.status == Membership.Status.ACTIVE:
+                self.add_error("member", _("%(member)s is already a member.") % {"member": member})
+        return cleaned
+
+
+ROLE_ACTIONS = {
+    Membership.Role.LEADER: _("Make the selected members leaders"),
+    Membership.Role.MODERATOR: _("Make the selected members moderators"),
+    Membership.Role.MEMBER: _("Make the selected members plain members"),
+}
+
+
+def _set_role(role: str):
+    @admin.action(description=ROLE_ACTIONS[role])
+    def set_role(modeladmin, request, queryset):
+        changed, refused = 0, []
+        for membership in queryset.filter(status=Membership.Status.ACTIVE).exclude(role=role):
+            try:
+                services.membership_set_role(membership=membership, role=role, actor=request.user)
+                changed += 1
+            except services.CommunityError as error:
+                refused.append(f"{membership.community}: {error}")
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d role changed.", "%(count)d roles changed.", changed) % {"count": changed},
+            messages.SUCCESS,
+        )
+        for reason in refused:
+            modeladmin.message_user(request, reason, messages.ERROR)
+
+    set_role.__name__ = f"make_{role}"
+    return set_role
+
+
+@admin.action(description=_("Remove the selected members from their communities"))
+def remove_members(modeladmin, request, queryset):
+    removed = 0
+    for membership in queryset.filter(status=Membership.Status.ACTIVE).select_related("community", "member"):
+        services.membership_remove(membership=membership, actor=request.user)
+        removed += 1
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)d member removed.", "%(count)d members removed.", removed) % {"count": removed},
+        messages.SUCCESS,
+    )
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ["member", "community", "role", "status", "requested_at", "joined_at", "left_at"]
@@ -71,13 +131,32 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["member", "community"]
     autocomplete_fields = ["member", "community"]
     readonly_fields = ["decided_by"]
-    actions = [approve_requests, decline_requests]
+    actions = [approve_requests, decline_requests, *(_set_role(role) for role in ROLE_ACTIONS), remove_members]
     date_hierarchy = "requested_at"
 
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = MembershipAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ["member", "community", "role"] if obj is None else super().get_fields(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
-        # A membership stays the same member's in the same community: its dates are that community's history
-        # (the indicators count them). To move someone, end this membership and add another.
-        return [*self.readonly_fields, "member", "community"] if obj else self.readonly_fields
+        # A membership is changed through the list's actions, which keep a community's last leader, tell the
+        # member and write the moderation and audit logs; a form that saved the row itself did none of that.
+        # Its dates are that community's history (the indicators count them): to move someone, end this
+        # membership and add another.
+        if obj is None:
+            return self.readonly_fields
+        return [*self.readonly_fields, *(f.name for f in Membership._meta.fields if f.name != "id")]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return  # every field is read-only: the actions change memberships
+        added = services.membership_add(community=obj.community, member=obj.member, actor=request.user, role=obj.role)
+        obj.pk = added.pk  # the row the service wrote (a waiting request, approved, keeps its own)
+        obj.refresh_from_db()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
@@ -87,6 +166,34 @@ class MembershipAdmin(admin.ModelAdmin):
         communities = set(queryset.values_list("community_id", flat=True))
         super().delete_queryset(request, queryset)
         member_counts_forget(communities)
+
+
+THREAD_ACTIONS = {
+    "pin": _("Pin the selected threads"),
+    "unpin": _("Unpin the selected threads"),
+    "lock": _("Lock the selected threads"),
+    "unlock": _("Unlock the selected threads"),
+    "hide": _("Hide the selected threads"),
+    "show": _("Show the selected threads again"),
+}
+
+
+def _moderate_threads(action: str):
+    field, value, _logged = services.THREAD_FLAGS[action]
+
+    @admin.action(description=THREAD_ACTIONS[action])
+    def moderate(modeladmin, request, queryset):
+        threads = list(queryset.exclude(**{field: value}).select_related("community"))
+        for thread in threads:
+            services.thread_moderate(thread=thread, actor=request.user, action=action)
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d thread changed.", "%(count)d threads changed.", len(threads)) % {"count": len(threads)},
+            messages.SUCCESS,
+        )
+
+    moderate.__name__ = f"{action}_threads"
+    return moderate
 
 
 @admin.register(Thread)
@@ -104,10 +211,34 @@ class ThreadAdmin(admin.ModelAdmin):
     list_filter = ["is_pinned", "is_locked", "is_hidden", "community"]
     search_fields = ["title"]
     list_select_related = ["community", "author"]
-    autocomplete_fields = ["author", "community"]
-    filter_horizontal = ["linked_communities"]
     exclude = ["followers"]
-    readonly_fields = ["reply_count", "created_at"]
+    # Pinning, locking and hiding are the list's actions, and moving or linking a thread is on its page in the
+    # community: each goes through the service that writes the moderation and audit logs. Threads are started
+    # on the site, with their first post.
+    readonly_fields = [
+        "community", "linked_communities", "author", "is_pinned", "is_locked", "is_hidden", "reply_count",
+        "created_at",
+    ]  # fmt: skip
+    actions = [_moderate_threads(action) for action in THREAD_ACTIONS]
+
+    def has_add_permission(self, request):
+        return False
+
+
+def _hide_posts(hidden: bool):
+    @admin.action(description=_("Hide the selected posts") if hidden else _("Show the selected posts again"))
+    def hide(modeladmin, request, queryset):
+        posts = list(queryset.exclude(is_hidden=hidden).select_related("thread__community", "author"))
+        for post in posts:
+            services.post_set_hidden(post=post, actor=request.user, hidden=hidden)
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d post changed.", "%(count)d posts changed.", len(posts)) % {"count": len(posts)},
+            messages.SUCCESS,
+        )
+
+    hide.__name__ = "hide_posts" if hidden else "show_posts"
+    return hide
 
 
 @admin.register(Post)
@@ -116,8 +247,16 @@ class PostAdmin(admin.ModelAdmin):
     list_filter = ["is_hidden", "thread__community"]
     search_fields = ["body", "author__email", "author__full_name"]
     list_select_related = ["author", "thread"]
-    readonly_fields = ["thread", "author", "body_html", "quoted", "created_at", "edited_at", "helpful_count"]
+    # Hiding is the list's actions (the moderation and audit logs); posts are written on the site.
+    readonly_fields = [
+        "thread", "author", "body_html", "quoted", "is_hidden", "hidden_reason", "created_at", "edited_at",
+        "helpful_count",
+    ]  # fmt: skip
     fields = ["thread", "author", "body", "is_hidden", "hidden_reason", "created_at", "edited_at", "helpful_count"]
+    actions = [_hide_posts(True), _hide_posts(False)]
+
+    def has_add_permission(self, request):
+        return False
 
     def save_model(self, request, obj, form, change):
         if "body" in form.changed_data:

@@ -70,6 +70,7 @@ def community_create(*, form, creator: User) -> Community:
         member=creator, community=community, role=Membership.Role.LEADER, status=Membership.Status.ACTIVE,
         requested_at=now, joined_at=now,
     )  # fmt: skip
+    _audit_own_membership(creator, community, "Created the community, as its leader")
     return community
 
 
@@ -107,27 +108,58 @@ def _leaders(community: Community):
     ]
 
 
+def _leaders_locked(community: Community) -> int:
+    """How many leaders the community has, their memberships locked until the transaction ends: two leaders
+    leaving (or demoting each other) at once each saw the other stay, and the community was left with none.
+    The second waits, then counts again without the first."""
+    leaders = Membership.objects.active().filter(community=community, role=Membership.Role.LEADER)
+    return len(leaders.select_for_update().values_list("pk", flat=True))
+
+
+def _membership_new(already: str, **fields) -> Membership:
+    """A new membership row. Two at once for the same member (a double click on Join or Add) both found none
+    before; the database keeps one current membership per member and community, and the second is told
+    `already` instead of an error page."""
+    try:
+        with transaction.atomic():
+            return Membership.objects.create(**fields)
+    except IntegrityError:
+        raise CommunityError(already) from None
+
+
+def _audit_own_membership(member: User, community: Community, what: str) -> None:
+    """A member's own step in or out of a community (the audit log; the moderation log is for decisions)."""
+    audit_record(
+        actor=member, action=AuditEntry.Action.MEMBERSHIP, target=f"{community.name}: {member_label(member)}",
+        detail=what,
+    )  # fmt: skip
+
+
 @transaction.atomic
 def community_join(*, member: User, community: Community) -> Membership:
     """Join an open community, or ask to join a request-to-join one. Private communities take no requests."""
     if community.visibility == Community.Visibility.PRIVATE:
         raise CommunityError(_("This community is by invitation only."))
+    already = _("You are already a member of this community, or your request is waiting.")
     latest = Membership.objects.filter(member=member, community=community).order_by("-requested_at", "-pk").first()
     if latest is not None and latest.status in Membership.CURRENT_STATUSES:
-        raise CommunityError(_("You are already a member of this community, or your request is waiting."))
+        raise CommunityError(already)
     if latest is not None and latest.status == Membership.Status.REMOVED:
         # Removal is a moderation decision: only a leader can let the member back in.
         raise CommunityError(_("You were removed from this community. Ask one of its leaders to add you again."))
     now = timezone.now()
     if community.visibility == Community.Visibility.OPEN:
-        membership = Membership.objects.create(
-            member=member, community=community, status=Membership.Status.ACTIVE, requested_at=now, joined_at=now
-        )
+        membership = _membership_new(
+            already, member=member, community=community, status=Membership.Status.ACTIVE, requested_at=now,
+            joined_at=now,
+        )  # fmt: skip
         activity_record(member=member, kind=Activity.Kind.JOINED_COMMUNITY, community=community)
+        _audit_own_membership(member, community, "Joined")
         return membership
-    membership = Membership.objects.create(
-        member=member, community=community, status=Membership.Status.PENDING, requested_at=now
+    membership = _membership_new(
+        already, member=member, community=community, status=Membership.Status.PENDING, requested_at=now
     )
+    _audit_own_membership(member, community, "Asked to join")
     notify(
         recipients=_leaders(community),
         kind=Notification.Kind.JOIN_REQUEST,
@@ -183,14 +215,17 @@ def community_leave(*, member: User, community: Community) -> Membership:
     membership = Membership.objects.current().filter(member=member, community=community).first()
     if membership is None:
         raise CommunityError(_("You are not a member of this community."))
-    if membership.is_leader and len(_leaders(community)) == 1:
+    if membership.is_leader and _leaders_locked(community) == 1:
         raise CommunityError(_("You are this community's only leader. Ask the coordinator to name another first."))
+    _audit_own_membership(member, community, "Left" if membership.status == Membership.Status.ACTIVE else "Withdrew")
     return _end(membership, Membership.Status.LEFT)
 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: User) -> Membership:
     """Removal takes effect at once: access is checked against the current membership on every request."""
+    if membership.is_leader and _leaders_locked(membership.community) == 1:
+        raise CommunityError(_("A community needs at least one leader. Name another leader first."))
     _log(membership.community, actor, ModerationAction.Action.REMOVE, subject=membership.member)
     return _end(membership, Membership.Status.REMOVED)
 
@@ -202,13 +237,19 @@ def membership_add(*, community: Community, member: User, actor: User, role: str
     now = timezone.now()
     if current and current.status == Membership.Status.ACTIVE:
         raise CommunityError(_("%(member)s is already a member.") % {"member": member})
-    if current:  # a pending request: adding approves it
-        return membership_decide(membership=current, actor=actor, approve=True)
-    membership = Membership.objects.create(
+    if current:  # a pending request: adding approves it, in the role chosen
+        membership = membership_decide(membership=current, actor=actor, approve=True)
+        return (
+            membership
+            if role == membership.role
+            else membership_set_role(membership=membership, role=role, actor=actor)
+        )
+    membership = _membership_new(
+        _("%(member)s is already a member.") % {"member": member},
         member=member, community=community, role=role, status=Membership.Status.ACTIVE,
         requested_at=now, joined_at=now, decided_by=actor,
     )  # fmt: skip
-    _log(community, actor, ModerationAction.Action.ADD, subject=member)
+    _log(community, actor, ModerationAction.Action.ADD, subject=member, note=membership.get_role_display())
     notify(
         recipients=[member], kind=Notification.Kind.JOIN_DECISION, actor=actor, community=community,
         text=_("You were added to %(community)s.") % {"community": community}, url=community.get_absolute_url(),
@@ -218,7 +259,7 @@ def membership_add(*, community: Community, member: User, actor: User, role: str
 
 @transaction.atomic
 def membership_set_role(*, membership: Membership, role: str, actor: User) -> Membership:
-    if membership.is_leader and role != Membership.Role.LEADER and len(_leaders(membership.community)) == 1:
+    if membership.is_leader and role != Membership.Role.LEADER and _leaders_locked(membership.community) == 1:
         raise CommunityError(_("A community needs at least one leader. Name another leader first."))
     membership.role = role
     membership.save(update_fields=["role"])

@@ -79,6 +79,9 @@ class DigestPreferenceAdmin(admin.ModelAdmin):
     list_select_related = ["member"]
     readonly_fields = ["member", "last_sent_at", "unsubscribed_at"]
 
+    def has_add_permission(self, request):
+        return False  # made for a member when first needed; a form without its member could only fail (a 500)
+
     @admin.display(description=_("next digest"))
     def preview_link(self, obj):
         return format_html('<a href="{}">{}</a>', reverse("admin:digests_preview", args=[obj.member_id]), _("Preview"))

@@ -133,6 +133,14 @@ def test_the_month_picker_shows_an_earlier_frozen_month(viewer_client, frozen):
     assert tiles(text)["Member retention rate"] == ("100%", None)
 
 
+@pytest.mark.parametrize("asked", ["0001-05", "9999-12"])
+@pytest.mark.parametrize("path", ["report/", "report.pdf", "figures.csv", "figures.xlsx"])
+def test_a_month_at_the_ends_of_the_calendar_is_not_found_rather_than_an_error(viewer_client, frozen, asked, path):
+    """(A trend reads twelve months back and a month's bounds the month after: date() refuses years 0 and 10,000.)"""
+    assert viewer_client.get(f"/indicators/{asked}/{path}").status_code == 404
+    assert viewer_client.get(reverse("indicators:trend_csv"), {"month": asked}).status_code == 200
+
+
 @pytest.mark.parametrize("asked", ["banana", "2026-13", "2026-1", "10-2026", "2026-10-01", "2026-00"])
 def test_a_month_that_is_not_a_month_says_so_and_shows_the_latest(viewer_client, frozen, asked):
     response = viewer_client.get(reverse("indicators:dashboard"), {"month": asked})

@@ -1153,6 +1153,8 @@ def test_fuzz_indicator_month_parameters_and_report_request(client, frozen_month
                 "2026-09",
                 "2026-13",
                 "0000-01",
+                "0001-05",  # a year without the twelve months before it a trend reads
+                "9999-12",  # … or the month after it a month's bounds read
                 "２０２６-１０",
                 " 2026-10 ",
                 "2026-1",
