@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.templatetags.static import static
+from django.utils.translation import gettext
 
 
 def site(request):
     logo = settings.SITE_LOGO
     return {
         "site_name": settings.SITE_NAME,
-        "site_tagline": settings.SITE_TAGLINE,
+        "site_tagline": settings.SITE_TAGLINE or gettext("Communities of practice for civil servants"),
         "site_logo_url": logo if logo.startswith(("http://", "https://", "/")) else static(logo),
         "site_accent_color": settings.SITE_ACCENT_COLOR,
     }

@@ -307,11 +307,15 @@ WRITE_RATE_LIMITS = {
     }.items()
 }
 
+CSRF_FAILURE_VIEW = "cop_platform.views.csrf_failure"  # a page that says what to do, not Django's bare one
+
 # --- Site identity ------------------------------------------------------------------------------------------
 SITE_NAME = env("SITE_NAME", default="CoP Platform")
 # The public address, for links in emails (no trailing slash).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-SITE_TAGLINE = env("SITE_TAGLINE", default="Communities of practice for civil servants")
+# Unset: the platform's own tagline, in the reader's language (cop_platform.context_processors.site); a tagline
+# set here shows as written in every language.
+SITE_TAGLINE = env("SITE_TAGLINE", default="")
 SITE_LOGO = env("SITE_LOGO", default="img/logo.svg")  # a path under static/ or an absolute URL
 SITE_ACCENT_COLOR = env("SITE_ACCENT_COLOR", default="#0b5cad")
 if not re.fullmatch(r"#[0-9a-fA-F]{6}", SITE_ACCENT_COLOR):

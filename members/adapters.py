@@ -1,4 +1,9 @@
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -6,14 +11,35 @@ from cop_platform.i18n import in_language_of
 from cop_platform.mail import queue_email
 
 
+@dataclass(frozen=True)
+class SiteNamed:
+    """What allauth's email templates call `current_site`: the platform's name and address (the site framework,
+    which would give them, is not installed: without it the templates said "Hello from !")."""
+
+    name: str
+    domain: str
+
+
+def this_site() -> SiteNamed:
+    return SiteNamed(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         # Rendered here, in the member's language (or the page's, for someone without an account or a choice
         # yet: a visitor signing up in Russian confirms in Russian); a Celery worker delivers it so SMTP never
         # slows a page.
+        context = {"request": allauth_context.request, "email": email, "current_site": this_site(), **context}
         with in_language_of(context.get("user"), fallback=translation.get_language()):
             message = self.render_mail(template_prefix, email, context)
         queue_email(message)
+
+    def save_user(self, request, user, form, commit=True):
+        # The language the visitor signed up in becomes their choice, for the emails that follow (digests,
+        # reminders): without one they came in English to a member who had only ever read the site in Burmese.
+        if not user.language and getattr(request, "LANGUAGE_CODE", "") in dict(settings.LANGUAGES):
+            user.language = request.LANGUAGE_CODE
+        return super().save_user(request, user, form, commit=commit)
 
     def get_signup_redirect_url(self, request):
         return reverse("members:onboarding")

@@ -3,6 +3,7 @@ import os
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from cop_platform import mail
 from cop_platform.celery import app as celery_app
@@ -26,6 +27,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    # A request activates its reader's language in this thread and leaves it there (LocaleMiddleware does not
+    # undo it): a test after a Burmese sign-up read its country names in Burmese.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -139,3 +139,24 @@ def test_it_rejects_a_second_account_with_the_same_email_in_other_case(
     # allauth prevents enumeration: it behaves as if signup worked, but no second account exists.
     assert User.objects.filter(email__iexact=member.email).count() == 1
     assert response.status_code in (200, 302)
+
+
+def test_the_confirmation_email_names_the_platform(client, mailoutbox, django_capture_on_commit_callbacks, settings):
+    """allauth's templates read `current_site`, which the site framework would give: without it they said
+    "Hello from !" and "register an account on ." — a message that looks like phishing."""
+    settings.SITE_NAME, settings.SITE_URL = "ASEAN Civil Service CoP", "https://cop.example.org"
+
+    _sign_up(client, django_capture_on_commit_callbacks)
+
+    body = mailoutbox[0].body
+    assert "Hello from ASEAN Civil Service CoP!" in body
+    assert "register an account on cop.example.org." in body
+
+
+def test_signing_up_in_a_language_makes_it_the_members_choice(client, django_capture_on_commit_callbacks, settings):
+    """Digests and reminders go out in the member's language: without a choice they came in English."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "my"
+
+    _sign_up(client, django_capture_on_commit_callbacks)
+
+    assert User.objects.get(email="new.member@ministry.example.gov").language == "my"

@@ -88,3 +88,27 @@ def test_unknown_pages_get_a_friendly_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert b"Page not found" in response.content or b"not found" in response.content.lower()
+
+
+def test_a_form_sent_after_its_page_expired_gets_a_page_that_says_what_to_do(member, settings):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="ru")
+    browser.force_login(member)
+    form_page = "http://testserver" + reverse("members:profile_edit")
+
+    response = browser.post(reverse("members:profile_edit"), {"full_name": "A long text"}, HTTP_REFERER=form_page)
+
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert '<html lang="ru"' in text and "CSRF verification failed" not in text
+    assert f'href="{form_page}"' in text  # back to the form
+    elsewhere = browser.post(reverse("members:profile_edit"), {}, HTTP_REFERER="https://evil.example.com/")
+    assert "evil.example.com" not in elsewhere.content.decode()
+
+
+def test_the_default_tagline_is_in_the_readers_language(client, settings):
+    settings.SITE_TAGLINE = ""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+
+    assert "Сообщества практиков для государственных служащих" in client.get(reverse("home")).content.decode()
