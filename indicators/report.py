@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from communities.models import Community
 from events.access import events_visible_to
 from events.models import Event
 from knowledge.access import published_visible_to
@@ -93,11 +94,30 @@ LISTED = 15  # events and knowledge products listed in the report; the rest are 
 EVERYONE = AnonymousUser()
 
 
+def _private_communities_unnamed(figures) -> None:
+    """Breakdowns by community sum the private communities into one unnamed row (the figures are this
+    report's own: month_figures reads them afresh)."""
+    private = set(Community.objects.filter(visibility=Community.Visibility.PRIVATE).values_list("slug", flat=True))
+    if not private:
+        return
+    for item in figures.figures.values():
+        item.breakdowns = [
+            breakdown.unnamed(private) if breakdown.dimension == "community" else breakdown
+            for breakdown in item.breakdowns
+        ]
+
+
+def _is_private(community) -> bool:
+    return community is not None and community.visibility == Community.Visibility.PRIVATE
+
+
 def report_context(month: date) -> dict | None:
     figures = month_figures(month)
     if figures is None:
         return None
     figures.figures  # read now, next to the snapshots: the report prints when they were computed  # noqa: B018
+    _private_communities_unnamed(figures)
+    surveys = surveys_for_month(month)
     start, end = month_bounds(month)
     held = {"status": Event.Status.PUBLISHED, "starts_at__gte": start, "starts_at__lt": end}
     published = {"status": KnowledgeProduct.Status.PUBLISHED, "published_at__gte": start, "published_at__lt": end}
@@ -116,7 +136,9 @@ def report_context(month: date) -> dict | None:
         "products": list(public_products.order_by("published_at").only("title", "type", "published_at")[:LISTED]),
         "products_count": products_count,
         "private_products_count": KnowledgeProduct.objects.filter(**published).count() - products_count,
-        "surveys": surveys_for_month(month),
+        # A private community's survey is counted, not shown: its title, questions and answers are its own.
+        "surveys": [result for result in surveys if not _is_private(result.survey.community)],
+        "private_surveys_count": sum(1 for result in surveys if _is_private(result.survey.community)),
         "manual_figures": list(manual_figures_for(month)),
         # Grouped by source: a network of hundreds of local communities usually has a handful of sources.
         "population_sources": list(

@@ -9,7 +9,7 @@ from datetime import date
 from functools import cached_property
 
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django_countries import countries
 
 from communities.models import Community
@@ -106,6 +106,28 @@ class Breakdown:
         keep, rest = named[: self.COMPACT_LIMIT - 1], named[self.COMPACT_LIMIT - 1 :]
         other = sum(v or 0 for _k, _l, v in rest)
         return [*keep, ("other", f"Other ({len(rest)})", other), *stated]
+
+    def unnamed(self, keys: set[str]) -> Breakdown:
+        """This breakdown with the rows of `keys` summed into one row that names none of them ("3 private
+        communities"), for what leaves the platform (the PDF report). Summed as "Other" is: a member of two
+        counts twice."""
+        hidden = [row for row in self.rows if row[0] in keys]
+        if not hidden:
+            return self
+        count = len(hidden)
+        grouped = (
+            "private",
+            ngettext("%(count)d private community", "%(count)d private communities", count) % {"count": count},
+            sum(v or 0 for _k, _l, v in hidden),
+        )
+        shown = [row for row in self.rows if row[0] not in keys and row[0] != NOT_STATED]
+        rows = sorted([*shown, grouped], key=lambda row: -(row[2] or 0))
+        return Breakdown(
+            dimension=self.dimension,
+            name=self.name,
+            rows=rows + [row for row in self.rows if row[0] == NOT_STATED],
+            total=self.total,
+        )
 
 
 @dataclass

@@ -26,7 +26,7 @@ from tests.communities.factories import CommunityFactory
 from tests.events.factories import EventFactory
 from tests.knowledge.factories import KnowledgeProductFactory
 
-from .conftest import OCT, SEP, at
+from .conftest import OCT, SEP, at, member_in
 
 pytestmark = pytest.mark.django_db
 
@@ -232,6 +232,34 @@ def test_the_report_counts_but_does_not_name_what_private_communities_shared(rep
     assert "Closed circle" not in text
     assert "1 event shared only within private communities is counted in the figures but not named here." in text
     assert "1 knowledge product shared only within private communities is counted in the figures" in text
+
+
+def test_the_report_sums_private_communities_unnamed_and_only_counts_their_surveys(report_world):
+    """A private community's name, member counts and survey (its title, questions and answers) stay its own."""
+    closed = CommunityFactory(name="Closed circle", slug="closed", visibility=Community.Visibility.PRIVATE)
+    hidden = CommunityFactory(name="Hidden circle", slug="hidden", visibility=Community.Visibility.PRIVATE)
+    for community in (closed, hidden):
+        member_in(community, report_world["stayer"], at(2))
+    survey = Survey.objects.create(title="Closed circle pulse", community=closed, opens_at=at(2), closes_at=at(20))
+    question = SurveyQuestion.objects.create(
+        survey=survey, position=1, text="What worries the circle?", kind=SurveyQuestion.Kind.TEXT
+    )
+    response = SurveyResponse.objects.create(survey=survey, member=report_world["stayer"], submitted_at=at(5))
+    SurveyAnswer.objects.create(response=response, question=question, text="A confidential reorganisation")
+    freeze_month(OCT, recompute=True)
+
+    context = report_context(OCT)
+
+    by_community = next(b for b in context["figures"]["members"].breakdowns if b.dimension == "community")
+    assert [(label, value) for _key, label, value in by_community.rows] == [
+        ("A", 3), ("=SUM(1+1)", 2), ("2 private communities", 2),
+    ]  # fmt: skip
+    assert [result.survey.title for result in context["surveys"]] == ["Member survey October 2026"]
+    assert context["private_surveys_count"] == 1
+    text, _pages = pdf_text(render_report(OCT).pdf)
+    for secret in ("Closed circle", "Hidden circle", "What worries", "confidential"):
+        assert secret not in text
+    assert "1 survey of a private community is counted in the figures but not shown here." in text
 
 
 # --- The command --------------------------------------------------------------------------------------------
