@@ -82,6 +82,9 @@ class ExpertAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         if not change:
             services.expert_created(expert=form.instance, actor=request.user)
+        if "member" in form.changed_data and form.instance.member is not None:
+            # Chosen here rather than by the member confirming the address: the same link, role and audit entry.
+            services.expert_link_member(expert=form.instance, member=form.instance.member, actor=request.user)
 
     def get_urls(self):
         return [

@@ -59,7 +59,11 @@ class Expert(models.Model):
     member = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("member account"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="expert_profile",
-        help_text=_("Filled in automatically when a member verifies this expert's email address."),
+        limit_choices_to={"is_active": True},
+        help_text=_(
+            "Filled in automatically when a member verifies this expert's email address, or chosen here: either "
+            "makes the member an expert (the Experts group)."
+        ),
     )  # fmt: skip
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"), blank=True, help_text=_("Contact details are shown to coordinators only."))

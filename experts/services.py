@@ -14,7 +14,8 @@ from communities.services import notification_text
 from cop_platform.i18n import in_language_of
 from cop_platform.mail import queue_email_to
 from members import roles
-from members.models import Activity, User
+from members.audit import audit_record, member_label
+from members.models import Activity, AuditEntry, User
 from members.services import activity_record
 
 from .models import Expert, ExpertStatusChange, Rating, Referral
@@ -64,13 +65,18 @@ def expert_created(*, expert: Expert, actor: User | None) -> Expert:
     return expert
 
 
-def expert_link_member(*, expert: Expert, member: User) -> Expert:
-    """Link a mapped expert to the member account that owns the same, verified, email address."""
+def expert_link_member(*, expert: Expert, member: User, actor: User | None = None) -> Expert:
+    """Link a mapped expert to a member account: the one that owns the same, verified, email address, or the
+    one a coordinator (`actor`) chose in the admin. Being linked is the expert role (the Experts group)."""
     if Expert.objects.filter(member=member).exclude(pk=expert.pk).exists():
         return expert
     expert.member = member
     expert.save(update_fields=["member"])
     member.groups.add(Group.objects.get(name=roles.EXPERTS))
+    audit_record(
+        actor=actor, action=AuditEntry.Action.ROLE_GRANTED, target=member_label(member),
+        detail=f"{roles.EXPERTS} (linked to the expert profile “{expert.name}”)",
+    )  # fmt: skip
     return expert
 
 

@@ -55,7 +55,7 @@ class KnowledgeProductAdmin(admin.ModelAdmin):
         (None, {"fields": ["type", "title", "slug", "summary", "body", "version_note"]}),
         (_("Where it belongs"), {"fields": ["language", "countries", "communities", "tags"]}),
         (_("Where it came from"), {"fields": ["authors", "source_threads", "source_events"]}),
-        (_("Workflow"), {"description": _("Publish or archive with the list's actions so authors are told."),
+        (_("Workflow"), {"description": _("Publish or archive with the list's actions: publishing tells the authors."),
                          "fields": ["status", "published_at", "review_note", "download_count", "created_by",
                                     "created_at", "updated_at"]}),
     ]  # fmt: skip

@@ -1,20 +1,66 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cop_platform.admin_columns import country_name
 
+from . import privacy
 from .audit import audit_record, member_label
 from .models import Activity, AuditEntry, Language, LocalCommunity, User
+from .privacy import DELETED_ADDRESS_DOMAIN
+from .roles import ROLE_GROUPS
 
 
 class MemberCreationForm(UserCreationForm):
     class Meta:
         model = User
         fields = ("email",)
+
+
+def _deletable_accounts(modeladmin, request, queryset) -> list[User]:
+    """The chosen accounts this coordinator may delete: not their own (the privacy page is for that), not one
+    already deleted, not one they may not change (a superuser's, say)."""
+    return [
+        account
+        for account in queryset.exclude(pk=request.user.pk).exclude(email__endswith=DELETED_ADDRESS_DOMAIN)
+        if modeladmin.has_change_permission(request, account)
+    ]
+
+
+@admin.action(description=_("Delete the selected accounts (as their members would)"), permissions=["change"])
+def delete_accounts(modeladmin, request, queryset):
+    accounts = _deletable_accounts(modeladmin, request, queryset)
+    if request.POST.get("confirmed") != "yes":  # Django's own deletions ask first too
+        return TemplateResponse(
+            request,
+            "admin/members/user/delete_accounts.html",
+            {
+                **modeladmin.admin_site.each_context(request),
+                "opts": modeladmin.model._meta,
+                "accounts": accounts,
+                "chosen": queryset.values_list("pk", flat=True),
+                "title": _("Delete accounts"),
+            },
+        )
+    deleted = 0
+    for account in accounts:
+        try:
+            privacy.account_delete(member=account, deleted_by=request.user)
+            deleted += 1
+        except privacy.PrivacyError as error:
+            modeladmin.message_user(request, f"{account}: {error}", messages.ERROR)
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)d account deleted.", "%(count)d accounts deleted.", deleted) % {"count": deleted},
+        messages.SUCCESS,
+    )
+    return None
 
 
 @admin.register(User)
@@ -34,6 +80,7 @@ class MemberAdmin(DjangoUserAdmin):
     # No year-by-year drill-down (date_hierarchy): it read every member for their years on each page of the list
     # (30-50 ms at 100,000). The "date joined" filter gives the ranges.
     filter_horizontal = ["groups", "user_permissions", "languages"]
+    actions = [delete_accounts]
     readonly_fields = ["last_login", "date_joined", "profile_completed_at"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
@@ -62,7 +109,8 @@ class MemberAdmin(DjangoUserAdmin):
             {
                 "description": _(
                     "Coordinators: tick “staff status” and add the Coordinators group. Report viewers: add the "
-                    "Report viewers group. Experts: add the Experts group."
+                    "Report viewers group. Experts are linked to their account from their expert profile, "
+                    "which adds the Experts group."
                 ),
                 "fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"],
             },
@@ -89,20 +137,25 @@ class MemberAdmin(DjangoUserAdmin):
         return fields
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
-            return False
+        if obj is not None and not request.user.is_superuser:
+            # Superusers, and accounts a superuser gave permissions of their own, are a superuser's to change:
+            # a coordinator who could reset their password or address could take them over.
+            if obj.is_superuser or obj.user_permissions.exists():
+                return False
         return super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
-            return False
-        return super().has_delete_permission(request, obj)
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            # Coordinators hand out the platform's roles; a group a superuser makes later is theirs to give.
+            kwargs["queryset"] = Group.objects.filter(name__in=ROLE_GROUPS).order_by("name")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def delete_queryset(self, request, queryset):
-        # The bulk "delete selected" action checks permission without an object: keep superusers out of it.
-        if not request.user.is_superuser:
-            queryset = queryset.filter(is_superuser=False)
-        super().delete_queryset(request, queryset)
+    def has_delete_permission(self, request, obj=None):
+        # An account is deleted as its member would delete it (the "Delete the selected accounts" action):
+        # posts kept as "Former member", personal data gone, memberships ended so past months' indicators stay
+        # as they were. Deleting the row took memberships, registrations and reports with it, freed seats
+        # without moving waitlists, and left the name in the audit log.
+        return False
 
     def save_model(self, request, obj, form, change):
         if change:

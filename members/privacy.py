@@ -69,6 +69,7 @@ from .models import Activity, AuditEntry, User
 logger = logging.getLogger(__name__)
 
 FORMER_MEMBER = "Former member"
+DELETED_ADDRESS_DOMAIN = "@invalid.example"  # a deleted account's address: deleted-<id>@invalid.example
 FORMER_MEMBER_IN_ADDRESS = "former-member"  # where a mention was part of a link's address: no space
 EXPORT_TTL = timedelta(days=7)
 EXPORT_REQUEST_INTERVAL = timedelta(hours=1)
@@ -528,8 +529,9 @@ def account_delete_allowed(*, member: User) -> bool:
 
 
 @transaction.atomic
-def account_delete(*, member: User) -> User:
-    """Turn the account into an anonymous "Former member" (see the module docstring for what stays and why)."""
+def account_delete(*, member: User, deleted_by: User | None = None) -> User:
+    """Turn the account into an anonymous "Former member" (see the module docstring for what stays and why).
+    `deleted_by`: the coordinator who deleted it in the admin, for the audit log (None: the member)."""
     member = User.objects.select_for_update().get(pk=member.pk)
     if not account_delete_allowed(member=member):
         raise PrivacyError(
@@ -580,7 +582,7 @@ def account_delete(*, member: User) -> User:
     member.led_clusters.clear()
     _sessions_end(member, now)
 
-    member.email = f"deleted-{member.pk}@invalid.example"
+    member.email = f"deleted-{member.pk}{DELETED_ADDRESS_DOMAIN}"
     member.full_name = FORMER_MEMBER
     member.handle = None
     member.set_unusable_password()
@@ -606,7 +608,10 @@ def account_delete(*, member: User) -> User:
     member.languages.clear()
     member.interests.clear()
 
-    audit_record(actor=None, action=AuditEntry.Action.ACCOUNT_DELETED, target=former)
+    audit_record(
+        actor=deleted_by, action=AuditEntry.Action.ACCOUNT_DELETED, target=former,
+        detail="in the admin" if deleted_by else "by the member",
+    )  # fmt: skip
     transaction.on_commit(lambda pk=member.pk: _exports_delete(pk))
     return member
 

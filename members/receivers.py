@@ -1,10 +1,13 @@
-"""Signal receivers only translate framework events into service calls."""
+"""Signal receivers only translate framework events into service calls; so does the wrapper of the admin's
+LogEntryManager.log_actions below, for the admin's deletions (some of which send no signal)."""
+
+import functools
+import json
 
 from allauth.account.signals import user_logged_in as allauth_user_logged_in
 from django.conf import settings
-from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry, LogEntryManager
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import translation
 
@@ -32,12 +35,39 @@ def activate_language(sender, request, user, response=None, **kwargs):
         language_cookie_set(response, user.language)
 
 
-@receiver(post_save, sender=LogEntry, dispatch_uid="members.audit_admin_deletions")
-def audit_admin_deletion(sender, instance, created, **kwargs):
-    """Whatever the admin deletes (one object or a bulk action) enters the audit log."""
-    if created and instance.action_flag == DELETION:
-        kind = instance.content_type.name if instance.content_type_id else "object"
-        audit_record(
-            actor=instance.user, action=AuditEntry.Action.DELETION, target=f"{kind}: {instance.object_repr}",
-            detail=f"#{instance.object_id} in the admin",
-        )  # fmt: skip
+def _audit_admin_deletions(log_actions):
+    """Wraps Django's LogEntryManager.log_actions, through which the admin records what it did, so that
+    whatever it deletes enters the audit log: one object (its delete page), many (the "delete selected" action,
+    whose entries are written with bulk_create, which sends no post_save), and an inline's rows deleted from
+    their parent's form (recorded only as the parent's change)."""
+
+    @functools.wraps(log_actions)
+    def log_and_audit(manager, user_id, queryset, action_flag, change_message="", *, single_object=False):
+        entries = log_actions(manager, user_id, queryset, action_flag, change_message, single_object=single_object)
+        for entry in [entries] if single_object else entries:
+            for target in _deleted_by(entry):
+                audit_record(
+                    actor=entry.user, action=AuditEntry.Action.DELETION, target=target,
+                    detail=f"#{entry.object_id} in the admin",
+                )  # fmt: skip
+        return entries
+
+    return log_and_audit
+
+
+def _deleted_by(entry: LogEntry) -> list[str]:
+    """What the admin entry `entry` deleted, as the audit log names it ("kind: object")."""
+    if entry.action_flag == DELETION:
+        kind = entry.content_type.name if entry.content_type_id else "object"
+        return [f"{kind}: {entry.object_repr}"]
+    if entry.action_flag != CHANGE or '"deleted"' not in entry.change_message:
+        return []
+    try:
+        parts = json.loads(entry.change_message)
+    except ValueError:
+        return []  # a message written as text, not the admin's own
+    deleted = [part["deleted"] for part in parts if isinstance(part, dict) and "deleted" in part]
+    return [f"{part.get('name', 'object')}: {part.get('object', '')} (from {entry.object_repr})" for part in deleted]
+
+
+LogEntryManager.log_actions = _audit_admin_deletions(LogEntryManager.log_actions)

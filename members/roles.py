@@ -82,6 +82,13 @@ def sync_role_permissions() -> None:
     viewers, _ = Group.objects.get_or_create(name=REPORT_VIEWERS)
     Group.objects.get_or_create(name=EXPERTS)
     coordinators.permissions.add(*Permission.objects.filter(content_type__app_label__in=COORDINATED_APPS))
+    # The audit log is theirs to read, never to write, change or delete (the admin refuses anyway; a
+    # permission held could reach it another way).
+    coordinators.permissions.remove(
+        *Permission.objects.filter(content_type__app_label="members", content_type__model="auditentry").exclude(
+            codename="view_auditentry"
+        )
+    )
     coordinators.permissions.add(*Permission.objects.filter(content_type__app_label="auth", codename="view_group"))
     app_label, codename = VIEW_INDICATORS.split(".")
     viewers.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename=codename))

@@ -409,8 +409,9 @@ GET_MATRIX = {
     "admin:digests_preview (member)":        (L,   L,     L,     L,     L,     L,     OK,    L,     OK),
     "admin:experts_expert_import":           (L,   L,     L,     L,     L,     L,     OK,    L,     OK),
     "admin:taggit_tag_merge_tags":           (L,   L,     L,     L,     L,     L,     OK,    L,     OK),
-    # Coordinators manage members, but only superusers touch a superuser's account.
-    "admin:members_user_delete (superuser)": (L,   L,     L,     L,     L,     L,     F,     L,     OK),
+    # Nobody deletes an account's row in the admin: accounts are deleted as their members would delete them
+    # (members.admin.delete_accounts), which keeps posts and past months' figures.
+    "admin:members_user_delete (superuser)": (L,   L,     L,     L,     L,     L,     F,     L,     F),
     "admin:auth_user_password_change (member)": (L, L,    L,     L,     L,     L,     OK,    L,     OK),
     "admin:auth_user_password_change (superuser)": (L, L, L,     L,     L,     L,     F,     L,     OK),
 }
@@ -798,8 +799,9 @@ POST_MATRIX = {
     "notifications (mark the member's read)":   (L,   DONE,  R,     R,     R,     R,     R,     R,     R),
     # RFC 8058 one-click unsubscribe: whoever holds the signed link may use it (it only turns the digest off).
     "digests:unsubscribe (member's link)":      (DONE, DONE, DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE),
-    # Only superusers touch a superuser's account (members.admin.MemberAdmin.has_change_permission).
-    "admin: delete a superuser":                (L,   L,     L,     L,     L,     L,     F,     L,     DONE),
+    # Only superusers touch a superuser's account (members.admin.MemberAdmin.has_change_permission), and nobody
+    # deletes an account's row (members.admin.delete_accounts does it as the member would).
+    "admin: delete a superuser":                (L,   L,     L,     L,     L,     L,     F,     L,     F),
     "admin: change a superuser's email address": (L,  L,     L,     L,     L,     L,     F,     L,     DONE),
 }
 POST_BUGS: dict[tuple[str, str], str] = {}
