@@ -1,4 +1,5 @@
 import csv
+from zoneinfo import ZoneInfo
 
 from django.contrib import admin, messages
 from django.db.models import Avg, Count, Q
@@ -9,18 +10,22 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from members.audit import audit_record
-from members.models import AuditEntry
+from members.models import TIME_ZONE_CHOICES, AuditEntry
 
 from . import services
 from .forms import EventAdminForm
 from .models import Event, Feedback, Registration, TopicSuggestion
+
+ZONES = {name for name, _label in TIME_ZONE_CHOICES}
 
 
 class RegistrationInline(admin.TabularInline):
     model = Registration
     extra = 0
     fields = ["member", "status", "created_at", "attended", "checked_in_at", "reminder_sent_at"]
-    readonly_fields = ["member", "status", "created_at", "checked_in_at", "reminder_sent_at"]
+    # Attendance is marked with the registrations list's actions, which record it as activity (the indicators
+    # count it) and refuse a cancelled or waitlisted registration.
+    readonly_fields = fields
     can_delete = False
     show_change_link = True
 
@@ -119,6 +124,24 @@ class EventAdmin(admin.ModelAdmin):
         (_("Who"), {"fields": ["communities", "clusters", "speaker_members", "speaker_experts"]}),
         (_("After the event"), {"fields": ["recording_url", "materials"]}),
     ]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # An event's times are entered and shown in its organizer's time zone (the form's own field), not in the
+        # coordinator's: one without a zone of their own entered 10:00 for a Yangon webinar and stored 10:00 UTC,
+        # which members in Yangon saw as 16:30. Rendered here too, inside the zone (a response renders later).
+        with timezone.override(self._zone_of_the_form(request, object_id)):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
+
+    def _zone_of_the_form(self, request, object_id) -> ZoneInfo:
+        chosen = request.POST.get("time_zone", "") if request.method == "POST" else ""
+        if not chosen and object_id and object_id.isdigit():
+            chosen = Event.objects.filter(pk=object_id).values_list("time_zone", flat=True).first() or ""
+        if chosen not in ZONES:
+            chosen = Event._meta.get_field("time_zone").default
+        return ZoneInfo(chosen)
 
     def get_queryset(self, request):
         events = super().get_queryset(request)
@@ -228,6 +251,11 @@ class RegistrationAdmin(admin.ModelAdmin):
     actions = [mark_attended, mark_no_show]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A registration is cancelled, not deleted: the month's registrations count it, and a freed seat goes
+        # to the waitlist (the member cancels on the event's page; a cancelled event tells everyone).
         return False
 
 

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import Event, TopicSuggestion
+from .models import Event, Registration, TopicSuggestion
 
 
 class FeedbackForm(forms.Form):
@@ -44,6 +45,12 @@ class EventAdminForm(forms.ModelForm):
         model = Event
         fields = "__all__"  # noqa: DJ007 (the ModelAdmin chooses the fields)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("starts_at", "ends_at", "registration_deadline"):
+            if name in self.fields:  # EventAdmin reads and shows them in that zone
+                self.fields[name].help_text = _("In the organizer's time zone, chosen below.")
+
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
         if slug in {"calendar", "topics", "feed"}:
@@ -58,4 +65,17 @@ class EventAdminForm(forms.ModelForm):
         deadline = cleaned.get("registration_deadline")
         if deadline and starts and deadline > starts:
             self.add_error("registration_deadline", _("Registration must close before the event starts."))
+        capacity = cleaned.get("capacity")
+        if capacity is not None and self.instance.pk:
+            registered = self.instance.registrations.filter(status=Registration.Status.REGISTERED).count()
+            if capacity < registered:
+                self.add_error(
+                    "capacity",
+                    ngettext(
+                        "%(count)d member is registered: the capacity cannot be lower.",
+                        "%(count)d members are registered: the capacity cannot be lower.",
+                        registered,
+                    )
+                    % {"count": registered},
+                )
         return cleaned

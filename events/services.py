@@ -151,9 +151,14 @@ def registrants_tell_cancelled(*, event: Event) -> int:
         .exclude(status=Registration.Status.CANCELLED)
         .select_related("member", "event")
     )
+    told = 0
     for registration in live:
-        _email(registration, "event-cancelled", gettext_lazy("Cancelled: %(event)s"))
-    return len(live)
+        # Someone removed from the event's private community since registering may no longer see the event:
+        # its title and date are not theirs to be sent (their place ends quietly, as on the waitlist).
+        if registration.member.is_active and events_visible_to(registration.member).filter(pk=event.pk).exists():
+            _email(registration, "event-cancelled", gettext_lazy("Cancelled: %(event)s"))
+            told += 1
+    return told
 
 
 # --- Attendance and feedback -------------------------------------------------------------------------------

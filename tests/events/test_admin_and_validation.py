@@ -1,6 +1,7 @@
 """The event admin: clear refusals for impossible dates, registration counts, and sanitized Markdown."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -13,8 +14,11 @@ from .factories import EventFactory, RegistrationFactory
 pytestmark = pytest.mark.django_db
 
 
+YANGON = ZoneInfo("Asia/Yangon")
+
+
 def _split(moment) -> tuple[str, str]:
-    local = timezone.localtime(moment)  # the coordinator has no time zone: the site default (UTC)
+    local = timezone.localtime(moment, YANGON)  # the form's times are the organizer's (its time_zone, below)
     return local.strftime("%Y-%m-%d"), local.strftime("%H:%M:%S")
 
 
@@ -220,3 +224,19 @@ def test_raising_the_capacity_in_the_admin_gives_the_new_seats_to_the_waitlist(a
     assert Event.objects.get(pk=event.pk).capacity == 2
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.REGISTERED
+
+
+def test_an_events_times_are_entered_and_shown_in_its_organizers_zone_not_the_coordinators(admin_client):
+    """The coordinator has no time zone of their own (the site's, UTC): 10:00 in Yangon is 03:30 UTC."""
+    data = _event_form()
+    data.update(
+        {"starts_at_0": "2027-03-10", "starts_at_1": "10:00:00", "ends_at_0": "2027-03-10", "ends_at_1": "11:30:00"}
+    )
+
+    assert admin_client.post(reverse("admin:events_event_add"), data).status_code == 302
+
+    event = Event.objects.get()
+    assert event.starts_at == datetime(2027, 3, 10, 3, 30, tzinfo=UTC)
+    form = admin_client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
+    assert 'name="starts_at_1" value="10:00:00"' in form
+    assert "In the organizer's time zone, chosen below." in form
