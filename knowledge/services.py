@@ -2,7 +2,7 @@
 
 from django.core.cache import cache
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, TextField, Value
 from django.utils import timezone
 from django.utils.text import slugify
@@ -67,6 +67,28 @@ def product_index(product: KnowledgeProduct) -> None:
     )
 
 
+def _create_with_a_free_slug(product: KnowledgeProduct, *, slug_from: str = "") -> None:
+    """Insert a new product under a free address. Two made at once can be given the same one (every Burmese or
+    Cyrillic title's is product, product-2…; two clicks on "Summarize"): the second insert fails on the slug's
+    uniqueness and takes the next, rather than an error page that lost the author's text and files."""
+    for attempt in range(5):
+        product.slug = unique_slug(slug_from or product.title)
+        try:
+            with transaction.atomic():
+                product.save(force_insert=True)
+            return
+        except IntegrityError:
+            product.pk = None
+            if attempt == 4:
+                raise
+
+
+def _save_edited(product: KnowledgeProduct, *, fields: list[str]) -> None:
+    """Write the edit form's columns only. The product was read at the start of the request: writing the whole
+    row undid what happened meanwhile (a coordinator publishing it, downloads counted with F())."""
+    product.save(update_fields=[*fields, "body_html", "updated_at"])
+
+
 @transaction.atomic
 def product_save(*, form, author: User, files=()) -> KnowledgeProduct:
     """Save a validated product form (new or edited) with any new files; all or nothing."""
@@ -76,11 +98,12 @@ def product_save(*, form, author: User, files=()) -> KnowledgeProduct:
     hidden_links = (
         list(product.communities.exclude(pk__in=form.fields["communities"].queryset.values("pk"))) if not is_new else []
     )
+    product.body_html = render_markdown(product.body)
     if is_new:
         product.created_by = author
-        product.slug = unique_slug(product.title)
-    product.body_html = render_markdown(product.body)
-    product.save()
+        _create_with_a_free_slug(product)
+    else:
+        _save_edited(product, fields=[f.name for f in KnowledgeProduct._meta.concrete_fields if f.name in form.fields])
     form.save_m2m()
     if hidden_links:
         product.communities.add(*hidden_links)
@@ -217,10 +240,9 @@ def summary_from_thread(*, thread: Thread, community, actor: User) -> KnowledgeP
         quoted = "\n".join(f"> {line}" for line in post.body.strip().splitlines())
         lines += [quoted, f"> — {post.author.display_name if post.author else _('former member')}", ""]
     lines += [f"## {_('What we learned')}", "", _("(Write the conclusions here.)")]
-    product = KnowledgeProduct.objects.create(
+    product = KnowledgeProduct(
         type=KnowledgeProduct.Type.DISCUSSION_SUMMARY,
         title=_("Summary: %(title)s") % {"title": thread.title},
-        slug=unique_slug(f"summary {thread.title}"),
         summary=_("What members of %(community)s said about “%(title)s”, with %(count)d participants.")
         % {"community": community.name, "title": thread.title, "count": len(participants)},
         body="\n".join(lines),
@@ -228,7 +250,7 @@ def summary_from_thread(*, thread: Thread, community, actor: User) -> KnowledgeP
         countries=list(community.countries),
     )
     product.body_html = render_markdown(product.body)
-    product.save(update_fields=["body_html"])
+    _create_with_a_free_slug(product, slug_from=f"summary {thread.title}")
     product.authors.add(actor)
     product.communities.add(community)
     product.source_threads.add(thread)

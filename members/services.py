@@ -4,7 +4,8 @@ import unicodedata
 from datetime import datetime
 
 from allauth.account.models import EmailAddress
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -43,16 +44,38 @@ def unidecode_ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
+def _save_with_a_free_handle(member: User, *, update_fields: list[str]) -> None:
+    """Save `member`, giving them a handle first if they have none. Two members finishing onboarding at once
+    can be given the same one (every Burmese or Cyrillic name's is member, member-2…): the second save fails
+    on the handle's uniqueness and takes the next free one, rather than an error page."""
+    new_handle = not member.handle
+    for attempt in range(5):
+        if new_handle:
+            member.handle = unique_handle(member.full_name or member.email.split("@")[0])
+        try:
+            with transaction.atomic():
+                member.save(update_fields=update_fields)
+            return
+        except IntegrityError:
+            if not new_handle or attempt == 4:
+                raise
+
+
 @transaction.atomic
 def member_profile_update(*, member: User, form) -> User:
-    """Save a validated ProfileForm. The first save completes onboarding and is recorded as activity."""
+    """Save a validated ProfileForm. The first save completes onboarding and is recorded as activity.
+
+    Only the form's columns are written, once the account is locked and found still active: the member was
+    read at the start of the request, and writing the whole row brought back an account a coordinator
+    deactivated, or one deleted meanwhile (its email, name and password), when the save came second."""
+    if not User.objects.select_for_update().filter(pk=member.pk, is_active=True).exists():
+        raise PermissionDenied
     member = form.save(commit=False)
     first_completion = member.profile_completed_at is None
     if first_completion:
         member.profile_completed_at = timezone.now()
-    if not member.handle:
-        member.handle = unique_handle(member.full_name or member.email.split("@")[0])
-    member.save()
+    columns = [field.name for field in User._meta.concrete_fields if field.name in form.fields]
+    _save_with_a_free_handle(member, update_fields=[*columns, "profile_completed_at", "handle"])
     form.save_m2m()
     if first_completion:
         activity_record(member=member, kind=Activity.Kind.PROFILE_COMPLETED)
