@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members.audit import audit_record, member_label
 from members.models import Activity, AuditEntry, User
@@ -83,8 +84,9 @@ MEMBERSHIP_ACTIONS = {
 }  # fmt: skip
 
 
-def _log(community, actor, action, *, thread=None, post=None, subject=None, note="") -> None:
-    """The community's moderation log, and the platform's audit log (which the coordinator reads)."""
+def _log(community, actor, action, *, thread=None, post=None, subject=None, note="", audit_note="") -> None:
+    """The community's moderation log, and the platform's audit log (which the coordinator reads; `audit_note`,
+    when given, is the note there: the community's log may not name what its moderators may not see)."""
     entry = ModerationAction.objects.create(
         community=community, actor=actor, action=action, thread=thread, post=post, subject=subject, note=note[:300]
     )
@@ -95,7 +97,7 @@ def _log(community, actor, action, *, thread=None, post=None, subject=None, note
         actor=actor,
         action=AuditEntry.Action.MEMBERSHIP if action in MEMBERSHIP_ACTIONS else AuditEntry.Action.MODERATION,
         target=f"{community.name}: {about}".rstrip(": "),
-        detail=f"{entry.get_action_display()}{' — ' + note if note else ''}",
+        detail=f"{entry.get_action_display()}{' — ' + (audit_note or note) if (audit_note or note) else ''}",
     )
 
 
@@ -522,10 +524,24 @@ def thread_move(*, thread: Thread, actor: User, to: Community) -> Thread:
     thread.community = to
     thread.save(update_fields=["community"])
     thread.linked_communities.remove(to)
-    note = f"{source.name} → {to.name}"
-    _log(source, actor, ModerationAction.Action.MOVE, thread=thread, note=note)
-    _log(to, actor, ModerationAction.Action.MOVE, thread=thread, note=note)
+    for log in (source, to):
+        note = f"{_named_in_log_of(log, [source])} → {_named_in_log_of(log, [to])}"
+        _log(
+            log, actor, ModerationAction.Action.MOVE, thread=thread, note=note, audit_note=f"{source.name} → {to.name}"
+        )
     return thread
+
+
+def _named_in_log_of(log: Community, communities) -> str:
+    """`communities` as the moderation log of `log` names them. Its moderators need not be members of the
+    others: a private one other than `log` is counted, not named."""
+    named = [c.name for c in communities if c.pk == log.pk or c.visibility != Community.Visibility.PRIVATE]
+    hidden = len(communities) - len(named)
+    if hidden:
+        named.append(
+            ngettext("%(count)d private community", "%(count)d private communities", hidden) % {"count": hidden}
+        )
+    return ", ".join(named)
 
 
 @transaction.atomic
@@ -537,5 +553,6 @@ def thread_link(*, thread: Thread, actor: User, communities, allowed=None) -> Th
         targets += list(thread.linked_communities.exclude(pk__in=[c.pk for c in allowed]))
     thread.linked_communities.set(targets)
     _log(thread.community, actor, ModerationAction.Action.LINK, thread=thread,
-         note=", ".join(c.name for c in targets) or _("no other community"))  # fmt: skip
+         note=_named_in_log_of(thread.community, targets) or _("no other community"),
+         audit_note=", ".join(c.name for c in targets))  # fmt: skip
     return thread

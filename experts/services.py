@@ -5,6 +5,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -132,8 +133,9 @@ def referral_create(
         except IntegrityError:
             continue
         created.append(referral)
-        subject = gettext_lazy("Your expertise is requested: “%(thread)s”")
-        transaction.on_commit(lambda r=referral, s=subject: _notify_expert(r, subject=s, template="referral"))
+        # Written with the referral, in its transaction (the outbox sends the email once it commits): written
+        # after the commit, a process that died in between left a referral its expert never heard of.
+        _notify_expert(referral, subject=gettext_lazy("Your expertise is requested: “%(thread)s”"), template="referral")
     return created
 
 
@@ -156,16 +158,24 @@ def remind_overdue_referrals(*, now: datetime | None = None) -> int:
     before it is sent, so two runs (or two beat processes) never remind twice."""
     now = now or timezone.now()
     sent = 0
-    for referral in Referral.objects.filter(status=Referral.Status.OPEN, due_at__lt=now, reminded_at__isnull=True):
+    overdue = (
+        Referral.objects.filter(status=Referral.Status.OPEN, due_at__lt=now, reminded_at__isnull=True)
+        # As the digest does: a thread hidden since, or no longer shown in the community it was asked in, or an
+        # expert no longer active, is not worth an email that links to a page they cannot open.
+        .filter(thread__is_hidden=False)
+        .filter(Q(thread__community=F("community")) | Q(thread__linked_communities=F("community")))
+        .filter(expert__status__in=Expert.LISTED_STATUSES)
+        .exclude(expert__member__is_active=False)
+        .distinct()
+    )
+    for referral in overdue:
         with transaction.atomic():
             claimed = Referral.objects.filter(pk=referral.pk, reminded_at__isnull=True).update(reminded_at=now)
             if not claimed:
                 continue
             referral = Referral.objects.select_related("expert__member", "thread", "community").get(pk=referral.pk)
             subject = gettext_lazy("Reminder: a question is waiting for your answer: “%(thread)s”")
-            transaction.on_commit(
-                lambda r=referral, s=subject: _notify_expert(r, subject=s, template="referral-reminder")
-            )
+            _notify_expert(referral, subject=subject, template="referral-reminder")  # with the claim, as above
             sent += 1
     return sent
 

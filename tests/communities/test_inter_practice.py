@@ -221,3 +221,29 @@ def test_it_does_not_name_a_private_home_in_the_list_of_a_community_it_is_linked
     assert page.status_code == 200
     assert private_home not in page.context["homes"]
     assert private_home.name not in page.content.decode()
+
+
+def test_the_moderation_log_counts_but_does_not_name_a_private_community_a_thread_went_to(db):
+    """A leader of the open community need not be a member of the private one: the log says "1 private
+    community", as the thread's page does not name it either. The audit log, the coordinator's, names it."""
+    from communities import services
+    from communities.models import Community, ModerationAction
+    from members.models import AuditEntry
+    from tests.factories import CoordinatorFactory
+
+    from .factories import CommunityFactory, ThreadFactory
+
+    coordinator = CoordinatorFactory()
+    open_one = CommunityFactory(name="Budget practice")
+    closed = CommunityFactory(name="Closed circle", visibility=Community.Visibility.PRIVATE)
+    linked, moved = ThreadFactory(community=open_one), ThreadFactory(community=open_one)
+
+    services.thread_link(thread=linked, actor=coordinator, communities=[closed])
+    services.thread_move(thread=moved, actor=coordinator, to=closed)
+
+    notes = dict(ModerationAction.objects.filter(community=open_one).values_list("action", "note"))
+    assert notes == {"link": "1 private community", "move": "Budget practice → 1 private community"}
+    assert ModerationAction.objects.get(community=closed).note == "Budget practice → Closed circle"
+    details = set(AuditEntry.objects.values_list("detail", flat=True))
+    assert any(d.endswith("— Closed circle") for d in details)
+    assert any(d.endswith("— Budget practice → Closed circle") for d in details)

@@ -81,6 +81,24 @@ def test_it_does_not_remind_a_referral_reminded_before(mailoutbox, django_captur
     assert mailoutbox == []
 
 
+def test_it_does_not_remind_about_a_thread_hidden_or_moved_since_or_an_expert_no_longer_active(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    """As the digest: the email would link to a page the expert cannot open (or ask a retired expert)."""
+    from experts.models import Expert
+    from tests.communities.factories import CommunityFactory
+
+    ReferralFactory(due_at=_past(), thread__is_hidden=True)
+    moved = ReferralFactory(due_at=_past())
+    moved.thread.community = CommunityFactory()
+    moved.thread.save(update_fields=["community"])
+    ReferralFactory(due_at=_past(), expert=ExpertFactory(status=Expert.Status.INACTIVE))
+    waiting = ReferralFactory(due_at=_past())
+
+    assert _run(django_capture_on_commit_callbacks) == 1
+    assert set(Referral.objects.filter(reminded_at__isnull=False).values_list("pk", flat=True)) == {waiting.pk}
+
+
 def test_it_lists_overdue_referrals_on_the_coverage_page(client, coordinator):
     overdue = ReferralFactory(due_at=_past(2), thread__title="Overdue payroll question")
     reminded = ReferralFactory(due_at=_past(9), reminded_at=_past(8), thread__title="Reminded pension question")
