@@ -466,23 +466,30 @@ def post_report(*, post: Post, reporter: User, reason: str, note: str = "") -> R
     if open_reports >= REPORTS_TO_AUTO_HIDE and not post.is_hidden:
         Post.objects.filter(pk=post.pk).update(is_hidden=True, hidden_reason=_("Hidden after reports, until reviewed"))
         post.is_hidden = True
+        reports = ngettext("%(count)d report", "%(count)d reports", open_reports) % {"count": open_reports}
         _log(post.thread.community, None, ModerationAction.Action.AUTO_HIDE, thread=post.thread, post=post,
-             subject=post.author, note=f"{open_reports} reports")  # fmt: skip
+             subject=post.author, note=reports)  # fmt: skip
     return report
 
 
 @transaction.atomic
 def reports_review(*, post: Post, actor: User, uphold: bool) -> int:
-    """Decide every open report on a post: uphold hides it, dismiss shows it again."""
+    """Decide every open report on a post: uphold hides it, dismiss shows it again. With none open (another
+    moderator decided them meanwhile, from a queue page loaded earlier) nothing changes: a stale "Dismiss"
+    showed again a post the other had just hidden."""
     status = Report.Status.UPHELD if uphold else Report.Status.DISMISSED
+    post = Post.objects.select_for_update().select_related("thread__community", "author").get(pk=post.pk)
     count = Report.objects.filter(post=post, status=Report.Status.OPEN).update(
         status=status, reviewed_by=actor, reviewed_at=timezone.now()
     )
+    if not count:
+        return 0
     post.is_hidden = uphold
     post.hidden_reason = _("Hidden by a moderator") if uphold else ""
     post.save(update_fields=["is_hidden", "hidden_reason"])
     _log(post.thread.community, actor, ModerationAction.Action.UPHOLD if uphold else ModerationAction.Action.DISMISS,
-         thread=post.thread, post=post, subject=post.author, note=f"{count} reports")  # fmt: skip
+         thread=post.thread, post=post, subject=post.author,
+         note=ngettext("%(count)d report", "%(count)d reports", count) % {"count": count})  # fmt: skip
     return count
 
 

@@ -404,9 +404,13 @@ def moderation_queue(request, slug):
         decision = request.POST.get("decision")
         if decision in ("uphold", "dismiss"):
             count = services.reports_review(post=post, actor=request.user, uphold=decision == "uphold")
-            messages.success(
-                request, ngettext("%(count)d report reviewed.", "%(count)d reports reviewed.", count) % {"count": count}
-            )
+            if count:
+                messages.success(
+                    request,
+                    ngettext("%(count)d report reviewed.", "%(count)d reports reviewed.", count) % {"count": count},
+                )
+            else:
+                messages.info(request, _("Another moderator already decided these reports."))
         return redirect("communities:moderation", slug=slug)
     from .models import ModerationAction
 

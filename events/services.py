@@ -182,10 +182,17 @@ def attendance_mark(*, registrations, attended: bool) -> int:
     return count
 
 
+def check_in_open(event: Event, now: datetime | None = None) -> bool:
+    """Whether the event takes check-ins now: from 30 minutes before it starts to an hour after it ends (the
+    event page offers the link for the same window)."""
+    now = now or timezone.now()
+    return event.starts_at - CHECKIN_OPENS_BEFORE <= now <= event.ends_at + CHECKIN_CLOSES_AFTER
+
+
 @transaction.atomic
 def check_in(*, event: Event, member: User, code: str) -> Registration:
     now = timezone.now()
-    if not event.starts_at - CHECKIN_OPENS_BEFORE <= now <= event.ends_at + CHECKIN_CLOSES_AFTER:
+    if not check_in_open(event, now):
         raise EventError(_("Check-in opens 30 minutes before the event and closes an hour after it ends."))
     if code.strip().upper() != event.checkin_code.upper():
         raise EventError(_("That code is not right. Check the code shown at the event."))
@@ -260,7 +267,8 @@ def send_reminders(*, now: datetime | None = None) -> int:
                 # Removed from the event's private community since registering: no reminder.
                 Registration.objects.filter(pk=pk).update(reminder_sent_at=now)
                 continue
-            _email(registration, "event-reminder", gettext_lazy("Tomorrow: %(event)s"))
+            # Not "Tomorrow": someone who registers within the day is reminded at once, hours before it starts.
+            _email(registration, "event-reminder", gettext_lazy("Reminder: %(event)s"))
             Registration.objects.filter(pk=pk).update(reminder_sent_at=now)
             sent += 1
     return sent

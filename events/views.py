@@ -48,6 +48,7 @@ def detail(request, slug):
             else None,
             "show_join_link": access.can_see_join_link(request.user, registration),
             "can_give_feedback": services.can_give_feedback(registration=registration),
+            "check_in_open": services.check_in_open(event),
             "is_coordinator": roles.is_coordinator(request.user),
         },
     )

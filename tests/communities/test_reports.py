@@ -200,3 +200,16 @@ def test_it_lets_a_moderator_hide_and_show_a_post(client, community, moderator, 
         ModerationAction.Action.HIDE_POST,
         ModerationAction.Action.SHOW_POST,
     ]
+
+
+def test_a_stale_dismiss_does_not_show_again_a_post_another_moderator_hid(client, community, moderator, hidden):
+    """The second moderator's queue page was loaded before the first upheld the reports."""
+    decide(client, moderator, hidden, "uphold")
+    second = member_of(community, role=Membership.Role.MODERATOR)
+
+    response = decide(client, second, hidden, "dismiss")
+
+    assert last_message(response) == "Another moderator already decided these reports."
+    hidden.refresh_from_db()
+    assert hidden.is_hidden is True
+    assert not ModerationAction.objects.filter(action=ModerationAction.Action.DISMISS).exists()

@@ -149,5 +149,6 @@ def test_each_member_gets_the_digest_in_their_own_language(community, mailoutbox
             heading = translation.gettext("Upcoming events")
         assert greeting in message.body and heading in message.body
         assert heading in message.alternatives[0][0]
+        assert f'<html lang="{language}">' in message.alternatives[0][0]  # screen readers, and Burmese fonts
     assert "Dear" not in sent[by_language["ru"].email].body
     assert sent[by_language["ru"].email].subject != sent[by_language["en"].email].subject

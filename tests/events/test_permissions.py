@@ -267,3 +267,14 @@ def test_the_check_in_code_is_shown_to_the_coordinator_only(client, member, coor
     assert ("Check in</a>" in page) is (who == "registered")
     client.force_login(coordinator)
     assert "Check-in code: C0DE42" in client.get(event.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(("starts_in_hours", "offered"), [(0.4, True), (0.6, False), (-2.5, True), (-3.5, False)])
+def test_the_check_in_link_is_offered_while_check_in_is_open(client, member, starts_in_hours, offered):
+    """Check-in opens 30 minutes before the start and closes an hour after the end (a 2-hour event here): the
+    link showed only while the event ran, so early and late arrivals could not find it."""
+    event = EventFactory(starts_at=in_hours(starts_in_hours), ends_at=in_hours(starts_in_hours + 2))
+    RegistrationFactory(event=event, member=member)
+    client.force_login(member)
+
+    assert ("Check in</a>" in client.get(event.get_absolute_url()).content.decode()) is offered

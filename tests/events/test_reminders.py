@@ -30,7 +30,7 @@ def test_each_registrant_gets_exactly_one_reminder_when_the_task_runs_twice(run_
     assert run_reminders() == 0
 
     assert sorted(email.to[0] for email in mailoutbox) == sorted([first.member.email, second.member.email])
-    assert {email.subject for email in mailoutbox} == {"Tomorrow: Open data webinar"}
+    assert {email.subject for email in mailoutbox} == {"Reminder: Open data webinar"}
     body = mailoutbox[0].body
     assert "Open data webinar" in body and "Room 4, Ministry of Planning" in body
     assert event.get_absolute_url() in body

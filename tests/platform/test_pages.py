@@ -112,3 +112,11 @@ def test_the_default_tagline_is_in_the_readers_language(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
 
     assert "Сообщества практиков для государственных служащих" in client.get(reverse("home")).content.decode()
+
+
+def test_the_server_error_page_says_its_language(settings):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("my"):
+        assert '<html lang="my">' in render_to_string("500.html")
