@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
+from cop_platform.i18n import in_language_of
 from members.audit import audit_record, member_label
 from members.models import Activity, AuditEntry, User
 from members.services import activity_record
@@ -40,10 +41,22 @@ def notification_text(text: str) -> str:
     return Truncator(text).chars(Notification._meta.get_field("text").max_length)
 
 
-def notify(*, recipients, kind: str, text: str, url: str, actor: User | None = None, community=None) -> None:
-    text = notification_text(text)
+def worded(message, **params) -> Callable[[User], str]:
+    """A notification's text for each recipient, in their language: `message` is a gettext_lazy string. Worded
+    once, in the language of whoever acted, a Burmese member approved by a Russian-reading leader read Russian."""
+
+    def text_for(recipient: User) -> str:
+        with in_language_of(recipient):
+            return notification_text(str(message) % params)
+
+    return text_for
+
+
+def notify(*, recipients, kind: str, text: Callable[[User], str], url: str, actor: User | None = None,
+           community=None) -> None:  # fmt: skip
+    """`text`: what `worded` gives, the text for each recipient."""
     Notification.objects.bulk_create(
-        Notification(recipient=recipient, kind=kind, actor=actor, community=community, text=text, url=url)
+        Notification(recipient=recipient, kind=kind, actor=actor, community=community, text=text(recipient), url=url)
         for recipient in {r.pk: r for r in recipients if r is not None and r != actor}.values()
     )
 
@@ -167,7 +180,7 @@ def community_join(*, member: User, community: Community) -> Membership:
         kind=Notification.Kind.JOIN_REQUEST,
         actor=member,
         community=community,
-        text=_("%(member)s asks to join %(community)s") % {"member": member, "community": community},
+        text=worded(gettext_lazy("%(member)s asks to join %(community)s"), member=member, community=community),
         url=f"{community.get_absolute_url()}members/",
     )
     return membership
@@ -184,11 +197,11 @@ def membership_decide(*, membership: Membership, actor: User, approve: bool) -> 
     if approve:
         membership.status = Membership.Status.ACTIVE
         membership.joined_at = timezone.now()
-        text = _("Your request to join %(community)s was approved. Welcome!")
+        text = gettext_lazy("Your request to join %(community)s was approved. Welcome!")
     else:
         membership.status = Membership.Status.DECLINED
         membership.left_at = timezone.now()
-        text = _("Your request to join %(community)s was declined.")
+        text = gettext_lazy("Your request to join %(community)s was declined.")
     membership.save()
     _log(community, actor, ModerationAction.Action.APPROVE if approve else ModerationAction.Action.DECLINE,
          subject=membership.member)  # fmt: skip
@@ -197,7 +210,7 @@ def membership_decide(*, membership: Membership, actor: User, approve: bool) -> 
         kind=Notification.Kind.JOIN_DECISION,
         actor=actor,
         community=community,
-        text=text % {"community": community},
+        text=worded(text, community=community),
         url=community.get_absolute_url(),
     )
     if approve:
@@ -254,7 +267,8 @@ def membership_add(*, community: Community, member: User, actor: User, role: str
     _log(community, actor, ModerationAction.Action.ADD, subject=member, note=membership.get_role_display())
     notify(
         recipients=[member], kind=Notification.Kind.JOIN_DECISION, actor=actor, community=community,
-        text=_("You were added to %(community)s.") % {"community": community}, url=community.get_absolute_url(),
+        text=worded(gettext_lazy("You were added to %(community)s."), community=community),
+        url=community.get_absolute_url(),
     )  # fmt: skip
     return membership
 
@@ -283,8 +297,9 @@ def _render_with_mentions(body: str) -> tuple[str, list[User]]:
 
 
 def _notify_readers(
-    *, thread: Thread, members, kind: str, actor: User, text: str, preferred: Community, anchor: str = ""
-) -> None:
+    *, thread: Thread, members, kind: str, actor: User, text: Callable[[User], str], preferred: Community,
+    anchor: str = "",
+) -> None:  # fmt: skip
     """Notify those of `members` who may read `thread`, each with a link into a community they can read
     (`preferred` when they can, else the thread's own or another linked one). Nobody learns of a
     discussion, or a community, they may not see."""
@@ -308,7 +323,7 @@ def _notify_readers(
                 kind=kind,
                 actor=actor,
                 community=target,
-                text=notification_text(text),
+                text=text(member),
                 url=thread.url_in(target) + anchor,
             )  # fmt: skip
         )
@@ -321,7 +336,7 @@ def _notify_mentions(post: Post, mentioned: list[User], community: Community, an
         members=mentioned,
         kind=Notification.Kind.MENTION,
         actor=post.author,
-        text=_("%(member)s mentioned you in “%(thread)s”") % {"member": post.author, "thread": post.thread},
+        text=worded(gettext_lazy("%(member)s mentioned you in “%(thread)s”"), member=post.author, thread=post.thread),
         preferred=community,
         anchor=anchor,
     )
@@ -357,7 +372,7 @@ def post_reply(*, thread: Thread, author: User, body: str, shown_in: Community, 
         members=[f for f in thread.followers.all() if f not in mentioned],
         kind=Notification.Kind.REPLY,
         actor=author,
-        text=_("%(member)s replied in “%(thread)s”") % {"member": author, "thread": thread},
+        text=worded(gettext_lazy("%(member)s replied in “%(thread)s”"), member=author, thread=thread),
         preferred=shown_in,
         anchor=anchor,
     )
@@ -478,7 +493,7 @@ def reports_review(*, post: Post, actor: User, uphold: bool) -> int:
     moderator decided them meanwhile, from a queue page loaded earlier) nothing changes: a stale "Dismiss"
     showed again a post the other had just hidden."""
     status = Report.Status.UPHELD if uphold else Report.Status.DISMISSED
-    post = Post.objects.select_for_update().select_related("thread__community", "author").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("thread__community", "author").get(pk=post.pk)
     count = Report.objects.filter(post=post, status=Report.Status.OPEN).update(
         status=status, reviewed_by=actor, reviewed_at=timezone.now()
     )

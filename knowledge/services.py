@@ -7,10 +7,11 @@ from django.db.models import F, TextField, Value
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.markdown import render as render_markdown
 from communities.models import Notification, Thread
-from communities.services import notification_text
+from communities.services import worded
 from members.models import Activity, User
 from members.services import activity_record
 
@@ -142,11 +143,15 @@ def _safe_name(name: str) -> str:
     return f"{slugify(stem)[:120] or 'file'}.{extension.lower()}"
 
 
-def _notify_authors(product: KnowledgeProduct, text: str, actor: User | None) -> None:
-    text = notification_text(text)
+def _notify_authors(product: KnowledgeProduct, text, actor: User | None) -> None:
+    """`text`: what communities.services.worded gives, the text in each author's language."""
     Notification.objects.bulk_create(
         Notification(
-            recipient=author, kind=Notification.Kind.KNOWLEDGE, actor=actor, text=text, url=product.get_absolute_url()
+            recipient=author,
+            kind=Notification.Kind.KNOWLEDGE,
+            actor=actor,
+            text=text(author),
+            url=product.get_absolute_url(),
         )  # fmt: skip
         for author in product.authors.all()
         if author != actor
@@ -167,7 +172,7 @@ def product_submit(*, product: KnowledgeProduct, actor: User) -> KnowledgeProduc
             kind=Notification.Kind.KNOWLEDGE,
             actor=actor,
             url=product.get_absolute_url(),
-            text=notification_text(_("“%(title)s” is waiting for review") % {"title": product.title}),
+            text=worded(gettext_lazy("“%(title)s” is waiting for review"), title=product.title)(c),
         )  # fmt: skip
         for c in coordinators()
     )
@@ -182,7 +187,7 @@ def product_publish(*, product: KnowledgeProduct, actor: User) -> KnowledgeProdu
     product.published_at = product.published_at or timezone.now()
     product.review_note = ""
     product.save(update_fields=["status", "published_at", "review_note", "updated_at"])
-    _notify_authors(product, _("“%(title)s” was published") % {"title": product.title}, actor)
+    _notify_authors(product, worded(gettext_lazy("“%(title)s” was published"), title=product.title), actor)
     return product
 
 
@@ -194,7 +199,8 @@ def product_return(*, product: KnowledgeProduct, actor: User, note: str) -> Know
     product.status = KnowledgeProduct.Status.DRAFT
     product.review_note = note.strip()[:500]
     product.save(update_fields=["status", "review_note", "updated_at"])
-    _notify_authors(product, _("“%(title)s” needs changes: %(note)s") % {"title": product.title, "note": note}, actor)
+    needs_changes = gettext_lazy("“%(title)s” needs changes: %(note)s")
+    _notify_authors(product, worded(needs_changes, title=product.title, note=note), actor)
     return product
 
 

@@ -63,7 +63,7 @@ from knowledge.models import KnowledgeProduct, ProductFile
 from knowledge.services import file_rename, product_index, product_slug_remake
 
 from . import roles
-from .audit import audit_forget, audit_record, member_label
+from .audit import audit_forget, audit_record, forgetting, member_label
 from .models import Activity, AuditEntry, User
 
 logger = logging.getLogger(__name__)
@@ -548,10 +548,11 @@ def account_delete(*, member: User, deleted_by: User | None = None) -> User:
     # them lose any of the needles; anyone's rows only those that cannot be an everyday word (_distinctive).
     distinctive = _distinctive(needles)
     audit_forget(member, former)
-    _scrub(AuditEntry.objects.all(), ["actor_label", "target", "detail"], distinctive, former)
+    with forgetting():
+        _scrub(AuditEntry.objects.all(), ["actor_label", "target", "detail"], distinctive, former)
     _scrub(LogEntry.objects.all(), ["object_repr", "change_message"], distinctive, former)
-    notifications = Notification.objects.select_related("actor", "recipient")
-    _scrub(notifications.filter(actor=member), ["text"], needles, _in_writers_language, also=_NOTIFICATION_LANGUAGES)
+    notifications = Notification.objects.select_related("recipient")
+    _scrub(notifications.filter(actor=member), ["text"], needles, _in_readers_language, also=_NOTIFICATION_LANGUAGES)
     _scrub(ModerationAction.objects.filter(Q(actor=member) | Q(subject=member)), ["note"], needles, FORMER_MEMBER)
     _scrub_knowledge(distinctive)
     _scrub_files(distinctive)
@@ -602,7 +603,7 @@ def account_delete(*, member: User, deleted_by: User | None = None) -> User:
         )
         threads = Thread.objects.select_related("author")
         _scrub(threads, ["title"], [f"@{handle}"], _in_authors_language, also=("author__language",))
-        _scrub(notifications, ["text"], [f"@{handle}"], _in_writers_language, also=_NOTIFICATION_LANGUAGES)
+        _scrub(notifications, ["text"], [f"@{handle}"], _in_readers_language, also=_NOTIFICATION_LANGUAGES)
     member.groups.clear()
     member.user_permissions.clear()
     member.languages.clear()
@@ -683,11 +684,12 @@ def _in_authors_language(thread: Thread) -> str:
 
 
 # A notification is written in the language its actor used the site in (one text for all its recipients).
-_NOTIFICATION_LANGUAGES = ("actor__language", "recipient__language")
+_NOTIFICATION_LANGUAGES = ("recipient__language",)
 
 
-def _in_writers_language(notification: Notification) -> str:
-    return former_member_in((notification.actor or notification.recipient).language)
+def _in_readers_language(notification: Notification) -> str:
+    # A notification is worded in its recipient's language (communities.services.worded).
+    return former_member_in(notification.recipient.language)
 
 
 def _replace(text: str, needles: list[str], replacement: str) -> str:
