@@ -337,3 +337,22 @@ def test_a_report_asked_for_by_a_member_is_rendered_in_their_language():
     ProgressReport.objects.filter(pk=report.pk).update(job=ProgressReport.Job.FAILED)
     report_request(month=month)
     assert ProgressReport.objects.get(pk=report.pk).language == "my"
+
+
+def test_burmese_readers_get_weekdays_time_since_and_their_regions_countries_in_burmese():
+    """Django's Burmese catalog names only Monday and leaves "2 weeks, 5 days" in English; django-countries has
+    no Burmese (cop_platform/formats/calendar_names.py and country_names.py fill both in our catalog)."""
+    from datetime import UTC, datetime, timedelta
+
+    from django.utils import translation
+    from django.utils.formats import date_format
+    from django.utils.timesince import timesince
+    from django_countries import countries
+
+    friday = datetime(2026, 11, 27, 9, tzinfo=UTC)
+    with translation.override("my"):
+        assert date_format(friday, "l") == "သောကြာနေ့" and date_format(friday, "D") == "သောကြာ"
+        assert timesince(friday - timedelta(days=19), friday) == "2\xa0ပတ်, 5\xa0ရက်"  # Django joins with NBSPs
+        assert [countries.name(code) for code in ("KH", "KZ", "LA")] == ["ကမ္ဘောဒီးယား", "ကာဇက်စတန်", "လာအို"]
+    with translation.override("ru"):  # django-countries' own Russian names, repeated as they are
+        assert countries.name("KG") == "Киргизия"
