@@ -436,13 +436,18 @@ def _mentions_kept(linked: set[tuple[str, int]], handles: dict[int, str], forgot
 
 
 @transaction.atomic
-def post_toggle_helpful(*, post: Post, member: User, community: Community) -> bool:
-    """Mark or unmark a post as helpful; returns whether it is marked now. Own posts cannot be marked."""
+def post_toggle_helpful(*, post: Post, member: User, community: Community, helpful: bool | None = None) -> bool:
+    """Mark (`helpful`) or unmark a post as helpful, or with None turn the mark over; returns whether it is
+    marked now. The button says which it asks for: a double click that turned it over twice unmarked what the
+    member had just marked. Own posts cannot be marked."""
     if post.author_id == member.pk:
         raise CommunityError(_("You cannot mark your own post as helpful."))
-    deleted, _detail = Reaction.objects.filter(post=post, member=member).delete()
-    if deleted:
-        Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") - 1)
+    if helpful is None:
+        helpful = not Reaction.objects.filter(post=post, member=member).exists()
+    if not helpful:
+        deleted, _detail = Reaction.objects.filter(post=post, member=member).delete()
+        if deleted:
+            Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") - 1)
         return False
     try:
         with transaction.atomic():
@@ -454,12 +459,15 @@ def post_toggle_helpful(*, post: Post, member: User, community: Community) -> bo
     return True
 
 
-def thread_toggle_follow(*, thread: Thread, member: User) -> bool:
-    if thread.followers.filter(pk=member.pk).exists():
+def thread_toggle_follow(*, thread: Thread, member: User, follow: bool | None = None) -> bool:
+    """Follow (`follow`) or stop following, or with None turn it over; returns whether they follow now."""
+    if follow is None:
+        follow = not thread.followers.filter(pk=member.pk).exists()
+    if follow:
+        thread.followers.add(member)  # adding twice keeps one row
+    else:
         thread.followers.remove(member)
-        return False
-    thread.followers.add(member)
-    return True
+    return follow
 
 
 # --- Reports and moderation --------------------------------------------------------------------------------

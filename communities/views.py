@@ -297,7 +297,9 @@ def post_helpful(request, slug, pk):
     if not acc.can_post:
         raise Http404
     try:
-        marked = services.post_toggle_helpful(post=post, member=request.user, community=acc.community)
+        marked = services.post_toggle_helpful(
+            post=post, member=request.user, community=acc.community, helpful=_asked_for(request, "mark")
+        )
     except services.CommunityError as error:
         messages.error(request, str(error))
     else:
@@ -327,12 +329,17 @@ def post_report(request, slug, pk):
 @login_required
 def thread_follow(request, slug, pk):
     acc, thread, home = access.get_thread(request.user, slug, pk)
-    following = services.thread_toggle_follow(thread=thread, member=request.user)
+    following = services.thread_toggle_follow(thread=thread, member=request.user, follow=_asked_for(request, "follow"))
     messages.success(
         request,
         _("You will be notified of new replies.") if following else _("You no longer follow this discussion."),
     )
     return redirect(thread.url_in(acc.community))
+
+
+def _asked_for(request, name: str) -> bool | None:
+    """A button's "1" (do) or "0" (undo); None from a page that did not say (it turns the state over)."""
+    return {"1": True, "0": False}.get(request.POST.get(name, ""))
 
 
 @login_required

@@ -226,6 +226,29 @@ def test_it_toggles_a_helpful_mark(client, community, thread):
     assert Activity.objects.filter(member=reader, kind=Activity.Kind.REACTION).count() == 1
 
 
+def test_a_double_click_on_helpful_or_follow_leaves_what_was_asked_for(client, community, thread):
+    """The buttons say which they ask for: clicked twice before the page came back, a mark was turned over
+    twice and the member read "No longer marked as helpful"."""
+    opening = thread.posts.get()
+    client.force_login(member_of(community))
+    helpful = reverse("communities:post_helpful", args=[community.slug, opening.pk])
+    follow = reverse("communities:follow", args=[community.slug, thread.pk])
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert '<input type="hidden" name="mark" value="1">' in page
+    assert '<input type="hidden" name="follow" value="1">' in page
+
+    for _click in range(2):
+        marked = client.post(helpful, {"mark": "1"})
+        client.post(follow, {"follow": "1"})
+
+    assert last_message(marked) == "Marked as helpful."
+    assert Post.objects.get(pk=opening.pk).helpful_count == 1
+    assert thread.followers.filter(pk=marked.wsgi_request.user.pk).exists()
+    for _click in range(2):
+        client.post(helpful, {"mark": "0"})
+    assert Post.objects.get(pk=opening.pk).helpful_count == 0
+
+
 def test_it_does_not_let_a_member_mark_their_own_post_helpful(client, thread, author):
     opening = thread.posts.get()
     client.force_login(author)
