@@ -35,6 +35,18 @@ def hit(key: str, rate: str) -> bool:
     return count <= limit
 
 
+def words_sent(request) -> list[str]:
+    """What the member wrote in the refused form (a reply, a title, a note), for the 429 page to show back so
+    that nothing typed is lost: ids, choices and tokens are left out (short values without a space)."""
+    return [
+        value
+        for name, values in request.POST.lists()
+        if name != "csrfmiddlewaretoken"
+        for value in values
+        if len(value) >= 12 or " " in value.strip()
+    ]
+
+
 def rate_limited(action: str):
     """Limit POSTs to a view by member and by IP, with the rates in settings.WRITE_RATE_LIMITS[action]."""
 
@@ -47,7 +59,7 @@ def rate_limited(action: str):
                 if request.user.is_authenticated:
                     ok = hit(f"{action}:user:{request.user.pk}", user_rate) and ok
                 if not ok:
-                    return render(request, "429.html", status=429)
+                    return render(request, "429.html", {"kept": words_sent(request)}, status=429)
             return view(request, *args, **kwargs)
 
         return wrapper

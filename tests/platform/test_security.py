@@ -156,3 +156,22 @@ def test_the_per_ip_login_limit_ignores_a_forged_forwarded_for(client):
         reverse("account_login"), {"login": "else@example.org", "password": "wrong"}, HTTP_X_FORWARDED_FOR="10.3.3.3"
     )
     assert "Too many failed login attempts" in response.content.decode()
+
+
+@override_settings(WRITE_RATE_LIMITS={"post": ("1/m", "100/m"), "join": ("20/m", "60/m")})
+def test_a_reply_refused_by_the_rate_limit_is_shown_back_to_copy(client, member):
+    """Nothing is saved, and the page says so: what the member typed is on it, escaped, not lost."""
+    community = Community.objects.create(name="Open CoP", slug="open")
+    Membership.objects.create(member=member, community=community, status="active", joined_at="2026-01-01T00:00Z")
+    thread = thread_create(community=community, author=member, title="Hello", body="Hi")
+    client.force_login(member)
+    url = reverse("communities:reply", args=[community.slug, thread.pk])
+    client.post(url, {"body": "A first reply"})
+
+    refused = client.post(url, {"body": "A long answer <b>typed</b> on a slow connection"})
+
+    assert refused.status_code == 429
+    text = refused.content.decode()
+    assert "Nothing was saved. Here is what you wrote" in text
+    assert "A long answer &lt;b&gt;typed&lt;/b&gt; on a slow connection</textarea>" in text
+    assert thread.posts.count() == 2
