@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communities.markdown import render as render_markdown
-from communities.models import Notification, Thread
+from communities.models import Community, Membership, Notification, Thread
 from communities.services import worded
 from members.models import Activity, User
 from members.services import activity_record
@@ -225,7 +225,15 @@ def download_record(*, product_file: ProductFile, member: User | None, client_ip
         return False
     KnowledgeProduct.objects.filter(pk=product_file.product_id).update(download_count=F("download_count") + 1)
     if member is not None and member.is_authenticated:
-        community = product_file.product.communities.first()
+        # Filed under one of the product's communities the reader belongs to, else under one that is not
+        # private: the first of them by name could be a private community the reader is not in, which then
+        # counted them as active there and their data export named.
+        communities = product_file.product.communities.order_by("name")
+        mine = Membership.objects.active().filter(member=member).values("community")
+        community = (
+            communities.filter(pk__in=mine).first()
+            or communities.exclude(visibility=Community.Visibility.PRIVATE).first()
+        )
         activity_record(member=member, kind=Activity.Kind.DOWNLOAD, community=community)
     return True
 

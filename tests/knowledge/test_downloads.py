@@ -109,6 +109,23 @@ def test_it_counts_a_readers_downloads_of_a_product_once_a_day_and_records_them_
     assert KnowledgeProduct.objects.get(pk=product.pk).download_count == 3
 
 
+def test_a_download_is_filed_under_a_community_of_the_reader_and_never_a_private_one_they_are_not_in(client):
+    from communities.models import Community
+    from tests.communities.factories import CommunityFactory, MembershipFactory
+
+    closed = CommunityFactory(name="A closed circle", visibility=Community.Visibility.PRIVATE)
+    budget, health = CommunityFactory(name="Budget"), CommunityFactory(name="Health")
+    product_file = ProductFileFactory(product=KnowledgeProductFactory(communities=[closed, budget, health]))
+    outsider, health_member = MemberFactory(), MembershipFactory(community=health).member
+
+    for reader in (outsider, health_member):
+        client.force_login(reader)
+        assert _get(client, _download_url(product_file)).status_code == 200
+
+    filed = dict(Activity.objects.filter(kind=Activity.Kind.DOWNLOAD).values_list("member", "community"))
+    assert filed == {outsider.pk: budget.pk, health_member.pk: health.pk}
+
+
 def test_it_counts_anonymous_downloads_without_recording_an_activity(client):
     product_file = ProductFileFactory()
 
