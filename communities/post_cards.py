@@ -24,7 +24,7 @@ def card_fields(post, *, author_url: str, is_expert_answer: bool, shows_body: bo
     named = author is not None and author.is_active
     fields = {
         "pk": post.pk,
-        "initials": author.initials if author else "",
+        "initials": author.initials if named else "",
         "author_name": author.display_name if named else "",
         "author_url": author_url if named else "",
         "created_at": post.created_at,
@@ -39,7 +39,8 @@ def card_fields(post, *, author_url: str, is_expert_answer: bool, shows_body: bo
             "is_hidden": post.is_hidden,
             "hidden_reason": post.hidden_reason,
             "quoted_id": quoted.pk if quoted else None,
-            "quoted_author": quoted.author.display_name if quoted and quoted.author else "",
+            # A deactivated account is named nowhere (its profile is not found either): "former member".
+            "quoted_author": quoted.author.display_name if quoted and quoted.author and quoted.author.is_active else "",
             "body_html": post.body_html,
         }
     return fields

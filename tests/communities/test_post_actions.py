@@ -27,7 +27,7 @@ WRITTEN_IN_THE_PAGE = """{% load i18n %}{% for post in page_obj.object_list %}
       <div class="cluster post-actions">
         {% if can_reply %}<a class="btn btn-link btn-small" href="{{ post.urls.quote }}">{% translate "Quote" %}</a>{% endif %}
         {% if access.can_post and post.author_id != user.pk %}
-          <form method="post" action="{{ post.urls.helpful }}">{% csrf_token %}
+          <form method="post" action="{{ post.urls.helpful }}">{% csrf_token %}<input type="hidden" name="mark" value="{% if post.pk in helpful %}0{% else %}1{% endif %}">
             <button class="btn btn-link btn-small" type="submit" aria-pressed="{% if post.pk in helpful %}true{% else %}false{% endif %}">{% if post.pk in helpful %}{% translate "Helpful ✓" %}{% else %}{% translate "Helpful" %}{% endif %}</button>
           </form>
         {% endif %}

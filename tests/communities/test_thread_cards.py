@@ -101,6 +101,22 @@ def test_a_thread_without_an_author_is_by_a_former_member(client, member, commun
     assert "by former member" in rows(client, community)
 
 
+def test_a_deactivated_authors_name_is_shown_nowhere_in_a_discussion(client, member, community, thread):
+    """Their profile is not found and their posts say "Former member": the thread's row, a quote of their post
+    and their initials said who it was."""
+    from .factories import PostFactory
+
+    opening = PostFactory(thread=thread, author=thread.author, body="First")
+    PostFactory(thread=thread, author=member, body="Quoting", quoted=opening)
+    type(thread.author).objects.filter(pk=thread.author_id).update(is_active=False)
+
+    page = client.get(thread.get_absolute_url()).content.decode()
+
+    assert "by former member" in rows(client, community)
+    assert "Hnin Wai" not in page and ">HW<" not in page
+    assert "In reply to former member" in page
+
+
 def test_an_inter_practice_thread_names_its_home_only_to_who_may_know_it(client, member, community):
     secret = CommunityFactory(name="Secret cell", visibility=Community.Visibility.PRIVATE)
     linked = ThreadFactory(community=secret, title="Shared question")
