@@ -114,8 +114,11 @@ def _set_role(role: str):
 def remove_members(modeladmin, request, queryset):
     removed = 0
     for membership in queryset.filter(status=Membership.Status.ACTIVE).select_related("community", "member"):
-        services.membership_remove(membership=membership, actor=request.user)
-        removed += 1
+        try:
+            services.membership_remove(membership=membership, actor=request.user)
+            removed += 1
+        except services.CommunityError as error:  # a community's last leader
+            modeladmin.message_user(request, f"{membership.community}: {error}", messages.ERROR)
     modeladmin.message_user(
         request,
         ngettext("%(count)d member removed.", "%(count)d members removed.", removed) % {"count": removed},
@@ -154,7 +157,17 @@ class MembershipAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return  # every field is read-only: the actions change memberships
-        added = services.membership_add(community=obj.community, member=obj.member, actor=request.user, role=obj.role)
+        try:
+            added = services.membership_add(
+                community=obj.community, member=obj.member, actor=request.user, role=obj.role
+            )
+        except services.CommunityError as error:
+            # The form found them not yet in, but someone added them meanwhile (a second click on Save, another
+            # coordinator): show that membership, and why nothing was added.
+            added = Membership.objects.current().filter(member=obj.member, community=obj.community).first()
+            if added is None:
+                raise
+            self.message_user(request, str(error), messages.WARNING)
         obj.pk = added.pk  # the row the service wrote (a waiting request, approved, keeps its own)
         obj.refresh_from_db()
 

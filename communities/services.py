@@ -2,10 +2,11 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -45,8 +46,10 @@ def worded(message, **params) -> Callable[[User], str]:
     """A notification's text for each recipient, in their language: `message` is a gettext_lazy string. Worded
     once, in the language of whoever acted, a Burmese member approved by a Russian-reading leader read Russian."""
 
+    fallback = translation.get_language()  # for a member who never chose one: the language they were sent in
+
     def text_for(recipient: User) -> str:
-        with in_language_of(recipient):
+        with in_language_of(recipient, fallback=fallback):
             return notification_text(str(message) % params)
 
     return text_for
@@ -95,6 +98,12 @@ MEMBERSHIP_ACTIONS = {
     ModerationAction.Action.APPROVE, ModerationAction.Action.DECLINE, ModerationAction.Action.REMOVE,
     ModerationAction.Action.ADD, ModerationAction.Action.ROLE,
 }  # fmt: skip
+
+
+def _in_log_language():
+    """The moderation and audit logs store their notes in the site's language, as they stored "3 reports":
+    worded in whoever acted's, a log read by moderators of several languages mixed them."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 def _log(community, actor, action, *, thread=None, post=None, subject=None, note="", audit_note="") -> None:
@@ -264,7 +273,9 @@ def membership_add(*, community: Community, member: User, actor: User, role: str
         member=member, community=community, role=role, status=Membership.Status.ACTIVE,
         requested_at=now, joined_at=now, decided_by=actor,
     )  # fmt: skip
-    _log(community, actor, ModerationAction.Action.ADD, subject=member, note=membership.get_role_display())
+    with _in_log_language():
+        role = membership.get_role_display()
+    _log(community, actor, ModerationAction.Action.ADD, subject=member, note=role)
     notify(
         recipients=[member], kind=Notification.Kind.JOIN_DECISION, actor=actor, community=community,
         text=worded(gettext_lazy("You were added to %(community)s."), community=community),
@@ -279,8 +290,10 @@ def membership_set_role(*, membership: Membership, role: str, actor: User) -> Me
         raise CommunityError(_("A community needs at least one leader. Name another leader first."))
     membership.role = role
     membership.save(update_fields=["role"])
+    with _in_log_language():
+        role = membership.get_role_display()
     _log(membership.community, actor, ModerationAction.Action.ROLE, subject=membership.member,
-         note=membership.get_role_display())  # fmt: skip
+         note=role)  # fmt: skip
     return membership
 
 
@@ -489,7 +502,8 @@ def post_report(*, post: Post, reporter: User, reason: str, note: str = "") -> R
     if open_reports >= REPORTS_TO_AUTO_HIDE and not post.is_hidden:
         Post.objects.filter(pk=post.pk).update(is_hidden=True, hidden_reason=_("Hidden after reports, until reviewed"))
         post.is_hidden = True
-        reports = ngettext("%(count)d report", "%(count)d reports", open_reports) % {"count": open_reports}
+        with _in_log_language():
+            reports = ngettext("%(count)d report", "%(count)d reports", open_reports) % {"count": open_reports}
         _log(post.thread.community, None, ModerationAction.Action.AUTO_HIDE, thread=post.thread, post=post,
              subject=post.author, note=reports)  # fmt: skip
     return report
@@ -510,9 +524,11 @@ def reports_review(*, post: Post, actor: User, uphold: bool) -> int:
     post.is_hidden = uphold
     post.hidden_reason = _("Hidden by a moderator") if uphold else ""
     post.save(update_fields=["is_hidden", "hidden_reason"])
+    with _in_log_language():
+        reports = ngettext("%(count)d report", "%(count)d reports", count) % {"count": count}
     _log(post.thread.community, actor, ModerationAction.Action.UPHOLD if uphold else ModerationAction.Action.DISMISS,
          thread=post.thread, post=post, subject=post.author,
-         note=ngettext("%(count)d report", "%(count)d reports", count) % {"count": count})  # fmt: skip
+         note=reports)  # fmt: skip
     return count
 
 
@@ -555,7 +571,8 @@ def thread_move(*, thread: Thread, actor: User, to: Community) -> Thread:
     thread.save(update_fields=["community"])
     thread.linked_communities.remove(to)
     for log in (source, to):
-        note = f"{_named_in_log_of(log, [source])} → {_named_in_log_of(log, [to])}"
+        with _in_log_language():
+            note = f"{_named_in_log_of(log, [source])} → {_named_in_log_of(log, [to])}"
         _log(
             log, actor, ModerationAction.Action.MOVE, thread=thread, note=note, audit_note=f"{source.name} → {to.name}"
         )
@@ -582,7 +599,9 @@ def thread_link(*, thread: Thread, actor: User, communities, allowed=None) -> Th
         # Links the actor could not choose from (another leader's, the coordinator's) stay as they are.
         targets += list(thread.linked_communities.exclude(pk__in=[c.pk for c in allowed]))
     thread.linked_communities.set(targets)
+    with _in_log_language():
+        linked = _named_in_log_of(thread.community, targets) or _("no other community")
     _log(thread.community, actor, ModerationAction.Action.LINK, thread=thread,
-         note=_named_in_log_of(thread.community, targets) or _("no other community"),
+         note=linked,
          audit_note=", ".join(c.name for c in targets))  # fmt: skip
     return thread

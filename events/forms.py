@@ -49,7 +49,7 @@ class EventAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("starts_at", "ends_at", "registration_deadline"):
             if name in self.fields:  # EventAdmin reads and shows them in that zone
-                self.fields[name].help_text = _("In the organizer's time zone, chosen below.")
+                self.fields[name].help_text = _("In the organizer's time zone (“When and where”).")
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from django_countries import countries as all_countries
 
 from cop_platform.forms import country_q
+from members.models import User
 
 from . import csv_import, services
 from .forms import ExpertImportForm
@@ -82,9 +83,14 @@ class ExpertAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         if not change:
             services.expert_created(expert=form.instance, actor=request.user)
-        if "member" in form.changed_data and form.instance.member is not None:
-            # Chosen here rather than by the member confirming the address: the same link, role and audit entry.
-            services.expert_link_member(expert=form.instance, member=form.instance.member, actor=request.user)
+        if "member" in form.changed_data:
+            # Chosen here rather than by the member confirming the address: the same link, role and audit entry;
+            # the account chosen before loses the role.
+            before = User.objects.filter(pk=form.initial.get("member")).first() if form.initial.get("member") else None
+            if before is not None and before != form.instance.member:
+                services.expert_unlink_member(expert=form.instance, member=before, actor=request.user)
+            if form.instance.member is not None:
+                services.expert_link_member(expert=form.instance, member=form.instance.member, actor=request.user)
 
     def get_urls(self):
         return [

@@ -59,7 +59,6 @@ class Expert(models.Model):
     member = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("member account"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="expert_profile",
-        limit_choices_to={"is_active": True},
         help_text=_(
             "Filled in automatically when a member verifies this expert's email address, or chosen here: either "
             "makes the member an expert (the Experts group)."

@@ -81,6 +81,18 @@ def expert_link_member(*, expert: Expert, member: User, actor: User | None = Non
     return expert
 
 
+def expert_unlink_member(*, expert: Expert, member: User, actor: User | None = None) -> None:
+    """`member` is no longer `expert`'s account (a coordinator chose another, or none): the expert role goes
+    with the link, unless another expert profile is theirs."""
+    if Expert.objects.filter(member=member).exclude(pk=expert.pk).exists():
+        return
+    member.groups.remove(Group.objects.get(name=roles.EXPERTS))
+    audit_record(
+        actor=actor, action=AuditEntry.Action.ROLE_REVOKED, target=member_label(member),
+        detail=f"{roles.EXPERTS} (unlinked from the expert profile “{expert.name}”)",
+    )  # fmt: skip
+
+
 def expert_link_by_email(*, member: User, email: str) -> Expert | None:
     expert = Expert.objects.filter(email__iexact=email, member__isnull=True).first()
     if expert is None or Expert.objects.filter(member=member).exists():

@@ -27,7 +27,7 @@ from knowledge.models import KnowledgeProduct
 from members.models import LocalCommunity
 
 from .compute import month_bounds
-from .registry import INDICATORS
+from .registry import INDICATORS, NOT_STATED
 from .selectors import manual_figures_for, month_figures, narrative_for
 from .surveys import surveys_for_month
 
@@ -97,12 +97,16 @@ EVERYONE = AnonymousUser()
 def _private_communities_unnamed(figures) -> None:
     """Breakdowns by community sum the private communities into one unnamed row (the figures are this
     report's own: month_figures reads them afresh)."""
-    private = set(Community.objects.filter(visibility=Community.Visibility.PRIVATE).values_list("slug", flat=True))
-    if not private:
-        return
+    private, known = set(), set()
+    for slug, visibility in Community.objects.values_list("slug", "visibility"):
+        known.add(slug)
+        if visibility == Community.Visibility.PRIVATE:
+            private.add(slug)
     for item in figures.figures.values():
         item.breakdowns = [
-            breakdown.unnamed(private) if breakdown.dimension == "community" else breakdown
+            breakdown.unnamed(private, former={key for key, _label, _value in breakdown.rows} - known - {NOT_STATED})
+            if breakdown.dimension == "community"
+            else breakdown
             for breakdown in item.breakdowns
         ]
 

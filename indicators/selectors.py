@@ -107,20 +107,21 @@ class Breakdown:
         other = sum(v or 0 for _k, _l, v in rest)
         return [*keep, ("other", f"Other ({len(rest)})", other), *stated]
 
-    def unnamed(self, keys: set[str]) -> Breakdown:
-        """This breakdown with the rows of `keys` summed into one row that names none of them ("3 private
-        communities"), for what leaves the platform (the PDF report). Summed as "Other" is: a member of two
-        counts twice."""
-        hidden = [row for row in self.rows if row[0] in keys]
+    def unnamed(self, keys: set[str], *, former: set[str] = frozenset()) -> Breakdown:
+        """This breakdown with the rows of `keys` and `former` summed into one row that names none of them
+        ("3 private communities"), for what leaves the platform (the PDF report). `former`: keys of communities
+        gone since the month was frozen (or renamed: a snapshot keeps the slug), which could have been private.
+        Summed as "Other" is: a member of two counts twice."""
+        hidden = [row for row in self.rows if row[0] in keys or row[0] in former]
         if not hidden:
             return self
         count = len(hidden)
-        grouped = (
-            "private",
-            ngettext("%(count)d private community", "%(count)d private communities", count) % {"count": count},
-            sum(v or 0 for _k, _l, v in hidden),
-        )
-        shown = [row for row in self.rows if row[0] not in keys and row[0] != NOT_STATED]
+        if any(row[0] in former for row in hidden):
+            label = ngettext("%(count)d private or former community", "%(count)d private or former communities", count)
+        else:
+            label = ngettext("%(count)d private community", "%(count)d private communities", count)
+        grouped = ("private", label % {"count": count}, sum(v or 0 for _k, _l, v in hidden))
+        shown = [row for row in self.rows if row not in hidden and row[0] != NOT_STATED]
         rows = sorted([*shown, grouped], key=lambda row: -(row[2] or 0))
         return Breakdown(
             dimension=self.dimension,

@@ -138,9 +138,10 @@ class MemberAdmin(DjangoUserAdmin):
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not request.user.is_superuser:
-            # Superusers, and accounts a superuser gave permissions of their own, are a superuser's to change:
-            # a coordinator who could reset their password or address could take them over.
-            if obj.is_superuser or obj.user_permissions.exists():
+            # Superusers, and accounts a superuser gave permissions or groups of their own, are a superuser's to
+            # change: a coordinator who could reset their password or address could take them over (and the
+            # groups list, which offers coordinators the platform's roles only, would drop the others on save).
+            if obj.is_superuser or obj.user_permissions.exists() or obj.groups.exclude(name__in=ROLE_GROUPS).exists():
                 return False
         return super().has_change_permission(request, obj)
 

@@ -36,13 +36,14 @@ def forgetting():
     if connection.vendor != "postgresql":
         yield
         return
+    assert connection.in_atomic_block, "forgetting() needs a transaction: the flag lasts as long as it"
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('cop.audit_forgetting', 'on', true)")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('cop.audit_forgetting', 'off', true)")
+    yield
+    # Not in a `finally`: after an error the transaction is aborted, and rolling back ends the flag anyway
+    # (resetting it there would raise again and hide the error).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('cop.audit_forgetting', 'off', true)")
 
 
 def audit_forget(user: User, replacement: str) -> int:

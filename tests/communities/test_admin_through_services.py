@@ -155,3 +155,14 @@ def test_a_second_join_at_once_is_told_it_is_already_in_rather_than_an_error(mon
     with pytest.raises(services.CommunityError, match="already a member"):
         services.community_join(member=member, community=community)
     assert Membership.objects.count() == 1
+
+
+def test_removing_a_communitys_last_leader_in_the_admin_says_why_rather_than_failing(coordinator_client):
+    leader = MembershipFactory(community=CommunityFactory(), role=Membership.Role.LEADER)
+
+    response = act(coordinator_client, "admin:communities_membership_changelist", "remove_members", [leader])
+
+    assert response.status_code == 200
+    assert "A community needs at least one leader" in response.content.decode()
+    leader.refresh_from_db()
+    assert leader.status == "active"

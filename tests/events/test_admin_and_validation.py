@@ -239,4 +239,4 @@ def test_an_events_times_are_entered_and_shown_in_its_organizers_zone_not_the_co
     assert event.starts_at == datetime(2027, 3, 10, 3, 30, tzinfo=UTC)
     form = admin_client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
     assert 'name="starts_at_1" value="10:00:00"' in form
-    assert "In the organizer's time zone, chosen below." in form
+    assert "In the organizer's time zone (“When and where”)." in form

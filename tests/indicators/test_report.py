@@ -262,6 +262,19 @@ def test_the_report_sums_private_communities_unnamed_and_only_counts_their_surve
     assert "1 survey of a private community is counted in the figures but not shown here." in text
 
 
+def test_a_community_renamed_or_gone_since_the_month_was_frozen_is_not_named_by_its_old_address(report_world):
+    """A snapshot keeps a community's slug: one changed since (or deleted) could have been private."""
+    from communities.models import Community as Model
+
+    Model.objects.filter(slug="b").update(slug="b-renamed")
+
+    by_community = next(b for b in report_context(OCT)["figures"]["members"].breakdowns if b.dimension == "community")
+
+    assert [label for _key, label, _value in by_community.rows] == ["A", "1 private or former community"], (
+        by_community.rows
+    )
+
+
 # --- The command --------------------------------------------------------------------------------------------
 
 

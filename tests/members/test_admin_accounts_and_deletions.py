@@ -98,6 +98,15 @@ def test_a_coordinator_gives_only_the_platforms_roles_and_leaves_specially_permi
     form = coordinator_client.get(reverse("admin:members_user_change", args=[member.pk])).context["adminform"].form
     assert sorted(group.name for group in form.fields["groups"].queryset) == sorted(roles.ROLE_GROUPS)
 
+    translator = MemberFactory()
+    translator.groups.add(Group.objects.get(name="Finance office"))  # a superuser's group: theirs to keep
+    assert (
+        coordinator_client.get(reverse("admin:members_user_change", args=[translator.pk])).context[
+            "has_change_permission"
+        ]
+        is False
+    )
+
     special = MemberFactory(email="special@example.org")
     special.user_permissions.add(Permission.objects.get(codename="view_indicators"))
     url = reverse("admin:members_user_change", args=[special.pk])
@@ -132,3 +141,11 @@ def test_an_expert_linked_to_a_member_in_the_admin_gets_the_expert_role_and_an_a
     assert member.groups.filter(name=roles.EXPERTS).exists()
     entry = AuditEntry.objects.get(action=AuditEntry.Action.ROLE_GRANTED)
     assert entry.actor == coordinator and entry.detail.startswith("Experts (linked to the expert profile “Dr Aye”)")
+
+    other = MemberFactory()
+    data = admin_form_data(coordinator_client.get(url))
+    data.update({f"{history.prefix}-{name}": value for name, value in history.initial.items()})
+    assert coordinator_client.post(url, {**data, "member": str(other.pk)}).status_code == 302
+    assert not member.groups.filter(name=roles.EXPERTS).exists()  # the role went with the link
+    assert other.groups.filter(name=roles.EXPERTS).exists()
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.ROLE_REVOKED, actor=coordinator).count() == 1
