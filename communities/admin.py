@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from . import services
 from .member_counts import member_counts_forget
@@ -191,22 +191,30 @@ THREAD_ACTIONS = {
 }
 
 
+def _flag_action(*, name: str, description, rows, change, told):
+    """A list action that changes a flag of each selected row not already so through its service (`change`,
+    which writes the moderation and audit logs), then says how many changed (`told`: an ngettext_lazy)."""
+
+    @admin.action(description=description)
+    def act(modeladmin, request, queryset):
+        changed = list(rows(queryset))
+        for row in changed:
+            change(row, request.user)
+        modeladmin.message_user(request, told % {"count": len(changed)}, messages.SUCCESS)
+
+    act.__name__ = name
+    return act
+
+
 def _moderate_threads(action: str):
     field, value, _logged = services.THREAD_FLAGS[action]
-
-    @admin.action(description=THREAD_ACTIONS[action])
-    def moderate(modeladmin, request, queryset):
-        threads = list(queryset.exclude(**{field: value}).select_related("community"))
-        for thread in threads:
-            services.thread_moderate(thread=thread, actor=request.user, action=action)
-        modeladmin.message_user(
-            request,
-            ngettext("%(count)d thread changed.", "%(count)d threads changed.", len(threads)) % {"count": len(threads)},
-            messages.SUCCESS,
-        )
-
-    moderate.__name__ = f"{action}_threads"
-    return moderate
+    return _flag_action(
+        name=f"{action}_threads",
+        description=THREAD_ACTIONS[action],
+        rows=lambda threads: threads.exclude(**{field: value}).select_related("community"),
+        change=lambda thread, actor: services.thread_moderate(thread=thread, actor=actor, action=action),
+        told=ngettext_lazy("%(count)d thread changed.", "%(count)d threads changed.", "count"),
+    )
 
 
 @admin.register(Thread)
@@ -239,19 +247,13 @@ class ThreadAdmin(admin.ModelAdmin):
 
 
 def _hide_posts(hidden: bool):
-    @admin.action(description=_("Hide the selected posts") if hidden else _("Show the selected posts again"))
-    def hide(modeladmin, request, queryset):
-        posts = list(queryset.exclude(is_hidden=hidden).select_related("thread__community", "author"))
-        for post in posts:
-            services.post_set_hidden(post=post, actor=request.user, hidden=hidden)
-        modeladmin.message_user(
-            request,
-            ngettext("%(count)d post changed.", "%(count)d posts changed.", len(posts)) % {"count": len(posts)},
-            messages.SUCCESS,
-        )
-
-    hide.__name__ = "hide_posts" if hidden else "show_posts"
-    return hide
+    return _flag_action(
+        name="hide_posts" if hidden else "show_posts",
+        description=_("Hide the selected posts") if hidden else _("Show the selected posts again"),
+        rows=lambda posts: posts.exclude(is_hidden=hidden).select_related("thread__community", "author"),
+        change=lambda post, actor: services.post_set_hidden(post=post, actor=actor, hidden=hidden),
+        told=ngettext_lazy("%(count)d post changed.", "%(count)d posts changed.", "count"),
+    )
 
 
 @admin.register(Post)

@@ -582,7 +582,7 @@ def thread_move(*, thread: Thread, actor: User, to: Community) -> Thread:
 def _named_in_log_of(log: Community, communities) -> str:
     """`communities` as the moderation log of `log` names them. Its moderators need not be members of the
     others: a private one other than `log` is counted, not named."""
-    named = [c.name for c in communities if c.pk == log.pk or c.visibility != Community.Visibility.PRIVATE]
+    named = [c.name for c in communities if c.pk == log.pk or not c.is_private]
     hidden = len(communities) - len(named)
     if hidden:
         named.append(

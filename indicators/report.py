@@ -111,10 +111,6 @@ def _private_communities_unnamed(figures) -> None:
         ]
 
 
-def _is_private(community) -> bool:
-    return community is not None and community.visibility == Community.Visibility.PRIVATE
-
-
 def report_context(month: date) -> dict | None:
     figures = month_figures(month)
     if figures is None:
@@ -122,6 +118,7 @@ def report_context(month: date) -> dict | None:
     figures.figures  # read now, next to the snapshots: the report prints when they were computed  # noqa: B018
     _private_communities_unnamed(figures)
     surveys = surveys_for_month(month)
+    private = [result.survey.community is not None and result.survey.community.is_private for result in surveys]
     start, end = month_bounds(month)
     held = {"status": Event.Status.PUBLISHED, "starts_at__gte": start, "starts_at__lt": end}
     published = {"status": KnowledgeProduct.Status.PUBLISHED, "published_at__gte": start, "published_at__lt": end}
@@ -141,8 +138,8 @@ def report_context(month: date) -> dict | None:
         "products_count": products_count,
         "private_products_count": KnowledgeProduct.objects.filter(**published).count() - products_count,
         # A private community's survey is counted, not shown: its title, questions and answers are its own.
-        "surveys": [result for result in surveys if not _is_private(result.survey.community)],
-        "private_surveys_count": sum(1 for result in surveys if _is_private(result.survey.community)),
+        "surveys": [result for result, hidden in zip(surveys, private, strict=True) if not hidden],
+        "private_surveys_count": sum(private),
         "manual_figures": list(manual_figures_for(month)),
         # Grouped by source: a network of hundreds of local communities usually has a handful of sources.
         "population_sources": list(

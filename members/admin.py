@@ -26,11 +26,10 @@ class MemberCreationForm(UserCreationForm):
 def _deletable_accounts(modeladmin, request, queryset) -> list[User]:
     """The chosen accounts this coordinator may delete: not their own (the privacy page is for that), not one
     already deleted, not one they may not change (a superuser's, say)."""
-    return [
-        account
-        for account in queryset.exclude(pk=request.user.pk).exclude(email__endswith=DELETED_ADDRESS_DOMAIN)
-        if modeladmin.has_change_permission(request, account)
-    ]
+    if not modeladmin.has_change_permission(request):
+        return []
+    chosen = queryset.exclude(pk=request.user.pk).exclude(email__endswith=DELETED_ADDRESS_DOMAIN)
+    return list(modeladmin.changeable_by(request, chosen))
 
 
 @admin.action(description=_("Delete the selected accounts (as their members would)"), permissions=["change"])
@@ -136,13 +135,22 @@ class MemberAdmin(DjangoUserAdmin):
             fields += ["is_superuser", "user_permissions"]
         return fields
 
+    def changeable_by(self, request, accounts):
+        """Those of `accounts` that `request.user` may change (the one rule: a page's account, or many chosen
+        at once, in one query). Superusers, and accounts a superuser gave permissions or groups of their own,
+        are a superuser's: a coordinator who could reset their password or address could take them over (and
+        the groups list, which offers coordinators the platform's roles only, would drop the others on save)."""
+        if request.user.is_superuser:
+            return accounts
+        return (
+            accounts.filter(is_superuser=False)
+            .exclude(user_permissions__isnull=False)
+            .exclude(pk__in=User.groups.through.objects.exclude(group__name__in=ROLE_GROUPS).values("user_id"))
+        )
+
     def has_change_permission(self, request, obj=None):
-        if obj is not None and not request.user.is_superuser:
-            # Superusers, and accounts a superuser gave permissions or groups of their own, are a superuser's to
-            # change: a coordinator who could reset their password or address could take them over (and the
-            # groups list, which offers coordinators the platform's roles only, would drop the others on save).
-            if obj.is_superuser or obj.user_permissions.exists() or obj.groups.exclude(name__in=ROLE_GROUPS).exists():
-                return False
+        if obj is not None and not self.changeable_by(request, User.objects.filter(pk=obj.pk)).exists():
+            return False
         return super().has_change_permission(request, obj)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

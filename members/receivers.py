@@ -8,13 +8,14 @@ from allauth.account.signals import user_logged_in as allauth_user_logged_in
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry, LogEntryManager
 from django.contrib.auth.signals import user_logged_in
+from django.contrib.contenttypes.models import ContentType
 from django.dispatch import receiver
 from django.utils import translation
 
 from cop_platform.i18n import language_cookie_set
 
 from .audit import audit_record
-from .models import Activity, AuditEntry
+from .models import Activity, AuditEntry, User
 from .services import activity_record
 
 
@@ -44,12 +45,15 @@ def _audit_admin_deletions(log_actions):
     @functools.wraps(log_actions)
     def log_and_audit(manager, user_id, queryset, action_flag, change_message="", *, single_object=False):
         entries = log_actions(manager, user_id, queryset, action_flag, change_message, single_object=single_object)
-        for entry in [entries] if single_object else entries:
-            for target in _deleted_by(entry):
-                audit_record(
-                    actor=entry.user, action=AuditEntry.Action.DELETION, target=target,
-                    detail=f"#{entry.object_id} in the admin",
-                )  # fmt: skip
+        deleted = [
+            (entry, target) for entry in ([entries] if single_object else entries) for target in _deleted_by(entry)
+        ]
+        actor = User.objects.filter(pk=user_id).first() if deleted else None  # one read, not one an entry
+        for entry, target in deleted:
+            audit_record(
+                actor=actor, action=AuditEntry.Action.DELETION, target=target,
+                detail=f"#{entry.object_id} in the admin",
+            )  # fmt: skip
         return entries
 
     return log_and_audit
@@ -58,7 +62,8 @@ def _audit_admin_deletions(log_actions):
 def _deleted_by(entry: LogEntry) -> list[str]:
     """What the admin entry `entry` deleted, as the audit log names it ("kind: object")."""
     if entry.action_flag == DELETION:
-        kind = entry.content_type.name if entry.content_type_id else "object"
+        # ContentType's own cache: a bulk deletion's entries share one type.
+        kind = ContentType.objects.get_for_id(entry.content_type_id).name if entry.content_type_id else "object"
         return [f"{kind}: {entry.object_repr}"]
     if entry.action_flag != CHANGE or '"deleted"' not in entry.change_message:
         return []
