@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
+from cop_platform.forms import ADMIN_TEXT_FIELDS
+
 from . import services
 from .member_counts import member_counts_forget
 from .models import Community, LocalActionTeam, Membership, ModerationAction, Post, Report, Thread
@@ -17,6 +19,7 @@ class LocalActionTeamInline(admin.TabularInline):
 
 @admin.register(Community)
 class CommunityAdmin(admin.ModelAdmin):
+    formfield_overrides = ADMIN_TEXT_FIELDS
     list_display = ["name", "visibility", "created_at"]
     list_filter = ["visibility", "created_at"]
     search_fields = ["name", "description"]
@@ -258,6 +261,7 @@ def _hide_posts(hidden: bool):
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
+    formfield_overrides = ADMIN_TEXT_FIELDS
     list_display = ["__str__", "created_at", "is_hidden", "helpful_count"]
     list_filter = ["is_hidden", "thread__community"]
     search_fields = ["body", "author__email", "author__full_name"]

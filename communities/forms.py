@@ -14,7 +14,7 @@ class PostBodyField(forms.CharField):
         kwargs.setdefault("label", _("Your message"))
         kwargs.setdefault("help_text", BODY_HELP)
         kwargs.setdefault("max_length", MAX_POST_LENGTH)
-        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 8}))
+        kwargs.setdefault("widget", shared_fields.Textarea(attrs={"rows": 8}))
         kwargs.setdefault(
             "error_messages",
             {
@@ -52,13 +52,15 @@ class ReplyForm(forms.Form):
 
 class PostEditForm(forms.Form):
     body = PostBodyField()
+    # Post.text_version() of the text the editor started from (empty from a page served before it existed).
+    based_on = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
 class ReportForm(forms.ModelForm):
     class Meta:
         model = Report
         fields = ["reason", "note"]
-        widgets = {"reason": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"reason": forms.RadioSelect, "note": shared_fields.Textarea(attrs={"rows": 3})}
         labels = {"reason": _("Why are you reporting this post?"), "note": _("Anything the moderators should know")}
 
 
@@ -105,7 +107,7 @@ class CommunityForm(forms.ModelForm):
         model = Community
         fields = ["name", "slug", "description", "themes", "countries", "visibility"]
         field_classes = {"themes": shared_fields.TagField}
-        widgets = {"visibility": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"visibility": forms.RadioSelect, "description": shared_fields.Textarea(attrs={"rows": 4})}
         help_texts = {
             "slug": _("Lowercase letters, digits and hyphens, e.g. digital-skills. It becomes the web address.")
         }

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -238,6 +240,11 @@ class Post(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.thread}"
+
+    def text_version(self) -> str:
+        """A short fingerprint of the text. The edit form carries the one it started from, so a save made over
+        someone else's change (author and moderator at once) is refused rather than silently undoing it."""
+        return hashlib.sha256(self.body.encode()).hexdigest()[:16]
 
 
 class Reaction(models.Model):

@@ -1,6 +1,7 @@
 """Writes for communities, memberships, discussions and moderation. Views and the admin call these."""
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -355,9 +356,25 @@ def _notify_mentions(post: Post, mentioned: list[User], community: Community, an
     )
 
 
+# The same message sent again this soon by the same member is one message sent twice (a double click, or a
+# slow connection's browser retrying): the first stands, and the second is not posted again.
+DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
+
+
 @transaction.atomic
 def thread_create(*, community: Community, author: User, title: str, body: str) -> Thread:
+    """Start a discussion. The same one sent twice in a row (DOUBLE_SUBMIT_WINDOW) is the first one."""
+    User.objects.select_for_update().filter(pk=author.pk).first()  # a member's two submissions, one at a time
     now = timezone.now()
+    twin = (
+        Thread.objects.filter(
+            community=community, author=author, title=title.strip(), created_at__gte=now - DOUBLE_SUBMIT_WINDOW
+        )
+        .filter(posts__is_opening=True, posts__body=body)
+        .first()
+    )
+    if twin is not None:
+        return twin
     thread = Thread.objects.create(
         community=community, author=author, title=title.strip(), created_at=now, last_activity_at=now
     )
@@ -375,6 +392,9 @@ def post_reply(*, thread: Thread, author: User, body: str, shown_in: Community, 
     if thread.is_locked:
         raise CommunityError(_("This thread is locked and takes no more replies."))
     now = timezone.now()
+    twin = _same_reply_just_posted(thread=thread, author=author, body=body, quoted=quoted, now=now)
+    if twin is not None:
+        return twin
     html, mentioned = _render_with_mentions(body)
     post = Post.objects.create(thread=thread, author=author, body=body, body_html=html, quoted=quoted, created_at=now)
     Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now)
@@ -397,8 +417,33 @@ def post_reply(*, thread: Thread, author: User, body: str, shown_in: Community, 
     return post
 
 
+def _same_reply_just_posted(*, thread: Thread, author: User, body: str, quoted: Post | None, now: datetime):
+    """The author's last reply in `thread`, if it is this one sent within DOUBLE_SUBMIT_WINDOW (the caller holds
+    the thread's lock, so a second submission waits for the first and finds it here)."""
+    last = (
+        thread.posts.filter(author=author, is_opening=False, created_at__gte=now - DOUBLE_SUBMIT_WINDOW)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if last is not None and last.body == body and last.quoted_id == (quoted.pk if quoted else None):
+        return last
+    return None
+
+
+class PostChangedMeanwhile(CommunityError):
+    """The post's text changed after the editor opened it: saving would undo that change unseen."""
+
+
 @transaction.atomic
-def post_edit(*, post: Post, editor: User, body: str) -> Post:
+def post_edit(*, post: Post, editor: User, body: str, based_on: str = "") -> Post:
+    """Save `body` as the post's text. `based_on` is the text_version() the editor started from: when the text
+    changed since (another editor saved first), nothing is written and PostChangedMeanwhile says so."""
+    current = Post.objects.select_for_update().only("body").get(pk=post.pk)
+    if based_on and current.text_version() != based_on:
+        raise PostChangedMeanwhile(
+            _("This post was changed while you were editing it. Nothing was saved: its text now is shown above "
+              "yours. Copy into your text what you want to keep, then save again.")
+        )  # fmt: skip
     post.body = body
     post.body_html, _mentioned = _render_with_mentions(body)
     post.edited_at = timezone.now()

@@ -282,12 +282,28 @@ def post_edit(request, slug, pk):
     acc, post, home = access.get_post(request.user, slug, pk)
     if not access.can_edit_post(request.user, post, acc, home):
         raise Http404
-    form = PostEditForm(request.POST or None, initial={"body": post.body})
+    form = PostEditForm(request.POST or None, initial={"body": post.body, "based_on": post.text_version()})
     if request.method == "POST" and form.is_valid():
-        services.post_edit(post=post, editor=request.user, body=form.cleaned_data["body"])
+        try:
+            services.post_edit(
+                post=post, editor=request.user, body=form.cleaned_data["body"], based_on=form.cleaned_data["based_on"]
+            )
+        except services.PostChangedMeanwhile as error:
+            return _post_changed_meanwhile(request, post, acc.community, error)
         messages.success(request, _("Your changes were saved."))
         return redirect(_post_url(post, acc.community))
     return render(request, "communities/post_edit.html", {"form": form, "post": post, "community": acc.community})
+
+
+def _post_changed_meanwhile(request, post, community, error):
+    """The editor's text comes back as typed, under the post as it is now; the form now starts from that
+    version, so saving again is a deliberate choice over it."""
+    post.refresh_from_db()
+    data = request.POST.copy()
+    data["based_on"] = post.text_version()
+    messages.error(request, str(error))
+    context = {"form": PostEditForm(data), "post": post, "community": community, "changed_meanwhile": True}
+    return render(request, "communities/post_edit.html", context, status=409)
 
 
 @require_POST

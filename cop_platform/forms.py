@@ -3,6 +3,7 @@ tests/platform/test_fuzz_forms.py), and the pieces the apps' filter sets share (
 
 import django_filters
 from django import forms
+from django.contrib.admin import widgets as admin_widgets
 from django.db import models
 from django.utils.translation import ngettext_lazy
 from django_countries import countries
@@ -95,3 +96,29 @@ class TagField(taggit_forms.TagField):
                 params={"limit": TAG_MAX_LENGTH, "length": min(len(tag) for tag in too_long)},
             )
         return tags
+
+
+def _one_character_line_breaks(value):
+    """A browser sends a textarea's line breaks as CRLF (the HTML form encoding) but counts each as one character
+    against its `maxlength`: read as two, a text that fitted the browser was refused by the same limit here."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+class Textarea(forms.Textarea):
+    """The textarea of every form on the site: line breaks read as the browser counted them (one character)."""
+
+    def value_from_datadict(self, data, files, name):
+        return _one_character_line_breaks(super().value_from_datadict(data, files, name))
+
+
+class AdminTextarea(admin_widgets.AdminTextareaWidget):
+    """The admin's textarea, with line breaks read as the browser counted them (see Textarea)."""
+
+    def value_from_datadict(self, data, files, name):
+        return _one_character_line_breaks(super().value_from_datadict(data, files, name))
+
+
+# `formfield_overrides` of every ModelAdmin editing a text column (a TextField's default admin widget).
+ADMIN_TEXT_FIELDS = {models.TextField: {"widget": AdminTextarea}}

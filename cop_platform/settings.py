@@ -235,6 +235,8 @@ CELERY_BEAT_SCHEDULE = {
     "freeze-previous-month": {"task": "indicators.tasks.freeze_previous_month_task", "schedule": crontab(minute=20)},
     # Hourly: personal-data exports older than their 7-day link are deleted.
     "purge-expired-exports": {"task": "members.tasks.purge_expired_exports_task", "schedule": 3600},
+    # Every 10 minutes: account deletions whose task was lost (broker down when asked) are handed over again.
+    "sweep-account-deletions": {"task": "members.tasks.sweep_account_deletions_task", "schedule": 600},
     # Every minute: emails written while the broker was down go out once it is back.
     "sweep-outbox": {"task": "cop_platform.tasks.sweep_outbox_task", "schedule": 60},
 }
@@ -328,7 +330,8 @@ LANGUAGE_CODE = "en"
 # Each name is written in its own language and deliberately not translated: a reader looking for their
 # language in the switcher recognises "Русский", not its name in the page's current language.
 LANGUAGES = [("en", "English"), ("ru", "Русский"), ("my", "မြန်မာ")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_libraries/ holds Burmese for allauth and Django (which ship little or none); locale/ comes first.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_libraries"]
 # Django ships no date/number formats for Burmese; ours are in cop_platform/formats/my/.
 FORMAT_MODULE_PATH = ["cop_platform.formats"]
 # The language cookie outlives the session, so a visitor keeps their language after signing out.

@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from cop_platform.forms import ADMIN_TEXT_FIELDS
 from members.models import User
 
 from . import services
@@ -15,6 +16,7 @@ from .models import DigestDelivery, DigestPreference, DigestRound, NewsItem
 
 @admin.register(NewsItem)
 class NewsItemAdmin(admin.ModelAdmin):
+    formfield_overrides = ADMIN_TEXT_FIELDS
     list_display = ["title", "starts_at", "expires_at"]
     list_filter = ["communities", "expires_at"]
     search_fields = ["title", "text"]

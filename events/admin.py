@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cop_platform.forms import ADMIN_TEXT_FIELDS
 from members.audit import audit_record
 from members.models import TIME_ZONE_CHOICES, AuditEntry
 
@@ -103,6 +104,7 @@ def cancel_events(modeladmin, request, queryset):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    formfield_overrides = ADMIN_TEXT_FIELDS
     form = EventAdminForm
     list_display = ["title", "kind", "status", "starts_at", "capacity", "registered", "waitlisted", "mean_feedback"]
     list_filter = ["status", "kind", "language", "communities", "starts_at"]
@@ -278,6 +280,8 @@ def decline_topics(modeladmin, request, queryset):
 @admin.register(TopicSuggestion)
 class TopicSuggestionAdmin(admin.ModelAdmin):
     """Ranked by votes. To schedule one, pick its event and set the status to Scheduled."""
+
+    formfield_overrides = ADMIN_TEXT_FIELDS
 
     list_display = ["title", "vote_count", "status", "community", "event", "created_at"]
     list_filter = ["status", "community"]

@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cop_platform import forms as shared_fields
+
 from .models import Event, Registration, TopicSuggestion
 
 
@@ -12,10 +14,13 @@ class FeedbackForm(forms.Form):
         coerce=int, widget=forms.RadioSelect, error_messages={"required": _("Choose a score from 1 to 5.")},
     )  # fmt: skip
     useful = forms.CharField(
-        label=_("What was useful?"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What was useful?"), required=False, max_length=2000, widget=shared_fields.Textarea(attrs={"rows": 3})
     )
     suggestions = forms.CharField(
-        label=_("What could be better?"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What could be better?"),
+        required=False,
+        max_length=2000,
+        widget=shared_fields.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -29,7 +34,7 @@ class TopicForm(forms.ModelForm):
     class Meta:
         model = TopicSuggestion
         fields = ["title", "why", "community"]
-        widgets = {"why": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"why": shared_fields.Textarea(attrs={"rows": 3})}
         labels = {"title": _("Webinar topic"), "why": _("Why it matters"), "community": _("For which community")}
 
     def __init__(self, *args, communities, **kwargs):

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
@@ -30,7 +31,10 @@ def _component(event: Event) -> CalendarEvent:
     component.add("summary", event.title)
     url = settings.SITE_URL + event.get_absolute_url()
     component.add("url", url)
-    component.add("description", f"{event.get_kind_display()}. Details and the join link: {url}")
+    component.add(
+        "description",
+        _("%(kind)s. Details and the join link: %(url)s") % {"kind": event.get_kind_display(), "url": url},
+    )
     if event.venue:
         component.add("location", event.venue)
     component.add("status", "CANCELLED" if event.status == Event.Status.CANCELLED else "CONFIRMED")

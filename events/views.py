@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cop_platform import cards
+from cop_platform.i18n import in_language_of
 from cop_platform.pagination import CountedWithPagePaginator
 from cop_platform.ratelimit import rate_limited
 from members import roles
@@ -66,7 +68,9 @@ def feed_ics(request, token):
     feed = get_object_or_404(CalendarFeed.objects.select_related("member"), token=token)
     if not feed.member.is_active:
         raise Http404
-    body = ics.feed_calendar(selectors.feed_events(feed.member), name=_("My events"))
+    # In the member's language: calendar apps send no language cookie or a header of their own.
+    with in_language_of(feed.member, fallback=settings.LANGUAGE_CODE):
+        body = ics.feed_calendar(selectors.feed_events(feed.member), name=_("My events"))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

@@ -7,16 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries as all_countries
 
-from cop_platform.forms import country_q
+from cop_platform.forms import ADMIN_TEXT_FIELDS, country_q
 from members.models import User
 
 from . import csv_import, services
-from .forms import ExpertImportForm
+from .forms import ExpertAdminForm, ExpertImportForm
 from .models import Expert, ExpertCluster, ExpertStatusChange, Rating, Referral
 
 
 @admin.register(ExpertCluster)
 class ExpertClusterAdmin(admin.ModelAdmin):
+    formfield_overrides = ADMIN_TEXT_FIELDS
     list_display = ["theme", "slug"]
     search_fields = ["theme", "description"]
     prepopulated_fields = {"slug": ["theme"]}
@@ -61,6 +62,8 @@ class CountryFilter(admin.SimpleListFilter):
 
 @admin.register(Expert)
 class ExpertAdmin(admin.ModelAdmin):
+    form = ExpertAdminForm
+    formfield_overrides = ADMIN_TEXT_FIELDS
     change_list_template = "admin/experts/expert/change_list.html"
     list_display = ["name", "category", "organization", "status", "status_changed_at", "member"]
     list_filter = ["status", "category", "clusters", "gender", CountryFilter]

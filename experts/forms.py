@@ -48,7 +48,7 @@ class RatingForm(forms.Form):
         error_messages={"required": _("Choose a score from 1 to 5.")},
     )  # fmt: skip
     comment = forms.CharField(
-        label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment (optional)"), required=False, max_length=2000, widget=shared_fields.Textarea(attrs={"rows": 3})
     )
 
 
@@ -81,3 +81,21 @@ class ExpertImportForm(forms.Form):
         if not cleaned.get("content") and not self.has_error("content"):
             raise forms.ValidationError(_("Choose a CSV file to import."))
         return cleaned
+
+
+class ExpertAdminForm(forms.ModelForm):
+    """The admin's expert form: the account linked must be one that can be used."""
+
+    class Meta:
+        model = Expert
+        fields = ["member"]  # the admin's fieldsets give the rest
+
+    def clean_member(self):
+        member = self.cleaned_data.get("member")
+        # A link made before the account was deactivated may stay; a new one to such an account may not (the
+        # list offers every account, so that an expert linked to one can still be saved).
+        if member is not None and not member.is_active and member.pk != self.initial.get("member"):
+            raise forms.ValidationError(
+                _("This account is deactivated or being deleted. Link an active account, or none.")
+            )
+        return member

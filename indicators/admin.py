@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cop_platform.admin_columns import country_name
+from cop_platform.forms import ADMIN_TEXT_FIELDS
 
 from .models import (
     IndicatorValue,
@@ -54,6 +55,8 @@ class MonthlySnapshotAdmin(admin.ModelAdmin):
 @admin.register(MonthlyNarrative)
 class MonthlyNarrativeAdmin(admin.ModelAdmin):
     """The month's words for the progress report. Regenerate the report afterwards (Progress reports)."""
+
+    formfield_overrides = ADMIN_TEXT_FIELDS
 
     list_display = ["month", "updated_at", "updated_by"]
     date_hierarchy = "month"
@@ -117,6 +120,7 @@ class ProgressReportAdmin(admin.ModelAdmin):
 
 
 class SurveyQuestionInline(admin.TabularInline):
+    formfield_overrides = ADMIN_TEXT_FIELDS
     model = SurveyQuestion
     extra = 1
     fields = ["position", "text", "kind", "choices", "required"]
@@ -126,6 +130,8 @@ class SurveyQuestionInline(admin.TabularInline):
 class SurveyAdmin(admin.ModelAdmin):
     """Members see open surveys at /surveys/ and on their home page; each answers once. Results appear below
     once answers arrive, and in the progress report of each month the survey was open."""
+
+    formfield_overrides = ADMIN_TEXT_FIELDS
 
     list_display = ["title", "community", "opens_at", "closes_at", "response_count"]
     list_filter = ["community", "opens_at"]

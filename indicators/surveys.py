@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Membership
+from cop_platform import forms as shared_fields
 from members.models import Activity
 from members.services import activity_record
 
@@ -80,7 +81,7 @@ class SurveyForm(forms.Form):
                     choices=[(c, c) for c in question.choice_list], widget=forms.CheckboxSelectMultiple
                 )
             else:
-                field = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+                field = forms.CharField(widget=shared_fields.Textarea(attrs={"rows": 4}), max_length=4000)
             field.label = question.text
             field.required = question.required
             self.fields[name] = field

@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cop_platform.forms import ADMIN_TEXT_FIELDS
+
 from . import services
 from .models import FAQItem, KnowledgeProduct, ProductFile
 
@@ -41,6 +43,7 @@ def archive_products(modeladmin, request, queryset):
 
 @admin.register(KnowledgeProduct)
 class KnowledgeProductAdmin(admin.ModelAdmin):
+    formfield_overrides = ADMIN_TEXT_FIELDS
     list_display = ["title", "type", "status", "published_at", "download_count"]
     list_filter = ["status", "type", "communities", "language", "published_at"]
     search_fields = ["title", "summary"]
@@ -76,6 +79,7 @@ class KnowledgeProductAdmin(admin.ModelAdmin):
 
 @admin.register(FAQItem)
 class FAQItemAdmin(admin.ModelAdmin):
+    formfield_overrides = ADMIN_TEXT_FIELDS
     list_display = ["question", "community", "position", "is_published"]
     list_filter = ["community", "is_published"]
     list_editable = ["position", "is_published"]

@@ -34,7 +34,10 @@ class ProductForm(forms.ModelForm):
         model = KnowledgeProduct
         fields = ["type", "title", "summary", "body", "language", "countries", "communities", "tags", "version_note"]
         field_classes = {"communities": shared_fields.ModelMultipleChoiceField, "tags": shared_fields.TagField}
-        widgets = {"summary": forms.Textarea(attrs={"rows": 3}), "body": forms.Textarea(attrs={"rows": 14})}
+        widgets = {
+            "summary": shared_fields.Textarea(attrs={"rows": 3}),
+            "body": shared_fields.Textarea(attrs={"rows": 14}),
+        }
 
     def __init__(self, *args, communities, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,5 +63,5 @@ class ProductForm(forms.ModelForm):
 
 class ReturnForm(forms.Form):
     note = forms.CharField(
-        label=_("What should the authors change?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What should the authors change?"), max_length=500, widget=shared_fields.Textarea(attrs={"rows": 3})
     )

@@ -104,7 +104,20 @@ def _edit(request, product):
             messages.success(request, _("Saved as a draft.") if product.status == "draft" else _("Saved."))
             return redirect(product)
         messages.error(request, _("Nothing was saved. Please correct the errors below."))
+        _ask_for_the_files_again(request, form)
     return render(request, "knowledge/form.html", {"form": form, "product": product})
+
+
+def _ask_for_the_files_again(request, form):
+    """A browser empties a file input when the page comes back with errors: the author would save the product
+    without the files they chose unless told. Files refused for themselves have their own error already."""
+    chosen = [upload.name for upload in request.FILES.getlist("new_files") if upload.name]
+    if chosen and "new_files" not in form.errors:
+        messages.warning(
+            request,
+            _("Choose your files again before saving (%(names)s): the browser does not keep them after an error.")
+            % {"names": ", ".join(chosen)},
+        )
 
 
 @require_POST

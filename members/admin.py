@@ -25,10 +25,11 @@ class MemberCreationForm(UserCreationForm):
 
 def _deletable_accounts(modeladmin, request, queryset) -> list[User]:
     """The chosen accounts this coordinator may delete: not their own (the privacy page is for that), not one
-    already deleted, not one they may not change (a superuser's, say)."""
+    already deleted or being deleted, not one they may not change (a superuser's, say)."""
     if not modeladmin.has_change_permission(request):
         return []
     chosen = queryset.exclude(pk=request.user.pk).exclude(email__endswith=DELETED_ADDRESS_DOMAIN)
+    chosen = chosen.filter(deletion_requested_at__isnull=True)  # or being deleted
     return list(modeladmin.changeable_by(request, chosen))
 
 
@@ -50,13 +51,20 @@ def delete_accounts(modeladmin, request, queryset):
     deleted = 0
     for account in accounts:
         try:
-            privacy.account_delete(member=account, deleted_by=request.user)
+            privacy.account_delete_request(member=account, deleted_by=request.user)
             deleted += 1
         except privacy.PrivacyError as error:
             modeladmin.message_user(request, f"{account}: {error}", messages.ERROR)
     modeladmin.message_user(
         request,
-        ngettext("%(count)d account deleted.", "%(count)d accounts deleted.", deleted) % {"count": deleted},
+        ngettext(
+            "%(count)d account deleted: it can no longer be used, and its details are removed in the background "
+            "within minutes.",
+            "%(count)d accounts deleted: they can no longer be used, and their details are removed in the "
+            "background within minutes.",
+            deleted,
+        )
+        % {"count": deleted},
         messages.SUCCESS,
     )
     return None
@@ -72,7 +80,7 @@ class MemberAdmin(DjangoUserAdmin):
     ]  # fmt: skip
     list_filter = [
         "is_active", "is_staff", "groups", "country", "gender", "position_level",
-        ("local_community", admin.RelatedOnlyFieldListFilter), "date_joined",
+        ("local_community", admin.RelatedOnlyFieldListFilter), "date_joined", "deletion_requested_at",
     ]  # fmt: skip
     search_fields = ["email", "full_name", "organization", "city_region"]
     list_select_related = ["local_community"]
@@ -80,7 +88,9 @@ class MemberAdmin(DjangoUserAdmin):
     # (30-50 ms at 100,000). The "date joined" filter gives the ranges.
     filter_horizontal = ["groups", "user_permissions", "languages"]
     actions = [delete_accounts]
-    readonly_fields = ["last_login", "date_joined", "profile_completed_at"]
+    readonly_fields = [
+        "last_login", "date_joined", "profile_completed_at", "deletion_requested_at", "deletion_requested_by"
+    ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (
@@ -114,7 +124,7 @@ class MemberAdmin(DjangoUserAdmin):
                 "fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"],
             },
         ),
-        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined", "deletion_requested_at", "deletion_requested_by"]}),
     ]
 
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]

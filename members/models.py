@@ -150,6 +150,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("staff status"), default=False, help_text=_("Can log into the admin site (coordinators).")
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Deleting an account reads every post and can outlast a web request: the request deactivates it and sets
+    # these, a worker does the rest (members.privacy.account_delete_request).
+    deletion_requested_at = models.DateTimeField(
+        _("deletion asked for"), null=True, blank=True, editable=False,
+        help_text=_("Set when the member or a coordinator deletes the account; its details are removed moments "
+                    "later, in the background."),
+    )  # fmt: skip
+    deletion_requested_by = models.ForeignKey(
+        "self", verbose_name=_("deletion asked for by"), null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+", help_text=_("Empty when the member deleted it themselves."),
+    )  # fmt: skip
 
     objects = UserManager()
 

@@ -93,6 +93,7 @@ RELATIONS = {
     "members.User.languages": ("languages.json", "cleared"),
     "members.User.interests": ("interests.json", "cleared"),
     "members.User.tagged_items": ("interests.json", "cleared (taggit's links behind interests)"),
+    "members.User.deletion_requested_by": ("profile.json", "kept: who deleted an account, as in the audit log"),
     "account.EmailAddress.user": ("profile.json", "deleted"),
     "admin.LogEntry.user": ("admin_log.json", "kept; the name in object descriptions is replaced"),
     "members.Activity.member": ("activity.json", "kept: monthly indicators count it"),
@@ -528,12 +529,73 @@ def account_delete_allowed(*, member: User) -> bool:
     return User.objects.filter(is_superuser=True, is_active=True).exclude(pk=member.pk).exists()
 
 
+# Beat hands over deletions still waiting this long after they were asked for: their task was lost (the broker
+# was down at the time) or failed.
+DELETION_SWEEP_AFTER = timedelta(minutes=10)
+
+
 @transaction.atomic
-def account_delete(*, member: User, deleted_by: User | None = None) -> User:
-    """Turn the account into an anonymous "Former member" (see the module docstring for what stays and why).
-    `deleted_by`: the coordinator who deleted it in the admin, for the audit log (None: the member)."""
+def account_delete_request(*, member: User, deleted_by: User | None = None) -> None:
+    """Delete an account, from a web request. Deleting reads every post (about 2 s at a million posts), so a
+    request would run past the server's timeout when a coordinator deletes several: here the account only stops
+    working (inactive, so every session ends on its next request and nobody can sign in), and a worker does
+    the rest (account_delete) once this commits. A second request while one waits changes nothing."""
     member = User.objects.select_for_update().get(pk=member.pk)
+    if member.deletion_requested_at is not None:
+        return
     if not account_delete_allowed(member=member):
+        raise PrivacyError(
+            _("You are the last superuser. Make another coordinator a superuser before deleting your account.")
+        )
+    member.is_active = False
+    member.deletion_requested_at = timezone.now()
+    member.deletion_requested_by = deleted_by
+    member.save(update_fields=["is_active", "deletion_requested_at", "deletion_requested_by"])
+    transaction.on_commit(lambda pk=member.pk: _enqueue_deletion(pk))
+
+
+def _enqueue_deletion(member_id: int) -> None:
+    from .tasks import delete_account_task
+
+    try:
+        delete_account_task.delay(member_id)
+    except OperationalError:  # the account already cannot be used; beat hands it over once the broker is back
+        logger.warning("Broker unavailable; the deletion of account %s waits for the sweep", member_id)
+
+
+def account_delete_finish(*, member_id: int) -> str:
+    """The worker's part of account_delete_request. Idempotent: a re-run (acks_late after a lost worker, or
+    the sweep) finds the account deleted and does nothing."""
+    member = User.objects.filter(pk=member_id, deletion_requested_at__isnull=False).first()
+    if member is None:
+        return "skipped"
+    if member.email.endswith(DELETED_ADDRESS_DOMAIN):
+        return "done"
+    account_delete(member=member, deleted_by=member.deletion_requested_by, asked=True)
+    return "deleted"
+
+
+def accounts_delete_waiting() -> int:
+    """Beat: hand deletions still waiting after DELETION_SWEEP_AFTER to the worker again."""
+    from .tasks import delete_account_task
+
+    waiting = User.objects.filter(deletion_requested_at__lt=timezone.now() - DELETION_SWEEP_AFTER).exclude(
+        email__endswith=DELETED_ADDRESS_DOMAIN
+    )
+    ids = list(waiting.values_list("pk", flat=True))
+    for member_id in ids:
+        delete_account_task.delay(member_id)
+    return len(ids)
+
+
+@transaction.atomic
+def account_delete(*, member: User, deleted_by: User | None = None, asked: bool = False) -> User:
+    """Turn the account into an anonymous "Former member" (see the module docstring for what stays and why).
+    `deleted_by`: the coordinator who deleted it in the admin, for the audit log (None: the member). `asked`:
+    the worker finishing account_delete_request, whose check was made when it was asked for."""
+    member = User.objects.select_for_update().get(pk=member.pk)
+    # Once asked for, the check was made then (and the account is inactive, which the check would not count).
+    if not asked and not account_delete_allowed(member=member):
         raise PrivacyError(
             _("You are the last superuser. Make another coordinator a superuser before deleting your account.")
         )
@@ -593,6 +655,7 @@ def account_delete(*, member: User, deleted_by: User | None = None) -> User:
     member.local_community = None
     member.hide_email = True
     member.last_login = None
+    member.deletion_requested_at = member.deletion_requested_at or now
     # Country and gender stay, on purpose: the monthly indicators split members, activity and memberships by
     # them, so removing them would change past months' figures. Without a name, email, organization, city or
     # local community they describe a statistic, not a person.

@@ -134,7 +134,7 @@ def privacy_page(request):
         return redirect("members:privacy")
     if action == "delete" and delete_form.is_valid():
         try:
-            privacy.account_delete(member=request.user)
+            privacy.account_delete_request(member=request.user)
         except privacy.PrivacyError as error:
             delete_form.add_error(None, str(error))
         else:
@@ -171,5 +171,6 @@ def privacy_export_download(request, token: str):
 
 
 def privacy_deleted(request):
-    """Shown once the account is gone and the browser signed out."""
+    """Shown once the account is deleted (its details go moments later, in the background) and the browser
+    signed out."""
     return render(request, "members/privacy_deleted.html")

@@ -113,6 +113,40 @@ def test_it_does_not_notify_a_follower_who_can_no_longer_read_the_thread(client)
     assert not Notification.objects.filter(recipient=author).exists()
 
 
+def test_the_same_reply_sent_twice_is_posted_once(client, thread, author):
+    """A double click, or a slow connection's browser sending the form again: one reply, and the second
+    submission lands on it."""
+    client.force_login(author)
+    first = post_reply(client, thread, "Start with the forms people fill in most.")
+    again = post_reply(client, thread, "Start with the forms people fill in most.")
+
+    replies = list(thread.posts.filter(is_opening=False))
+    assert len(replies) == 1 and again.url == first.url == reply_url_of(thread, replies[0])
+    assert Thread.objects.get(pk=thread.pk).reply_count == 1
+    # Another text, or the same text later, is a new reply.
+    post_reply(client, thread, "And the forms with the most complaints.")
+    Post.objects.filter(thread=thread).update(created_at=timezone.now() - services.DOUBLE_SUBMIT_WINDOW)
+    post_reply(client, thread, "Start with the forms people fill in most.")
+    assert thread.posts.filter(is_opening=False).count() == 3
+
+
+def test_the_same_discussion_started_twice_is_started_once(client, community, author):
+    client.force_login(author)
+    data = {"title": "Digital ID pilots", "body": "Who has run one?"}
+    url = reverse("communities:thread_new", args=[community.slug])
+
+    first, again = client.post(url, data), client.post(url, data)
+
+    assert Thread.objects.filter(community=community, title="Digital ID pilots").count() == 1
+    assert first.url == again.url
+    client.post(url, {**data, "body": "Who has run one in 2026?"})  # another text: another discussion
+    assert Thread.objects.filter(community=community, title="Digital ID pilots").count() == 2
+
+
+def reply_url_of(thread, post):
+    return thread.get_absolute_url() + f"?page=last#post-{post.pk}"
+
+
 def test_it_does_not_notify_the_replier_of_their_own_reply(client, thread, author):
     client.force_login(author)
     post_reply(client, thread, "Adding a detail.")
@@ -187,7 +221,7 @@ def test_it_marks_an_edited_post(client, thread, author):
     opening = thread.posts.get()
     client.force_login(author)
     url = reverse("communities:post_edit", args=[thread.community.slug, opening.pk])
-    assert client.get(url).context["form"].initial == {"body": "Who has tried it?"}
+    assert client.get(url).context["form"].initial == {"body": "Who has tried it?", "based_on": opening.text_version()}
 
     response = client.post(url, {"body": "Who has tried it in **2024**?"})
 
@@ -202,6 +236,42 @@ def test_it_marks_an_edited_post(client, thread, author):
     assert empty.status_code == 200
     assert empty.context["form"].errors["body"] == ["Write something before posting."]
     assert Post.objects.get(pk=opening.pk).body == "Who has tried it in **2024**?"
+
+
+def test_an_edit_saved_over_someone_elses_change_is_refused_and_keeps_both_texts(client, thread, author):
+    """The author and a moderator edit at once: the second save would silently undo the first."""
+    opening = thread.posts.get()
+    moderator = member_of(thread.community, role=Membership.Role.MODERATOR)
+    url = reverse("communities:post_edit", args=[thread.community.slug, opening.pk])
+    client.force_login(author)
+    started_from = client.get(url).context["form"]["based_on"].value()
+
+    services.post_edit(post=opening, editor=moderator, body="Who has tried it? [phone number removed]")
+    response = client.post(url, {"body": "Who has tried it in 2024? Call 0912345", "based_on": started_from})
+
+    assert response.status_code == 409
+    assert Post.objects.get(pk=opening.pk).body == "Who has tried it? [phone number removed]"
+    page = response.content.decode()
+    assert "This post was changed while you were editing it. Nothing was saved" in page
+    assert "[phone number removed]" in page  # the post as it is now ...
+    assert "Who has tried it in 2024? Call 0912345</textarea>" in page  # ... and the author's text, as typed
+
+    # Saving again from that page is a choice made having seen the change: it goes through.
+    again = client.post(
+        url, {"body": "Who has tried it in 2024?", "based_on": response.context["form"]["based_on"].value()}
+    )
+    assert again.status_code == 302
+    assert Post.objects.get(pk=opening.pk).body == "Who has tried it in 2024?"
+
+
+def test_an_edit_from_an_unchanged_post_or_an_older_page_is_saved(client, thread, author):
+    opening = thread.posts.get()
+    url = reverse("communities:post_edit", args=[thread.community.slug, opening.pk])
+    client.force_login(author)
+
+    assert client.post(url, {"body": "First edit", "based_on": opening.text_version()}).status_code == 302
+    assert client.post(url, {"body": "Second edit"}).status_code == 302  # a form served before based_on existed
+    assert Post.objects.get(pk=opening.pk).body == "Second edit"
 
 
 # --- Helpful, follow -----------------------------------------------------------------------------------------

@@ -135,3 +135,17 @@ def test_a_draft_event_file_is_not_found_except_for_the_coordinator(client, memb
     assert client.get(_ics_url(event)).status_code == 404
     client.force_login(coordinator)
     assert client.get(_ics_url(event)).status_code == 200
+
+
+def test_the_personal_feed_is_in_the_members_language(client):
+    """Calendar apps fetch it without the site's language cookie: it was always English."""
+    from tests.factories import MemberFactory
+
+    member = MemberFactory(language="ru")
+    RegistrationFactory(event=EventFactory(kind=Event.Kind.WEBINAR), member=member)
+    feed = calendar_feed_for(member)
+
+    calendar = _parse(client.get(reverse("events:feed", args=[feed.token]), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert str(calendar["x-wr-calname"]) == "Мои мероприятия"
+    assert str(calendar.walk("VEVENT")[0]["description"]).startswith("Вебинар. Подробности и ссылка для подключения:")

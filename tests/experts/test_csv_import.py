@@ -2,6 +2,7 @@
 
 import html
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -167,6 +168,25 @@ def test_it_asks_for_a_file(admin_client):
 def test_it_says_so_when_the_file_has_no_rows(admin_client):
     response = admin_client.post(reverse(IMPORT_URL), {"file": _upload(HEADER)})
     assert response.context["preview"].file_errors == ["The file has no rows to import."]
+
+
+def test_the_confirm_step_carries_a_large_burmese_file_within_the_request_limit(admin_client, settings):
+    """The confirm form sends the file's text back. URL-encoded, each byte of Burmese (3 in UTF-8) became
+    "%E1"-style triples: a 1.7 MB file was 5 MB, over DATA_UPLOAD_MAX_MEMORY_SIZE, and the import a 400."""
+    url = reverse(IMPORT_URL)
+    bio = "ဒီဂျစ်တယ် အစိုးရ ပြုပြင်ပြောင်းလဲရေး " * 1_500
+    content = HEADER + "".join(f"ကျွမ်းကျင်သူ {n},expert{n}@example.org,,MM,,,,,,,,{bio}\n" for n in range(12))
+    assert 1.5e6 < len(content.encode()) <= 2 * 1024 * 1024  # the size a file may have
+
+    page = admin_client.post(url, {"file": _upload(HEADER + "Nilar Aung,,,,,,,,,,,\n")}).content.decode()
+    confirm_form = re.search(r'<form method="post"[^>]*>(?:(?!</form>).)*name="confirm"', page, re.S)
+    assert confirm_form and 'enctype="multipart/form-data"' in confirm_form.group(0)
+
+    # Sent as that form sends it, the text fits; URL-encoded, as before, it did not.
+    assert admin_client.post(url, {"content": content}).status_code == 200  # the test client sends multipart
+    encoded = urlencode({"content": content})
+    assert len(encoded) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    assert admin_client.post(url, encoded, content_type="application/x-www-form-urlencoded").status_code == 400
 
 
 def test_it_links_the_import_from_the_experts_changelist(admin_client):

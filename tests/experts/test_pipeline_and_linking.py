@@ -162,3 +162,30 @@ def test_it_links_an_expert_added_in_the_admin_to_the_verified_member_with_that_
     expert = Expert.objects.get(name="Added In Admin")
     assert expert.status_history.count() == 1
     assert expert.member == member
+
+
+def test_the_admin_refuses_to_link_a_deactivated_account_but_keeps_an_existing_link(client, coordinator):
+    gone = MemberFactory(email="gone@ministry.example.org", is_active=False)
+    data = {
+        "name": "Added In Admin", "category": "academic", "organization": "", "countries": ["MM"],
+        "gender": "", "bio": "", "expertise": "", "capacity_per_month": "4",
+        "email": "", "phone": "", "member": str(gone.pk),
+        "status_history-TOTAL_FORMS": "0", "status_history-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    client.force_login(coordinator)
+
+    response = client.post(reverse("admin:experts_expert_add"), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["member"] == [
+        "This account is deactivated or being deleted. Link an active account, or none."
+    ]
+    assert not Expert.objects.filter(name="Added In Admin").exists()
+
+    # An expert linked before their account was deactivated can still be saved, link and all.
+    linked = ExpertFactory(name="Linked Before", member=gone)
+    edited = client.post(
+        reverse("admin:experts_expert_change", args=[linked.pk]), {**data, "name": "Linked Before, renamed"}
+    )
+    assert edited.status_code == 302
+    assert Expert.objects.get(pk=linked.pk).member == gone

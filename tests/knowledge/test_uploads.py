@@ -151,6 +151,29 @@ def test_the_form_refuses_it_names_the_file_keeps_the_fields_and_saves_nothing(
     _assert_nothing_saved(media_root)
 
 
+def test_good_files_sent_with_another_error_are_named_so_the_author_chooses_them_again(
+    client, writer, open_community, media_root
+):
+    """The browser empties the file input when the page comes back: without a word the author saved the
+    product without them."""
+    response = client.post(
+        reverse("knowledge:create"),
+        {"type": KnowledgeProduct.Type.TOOLKIT, "title": "", "communities": [open_community.pk],
+         "new_files": [pdf_upload("toolkit.pdf"), upload("data.csv", CSV_BYTES)]},
+    )  # fmt: skip
+
+    assert response.status_code == 200 and "title" in response.context["form"].errors
+    page = response.content.decode()
+    assert "Choose your files again before saving (toolkit.pdf, data.csv)" in page
+    _assert_nothing_saved(media_root)
+
+
+def test_a_refused_file_is_not_asked_for_again(client, writer, open_community, media_root):
+    response = _post_new(client, open_community, [upload("chart.svg", SVG)])
+
+    assert "Choose your files again" not in response.content.decode()
+
+
 def test_it_refuses_an_oversized_file(client, writer, open_community, media_root, settings):
     settings.KNOWLEDGE_MAX_UPLOAD_MB = 1
     big = upload("big-report.pdf", PDF_BYTES + b"0" * (1536 * 1024))

@@ -354,6 +354,12 @@ def stored_text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
+def stored_prose(value) -> str:
+    """What a textarea's field keeps: as stored_text, with line breaks as one character (cop_platform.forms
+    .Textarea reads the browser's CRLF as LF)."""
+    return stored_text(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def as_querydict(data: dict):
     """`data` as the view's request.POST would hold it (for running a form locally as an oracle)."""
     from django.http import QueryDict

@@ -356,3 +356,143 @@ def test_burmese_readers_get_weekdays_time_since_and_their_regions_countries_in_
         assert [countries.name(code) for code in ("KH", "KZ", "LA")] == ["ကမ္ဘောဒီးယား", "ကာဇက်စတန်", "လာအို"]
     with translation.override("ru"):  # django-countries' own Russian names, repeated as they are
         assert countries.name("KG") == "Киргизия"
+
+
+# --- Burmese for allauth's and Django's own strings (locale_libraries/) -----------------------------------------
+
+LIBRARY_CATALOG = BASE_DIR / "locale_libraries" / "my" / "LC_MESSAGES" / "django.po"
+# Latin-script words a Burmese account page may show: the platform's name, the switcher's "English" and its codes.
+BURMESE_PAGE_ALLOWED = {*settings.SITE_NAME.split(), "English", "en", "ru", "my", "IP"}
+
+
+def _library_entries() -> dict:
+    """(context, msgid) → msgid_plural of every string in the installed allauth's and Django's catalogs."""
+    import allauth
+    import django
+
+    catalogs = [
+        Path(allauth.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po",
+        Path(django.__file__).parent / "conf" / "locale" / "en" / "LC_MESSAGES" / "django.po",
+        Path(django.__file__).parent / "contrib" / "auth" / "locale" / "en" / "LC_MESSAGES" / "django.po",
+    ]
+    return {entry.key: entry.msgid_plural for catalog in catalogs for entry in read_po(catalog) if entry.msgid}
+
+
+def test_the_library_catalog_translates_strings_the_libraries_still_have_and_is_compiled(tmp_path):
+    """Its msgids are copied from allauth and Django by hand: one that an upgrade reworded would silently stop
+    translating anything."""
+    committed = [entry for entry in read_po(LIBRARY_CATALOG) if entry.msgid]
+    library = _library_entries()
+
+    gone = [entry.msgid for entry in committed if library.get(entry.key) != entry.msgid_plural]
+    assert not gone, f"no longer in allauth or Django (reworded upstream?): {gone[:8]}"
+    assert all(entry.translated and not entry.fuzzy for entry in committed)
+    if shutil.which("msgfmt"):
+        expected = tmp_path / "expected.mo"
+        subprocess.run(["msgfmt", "--check-format", "-o", str(expected), str(LIBRARY_CATALOG)], check=True)
+        with LIBRARY_CATALOG.with_suffix(".mo").open("rb") as ours, expected.open("rb") as theirs:
+            assert gnu_gettext.GNUTranslations(ours)._catalog == gnu_gettext.GNUTranslations(theirs)._catalog, (
+                "locale_libraries/my/LC_MESSAGES/django.mo is out of date: run compilemessages"
+            )
+
+
+def _english_on(html: str, *known: str) -> list[str]:
+    """Pieces of visible text (and of placeholder/title/value attributes) with a Latin-script word that is not a
+    name: the platform's, a language's, or one of `known` (the member's email and name)."""
+    from html.parser import HTMLParser
+
+    class Visible(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.pieces, self.hidden = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.hidden += tag in ("script", "style")
+            if tag in ("script", "style"):
+                return
+            attributes = dict(attrs)
+            if attributes.get("type") != "hidden":
+                self.pieces += [value for name, value in attrs if name in ("title", "placeholder", "value") and value]
+
+        def handle_endtag(self, tag):
+            self.hidden -= tag in ("script", "style") and self.hidden > 0
+
+        def handle_data(self, data):
+            if not self.hidden:
+                self.pieces.append(data)
+
+    parser = Visible()
+    parser.feed(html)
+    english = []
+    for piece in parser.pieces:
+        for name in known:
+            piece = piece.replace(name, "")
+        if any(word not in BURMESE_PAGE_ALLOWED for word in re.findall(r"[A-Za-z]{2,}", piece)):
+            english.append(" ".join(piece.split()))
+    return english
+
+
+@pytest.mark.django_db
+def test_the_account_pages_their_errors_and_messages_read_in_burmese(client):
+    """allauth ships no Burmese, and Django's leaves form errors and password rules in English: a member who
+    reads the site in Burmese met English at the door (sign-in, sign-up, password reset)."""
+    member = MemberFactory(language="my", full_name="Aung Kyaw")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "my"
+    known = (member.email, "Aung Kyaw", "new@example.org", "new@")
+    visits = {
+        "sign-in page": client.get(reverse("account_login")),
+        "sign-up page": client.get(reverse("account_signup")),
+        "password reset": client.get(reverse("account_reset_password")),
+        "reset sent": client.get(reverse("account_reset_password_done")),
+        "check your email": client.get(reverse("account_email_verification_sent")),
+        "expired confirmation link": client.get(reverse("account_confirm_email", args=["expired"])),
+        "used reset link": client.get(reverse("account_reset_password_from_key", args=["1", "used"]), follow=True),
+        "wrong password": client.post(reverse("account_login"), {"login": member.email, "password": "wrong"}),
+        "empty sign-in": client.post(reverse("account_login"), {"login": "", "password": ""}),
+        "bad sign-up": client.post(
+            reverse("account_signup"), {"email": "new@", "password1": "short", "password2": "other"}
+        ),
+        "weak password": client.post(
+            reverse("account_signup"),
+            {"email": "new@example.org", "password1": "1234567890", "password2": "1234567890"},
+        ),
+    }
+    client.force_login(member)
+    visits |= {
+        "email page": client.get(reverse("account_email")),
+        "password change": client.get(reverse("account_change_password")),
+        "bad password change": client.post(
+            reverse("account_change_password"), {"oldpassword": "x", "password1": "a", "password2": "b"}
+        ),
+        "email change sent": client.post(
+            reverse("account_email"), {"action_add": "", "email": "new@example.org"}, follow=True
+        ),
+        "sign-out page": client.get(reverse("account_logout")),
+        "signed out": client.post(reverse("account_logout"), follow=True),
+    }
+
+    english = {page: found for page, response in visits.items() if (found := _english_on(response.text, *known))}
+    assert english == {}
+    # The pages did what they say (the test saw errors and messages, not only empty forms).
+    assert "အီးမေးလ်လိပ်စာ နှင့်/သို့မဟုတ် စကားဝှက် မမှန်ကန်ပါ" in visits["wrong password"].text
+    assert "ဤစကားဝှက်တွင် ဂဏန်းများသာ ပါဝင်ပါသည်" in visits["weak password"].text
+    assert "သင် ထွက်ပြီးပါပြီ" in visits["signed out"].text
+
+
+@pytest.mark.django_db
+def test_the_account_emails_read_in_burmese(client, mailoutbox, django_capture_on_commit_callbacks):
+    """Sign-up confirmation and password reset, for a visitor reading the site in Burmese."""
+    member = MemberFactory(language="my")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "my"
+    with django_capture_on_commit_callbacks(execute=True):  # emails leave through the outbox, on commit
+        client.post(reverse("account_reset_password"), {"email": member.email})
+        client.post(
+            reverse("account_signup"), {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD}
+        )
+
+    assert [message.to for message in mailoutbox] == [[member.email], ["new@example.org"]]
+    for message in mailoutbox:
+        text = re.sub(r"https?://\S+", "", f"{message.subject}\n{message.body}")
+        for name in (member.email, "new@example.org", settings.SITE_NAME):
+            text = text.replace(name, "")
+        assert re.findall(r"[A-Za-z]{2,}", text) == [], text
