@@ -259,8 +259,36 @@ def _hide_posts(hidden: bool):
     )
 
 
+class PostAdminForm(forms.ModelForm):
+    """The body, with the version it was opened at: a save over an edit made since (the author's, a
+    moderator's) is refused, as on the site (services.post_edit)."""
+
+    based_on = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Post
+        fields = ["body"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["based_on"].initial = self.instance.text_version()
+
+    def clean(self):
+        cleaned = super().clean()
+        based_on, body = cleaned.get("based_on"), cleaned.get("body")
+        # The instance is read again for this save: it holds the text as it is now.
+        if based_on and body is not None and self.instance.text_version() != based_on and self.instance.body != body:
+            raise forms.ValidationError(
+                _("This post was changed after you opened it. Open it again to see its text now, then make your "
+                  "change.")
+            )  # fmt: skip
+        return cleaned
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
+    form = PostAdminForm
     formfield_overrides = ADMIN_TEXT_FIELDS
     list_display = ["__str__", "created_at", "is_hidden", "helpful_count"]
     list_filter = ["is_hidden", "thread__community"]
@@ -271,16 +299,20 @@ class PostAdmin(admin.ModelAdmin):
         "thread", "author", "body_html", "quoted", "is_hidden", "hidden_reason", "created_at", "edited_at",
         "helpful_count",
     ]  # fmt: skip
-    fields = ["thread", "author", "body", "is_hidden", "hidden_reason", "created_at", "edited_at", "helpful_count"]
+    fields = [
+        "thread", "author", "body", "based_on", "is_hidden", "hidden_reason", "created_at", "edited_at",
+        "helpful_count",
+    ]  # fmt: skip
     actions = [_hide_posts(True), _hide_posts(False)]
 
     def has_add_permission(self, request):
         return False
 
     def save_model(self, request, obj, form, change):
+        # The body is the one field edited here; the service writes it alone (a whole-row save would also write
+        # back "hidden" as it was when the page was read).
         if "body" in form.changed_data:
             services.post_edit(post=obj, editor=request.user, body=obj.body)
-        super().save_model(request, obj, form, change)
 
 
 def _review(request, queryset, uphold: bool) -> int:

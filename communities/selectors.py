@@ -173,14 +173,19 @@ def is_following(*, user, thread: Thread) -> bool:
     return user.is_authenticated and thread.followers.filter(pk=user.pk).exists()
 
 
+# A deactivated account, or one being deleted, is named on neither list (as on posts and in the directory).
+
+
 def pending_requests(community: Community) -> QuerySet[Membership]:
-    return Membership.objects.filter(community=community, status=Membership.Status.PENDING).select_related("member")
+    return Membership.objects.filter(
+        community=community, status=Membership.Status.PENDING, member__is_active=True
+    ).select_related("member")
 
 
 def active_members(community: Community) -> QuerySet[Membership]:
     return (
         Membership.objects.active()
-        .filter(community=community)
+        .filter(community=community, member__is_active=True)
         .select_related("member")
         .order_by("-role", "member__full_name")
     )

@@ -418,14 +418,18 @@ def post_reply(*, thread: Thread, author: User, body: str, shown_in: Community, 
 
 
 def _same_reply_just_posted(*, thread: Thread, author: User, body: str, quoted: Post | None, now: datetime):
-    """The author's last reply in `thread`, if it is this one sent within DOUBLE_SUBMIT_WINDOW (the caller holds
-    the thread's lock, so a second submission waits for the first and finds it here)."""
-    last = (
-        thread.posts.filter(author=author, is_opening=False, created_at__gte=now - DOUBLE_SUBMIT_WINDOW)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    if last is not None and last.body == body and last.quoted_id == (quoted.pk if quoted else None):
+    """The thread's last post, if it is this reply by this author sent within DOUBLE_SUBMIT_WINDOW (the caller
+    holds the thread's lock, so a second submission waits for the first and finds it here). Only the last: the
+    same "Thanks!" after someone else's answer is meant."""
+    last = thread.posts.order_by("-created_at", "-pk").first()
+    if (
+        last is not None
+        and not last.is_opening
+        and last.author_id == author.pk
+        and last.created_at >= now - DOUBLE_SUBMIT_WINDOW
+        and last.body == body
+        and last.quoted_id == (quoted.pk if quoted else None)
+    ):
         return last
     return None
 
@@ -439,7 +443,8 @@ def post_edit(*, post: Post, editor: User, body: str, based_on: str = "") -> Pos
     """Save `body` as the post's text. `based_on` is the text_version() the editor started from: when the text
     changed since (another editor saved first), nothing is written and PostChangedMeanwhile says so."""
     current = Post.objects.select_for_update().only("body").get(pk=post.pk)
-    if based_on and current.text_version() != based_on:
+    # The same text already there is this edit sent twice (a double click), not someone else's change.
+    if based_on and current.text_version() != based_on and current.body != body:
         raise PostChangedMeanwhile(
             _("This post was changed while you were editing it. Nothing was saved: its text now is shown above "
               "yours. Copy into your text what you want to keep, then save again.")

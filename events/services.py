@@ -246,6 +246,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     due = Registration.objects.filter(
         status=Registration.Status.REGISTERED,
+        member__is_active=True,  # not to an account deactivated, or being deleted, since
         reminder_sent_at__isnull=True,
         event__status=Event.Status.PUBLISHED,
         event__starts_at__gt=now,

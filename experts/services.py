@@ -60,7 +60,7 @@ def expert_created(*, expert: Expert, actor: User | None) -> Expert:
     verified member account with the same email."""
     ExpertStatusChange.objects.create(expert=expert, to_status=expert.status, changed_by=actor, note="mapped")
     if expert.email and expert.member_id is None:
-        member = User.objects.filter(email__iexact=expert.email).first()
+        member = User.objects.filter(email__iexact=expert.email, is_active=True).first()
         if member is not None and member.emailaddress_set.filter(verified=True).exists():
             expert_link_member(expert=expert, member=member)
     return expert
@@ -115,7 +115,8 @@ def _notify_expert(referral: Referral, *, subject, template: str) -> None:
             recipient=expert.member, kind=Notification.Kind.REFERRAL, actor=referral.flagged_by,
             community=referral.community, text=notification_text(text), url=url,
         )  # fmt: skip
-    address = expert.email or (expert.member.email if expert.member_id else "")
+    # The coordinator's contact address for the expert, else their account's while it is in use.
+    address = expert.email or (expert.member.email if expert.member_id and expert.member.is_active else "")
     if address:
         context = {
             "referral": referral, "expert": expert, "thread": referral.thread, "path": url,

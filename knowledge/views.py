@@ -110,9 +110,12 @@ def _edit(request, product):
 
 def _ask_for_the_files_again(request, form):
     """A browser empties a file input when the page comes back with errors: the author would save the product
-    without the files they chose unless told. Files refused for themselves have their own error already."""
+    without the files they chose unless told. Files refused for themselves have their own error, which names
+    them: the others are named here."""
+    refusals = " ".join(form.errors.get("new_files", []))
     chosen = [upload.name for upload in request.FILES.getlist("new_files") if upload.name]
-    if chosen and "new_files" not in form.errors:
+    chosen = [name for name in chosen if f"“{name}”" not in refusals]
+    if chosen:
         messages.warning(
             request,
             _("Choose your files again before saving (%(names)s): the browser does not keep them after an error.")

@@ -159,6 +159,8 @@ class MemberAdmin(DjangoUserAdmin):
         )
 
     def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.deletion_requested_at is not None:
+            return False  # being deleted, or deleted: a form opened before would write the details back
         if obj is not None and not self.changeable_by(request, User.objects.filter(pk=obj.pk)).exists():
             return False
         return super().has_change_permission(request, obj)

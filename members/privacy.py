@@ -548,9 +548,12 @@ def account_delete_request(*, member: User, deleted_by: User | None = None) -> N
             _("You are the last superuser. Make another coordinator a superuser before deleting your account.")
         )
     member.is_active = False
+    # Ends every session now (Django checks the password's hash stored in the session), cancels reset links,
+    # and keeps the account closed even if someone ticks "active" again before the worker is done.
+    member.set_unusable_password()
     member.deletion_requested_at = timezone.now()
     member.deletion_requested_by = deleted_by
-    member.save(update_fields=["is_active", "deletion_requested_at", "deletion_requested_by"])
+    member.save(update_fields=["is_active", "password", "deletion_requested_at", "deletion_requested_by"])
     transaction.on_commit(lambda pk=member.pk: _enqueue_deletion(pk))
 
 
@@ -594,6 +597,10 @@ def account_delete(*, member: User, deleted_by: User | None = None, asked: bool 
     `deleted_by`: the coordinator who deleted it in the admin, for the audit log (None: the member). `asked`:
     the worker finishing account_delete_request, whose check was made when it was asked for."""
     member = User.objects.select_for_update().get(pk=member.pk)
+    if member.email.endswith(DELETED_ADDRESS_DOMAIN):
+        # Deleted meanwhile: two copies of the task (the sweep's and a late one) waited on the lock above. A
+        # second pass would search for "Former member" and rewrite other former members' entries.
+        return member
     # Once asked for, the check was made then (and the account is inactive, which the check would not count).
     if not asked and not account_delete_allowed(member=member):
         raise PrivacyError(

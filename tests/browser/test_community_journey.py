@@ -70,3 +70,30 @@ def test_an_empty_reply_keeps_the_page_and_says_why(page, live_server, a11y):
     assert page.locator("#id_body_error").inner_text().strip() == "Write something before posting."
     assert page.get_by_label("Your reply").get_attribute("aria-invalid") == "true"
     assert "id_body_error" in page.get_by_label("Your reply").get_attribute("aria-describedby")
+
+
+def test_a_note_that_fits_the_browsers_limit_with_line_breaks_is_accepted(page, live_server):
+    """Chromium counts a line break once against maxlength but sends it as CRLF: the server must count it once
+    too (cop_platform.forms.Textarea), or a note the browser let through is refused."""
+    from communities import services
+    from communities.models import Report
+
+    community = Community.objects.create(name="Public finance", slug="finance", visibility="open")
+    author, reader = MemberFactory(), MemberFactory()
+    for member in (author, reader):
+        services.community_join(member=member, community=community)
+    thread = services.thread_create(community=community, author=author, title="Budget", body="Call 0912345")
+    post = thread.posts.get()
+    sign_in(page, live_server, reader)
+    page.goto(live_server.url + f"/communities/finance/posts/{post.pk}/report/")
+
+    note = page.get_by_label("Anything the moderators should know")
+    assert note.get_attribute("maxlength") == "2000"
+    note.fill("It shares a phone number\n" * 79 + "y" * 25)  # 2,000 as the browser counts, 79 line breaks
+    assert page.evaluate("document.querySelector('textarea[name=note]').value.length") == 2000
+    page.get_by_label("Shares private information").check()
+    page.get_by_role("button", name="Send report").click()
+
+    assert page.get_by_text("Thank you. The moderators will review this post.").is_visible()
+    stored = Report.objects.get().note
+    assert len(stored) == 2000 and stored.count("\n") == 79 and "\r" not in stored

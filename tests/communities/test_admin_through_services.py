@@ -166,3 +166,24 @@ def test_removing_a_communitys_last_leader_in_the_admin_says_why_rather_than_fai
     assert "A community needs at least one leader" in response.content.decode()
     leader.refresh_from_db()
     assert leader.status == "active"
+
+
+def test_a_post_edited_in_the_admin_over_someone_elses_change_is_refused(coordinator_client, coordinator):
+    post = PostFactory(body="Call me on 0912345")
+    url = reverse("admin:communities_post_change", args=[post.pk])
+    started_from = coordinator_client.get(url).context["adminform"].form["based_on"].value()
+
+    services.post_edit(post=post, editor=post.author, body="Call me on 0912345 or write to me")
+    refused = coordinator_client.post(url, {"body": "Call me [number removed]", "based_on": started_from})
+
+    assert refused.status_code == 200
+    assert "This post was changed after you opened it." in refused.content.decode()
+    post.refresh_from_db()
+    assert post.body == "Call me on 0912345 or write to me"
+
+    fresh = coordinator_client.get(url).context["adminform"].form["based_on"].value()
+    saved = coordinator_client.post(url, {"body": "Call me [number removed]", "based_on": fresh})
+    assert saved.status_code == 302
+    post.refresh_from_db()
+    assert (post.body, post.is_hidden) == ("Call me [number removed]", False)
+    assert post.edited_at is not None

@@ -428,3 +428,19 @@ def test_it_keeps_the_only_leader_from_giving_up_the_role(client):
     client.force_login(leader)
     act_on(client, Membership.objects.get(member=leader), "role", role=Membership.Role.MEMBER)
     assert Membership.objects.get(member=leader).role == Membership.Role.LEADER
+
+
+def test_the_members_page_names_no_deactivated_account(client):
+    """An account deactivated, or being deleted, is named nowhere: neither among the members nor the requests."""
+    community = CommunityFactory(visibility="request")
+    leader = member_of(community, role=Membership.Role.LEADER)
+    kept = member_of(community)
+    closed = member_of(community)
+    asking = MembershipFactory(community=community, status=Membership.Status.PENDING).member
+    type(closed).objects.filter(pk__in=[closed.pk, asking.pk]).update(is_active=False)
+    client.force_login(leader)
+
+    page = client.get(reverse("communities:members", args=[community.slug]))
+
+    assert {m.member for m in page.context["page_obj"]} == {leader, kept}
+    assert list(page.context["pending"]) == []

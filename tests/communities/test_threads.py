@@ -130,6 +130,16 @@ def test_the_same_reply_sent_twice_is_posted_once(client, thread, author):
     assert thread.posts.filter(is_opening=False).count() == 3
 
 
+def test_the_same_words_after_someone_elses_reply_are_a_new_reply(client, thread, author, community):
+    """ "Thanks!" to one answer, then "Thanks!" to the next: meant twice."""
+    client.force_login(author)
+    post_reply(client, thread, "Thanks!")
+    PostFactory(thread=thread, author=member_of(community), body="Here is another example.")
+    post_reply(client, thread, "Thanks!")
+
+    assert thread.posts.filter(author=author, body="Thanks!").count() == 2
+
+
 def test_the_same_discussion_started_twice_is_started_once(client, community, author):
     client.force_login(author)
     data = {"title": "Digital ID pilots", "body": "Who has run one?"}
@@ -262,6 +272,27 @@ def test_an_edit_saved_over_someone_elses_change_is_refused_and_keeps_both_texts
     )
     assert again.status_code == 302
     assert Post.objects.get(pk=opening.pk).body == "Who has tried it in 2024?"
+
+
+def test_an_edit_sent_twice_is_saved_not_refused_as_someone_elses_change(client, thread, author):
+    opening = thread.posts.get()
+    url = reverse("communities:post_edit", args=[thread.community.slug, opening.pk])
+    client.force_login(author)
+    data = {"body": "Who has tried it in 2024?", "based_on": opening.text_version()}
+
+    assert [client.post(url, data).status_code, client.post(url, data).status_code] == [302, 302]
+
+
+def test_the_refused_edit_shows_the_posts_markdown_to_copy(client, thread, author):
+    opening = thread.posts.get()
+    url = reverse("communities:post_edit", args=[thread.community.slug, opening.pk])
+    client.force_login(author)
+    started_from = opening.text_version()
+    services.post_edit(post=opening, editor=author, body="See the [guide](https://example.org/guide) **first**")
+
+    page = client.post(url, {"body": "Mine", "based_on": started_from}).content.decode()
+
+    assert "See the [guide](https://example.org/guide) **first**</textarea>" in page
 
 
 def test_an_edit_from_an_unchanged_post_or_an_older_page_is_saved(client, thread, author):

@@ -117,3 +117,12 @@ def test_a_member_promoted_from_the_waitlist_after_the_run_is_reminded_by_the_ne
 
     assert run_reminders() == 1
     assert mailoutbox[-1].to == [waiting.member.email]
+
+
+def test_an_account_deactivated_or_being_deleted_gets_no_reminder(run_reminders, mailoutbox):
+    event = EventFactory(starts_at=in_hours(3))
+    kept, closed = RegistrationFactory.create_batch(2, event=event)
+    type(closed.member).objects.filter(pk=closed.member.pk).update(is_active=False)
+
+    assert run_reminders() == 1
+    assert [email.to for email in mailoutbox] == [[kept.member.email]]

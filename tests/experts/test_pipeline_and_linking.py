@@ -189,3 +189,11 @@ def test_the_admin_refuses_to_link_a_deactivated_account_but_keeps_an_existing_l
     )
     assert edited.status_code == 302
     assert Expert.objects.get(pk=linked.pk).member == gone
+
+
+def test_it_does_not_link_an_expert_to_a_deactivated_account_with_that_email(coordinator):
+    member = MemberFactory(email="gone@ministry.example.org", is_active=False)
+    expert = services.expert_create(actor=coordinator, name="Gone Expert", email="gone@ministry.example.org")
+    expert.refresh_from_db()
+    assert expert.member is None
+    assert not member.groups.filter(name=roles.EXPERTS).exists()

@@ -168,10 +168,15 @@ def test_good_files_sent_with_another_error_are_named_so_the_author_chooses_them
     _assert_nothing_saved(media_root)
 
 
-def test_a_refused_file_is_not_asked_for_again(client, writer, open_community, media_root):
-    response = _post_new(client, open_community, [upload("chart.svg", SVG)])
+def test_a_refused_file_is_not_asked_for_again_but_the_good_one_beside_it_is(
+    client, writer, open_community, media_root
+):
+    assert (
+        "Choose your files again" not in _post_new(client, open_community, [upload("chart.svg", SVG)]).content.decode()
+    )
 
-    assert "Choose your files again" not in response.content.decode()
+    page = _post_new(client, open_community, [upload("chart.svg", SVG), pdf_upload("toolkit.pdf")]).content.decode()
+    assert "Choose your files again before saving (toolkit.pdf)" in page
 
 
 def test_it_refuses_an_oversized_file(client, writer, open_community, media_root, settings):

@@ -103,3 +103,42 @@ def test_a_superuser_whose_deletion_was_allowed_when_asked_is_deleted_by_the_wor
 
     assert User.objects.get(pk=first.pk).full_name == "Former member"
     assert User.objects.get(pk=second.pk).is_active
+
+
+def test_two_copies_of_the_task_at_once_delete_once_and_leave_other_former_members_alone(
+    django_capture_on_commit_callbacks,
+):
+    """The sweep's copy and a late one can wait on the same row lock: the second finds the account deleted."""
+    earlier, member = MemberFactory(), MemberFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy.account_delete_request(member=earlier)
+        privacy.account_delete_request(member=member)
+    targets = sorted(AuditEntry.objects.values_list("target", flat=True))
+
+    # The second copy got past account_delete_finish's check before the first committed.
+    privacy.account_delete(member=User.objects.get(pk=member.pk), asked=True)
+
+    assert sorted(AuditEntry.objects.values_list("target", flat=True)) == targets
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.ACCOUNT_DELETED).count() == 2
+
+
+def test_an_account_being_deleted_is_closed_at_once_and_cannot_be_changed_in_the_admin(
+    client, coordinator, django_capture_on_commit_callbacks
+):
+    member = MemberFactory()
+    old_session = client
+    old_session.force_login(member)
+    with django_capture_on_commit_callbacks():  # the worker has not run yet
+        privacy.account_delete_request(member=member, deleted_by=coordinator)
+
+    member.refresh_from_db()
+    assert not member.has_usable_password()  # no sign-in, no reset, even if ticked "active" again
+    assert old_session.get(reverse("members:profile_edit")).status_code == 302  # its sessions are over
+    User.objects.filter(pk=member.pk).update(is_active=True)
+    assert old_session.get(reverse("members:profile_edit")).status_code == 302
+
+    client.force_login(coordinator)
+    url = reverse("admin:members_user_change", args=[member.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and not page.context["has_change_permission"]  # shown, not editable
+    assert client.post(url, {"email": member.email, "full_name": "Back again"}).status_code == 403

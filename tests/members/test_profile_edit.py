@@ -97,3 +97,18 @@ def test_it_sends_anonymous_visitors_to_sign_in(client):
     response = client.get(reverse("members:profile_edit"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
+
+
+def test_the_time_zone_list_starts_with_the_regions_cities_and_their_offsets(member_client, member):
+    """About 600 raw IANA names, alphabetical, put Yangon between Yakutsk and Yekaterinburg."""
+    page = member_client.get(reverse("members:profile_edit")).content.decode()
+    region = page.index('<optgroup label="ASEAN and Central Asia">')
+    assert region < page.index('value="Asia/Yangon">Yangon (UTC+06:30)</option>') < page.index("All time zones")
+    assert region < page.index('value="Asia/Almaty">Almaty (UTC+05:00)</option>')
+
+    member_client.post(reverse("members:profile_edit"), {**VALID, "time_zone": "Asia/Yangon"})
+    member.refresh_from_db()
+    assert member.time_zone == "Asia/Yangon"
+    member_client.post(reverse("members:profile_edit"), {**VALID, "time_zone": "Europe/Paris"})  # any zone still
+    member.refresh_from_db()
+    assert member.time_zone == "Europe/Paris"

@@ -250,6 +250,26 @@ def test_an_event_email_to_a_russian_reader_has_russian_dates(django_capture_on_
     assert "Budget clinic" in mailoutbox[0].subject
 
 
+@pytest.mark.django_db
+def test_a_cancellation_tells_when_the_event_was_planned_in_one_sentence(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    """One sentence for the translators ("It was planned for %(day)s %(when)s (%(zone)s)."), not three pieces
+    glued in English order."""
+    from events.services import event_cancel
+    from tests.events.factories import EventFactory, RegistrationFactory
+
+    starts = datetime(timezone.now().year + 1, 12, 1, 3, 0, tzinfo=UTC)
+    event = EventFactory(title="Budget clinic", starts_at=starts, ends_at=starts + timedelta(hours=2))
+    RegistrationFactory(event=event, member=MemberFactory(language="ru", time_zone="Asia/Almaty"))
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        event_cancel(event=event)
+
+    assert re.search(rf"Планировалось: \w+, 1 декабря {starts.year} г. 8:00 \(Asia/Almaty\)\.", mailoutbox[0].body)
+    assert "Другие предстоящие мероприятия: http" in mailoutbox[0].body
+
+
 # --- Dates and numbers -----------------------------------------------------------------------------------------
 
 

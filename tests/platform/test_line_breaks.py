@@ -5,6 +5,7 @@ Browsers send a textarea's line breaks as CRLF (the HTML form encoding) but let 
 
 import importlib
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django import forms
@@ -18,8 +19,17 @@ from cop_platform import forms as shared_fields
 from tests.communities.factories import CommunityFactory, ThreadFactory, member_of
 from tests.factories import CoordinatorFactory
 
-# Every module that defines the site's forms (the survey form's fields are added per survey: tested below).
-FORM_MODULES = ["communities.forms", "events.forms", "experts.forms", "knowledge.forms", "members.forms"]
+
+def _form_modules() -> list[str]:
+    """Every project app's forms module (the survey form's fields are added per survey: tested below)."""
+    from django.apps import apps
+    from django.conf import settings
+
+    return [
+        f"{config.name}.forms"
+        for config in apps.get_app_configs()
+        if Path(config.path).parent == Path(settings.BASE_DIR) and (Path(config.path) / "forms.py").is_file()
+    ]
 
 
 def _lines_of(total: int) -> str:
@@ -84,7 +94,7 @@ def test_a_news_item_as_long_as_the_browser_allows_is_saved_in_the_admin(client)
 def _site_form_classes():
     # An admin's form gets its text columns' widgets from the admin (tested below).
     admin_forms = {model_admin.form for model_admin in admin.site._registry.values()}
-    for module_name in FORM_MODULES:
+    for module_name in _form_modules():
         module = importlib.import_module(module_name)
         for value in vars(module).values():
             if (
@@ -104,6 +114,7 @@ def test_every_textarea_of_the_sites_forms_reads_line_breaks_as_one_character():
         if isinstance(field.widget, forms.Textarea)
     }
     plain = [name for name, widget in textareas.items() if not isinstance(widget, shared_fields.Textarea)]
+    assert {"communities.forms", "events.forms", "experts.forms", "knowledge.forms"} <= set(_form_modules())
     assert len(textareas) >= 9  # the guard sees the forms it guards
     assert plain == [], f"use cop_platform.forms.Textarea for {plain}"
 
