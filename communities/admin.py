@@ -259,11 +259,19 @@ def _hide_posts(hidden: bool):
     )
 
 
+class _VersionField(forms.CharField):
+    """The version a form was opened at: context for the save, never a change of its own (the history would
+    say "Changed based_on")."""
+
+    def has_changed(self, initial, data):
+        return False
+
+
 class PostAdminForm(forms.ModelForm):
     """The body, with the version it was opened at: a save over an edit made since (the author's, a
     moderator's) is refused, as on the site (services.post_edit)."""
 
-    based_on = forms.CharField(widget=forms.HiddenInput, required=False)
+    based_on = _VersionField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Post
@@ -312,7 +320,12 @@ class PostAdmin(admin.ModelAdmin):
         # The body is the one field edited here; the service writes it alone (a whole-row save would also write
         # back "hidden" as it was when the page was read).
         if "body" in form.changed_data:
-            services.post_edit(post=obj, editor=request.user, body=obj.body)
+            try:  # checked by the form already; this is the locked check, for an edit saved in between
+                services.post_edit(
+                    post=obj, editor=request.user, body=obj.body, based_on=form.cleaned_data.get("based_on", "")
+                )
+            except services.PostChangedMeanwhile as error:
+                self.message_user(request, str(error), messages.ERROR)
 
 
 def _review(request, queryset, uphold: bool) -> int:

@@ -173,19 +173,21 @@ def is_following(*, user, thread: Thread) -> bool:
     return user.is_authenticated and thread.followers.filter(pk=user.pk).exists()
 
 
-# A deactivated account, or one being deleted, is named on neither list (as on posts and in the directory).
+# An account being deleted is named on neither list for the minutes until the worker ends its memberships
+# (members.privacy). A deactivated one stays listed, and counted: its leaders can still remove it, and it
+# still counts as a leader (communities.services._leaders).
 
 
 def pending_requests(community: Community) -> QuerySet[Membership]:
     return Membership.objects.filter(
-        community=community, status=Membership.Status.PENDING, member__is_active=True
+        community=community, status=Membership.Status.PENDING, member__deletion_requested_at__isnull=True
     ).select_related("member")
 
 
 def active_members(community: Community) -> QuerySet[Membership]:
     return (
         Membership.objects.active()
-        .filter(community=community, member__is_active=True)
+        .filter(community=community, member__deletion_requested_at__isnull=True)
         .select_related("member")
         .order_by("-role", "member__full_name")
     )

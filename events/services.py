@@ -264,8 +264,9 @@ def send_reminders(*, now: datetime | None = None) -> int:
             if not claimed:
                 continue
             registration = Registration.objects.select_related("member", "event").get(pk=pk)
-            if not events_visible_to(registration.member).filter(pk=registration.event_id).exists():
-                # Removed from the event's private community since registering: no reminder.
+            member = registration.member  # read again: deactivated, or its deletion asked for, since the list
+            if not member.is_active or not events_visible_to(member).filter(pk=registration.event_id).exists():
+                # Removed from the event's private community since registering, or closed: no reminder.
                 Registration.objects.filter(pk=pk).update(reminder_sent_at=now)
                 continue
             # Not "Tomorrow": someone who registers within the day is reminded at once, hours before it starts.

@@ -51,11 +51,13 @@ class ProductForm(forms.ModelForm):
     def clean_new_files(self):
         files = self.cleaned_data.get("new_files") or []
         errors = []
+        self.refused_names = []  # for the view, which asks for the others again (knowledge.views._edit)
         for upload in files:
             try:
                 uploads.check_upload(upload)
             except forms.ValidationError as error:
                 errors.extend(error.messages)
+                self.refused_names.append(upload.name)
         if errors:
             raise forms.ValidationError(errors)
         return files

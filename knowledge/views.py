@@ -112,9 +112,8 @@ def _ask_for_the_files_again(request, form):
     """A browser empties a file input when the page comes back with errors: the author would save the product
     without the files they chose unless told. Files refused for themselves have their own error, which names
     them: the others are named here."""
-    refusals = " ".join(form.errors.get("new_files", []))
-    chosen = [upload.name for upload in request.FILES.getlist("new_files") if upload.name]
-    chosen = [name for name in chosen if f"“{name}”" not in refusals]
+    refused = set(getattr(form, "refused_names", ()))
+    chosen = [upload.name for upload in request.FILES.getlist("new_files") if upload.name not in refused]
     if chosen:
         messages.warning(
             request,

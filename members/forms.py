@@ -22,10 +22,11 @@ def grouped_country_choices() -> list:
     ]
 
 
-# The time zones of COUNTRIES_FIRST (the IANA database's zone1970.tab, as of 2026): the network's members pick
-# from about 25 zones rather than 600 (the list of every zone follows them).
+# The time zones of COUNTRIES_FIRST (the IANA database's zone.tab, which names each country's zones, as of
+# 2026): the network's members pick from about 25 zones rather than 600 (the list of every zone follows them).
 REGION_TIME_ZONES = [
-    "Asia/Brunei", "Asia/Phnom_Penh", "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "Asia/Vientiane",
+    "Asia/Brunei", "Asia/Phnom_Penh", "Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura",
+    "Asia/Vientiane",
     "Asia/Kuala_Lumpur", "Asia/Kuching", "Asia/Yangon", "Asia/Manila", "Asia/Singapore", "Asia/Bangkok",
     "Asia/Dili", "Asia/Ho_Chi_Minh", "Asia/Almaty", "Asia/Qostanay", "Asia/Aqtobe", "Asia/Aqtau", "Asia/Atyrau",
     "Asia/Oral", "Asia/Qyzylorda", "Asia/Bishkek", "Asia/Dushanbe", "Asia/Ashgabat", "Asia/Tashkent",

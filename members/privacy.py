@@ -529,6 +529,13 @@ def account_delete_allowed(*, member: User) -> bool:
     return User.objects.filter(is_superuser=True, is_active=True).exclude(pk=member.pk).exists()
 
 
+def _refuse_the_last_superuser(member: User) -> None:
+    if not account_delete_allowed(member=member):
+        raise PrivacyError(
+            _("You are the last superuser. Make another coordinator a superuser before deleting your account.")
+        )
+
+
 # Beat hands over deletions still waiting this long after they were asked for: their task was lost (the broker
 # was down at the time) or failed.
 DELETION_SWEEP_AFTER = timedelta(minutes=10)
@@ -543,10 +550,7 @@ def account_delete_request(*, member: User, deleted_by: User | None = None) -> N
     member = User.objects.select_for_update().get(pk=member.pk)
     if member.deletion_requested_at is not None:
         return
-    if not account_delete_allowed(member=member):
-        raise PrivacyError(
-            _("You are the last superuser. Make another coordinator a superuser before deleting your account.")
-        )
+    _refuse_the_last_superuser(member)
     member.is_active = False
     # Ends every session now (Django checks the password's hash stored in the session), cancels reset links,
     # and keeps the account closed even if someone ticks "active" again before the worker is done.
@@ -601,11 +605,8 @@ def account_delete(*, member: User, deleted_by: User | None = None, asked: bool 
         # Deleted meanwhile: two copies of the task (the sweep's and a late one) waited on the lock above. A
         # second pass would search for "Former member" and rewrite other former members' entries.
         return member
-    # Once asked for, the check was made then (and the account is inactive, which the check would not count).
-    if not asked and not account_delete_allowed(member=member):
-        raise PrivacyError(
-            _("You are the last superuser. Make another coordinator a superuser before deleting your account.")
-        )
+    if not asked:  # once asked for, the check was made then (and the account is inactive, which it would not count)
+        _refuse_the_last_superuser(member)
     now = timezone.now()
     former = f"{FORMER_MEMBER} #{member.pk}"
     handle = member.handle

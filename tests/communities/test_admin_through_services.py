@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from communities import services
-from communities.models import Membership, ModerationAction
+from communities.models import Membership, ModerationAction, Post
 from members.models import AuditEntry
 
 from ..factories import MemberFactory
@@ -182,8 +182,15 @@ def test_a_post_edited_in_the_admin_over_someone_elses_change_is_refused(coordin
     assert post.body == "Call me on 0912345 or write to me"
 
     fresh = coordinator_client.get(url).context["adminform"].form["based_on"].value()
+    Post.objects.filter(pk=post.pk).update(is_hidden=True)  # a moderator hides it meanwhile
     saved = coordinator_client.post(url, {"body": "Call me [number removed]", "based_on": fresh})
     assert saved.status_code == 302
     post.refresh_from_db()
-    assert (post.body, post.is_hidden) == ("Call me [number removed]", False)
+    # The text alone is written: a whole-row save wrote "hidden" back as it was when the page was read.
+    assert (post.body, post.is_hidden) == ("Call me [number removed]", True)
     assert post.edited_at is not None
+    # Sent twice: saved once, and the history says nothing about the version field.
+    coordinator_client.post(url, {"body": "Call me [number removed]", "based_on": fresh})
+    from django.contrib.admin.models import LogEntry
+
+    assert "based_on" not in " ".join(LogEntry.objects.values_list("change_message", flat=True))

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from communities import services
 from communities.models import Community, Membership, ModerationAction, Notification, Post
@@ -430,14 +431,16 @@ def test_it_keeps_the_only_leader_from_giving_up_the_role(client):
     assert Membership.objects.get(member=leader).role == Membership.Role.LEADER
 
 
-def test_the_members_page_names_no_deactivated_account(client):
-    """An account deactivated, or being deleted, is named nowhere: neither among the members nor the requests."""
+def test_the_members_page_names_no_account_being_deleted(client):
+    """Until the worker has removed its details (minutes), neither among the members nor the requests."""
     community = CommunityFactory(visibility="request")
     leader = member_of(community, role=Membership.Role.LEADER)
     kept = member_of(community)
     closed = member_of(community)
     asking = MembershipFactory(community=community, status=Membership.Status.PENDING).member
-    type(closed).objects.filter(pk__in=[closed.pk, asking.pk]).update(is_active=False)
+    type(closed).objects.filter(pk__in=[closed.pk, asking.pk]).update(
+        is_active=False, deletion_requested_at=timezone.now()
+    )
     client.force_login(leader)
 
     page = client.get(reverse("communities:members", args=[community.slug]))

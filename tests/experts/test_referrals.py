@@ -201,6 +201,18 @@ def test_it_emails_the_experts_own_address_before_the_member_accounts(
     assert Notification.objects.filter(recipient=expert.member, kind=Notification.Kind.REFERRAL).count() == 1
 
 
+def test_it_does_not_email_the_address_of_an_account_closed_since(
+    client, thread, leader, mailoutbox, django_capture_on_commit_callbacks
+):
+    """No address of the coordinator's own, and the linked account deactivated (or being deleted)."""
+    expert = MemberExpertFactory(email="")
+    type(expert.member).objects.filter(pk=expert.member_id).update(is_active=False)
+    client.force_login(leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_ask_url(thread), {"experts": [expert.pk], "due_on": _day(3)})
+    assert Referral.objects.filter(expert=expert).exists() and mailoutbox == []
+
+
 # --- Due dates, duplicates and the pipeline ---------------------------------------------------------------------
 
 

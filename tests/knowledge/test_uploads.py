@@ -5,6 +5,7 @@ saved: no product, no file row, no file on disk — also when a good file came a
 """
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -177,6 +178,10 @@ def test_a_refused_file_is_not_asked_for_again_but_the_good_one_beside_it_is(
 
     page = _post_new(client, open_community, [upload("chart.svg", SVG), pdf_upload("toolkit.pdf")]).content.decode()
     assert "Choose your files again before saving (toolkit.pdf)" in page
+    # Told apart by the file, not by the wording of its error (Russian quotes names «so»).
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    page = _post_new(client, open_community, [upload("chart.svg", SVG), pdf_upload("toolkit.pdf")]).content.decode()
+    assert "(toolkit.pdf)" in page and "chart.svg, " not in page and "(chart.svg" not in page
 
 
 def test_it_refuses_an_oversized_file(client, writer, open_community, media_root, settings):
