@@ -67,3 +67,25 @@ def test_email_waits_in_the_outbox_when_the_broker_refuses_it_and_goes_out_when_
     assert [m.subject for m in mail.outbox] == ["Reset"]
     assert outbox_sweep() == 0
     assert OutboxEmail.objects.get().sent_at is not None
+
+
+def test_a_worker_finishes_an_account_deletion_asked_for_in_a_request(real_stack, real_worker, client):
+    """The request closes the account; a real worker, through Redis, removes its details. On PostgreSQL only:
+    the deletion writes many tables from the worker's thread, which SQLite's shared in-memory test database
+    can refuse as locked."""
+    from django.urls import reverse
+
+    from members.models import User
+    from tests.factories import PASSWORD, MemberFactory
+
+    member = MemberFactory(full_name="Hnin Wai")
+    client.force_login(member)
+    response = client.post(
+        reverse("members:privacy"), {"action": "delete", "password": PASSWORD, "confirmation": "DELETE"}
+    )
+
+    assert response.status_code == 302 and not User.objects.get(pk=member.pk).is_active
+    assert _wait_for(lambda: User.objects.get(pk=member.pk).email.endswith("@invalid.example")), (
+        "the worker never deleted the account"
+    )
+    assert User.objects.get(pk=member.pk).full_name == "Former member"
