@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -151,11 +152,14 @@ def registrants_tell_cancelled(*, event: Event) -> int:
         .exclude(status=Registration.Status.CANCELLED)
         .select_related("member", "event")
     )
+    # An event anyone may see needs no check per registrant (a query each, under the event's lock).
+    public = events_visible_to(AnonymousUser()).filter(pk=event.pk).exists()
     told = 0
     for registration in live:
         # Someone removed from the event's private community since registering may no longer see the event:
         # its title and date are not theirs to be sent (their place ends quietly, as on the waitlist).
-        if registration.member.is_active and events_visible_to(registration.member).filter(pk=event.pk).exists():
+        member = registration.member
+        if member.is_active and (public or events_visible_to(member).filter(pk=event.pk).exists()):
             _email(registration, "event-cancelled", gettext_lazy("Cancelled: %(event)s"))
             told += 1
     return told

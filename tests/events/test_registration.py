@@ -8,9 +8,11 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from communities.models import Community
 from events import services
 from events.models import Event, Registration
 from members.models import Activity
+from tests.communities.factories import CommunityFactory, member_of
 
 from .factories import EventFactory, RegistrationFactory
 
@@ -257,6 +259,31 @@ def test_cancelling_an_event_emails_every_live_registrant(django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         assert services.event_cancel(event=event) == 0
     assert len(mailoutbox) == 2
+
+
+def test_cancelling_a_public_event_checks_who_may_see_it_once_not_per_registrant(
+    monkeypatch, django_capture_on_commit_callbacks, mailoutbox
+):
+    """The check runs under the event's lock: a query per registrant of a large webinar held it for long."""
+    from events import access
+
+    checks = []
+    real = access.events_visible_to
+    monkeypatch.setattr(services, "events_visible_to", lambda user: checks.append(user) or real(user))
+    public = EventFactory()
+    RegistrationFactory.create_batch(5, event=public)
+    private_community = CommunityFactory(visibility=Community.Visibility.PRIVATE)
+    private = EventFactory(communities=[private_community])
+    inside = RegistrationFactory(event=private, member=member_of(private_community))
+    RegistrationFactory(event=private)  # registered, then removed from the community: not told
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.event_cancel(event=public) == 5
+    assert len(checks) == 1  # the anonymous check: the event is public
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.event_cancel(event=private) == 1
+    assert len(checks) == 1 + 1 + 2  # private: checked for each registrant
+    assert mailoutbox[-1].to == [inside.member.email]
 
 
 def test_the_admin_cancel_action_emails_every_live_registrant(
