@@ -138,6 +138,17 @@ class MemberAdmin(DjangoUserAdmin):
             return ["email"] if "@" in request.GET.get("term", "") else ["full_name"]
         return super().get_search_fields(request)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.deletion_requested_at is not None:
+            # No password to show or set: it was made unusable, and the page is read-only (a "Set password"
+            # link there would be refused).
+            fieldsets = [
+                (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+                for name, options in fieldsets
+            ]
+        return fieldsets
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:

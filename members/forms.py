@@ -23,21 +23,44 @@ def grouped_country_choices() -> list:
 
 
 # The time zones of COUNTRIES_FIRST (the IANA database's zone.tab, which names each country's zones, as of
-# 2026): the network's members pick from about 25 zones rather than 600 (the list of every zone follows them).
-REGION_TIME_ZONES = [
-    "Asia/Brunei", "Asia/Phnom_Penh", "Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura",
-    "Asia/Vientiane",
-    "Asia/Kuala_Lumpur", "Asia/Kuching", "Asia/Yangon", "Asia/Manila", "Asia/Singapore", "Asia/Bangkok",
-    "Asia/Dili", "Asia/Ho_Chi_Minh", "Asia/Almaty", "Asia/Qostanay", "Asia/Aqtobe", "Asia/Aqtau", "Asia/Atyrau",
-    "Asia/Oral", "Asia/Qyzylorda", "Asia/Bishkek", "Asia/Dushanbe", "Asia/Ashgabat", "Asia/Tashkent",
-    "Asia/Samarkand",
-]  # fmt: skip
+# 2026), by the city that names each, in the reader's language: the network's members pick from about 25 zones
+# rather than 600 (the list of every zone, by its IANA name, follows them).
+REGION_TIME_ZONES = {
+    "Asia/Brunei": _("Bandar Seri Begawan"),
+    "Asia/Phnom_Penh": _("Phnom Penh"),
+    "Asia/Jakarta": _("Jakarta"),
+    "Asia/Pontianak": _("Pontianak"),
+    "Asia/Makassar": _("Makassar"),
+    "Asia/Jayapura": _("Jayapura"),
+    "Asia/Vientiane": _("Vientiane"),
+    "Asia/Kuala_Lumpur": _("Kuala Lumpur"),
+    "Asia/Kuching": _("Kuching"),
+    "Asia/Yangon": _("Yangon"),
+    "Asia/Manila": _("Manila"),
+    "Asia/Singapore": _("Singapore"),
+    "Asia/Bangkok": _("Bangkok"),
+    "Asia/Dili": _("Dili"),
+    "Asia/Ho_Chi_Minh": _("Ho Chi Minh City"),
+    "Asia/Almaty": _("Almaty"),
+    "Asia/Qostanay": _("Kostanay"),
+    "Asia/Aqtobe": _("Aktobe"),
+    "Asia/Aqtau": _("Aktau"),
+    "Asia/Atyrau": _("Atyrau"),
+    "Asia/Oral": _("Oral"),
+    "Asia/Qyzylorda": _("Kyzylorda"),
+    "Asia/Bishkek": _("Bishkek"),
+    "Asia/Dushanbe": _("Dushanbe"),
+    "Asia/Ashgabat": _("Ashgabat"),
+    "Asia/Tashkent": _("Tashkent"),
+    "Asia/Samarkand": _("Samarkand"),
+}
 
 
 def _with_offset(zone: str, now: datetime) -> str:
-    """ "Asia/Yangon" → "Yangon (UTC+06:30)": the city a member knows, and the offset they can check."""
+    """ "Asia/Yangon" → "Yangon (UTC+06:30)": the city a member knows, in their language, and the offset they
+    can check."""
     offset = now.astimezone(ZoneInfo(zone)).strftime("%z")
-    return f"{zone.split('/', 1)[-1].replace('_', ' ')} (UTC{offset[:3]}:{offset[3:]})"
+    return f"{REGION_TIME_ZONES[zone]} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def grouped_time_zone_choices() -> list:

@@ -141,4 +141,6 @@ def test_an_account_being_deleted_is_closed_at_once_and_cannot_be_changed_in_the
     url = reverse("admin:members_user_change", args=[member.pk])
     page = client.get(url)
     assert page.status_code == 200 and not page.context["has_change_permission"]  # shown, not editable
+    assert "../password/" not in page.content.decode()  # no "Set password" link that would be refused
+    assert "../password/" in client.get(reverse("admin:members_user_change", args=[coordinator.pk])).content.decode()
     assert client.post(url, {"email": member.email, "full_name": "Back again"}).status_code == 403

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from members.models import Language
@@ -112,3 +113,12 @@ def test_the_time_zone_list_starts_with_the_regions_cities_and_their_offsets(mem
     member_client.post(reverse("members:profile_edit"), {**VALID, "time_zone": "Europe/Paris"})  # any zone still
     member.refresh_from_db()
     assert member.time_zone == "Europe/Paris"
+
+
+def test_the_regions_cities_are_named_in_the_readers_language(member_client):
+    member_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "my"
+    page = member_client.get(reverse("members:profile_edit")).content.decode()
+    assert 'value="Asia/Yangon">ရန်ကုန် (UTC+06:30)</option>' in page
+    member_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    page = member_client.get(reverse("members:profile_edit")).content.decode()
+    assert 'value="Asia/Almaty">Алматы (UTC+05:00)</option>' in page
