@@ -286,7 +286,7 @@ class PostAdminForm(forms.ModelForm):
         cleaned = super().clean()
         based_on, body = cleaned.get("based_on"), cleaned.get("body")
         # The instance is read again for this save: it holds the text as it is now.
-        if based_on and body is not None and self.instance.text_version() != based_on and self.instance.body != body:
+        if body is not None and self.instance.changed_since(based_on, body):
             raise forms.ValidationError(
                 _("This post was changed after you opened it. Open it again to see its text now, then make your "
                   "change.")

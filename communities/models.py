@@ -246,6 +246,12 @@ class Post(models.Model):
         someone else's change (author and moderator at once) is refused rather than silently undoing it."""
         return hashlib.sha256(self.body.encode()).hexdigest()[:16]
 
+    def changed_since(self, based_on: str, body: str) -> bool:
+        """Whether saving `body`, edited from the text_version() `based_on`, would undo someone else's change.
+        No version (a form served before they existed) is not checked; the text already being `body` is the
+        same edit sent twice (a double click), not another's change."""
+        return bool(based_on) and self.text_version() != based_on and self.body != body
+
 
 class Reaction(models.Model):
     """'Helpful', one per member per post."""

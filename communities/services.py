@@ -443,8 +443,7 @@ def post_edit(*, post: Post, editor: User, body: str, based_on: str = "") -> Pos
     """Save `body` as the post's text. `based_on` is the text_version() the editor started from: when the text
     changed since (another editor saved first), nothing is written and PostChangedMeanwhile says so."""
     current = Post.objects.select_for_update().only("body").get(pk=post.pk)
-    # The same text already there is this edit sent twice (a double click), not someone else's change.
-    if based_on and current.text_version() != based_on and current.body != body:
+    if current.changed_since(based_on, body):
         raise PostChangedMeanwhile(
             _("This post was changed while you were editing it. Nothing was saved: its text now is shown above "
               "yours. Copy into your text what you want to keep, then save again.")

@@ -98,26 +98,20 @@ class TagField(taggit_forms.TagField):
         return tags
 
 
-def _one_character_line_breaks(value):
-    """A browser sends a textarea's line breaks as CRLF (the HTML form encoding) but counts each as one character
-    against its `maxlength`: read as two, a text that fitted the browser was refused by the same limit here."""
-    if isinstance(value, str):
-        return value.replace("\r\n", "\n").replace("\r", "\n")
-    return value
-
-
 class Textarea(forms.Textarea):
-    """The textarea of every form on the site: line breaks read as the browser counted them (one character)."""
+    """The textarea of every form on the site: line breaks read as the browser counted them. A browser sends
+    them as CRLF (the HTML form encoding) but counts each as one character against `maxlength`: read as two, a
+    text that fitted the browser was refused by the same limit here."""
 
     def value_from_datadict(self, data, files, name):
-        return _one_character_line_breaks(super().value_from_datadict(data, files, name))
+        value = super().value_from_datadict(data, files, name)
+        if isinstance(value, str):
+            return value.replace("\r\n", "\n").replace("\r", "\n")
+        return value
 
 
-class AdminTextarea(admin_widgets.AdminTextareaWidget):
-    """The admin's textarea, with line breaks read as the browser counted them (see Textarea)."""
-
-    def value_from_datadict(self, data, files, name):
-        return _one_character_line_breaks(super().value_from_datadict(data, files, name))
+class AdminTextarea(Textarea, admin_widgets.AdminTextareaWidget):
+    """The admin's textarea (its look), with line breaks read as the browser counted them."""
 
 
 # `formfield_overrides` of every ModelAdmin editing a text column (a TextField's default admin widget).

@@ -81,13 +81,18 @@ def test_a_download_keeps_its_own_sandbox_policy():
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
 
 
-@override_settings(WRITE_RATE_LIMITS={"post": ("3/m", "100/m"), "join": ("20/m", "60/m")})
-def test_posting_is_rate_limited_per_member(client, member):
+def _thread_to_reply_in(client, member):
+    """A thread of an open community `member` belongs to, `client` signed in as them: (its reply URL, it)."""
     community = Community.objects.create(name="Open CoP", slug="open")
     Membership.objects.create(member=member, community=community, status="active", joined_at="2026-01-01T00:00Z")
     thread = thread_create(community=community, author=member, title="Hello", body="Hi")
     client.force_login(member)
-    url = reverse("communities:reply", args=[community.slug, thread.pk])
+    return reverse("communities:reply", args=[community.slug, thread.pk]), thread
+
+
+@override_settings(WRITE_RATE_LIMITS={"post": ("3/m", "100/m"), "join": ("20/m", "60/m")})
+def test_posting_is_rate_limited_per_member(client, member):
+    url, _thread = _thread_to_reply_in(client, member)
     statuses = [client.post(url, {"body": f"Reply {n}"}).status_code for n in range(5)]
     assert statuses[:3] == [302, 302, 302]
     assert statuses[3:] == [429, 429]
@@ -161,11 +166,7 @@ def test_the_per_ip_login_limit_ignores_a_forged_forwarded_for(client):
 @override_settings(WRITE_RATE_LIMITS={"post": ("1/m", "100/m"), "join": ("20/m", "60/m")})
 def test_a_reply_refused_by_the_rate_limit_is_shown_back_to_copy(client, member):
     """Nothing is saved, and the page says so: what the member typed is on it, escaped, not lost."""
-    community = Community.objects.create(name="Open CoP", slug="open")
-    Membership.objects.create(member=member, community=community, status="active", joined_at="2026-01-01T00:00Z")
-    thread = thread_create(community=community, author=member, title="Hello", body="Hi")
-    client.force_login(member)
-    url = reverse("communities:reply", args=[community.slug, thread.pk])
+    url, thread = _thread_to_reply_in(client, member)
     client.post(url, {"body": "A first reply"})
 
     refused = client.post(url, {"body": "A long answer <b>typed</b> on a slow connection"})
