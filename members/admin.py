@@ -13,7 +13,6 @@ from cop_platform.admin_columns import country_name
 from . import privacy
 from .audit import audit_record, member_label
 from .models import Activity, AuditEntry, Language, LocalCommunity, User
-from .privacy import DELETED_ADDRESS_DOMAIN
 from .roles import ROLE_GROUPS
 
 
@@ -28,7 +27,7 @@ def _deletable_accounts(modeladmin, request, queryset) -> list[User]:
     already deleted or being deleted, not one they may not change (a superuser's, say)."""
     if not modeladmin.has_change_permission(request):
         return []
-    chosen = queryset.exclude(pk=request.user.pk).exclude(email__endswith=DELETED_ADDRESS_DOMAIN)
+    chosen = queryset.exclude(pk=request.user.pk).not_deleted()
     chosen = chosen.filter(deletion_requested_at__isnull=True)  # or being deleted
     return list(modeladmin.changeable_by(request, chosen))
 

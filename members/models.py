@@ -54,7 +54,17 @@ class Language(models.Model):
         return self.name
 
 
-class UserManager(BaseUserManager):
+# A deleted account keeps its row, so that its posts stay as "Former member" and past months' figures hold; its
+# address becomes deleted-<id>@invalid.example (members.privacy.account_delete), and that is what tells it apart.
+DELETED_ADDRESS_DOMAIN = "@invalid.example"
+
+
+class UserQuerySet(models.QuerySet):
+    def not_deleted(self):
+        return self.exclude(email__endswith=DELETED_ADDRESS_DOMAIN)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
@@ -199,6 +209,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def initials(self) -> str:
         words = self.display_name.split()
         return "".join(word[0] for word in words[:2]).upper() or "?"
+
+    @property
+    def is_deleted(self) -> bool:
+        """Deleted for good (members.privacy.account_delete); not merely asked for (deletion_requested_at)."""
+        return self.email.endswith(DELETED_ADDRESS_DOMAIN)
 
     @property
     def has_completed_profile(self) -> bool:

@@ -64,12 +64,11 @@ from knowledge.services import file_rename, product_index, product_slug_remake
 
 from . import roles
 from .audit import audit_forget, audit_record, forgetting, member_label
-from .models import Activity, AuditEntry, User
+from .models import DELETED_ADDRESS_DOMAIN, Activity, AuditEntry, User
 
 logger = logging.getLogger(__name__)
 
 FORMER_MEMBER = "Former member"
-DELETED_ADDRESS_DOMAIN = "@invalid.example"  # a deleted account's address: deleted-<id>@invalid.example
 FORMER_MEMBER_IN_ADDRESS = "former-member"  # where a mention was part of a link's address: no space
 EXPORT_TTL = timedelta(days=7)
 EXPORT_REQUEST_INTERVAL = timedelta(hours=1)
@@ -576,7 +575,7 @@ def account_delete_finish(*, member_id: int) -> str:
     member = User.objects.filter(pk=member_id, deletion_requested_at__isnull=False).first()
     if member is None:
         return "skipped"
-    if member.email.endswith(DELETED_ADDRESS_DOMAIN):
+    if member.is_deleted:
         return "done"
     account_delete(member=member, deleted_by=member.deletion_requested_by, asked=True)
     return "deleted"
@@ -586,9 +585,7 @@ def accounts_delete_waiting() -> int:
     """Beat: hand deletions still waiting after DELETION_SWEEP_AFTER to the worker again."""
     from .tasks import delete_account_task
 
-    waiting = User.objects.filter(deletion_requested_at__lt=timezone.now() - DELETION_SWEEP_AFTER).exclude(
-        email__endswith=DELETED_ADDRESS_DOMAIN
-    )
+    waiting = User.objects.filter(deletion_requested_at__lt=timezone.now() - DELETION_SWEEP_AFTER).not_deleted()
     ids = list(waiting.values_list("pk", flat=True))
     for member_id in ids:
         delete_account_task.delay(member_id)
@@ -601,7 +598,7 @@ def account_delete(*, member: User, deleted_by: User | None = None, asked: bool 
     `deleted_by`: the coordinator who deleted it in the admin, for the audit log (None: the member). `asked`:
     the worker finishing account_delete_request, whose check was made when it was asked for."""
     member = User.objects.select_for_update().get(pk=member.pk)
-    if member.email.endswith(DELETED_ADDRESS_DOMAIN):
+    if member.is_deleted:
         # Deleted meanwhile: two copies of the task (the sweep's and a late one) waited on the lock above. A
         # second pass would search for "Former member" and rewrite other former members' entries.
         return member

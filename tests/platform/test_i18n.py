@@ -10,6 +10,7 @@ import sys
 import unicodedata
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -266,8 +267,27 @@ def test_a_cancellation_tells_when_the_event_was_planned_in_one_sentence(
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         event_cancel(event=event)
 
-    assert re.search(rf"Планировалось: \w+, 1 декабря {starts.year} г. 8:00 \(Asia/Almaty\)\.", mailoutbox[0].body)
+    weekday = ["понедельник", "вторник", "среду", "четверг", "пятницу", "субботу", "воскресенье"][starts.weekday()]
+    # The weekday as the sentence needs it: lower case, and after "на" in the accusative ("среду", not "Среда").
+    assert f"Планировалось на {weekday}, 1 декабря {starts.year} г. 8:00 (Asia/Almaty)." in mailoutbox[0].body
     assert "Другие предстоящие мероприятия: http" in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+def test_the_planned_weekday_is_the_members_own(django_capture_on_commit_callbacks, mailoutbox):
+    """23:00 UTC on a Tuesday is already Wednesday in Yangon: the weekday and the date agree."""
+    from events.services import event_cancel
+    from tests.events.factories import EventFactory, RegistrationFactory
+
+    starts = datetime(timezone.now().year + 1, 1, 1, 23, 0, tzinfo=UTC)
+    event = EventFactory(starts_at=starts, ends_at=starts + timedelta(hours=1))
+    RegistrationFactory(event=event, member=MemberFactory(language="en", time_zone="Asia/Yangon"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        event_cancel(event=event)
+
+    local = starts.astimezone(ZoneInfo("Asia/Yangon"))
+    assert f"It was planned for {local:%A} {local.day} January" in mailoutbox[0].body
 
 
 # --- Dates and numbers -----------------------------------------------------------------------------------------
