@@ -29,6 +29,11 @@ def mentioned_handles(text: str) -> set[str]:
 _MENTION_WRITTEN = re.compile(r"(?<![\w@/])\\?@([a-z0-9](?:\\?[a-z0-9-]){0,59})\b", re.IGNORECASE)
 
 
+def written_handles(text: str) -> set[str]:
+    """Every handle `text` mentions, as mention_replaced would find it (escaped ones too), in lower case."""
+    return {match.replace("\\", "").lower() for match in _MENTION_WRITTEN.findall(text)}
+
+
 def mention_replaced(text: str, handle: str, replacement: str, *, in_address: str) -> str:
     """`text` with each @mention of `handle`, in any case, escaped or not, written as `replacement`, or as
     `in_address` (no spaces) inside an address, where a space would break the link. Other mentions stay, those

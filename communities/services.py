@@ -301,6 +301,25 @@ def membership_set_role(*, membership: Membership, role: str, actor: User) -> Me
 # --- Threads and posts -------------------------------------------------------------------------------------
 
 
+def _forgotten_mentions_replaced(text: str, language: Callable[[], str]) -> str:
+    """`text` saying "Former member", in `language()`, where it mentions a deleted account's @handle, as the
+    deletion made of the text written before it (members.forgotten_handles). Two queries when `text` mentions
+    anyone; none otherwise."""
+    from members.forgotten_handles import handles_forgotten
+    from members.privacy import FORMER_MEMBER_IN_ADDRESS, former_member_in
+
+    written = markdown.written_handles(text)
+    if not written:
+        return text
+    # A handle given again before handles were remembered is its new member's.
+    written -= set(User.objects.filter(handle__in=written).values_list("handle", flat=True))
+    for handle in handles_forgotten(written):
+        text = markdown.mention_replaced(
+            text, handle, former_member_in(language()), in_address=FORMER_MEMBER_IN_ADDRESS
+        )
+    return text
+
+
 def _render_with_mentions(body: str) -> tuple[str, list[User]]:
     handles = markdown.mentioned_handles(body)
     candidates = list(User.objects.filter(handle__in=handles, is_active=True)) if handles else []
@@ -365,6 +384,8 @@ DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
 def thread_create(*, community: Community, author: User, title: str, body: str) -> Thread:
     """Start a discussion. The same one sent twice in a row (DOUBLE_SUBMIT_WINDOW) is the first one."""
     User.objects.select_for_update().filter(pk=author.pk).first()  # a member's two submissions, one at a time
+    title = _forgotten_mentions_replaced(title, lambda: author.language)
+    body = _forgotten_mentions_replaced(body, lambda: author.language)
     now = timezone.now()
     twin = (
         Thread.objects.filter(
@@ -391,6 +412,7 @@ def post_reply(*, thread: Thread, author: User, body: str, shown_in: Community, 
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
     if thread.is_locked:
         raise CommunityError(_("This thread is locked and takes no more replies."))
+    body = _forgotten_mentions_replaced(body, lambda: author.language)
     now = timezone.now()
     twin = _same_reply_just_posted(thread=thread, author=author, body=body, quoted=quoted, now=now)
     if twin is not None:
@@ -442,7 +464,9 @@ class PostChangedMeanwhile(CommunityError):
 def post_edit(*, post: Post, editor: User, body: str, based_on: str = "") -> Post:
     """Save `body` as the post's text. `based_on` is the text_version() the editor started from: when the text
     changed since (another editor saved first), nothing is written and PostChangedMeanwhile says so."""
-    current = Post.objects.select_for_update().only("body").get(pk=post.pk)
+    current = Post.objects.select_for_update().only("body", "author__language").select_related("author").get(pk=post.pk)
+    # In the author's language, as the rest of their post (and as account deletion writes it).
+    body = _forgotten_mentions_replaced(body, lambda: current.author.language if current.author else "")
     if current.changed_since(based_on, body):
         raise PostChangedMeanwhile(
             _("This post was changed while you were editing it. Nothing was saved: its text now is shown above "

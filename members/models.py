@@ -220,6 +220,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.profile_completed_at is not None
 
 
+class ForgottenHandle(models.Model):
+    """A deleted account's @handle, as a keyed digest only (members.forgotten_handles): never given to anyone
+    again, and written as "Former member" in text saved after the deletion."""
+
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+
+    def __str__(self):
+        return self.digest
+
+
 class Activity(models.Model):
     """One meaningful member action. Features write it through members.services.activity_record;
     the monthly indicators read it (active members, downloads, ratings…)."""

@@ -64,6 +64,7 @@ from knowledge.services import file_rename, product_index, product_slug_remake
 
 from . import roles
 from .audit import audit_forget, audit_record, forgetting, member_label
+from .forgotten_handles import handle_forget
 from .models import DELETED_ADDRESS_DOMAIN, Activity, AuditEntry, User
 
 logger = logging.getLogger(__name__)
@@ -666,6 +667,7 @@ def account_delete(*, member: User, deleted_by: User | None = None, asked: bool 
     # local community they describe a statistic, not a person.
     member.save()
     if handle:  # others name them as @handle too: in posts, thread titles and so in anyone's notifications
+        handle_forget(handle)
         community_services.posts_mention_forget(
             handle=handle, replacement=former_member_in, in_address=FORMER_MEMBER_IN_ADDRESS
         )

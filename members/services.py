@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .forgotten_handles import handles_forgotten
 from .models import Activity, User
 
 
@@ -20,9 +21,19 @@ def activity_record(*, member: User, kind: str, community=None, occurred_at: dat
 
 
 def unique_handle(name: str) -> str:
-    """A @mention handle from a name: 'Hnin Wai' -> 'hnin-wai', then 'hnin-wai-2' if that is taken."""
+    """A @mention handle from a name: 'Hnin Wai' -> 'hnin-wai', then 'hnin-wai-2' if that is taken, or was a
+    deleted account's (members.forgotten_handles: old text would name the new member)."""
     base = handle_base(name)
-    return free_handle(base, set(User.objects.filter(handle__startswith=base).values_list("handle", flat=True)))
+    taken = set(User.objects.filter(handle__startswith=base).values_list("handle", flat=True))
+    while True:  # a deleted account's handle is free again, so the first free ones may all be forgotten
+        candidates: list[str] = []
+        for _ in range(20):
+            candidates.append(free_handle(base, taken))
+            taken.add(candidates[-1])
+        forgotten = handles_forgotten(candidates)
+        for handle in candidates:
+            if handle not in forgotten:
+                return handle
 
 
 def handle_base(name: str) -> str:
