@@ -22,14 +22,30 @@ class MemberCreationForm(UserCreationForm):
         fields = ("email",)
 
 
+def accounts_changeable_by(actor: User, accounts):
+    """Those of `accounts` that `actor` may change in the admin: the one rule for an account's page, for many
+    chosen at once (in one query), and for its sign-in addresses (GuardedEmailAddressAdmin).
+
+    Not an account being deleted, or deleted: a form opened before would write the details back. Superusers,
+    and accounts a superuser gave permissions or groups of their own, are a superuser's: a coordinator who could
+    reset their password or address could take them over (and the groups list, which offers coordinators the
+    platform's roles only, would drop the others on save)."""
+    accounts = accounts.filter(deletion_requested_at__isnull=True).not_deleted()
+    if actor.is_superuser:
+        return accounts
+    return (
+        accounts.filter(is_superuser=False)
+        .exclude(user_permissions__isnull=False)
+        .exclude(pk__in=User.groups.through.objects.exclude(group__name__in=ROLE_GROUPS).values("user_id"))
+    )
+
+
 def _deletable_accounts(modeladmin, request, queryset) -> list[User]:
     """The chosen accounts this coordinator may delete: not their own (the privacy page is for that), not one
     already deleted or being deleted, not one they may not change (a superuser's, say)."""
     if not modeladmin.has_change_permission(request):
         return []
-    chosen = queryset.exclude(pk=request.user.pk).not_deleted()
-    chosen = chosen.filter(deletion_requested_at__isnull=True)  # or being deleted
-    return list(modeladmin.changeable_by(request, chosen))
+    return list(modeladmin.changeable_by(request, queryset.exclude(pk=request.user.pk)))
 
 
 @admin.action(description=_("Delete the selected accounts (as their members would)"), permissions=["change"])
@@ -156,21 +172,9 @@ class MemberAdmin(DjangoUserAdmin):
         return fields
 
     def changeable_by(self, request, accounts):
-        """Those of `accounts` that `request.user` may change (the one rule: a page's account, or many chosen
-        at once, in one query). Superusers, and accounts a superuser gave permissions or groups of their own,
-        are a superuser's: a coordinator who could reset their password or address could take them over (and
-        the groups list, which offers coordinators the platform's roles only, would drop the others on save)."""
-        if request.user.is_superuser:
-            return accounts
-        return (
-            accounts.filter(is_superuser=False)
-            .exclude(user_permissions__isnull=False)
-            .exclude(pk__in=User.groups.through.objects.exclude(group__name__in=ROLE_GROUPS).values("user_id"))
-        )
+        return accounts_changeable_by(request.user, accounts)
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.deletion_requested_at is not None:
-            return False  # being deleted, or deleted: a form opened before would write the details back
         if obj is not None and not self.changeable_by(request, User.objects.filter(pk=obj.pk)).exists():
             return False
         return super().has_change_permission(request, obj)
@@ -280,26 +284,38 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
-# allauth's email addresses: a coordinator who could change a superuser's sign-in address could then reset
-# their password. Superusers' addresses are for superusers only.
+# allauth's email addresses: a coordinator who could change an account's sign-in address could then reset its
+# password. Addresses are changed, added, verified or deleted only on accounts the members admin lets them change.
 from allauth.account.admin import EmailAddressAdmin  # noqa: E402
 from allauth.account.models import EmailAddress  # noqa: E402
 
 
 class GuardedEmailAddressAdmin(EmailAddressAdmin):
-    def _protects_superuser(self, request, obj) -> bool:
-        return obj is not None and obj.user.is_superuser and not request.user.is_superuser
+    def _may_change_account_of(self, request, obj) -> bool:
+        return obj is None or accounts_changeable_by(request.user, User.objects.filter(pk=obj.user_id)).exists()
 
     def has_change_permission(self, request, obj=None):
-        return not self._protects_superuser(request, obj) and super().has_change_permission(request, obj)
+        return self._may_change_account_of(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return not self._protects_superuser(request, obj) and super().has_delete_permission(request, obj)
+        return self._may_change_account_of(request, obj) and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":  # another account's id typed in is refused as "not one of the choices"
+            kwargs["queryset"] = accounts_changeable_by(request.user, User.objects.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        if obj.user.is_superuser and not request.user.is_superuser:
-            raise PermissionDenied("Only a superuser may change a superuser's email addresses.")
+        before = EmailAddress.objects.filter(pk=obj.pk).values_list("user_id", flat=True).first() if change else None
+        owners = User.objects.filter(pk__in={obj.user_id, before} - {None})
+        if accounts_changeable_by(request.user, owners).count() != owners.count():
+            raise PermissionDenied("This account's addresses are for a superuser to change.")
         super().save_model(request, obj, form, change)
+
+    @admin.action(description=EmailAddressAdmin.make_verified.short_description, permissions=["change"])
+    def make_verified(self, request, queryset):
+        changeable = accounts_changeable_by(request.user, User.objects.all()).values("pk")
+        super().make_verified(request, queryset.filter(user__in=changeable))
 
 
 admin.site.unregister(EmailAddress)
