@@ -21,7 +21,7 @@ ACTIONS_TEMPLATE = "communities/includes/post_actions.html"
 def card_fields(post, *, author_url: str, is_expert_answer: bool, shows_body: bool) -> dict:
     """Everything the card template reads. `shows_body` is False for a hidden post the viewer may not read."""
     author = post.author
-    named = author is not None and author.is_active
+    named = bool(author and author.public_name)
     fields = {
         "pk": post.pk,
         "initials": author.initials if named else "",
@@ -39,8 +39,7 @@ def card_fields(post, *, author_url: str, is_expert_answer: bool, shows_body: bo
             "is_hidden": post.is_hidden,
             "hidden_reason": post.hidden_reason,
             "quoted_id": quoted.pk if quoted else None,
-            # A deactivated account is named nowhere (its profile is not found either): "former member".
-            "quoted_author": quoted.author.display_name if quoted and quoted.author and quoted.author.is_active else "",
+            "quoted_author": quoted.author.public_name if quoted and quoted.author else "",  # "" reads "former member"
             "body_html": post.body_html,
         }
     return fields

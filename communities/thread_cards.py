@@ -29,8 +29,7 @@ def card_fields(thread, *, community, visible_ids: set[int]) -> dict:
         "is_hidden": thread.is_hidden,
         "foreign": foreign,
         "home": thread.community.name if foreign and thread.community_id in visible_ids else "",
-        # A deactivated account is named nowhere, as on its posts (its profile is not found either).
-        "author": thread.author.display_name if thread.author and thread.author.is_active else "",
+        "author": thread.author.public_name if thread.author else "",  # "" reads "former member"
         "reply_count": thread.reply_count,
         "last_activity_at": thread.last_activity_at,
     }

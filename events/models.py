@@ -99,6 +99,13 @@ class Event(models.Model):
     def get_absolute_url(self):
         return reverse("events:detail", args=[self.slug])
 
+    def named_speakers(self) -> list[tuple[str, str]]:
+        """(name, link or "") for each speaker a page names, from the prefetched speakers: members, but not a
+        deactivated account (named nowhere, its profile not found), then experts, linked when listed."""
+        members = [(m.public_name, reverse("members:detail", args=[m.pk])) for m in self.speaker_members.all()]
+        experts = [(e.name, e.get_absolute_url() if e.is_listed else "") for e in self.speaker_experts.all()]
+        return [(name, url) for name, url in members if name] + experts
+
     @property
     def is_past(self) -> bool:
         return self.ends_at <= timezone.now()

@@ -7,7 +7,7 @@ from django.db.models import F, TextField, Value
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from communities.markdown import render as render_markdown
 from communities.models import Community, Membership, Notification, Thread
@@ -242,7 +242,13 @@ def download_record(*, product_file: ProductFile, member: User | None, client_ip
 def summary_from_thread(*, thread: Thread, community, actor: User) -> KnowledgeProduct:
     """A draft e-discussion summary pre-filled from a thread: title, participants and the key posts."""
     posts = list(thread.posts.filter(is_hidden=False).select_related("author").order_by("-helpful_count", "created_at"))
-    participants = sorted({p.author.display_name for p in posts if p.author}, key=str.lower)
+    participants = sorted({p.author.public_name for p in posts if p.author and p.author.public_name}, key=str.lower)
+    # A deactivated account is named nowhere (the thread page says "former member" too), but counts.
+    unnamed = len({p.author_id for p in posts if p.author and not p.author.public_name})
+    if unnamed:
+        participants.append(
+            ngettext("%(count)d former member", "%(count)d former members", unnamed) % {"count": unnamed}
+        )
     key_posts = [p for p in posts if not p.is_opening][:5]
     opening = next((p for p in posts if p.is_opening), None)
     lines = [
@@ -252,13 +258,13 @@ def summary_from_thread(*, thread: Thread, community, actor: User) -> KnowledgeP
     ]  # fmt: skip
     for post in key_posts:
         quoted = "\n".join(f"> {line}" for line in post.body.strip().splitlines())
-        lines += [quoted, f"> — {post.author.display_name if post.author else _('former member')}", ""]
+        lines += [quoted, f"> — {(post.author and post.author.public_name) or _('former member')}", ""]
     lines += [f"## {_('What we learned')}", "", _("(Write the conclusions here.)")]
     product = KnowledgeProduct(
         type=KnowledgeProduct.Type.DISCUSSION_SUMMARY,
         title=_("Summary: %(title)s") % {"title": thread.title},
         summary=_("What members of %(community)s said about “%(title)s”, with %(count)d participants.")
-        % {"community": community.name, "title": thread.title, "count": len(participants)},
+        % {"community": community.name, "title": thread.title, "count": len({p.author_id for p in posts if p.author})},
         body="\n".join(lines),
         created_by=actor,
         countries=list(community.countries),

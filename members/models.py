@@ -206,6 +206,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email.split("@")[0]
 
     @property
+    def public_name(self) -> str:
+        """The name others are shown, or "" for a deactivated account (one being deleted, say): it is named
+        nowhere, and its profile is not found, so pages write "former member" or leave it out."""
+        return self.display_name if self.is_active else ""
+
+    @property
     def initials(self) -> str:
         words = self.display_name.split()
         return "".join(word[0] for word in words[:2]).upper() or "?"
