@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from django_countries import countries as all_countries
 
 from cop_platform.forms import ADMIN_TEXT_FIELDS, country_q
+from members.admin import accounts_changeable_by
 from members.models import User
 
 from . import csv_import, services
@@ -81,6 +82,11 @@ class ExpertAdmin(admin.ModelAdmin):
         (_("Pipeline"), {"description": _("Change the status with the list's actions so the history is kept."),
                          "fields": ["status", "status_changed_at", "created_at"]}),
     ]  # fmt: skip
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.changeable = accounts_changeable_by(request.user, User.objects.all())
+        return form
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -84,7 +84,10 @@ class ExpertImportForm(forms.Form):
 
 
 class ExpertAdminForm(forms.ModelForm):
-    """The admin's expert form: the account linked must be one that can be used."""
+    """The admin's expert form: the account linked must be one that can be used, and one whose roles the
+    coordinator may change (linking gives it the expert role: ExpertAdmin.get_form sets `changeable`)."""
+
+    changeable = None  # the accounts the admin's user may change (members.admin.accounts_changeable_by)
 
     class Meta:
         model = Expert
@@ -97,5 +100,14 @@ class ExpertAdminForm(forms.ModelForm):
         if member is not None and not member.is_active and member.pk != self.initial.get("member"):
             raise forms.ValidationError(
                 _("This account is deactivated or being deleted. Link an active account, or none.")
+            )
+        if (
+            member is not None
+            and member.pk != self.initial.get("member")
+            and self.changeable is not None
+            and not self.changeable.filter(pk=member.pk).exists()
+        ):
+            raise forms.ValidationError(
+                _("Only a superuser may change this account's roles. Link another account, or none.")
             )
         return member

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
@@ -164,14 +165,19 @@ def test_it_links_an_expert_added_in_the_admin_to_the_verified_member_with_that_
     assert expert.member == member
 
 
-def test_the_admin_refuses_to_link_a_deactivated_account_but_keeps_an_existing_link(client, coordinator):
-    gone = MemberFactory(email="gone@ministry.example.org", is_active=False)
-    data = {
+def _admin_expert_form(member) -> dict:
+    """The admin's add form for an expert linked to `member`."""
+    return {
         "name": "Added In Admin", "category": "academic", "organization": "", "countries": ["MM"],
         "gender": "", "bio": "", "expertise": "", "capacity_per_month": "4",
-        "email": "", "phone": "", "member": str(gone.pk),
+        "email": "", "phone": "", "member": str(member.pk),
         "status_history-TOTAL_FORMS": "0", "status_history-INITIAL_FORMS": "0",
     }  # fmt: skip
+
+
+def test_the_admin_refuses_to_link_a_deactivated_account_but_keeps_an_existing_link(client, coordinator):
+    gone = MemberFactory(email="gone@ministry.example.org", is_active=False)
+    data = _admin_expert_form(member=gone)
     client.force_login(coordinator)
 
     response = client.post(reverse("admin:experts_expert_add"), data)
@@ -197,3 +203,23 @@ def test_it_does_not_link_an_expert_to_a_deactivated_account_with_that_email(coo
     expert.refresh_from_db()
     assert expert.member is None
     assert not member.groups.filter(name=roles.EXPERTS).exists()
+
+
+def test_the_admin_links_a_coordinator_only_to_accounts_whose_roles_they_may_change(client, coordinator):
+    """Linking gives the account the expert role: an account a superuser gave a group of its own is theirs."""
+    auditors = Group.objects.create(name="Auditors")
+    privileged = MemberFactory(email="auditor@ministry.example.org")
+    privileged.groups.add(auditors)
+    data = _admin_expert_form(member=privileged)
+    client.force_login(coordinator)
+
+    refused = client.post(reverse("admin:experts_expert_add"), data)
+
+    assert refused.context["adminform"].form.errors["member"] == [
+        "Only a superuser may change this account's roles. Link another account, or none."
+    ]
+    assert list(privileged.groups.values_list("name", flat=True)) == ["Auditors"]
+
+    client.force_login(MemberFactory(is_staff=True, is_superuser=True))
+    assert client.post(reverse("admin:experts_expert_add"), data).status_code == 302
+    assert set(privileged.groups.values_list("name", flat=True)) == {"Auditors", roles.EXPERTS}
