@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cop_platform import cards
+from cop_platform.forms import small_int
 from cop_platform.pagination import CappedIdsPaginator, IdsFirstPaginator
 from cop_platform.ratelimit import rate_limited
 from cop_platform.reversing import url_for_each
@@ -28,12 +29,6 @@ from .forms import (
 )
 from .member_counts import member_counts_attach
 from .models import Membership, Post
-
-
-def _small_int(value: str) -> int | None:
-    """An id from a query or form value: plain ASCII digits that fit a database integer, else None
-    ("²" passes str.isdigit() and 5,000 digits pass int()'s guard only to fail later)."""
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 def community_list(request):
@@ -239,7 +234,7 @@ def thread_detail(request, slug, pk):
     reply_form = None
     if acc.can_post and not thread.is_locked:
         initial = {}
-        quoted_pk = _small_int(request.GET.get("quote", ""))
+        quoted_pk = small_int(request.GET.get("quote", ""))
         if quoted_pk:
             quoted = thread.posts.filter(pk=quoted_pk, is_hidden=False).first()
             if quoted:
@@ -421,9 +416,7 @@ def moderation_queue(request, slug):
     if not acc.can_moderate:
         raise Http404
     if request.method == "POST":
-        post = get_object_or_404(
-            Post, pk=_small_int(request.POST.get("post", "")) or 0, thread__community=acc.community
-        )
+        post = get_object_or_404(Post, pk=small_int(request.POST.get("post", "")) or 0, thread__community=acc.community)
         decision = request.POST.get("decision")
         if decision in ("uphold", "dismiss"):
             count = services.reports_review(post=post, actor=request.user, uphold=decision == "uphold")

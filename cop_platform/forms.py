@@ -13,6 +13,12 @@ from taggit.models import Tag
 from cop_platform.form_renderer import CountrySelect
 
 
+def small_int(value: str) -> int | None:
+    """An id from a query, form or address value: plain ASCII digits that fit a database integer, else None
+    ("²" passes str.isdigit() and 5,000 digits pass int()'s guard only to fail later, in the query)."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
 def country_q(field: str, code: str) -> models.Q:
     """Match one ISO code in a django-countries multiple field (stored as 'KH,MM,TH'): whole codes only."""
     return (

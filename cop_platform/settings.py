@@ -79,6 +79,8 @@ MIDDLEWARE = [
     # Compresses HTML and other text (a long discussion or the indicators dashboard shrinks 4-8x on slow
     # connections). Static files never reach it: WhiteNoise answers them above, already compressed.
     "cop_platform.compression.TextGZipMiddleware",
+    # A NUL character fails every PostgreSQL query that meets it: dropped from cookies, refused in addresses.
+    "cop_platform.security.NulCharacterGuard",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

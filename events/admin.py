@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cop_platform.forms import ADMIN_TEXT_FIELDS
+from cop_platform.forms import ADMIN_TEXT_FIELDS, small_int
 from members.audit import audit_record
 from members.models import TIME_ZONE_CHOICES, AuditEntry
 
@@ -139,8 +139,9 @@ class EventAdmin(admin.ModelAdmin):
 
     def _zone_of_the_form(self, request, object_id) -> ZoneInfo:
         chosen = request.POST.get("time_zone", "") if request.method == "POST" else ""
-        if not chosen and object_id and object_id.isdigit():
-            chosen = Event.objects.filter(pk=object_id).values_list("time_zone", flat=True).first() or ""
+        pk = small_int(object_id or "")
+        if not chosen and pk is not None:
+            chosen = Event.objects.filter(pk=pk).values_list("time_zone", flat=True).first() or ""
         if chosen not in ZONES:
             chosen = Event._meta.get_field("time_zone").default
         return ZoneInfo(chosen)

@@ -3,6 +3,7 @@ fails is refused whole, with a message the member can act on."""
 
 import io
 import zipfile
+import zlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -85,7 +86,8 @@ def _content_matches(extension: str, head: bytes, upload) -> bool:
                     with archive.open("mimetype") as entry:
                         return entry.read(len(expected) + 1) == expected  # the entry is exactly the type
                 return "[Content_Types].xml" in names and any(n.startswith(OOXML_MAIN_PART[extension]) for n in names)
-        except (zipfile.BadZipFile, KeyError):
+        except (zipfile.BadZipFile, KeyError, zlib.error, NotImplementedError, RuntimeError, EOFError, ValueError):
+            # Not a readable archive: damaged data, a compression or encryption zipfile cannot read, no entry.
             return False
         finally:
             upload.seek(0)

@@ -240,3 +240,12 @@ def test_an_events_times_are_entered_and_shown_in_its_organizers_zone_not_the_co
     form = admin_client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
     assert 'name="starts_at_1" value="10:00:00"' in form
     assert "In the organizer's time zone (“When and where”)." in form
+
+
+@pytest.mark.parametrize("object_id", ["²", "9" * 40])
+def test_an_event_id_that_is_no_database_integer_is_not_found(admin_client, object_id):
+    """As for any other model: "doesn't exist", back to the admin's index ("²" passes str.isdigit(), and 40
+    digits overflow the column)."""
+    response = admin_client.get(f"/admin/events/event/{object_id}/change/")
+
+    assert response.status_code == 302 and response.url == reverse("admin:index")

@@ -8,6 +8,7 @@ The helpers at the bottom build small files of each accepted type (and a few imp
 """
 
 import io
+import struct
 import zipfile
 
 import factory
@@ -123,6 +124,26 @@ def ooxml_bytes(extension: str) -> bytes:
 
 def odt_bytes() -> bytes:
     return zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"})
+
+
+def odt_damaged(how: str) -> bytes:
+    """An .odt whose "mimetype" entry zipfile cannot read: its compressed data "garbled", an "unknown method" of
+    compression (99, as WinZip's AES), or "encrypted"."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", b"application/vnd.oasis.opendocument.text")
+    data = bytearray(buffer.getvalue())
+    central = data.rfind(b"PK\x01\x02")  # the entry's central directory record; its local header is at 0
+    if how == "garbled":
+        start = 30 + len("mimetype")
+        data[start : start + 8] = b"\xff" * 8
+    elif how == "unknown method":
+        for offset in (8, central + 10):
+            struct.pack_into("<H", data, offset, 99)
+    elif how == "encrypted":
+        for offset in (6, central + 8):
+            struct.pack_into("<H", data, offset, struct.unpack_from("<H", data, offset)[0] | 1)
+    return bytes(data)
 
 
 VALID_FILES = {

@@ -19,6 +19,7 @@ from .factories import (
     PDF_BYTES,
     VALID_FILES,
     KnowledgeProductFactory,
+    odt_damaged,
     ooxml_bytes,
     pdf_upload,
     stored_files,
@@ -59,6 +60,11 @@ REFUSED = {
         f"“minutes.odt” {NOT_WHAT_IT_SAYS} (a ODT file)",
     ),
     "odt without mimetype": ("minutes.odt", zip_bytes({"content.xml": b"<x/>"}), f"“minutes.odt” {NOT_WHAT_IT_SAYS}"),
+    # Archives zipfile cannot read were a 500 that lost what the member typed.
+    **{
+        f"odt {how}": ("minutes.odt", odt_damaged(how), f"“minutes.odt” {NOT_WHAT_IT_SAYS}")
+        for how in ("garbled", "unknown method", "encrypted")
+    },
     "jpeg that is a pdf": ("photo.jpg", PDF_BYTES, f"“photo.jpg” {NOT_WHAT_IT_SAYS} (a JPG file)"),
     "exe": ("setup.exe", b"MZ\x90\x00\x03" + b"\x00" * 64, f"“setup.exe”: {NOT_ACCEPTED}"),
     "no extension": ("README", CSV_BYTES, f"“README”: {NOT_ACCEPTED}"),
@@ -130,8 +136,8 @@ def test_it_refuses_a_file_whose_type_or_content_is_wrong(name, content, message
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [REFUSED[key] for key in ("html renamed .pdf", "svg renamed .png", "svg", "html renamed .csv", "exe")]
-    + [REFUSED["zip without word parts"]],
-    ids=["html renamed .pdf", "svg renamed .png", "svg", "html renamed .csv", "exe", "zip without word parts"],
+    + [REFUSED["zip without word parts"], REFUSED["odt garbled"]],
+    ids=["html renamed .pdf", "svg renamed .png", "svg", "html renamed .csv", "exe", "zip without word parts", "odt"],
 )
 def test_the_form_refuses_it_names_the_file_keeps_the_fields_and_saves_nothing(
     client, writer, open_community, media_root, name, content, message

@@ -59,8 +59,8 @@ def test_each_response_gets_a_new_nonce(client):
     assert first != second
 
 
-def test_the_standalone_error_page_style_is_allowed_by_its_hash(client):
-    source = get_template("500.html").template.source
+def test_the_standalone_error_pages_style_is_allowed_by_its_hash(client):
+    source = get_template("standalone_error.html").template.source
     block = re.search(r"<style>(.*?)</style>", source, re.DOTALL).group(1)
     digest = base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()
     assert f"'sha256-{digest}'" in policy(client.get("/"))["style-src"]
