@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
@@ -464,9 +464,12 @@ class PostChangedMeanwhile(CommunityError):
 def post_edit(*, post: Post, editor: User, body: str, based_on: str = "") -> Post:
     """Save `body` as the post's text. `based_on` is the text_version() the editor started from: when the text
     changed since (another editor saved first), nothing is written and PostChangedMeanwhile says so."""
-    current = Post.objects.select_for_update().only("body", "author__language").select_related("author").get(pk=post.pk)
-    # In the author's language, as the rest of their post (and as account deletion writes it).
-    body = _forgotten_mentions_replaced(body, lambda: current.author.language if current.author else "")
+    current = Post.objects.select_for_update().only("body", "author").get(pk=post.pk)
+    # In the author's language, as the rest of their post (and as account deletion writes it). Read only when
+    # needed, and not joined above: PostgreSQL locks no row on the nullable side of an outer join.
+    body = _forgotten_mentions_replaced(
+        body, lambda: User.objects.filter(pk=current.author_id).values_list("language", flat=True).first() or ""
+    )
     if current.changed_since(based_on, body):
         raise PostChangedMeanwhile(
             _("This post was changed while you were editing it. Nothing was saved: its text now is shown above "
@@ -480,7 +483,9 @@ def post_edit(*, post: Post, editor: User, body: str, based_on: str = "") -> Pos
 
 
 @transaction.atomic
-def posts_mention_forget(*, handle: str, replacement: Callable[[str], str], in_address: str) -> int:
+def posts_mention_forget(
+    *, handle: str, replacement: Callable[[str], str], in_address: str, since: datetime | None = None
+) -> int:
     """Posts that mention @`handle` say `replacement(language)` there instead, in their author's language ("" when
     they chose none), or `in_address` inside a link's address, and no longer link to its member; returns how
     many changed. For account deletion: a handle is made from the name. Not an edit: `edited_at` stays, and the
@@ -490,9 +495,10 @@ def posts_mention_forget(*, handle: str, replacement: Callable[[str], str], in_a
     word, which an escaped spelling (`@hnin\\-wai`, rendered as the handle) keeps too. The posts are locked
     until the deletion commits, so that an edit made meanwhile waits rather than being overwritten."""
     first_word = handle.split("-")[0]
-    posts = list(
-        Post.objects.select_for_update().filter(body__icontains=f"@{first_word}").only("body", "body_html", "author")
-    )
+    candidates = Post.objects.select_for_update().filter(body__icontains=f"@{first_word}")
+    if since is not None:  # only those written or edited since
+        candidates = candidates.filter(Q(created_at__gte=since) | Q(edited_at__gte=since))
+    posts = list(candidates.only("body", "body_html", "author"))
     languages = dict(User.objects.filter(pk__in={p.author_id for p in posts}).values_list("pk", "language"))
     bodies = {
         post.pk: markdown.mention_replaced(

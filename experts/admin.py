@@ -8,8 +8,8 @@ from django.utils.translation import ngettext
 from django_countries import countries as all_countries
 
 from cop_platform.forms import ADMIN_TEXT_FIELDS, country_q
-from members.admin import accounts_changeable_by
 from members.models import User
+from members.roles import accounts_changeable_by
 
 from . import csv_import, services
 from .forms import ExpertAdminForm, ExpertImportForm

@@ -85,9 +85,10 @@ class ExpertImportForm(forms.Form):
 
 class ExpertAdminForm(forms.ModelForm):
     """The admin's expert form: the account linked must be one that can be used, and one whose roles the
-    coordinator may change (linking gives it the expert role: ExpertAdmin.get_form sets `changeable`)."""
+    coordinator may change: linking gives it the expert role, unlinking takes it (ExpertAdmin.get_form sets
+    `changeable`)."""
 
-    changeable = None  # the accounts the admin's user may change (members.admin.accounts_changeable_by)
+    changeable = None  # the accounts the admin's user may change (members.roles.accounts_changeable_by)
 
     class Meta:
         model = Expert
@@ -101,13 +102,15 @@ class ExpertAdminForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("This account is deactivated or being deleted. Link an active account, or none.")
             )
-        if (
-            member is not None
-            and member.pk != self.initial.get("member")
-            and self.changeable is not None
-            and not self.changeable.filter(pk=member.pk).exists()
-        ):
-            raise forms.ValidationError(
-                _("Only a superuser may change this account's roles. Link another account, or none.")
-            )
+        # Linking gives the expert role and unlinking takes it away: both change the accounts' roles.
+        before, after = self.initial.get("member"), member.pk if member else None
+        if after != before and self.changeable is not None:
+            if after is not None and not self.changeable.filter(pk=after).exists():
+                raise forms.ValidationError(
+                    _("Only a superuser may change this account's roles. Link another account, or none.")
+                )
+            if before is not None and not self.changeable.filter(pk=before).exists():
+                raise forms.ValidationError(
+                    _("Only a superuser may change the roles of the account linked now, and so unlink it.")
+                )
         return member

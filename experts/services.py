@@ -57,10 +57,12 @@ def expert_create(*, actor: User | None = None, clusters=(), expertise=(), langu
 
 def expert_created(*, expert: Expert, actor: User | None) -> Expert:
     """What follows mapping an expert (here or in the admin): the first history row, and the link to a
-    verified member account with the same email."""
+    verified member account with the same email, when the coordinator who mapped it (`actor`) may change that
+    account's roles (roles.accounts_changeable_by: the address is theirs to type, the account may not be)."""
     ExpertStatusChange.objects.create(expert=expert, to_status=expert.status, changed_by=actor, note="mapped")
     if expert.email and expert.member_id is None:
-        member = User.objects.filter(email__iexact=expert.email, is_active=True).first()
+        accounts = User.objects.filter(email__iexact=expert.email, is_active=True)
+        member = (roles.accounts_changeable_by(actor, accounts) if actor else accounts).first()
         if member is not None and member.emailaddress_set.filter(verified=True).exists():
             expert_link_member(expert=expert, member=member)
     return expert

@@ -13,31 +13,13 @@ from cop_platform.admin_columns import country_name
 from . import privacy
 from .audit import audit_record, member_label
 from .models import Activity, AuditEntry, Language, LocalCommunity, User
-from .roles import ROLE_GROUPS
+from .roles import ROLE_GROUPS, accounts_changeable_by
 
 
 class MemberCreationForm(UserCreationForm):
     class Meta:
         model = User
         fields = ("email",)
-
-
-def accounts_changeable_by(actor: User, accounts):
-    """Those of `accounts` that `actor` may change in the admin: the one rule for an account's page, for many
-    chosen at once (in one query), and for its sign-in addresses (GuardedEmailAddressAdmin).
-
-    Not an account being deleted, or deleted: a form opened before would write the details back. Superusers,
-    and accounts a superuser gave permissions or groups of their own, are a superuser's: a coordinator who could
-    reset their password or address could take them over (and the groups list, which offers coordinators the
-    platform's roles only, would drop the others on save)."""
-    accounts = accounts.filter(deletion_requested_at__isnull=True).not_deleted()
-    if actor.is_superuser:
-        return accounts
-    return (
-        accounts.filter(is_superuser=False)
-        .exclude(user_permissions__isnull=False)
-        .exclude(pk__in=User.groups.through.objects.exclude(group__name__in=ROLE_GROUPS).values("user_id"))
-    )
 
 
 def _deletable_accounts(modeladmin, request, queryset) -> list[User]:

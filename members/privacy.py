@@ -539,6 +539,8 @@ def _refuse_the_last_superuser(member: User) -> None:
 # Beat hands over deletions still waiting this long after they were asked for: their task was lost (the broker
 # was down at the time) or failed.
 DELETION_SWEEP_AFTER = timedelta(minutes=10)
+# How far back account_delete's second pass reads mentions written while it ran: longer than any request.
+CONCURRENT_WRITES_MARGIN = timedelta(minutes=10)
 
 
 @transaction.atomic
@@ -668,12 +670,13 @@ def account_delete(*, member: User, deleted_by: User | None = None, asked: bool 
     member.save()
     if handle:  # others name them as @handle too: in posts, thread titles and so in anyone's notifications
         handle_forget(handle)
-        community_services.posts_mention_forget(
-            handle=handle, replacement=former_member_in, in_address=FORMER_MEMBER_IN_ADDRESS
-        )
-        threads = Thread.objects.select_related("author")
-        _scrub(threads, ["title"], [f"@{handle}"], _in_authors_language, also=("author__language",))
+        _mentions_forget(handle)
         _scrub(notifications, ["text"], [f"@{handle}"], _in_readers_language, also=_NOTIFICATION_LANGUAGES)
+        # A reply, edit or new discussion saved meanwhile, in another request, read the handle as a member's before
+        # this commits, and the pass above could not see it: once this has committed, what was written since is
+        # read again (and text written from then on finds the handle forgotten).
+        since = now - CONCURRENT_WRITES_MARGIN
+        transaction.on_commit(lambda: _written_meanwhile_forget(member.pk, handle, since))
     member.groups.clear()
     member.user_permissions.clear()
     member.languages.clear()
@@ -685,6 +688,25 @@ def account_delete(*, member: User, deleted_by: User | None = None, asked: bool 
     )  # fmt: skip
     transaction.on_commit(lambda pk=member.pk: _exports_delete(pk))
     return member
+
+
+def _mentions_forget(handle: str, since: datetime | None = None) -> None:
+    """Posts and thread titles (written `since`, or all) say "Former member" where they mention @`handle`."""
+    community_services.posts_mention_forget(
+        handle=handle, replacement=former_member_in, in_address=FORMER_MEMBER_IN_ADDRESS, since=since
+    )
+    threads = Thread.objects.select_related("author")
+    if since is not None:
+        threads = threads.filter(created_at__gte=since)
+    _scrub(threads, ["title"], [f"@{handle}"], _in_authors_language, also=("author__language",))
+
+
+@transaction.atomic
+def _written_meanwhile_forget(member_id: int, handle: str, since: datetime) -> None:
+    """account_delete's second pass, after it committed: the mentions written while it ran, and the
+    notifications they sent the member."""
+    _mentions_forget(handle, since)
+    Notification.objects.filter(recipient_id=member_id).delete()
 
 
 def _communities_led_only_by(member: User) -> list[Community]:

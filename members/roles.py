@@ -92,3 +92,22 @@ def sync_role_permissions() -> None:
     coordinators.permissions.add(*Permission.objects.filter(content_type__app_label="auth", codename="view_group"))
     app_label, codename = VIEW_INDICATORS.split(".")
     viewers.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+
+
+def accounts_changeable_by(actor: User, accounts):
+    """Those of `accounts` that `actor` may change in the admin: the one rule for an account's page, for many
+    chosen at once (in one query), for its sign-in addresses (members.admin.GuardedEmailAddressAdmin) and for
+    its expert role (experts.forms.ExpertAdminForm, experts.services.expert_created).
+
+    Not an account being deleted, or deleted: a form opened before would write the details back. Superusers,
+    and accounts a superuser gave permissions or groups of their own, are a superuser's: a coordinator who could
+    reset their password or address could take them over (and the groups list, which offers coordinators the
+    platform's roles only, would drop the others on save)."""
+    accounts = accounts.filter(deletion_requested_at__isnull=True).not_deleted()
+    if actor.is_superuser:
+        return accounts
+    return (
+        accounts.filter(is_superuser=False)
+        .exclude(user_permissions__isnull=False)
+        .exclude(pk__in=User.groups.through.objects.exclude(group__name__in=ROLE_GROUPS).values("user_id"))
+    )

@@ -223,3 +223,44 @@ def test_the_admin_links_a_coordinator_only_to_accounts_whose_roles_they_may_cha
     client.force_login(MemberFactory(is_staff=True, is_superuser=True))
     assert client.post(reverse("admin:experts_expert_add"), data).status_code == 302
     assert set(privileged.groups.values_list("name", flat=True)) == {"Auditors", roles.EXPERTS}
+
+
+def test_a_coordinator_does_not_link_an_account_they_may_not_change_by_its_address(client, coordinator):
+    """Mapping an expert with a verified address links its account: not one that is a superuser's."""
+
+    def root(email):
+        account = MemberFactory(email=email, is_staff=True, is_superuser=True)
+        EmailAddress.objects.update_or_create(user=account, email=email, defaults={"verified": True, "primary": True})
+        return account
+
+    in_admin, in_csv, later = root("a@ministry.example.org"), root("b@ministry.example.org"), root("c@x.org")
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("admin:experts_expert_add"),
+        {**_admin_expert_form(member=in_admin), "member": "", "email": in_admin.email},
+    )
+    mapped = services.expert_create(actor=coordinator, name="From CSV", email=in_csv.email)
+
+    assert response.status_code == 302
+    assert Expert.objects.get(name="Added In Admin").member is None and mapped.member is None
+    assert not User.objects.filter(groups__name=roles.EXPERTS).exists()
+    # Without a coordinator (the system mapping it), the link is made as before.
+    assert services.expert_create(name="By the system", email=later.email).member == later
+
+
+def test_a_coordinator_does_not_unlink_an_account_they_may_not_change(client, coordinator):
+    root = MemberFactory(is_staff=True, is_superuser=True)
+    expert = ExpertFactory(name="Linked By A Superuser")
+    services.expert_link_member(expert=expert, member=root)
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("admin:experts_expert_change", args=[expert.pk]),
+        {**_admin_expert_form(member=root), "name": "Linked By A Superuser", "member": ""},
+    )
+
+    assert response.context["adminform"].form.errors["member"] == [
+        "Only a superuser may change the roles of the account linked now, and so unlink it."
+    ]
+    assert Expert.objects.get(pk=expert.pk).member == root and root.groups.filter(name=roles.EXPERTS).exists()

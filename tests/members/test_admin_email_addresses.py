@@ -1,4 +1,4 @@
-"""Sign-in addresses in the admin follow the members admin's rule (members.admin.accounts_changeable_by): a
+"""Sign-in addresses in the admin follow the members admin's rule (members.roles.accounts_changeable_by): a
 coordinator who could change, add or verify an address of an account that is a superuser's could reset its
 password and take it over."""
 

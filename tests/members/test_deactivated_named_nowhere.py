@@ -78,3 +78,29 @@ def test_a_teams_deactivated_leader_is_not_named(client, closed):
     page = client.get(reverse("communities:members", args=[community.slug])).content.decode()
 
     assert "Delta team" in page and "Zarni" not in page
+
+
+def test_a_communitys_members_and_moderation_pages_say_former_member(client, closed):
+    from communities import services
+
+    community = CommunityFactory()
+    leader = member_of(community, role=Membership.Role.LEADER)
+    colleague = member_of(community, member=MemberFactory(full_name="Thida Colleague"))
+    gone_member = member_of(community, member=MemberFactory(full_name="Zarni Gone"))
+    member_of(community, member=closed)  # deactivated, and still counted as a member
+    post = PostFactory(thread=ThreadFactory(community=community), author=colleague)
+    services.post_report(post=post, reporter=gone_member, reason="spam")
+    services.membership_set_role(
+        membership=Membership.objects.get(member=colleague), role=Membership.Role.MODERATOR, actor=gone_member
+    )
+    services.membership_remove(membership=Membership.objects.get(member=gone_member), actor=leader)
+    gone_member.is_active = False
+    gone_member.save()
+    client.force_login(leader)
+
+    members_page = client.get(reverse("communities:members", args=[community.slug])).content.decode()
+    moderation_page = client.get(reverse("communities:moderation", args=[community.slug])).content.decode()
+
+    assert "Thida Colleague" in members_page and "Zarni" not in members_page
+    assert "Thida Colleague" in moderation_page and "Zarni" not in moderation_page
+    assert moderation_page.count("Former member") >= 3  # the reporter, the log's actor and its subject

@@ -6,7 +6,7 @@ from django.db import connection
 from django.urls import reverse
 
 from communities import services as community_services
-from communities.models import Post, Thread
+from communities.models import Notification, Post, Thread
 from members.forgotten_handles import handles_forgotten
 from members.models import ForgottenHandle
 from members.privacy import account_delete
@@ -136,3 +136,34 @@ def test_a_handle_forgotten_under_a_rotated_key_is_still_known(settings, victim)
 
     assert handles_forgotten(["hnin-wai"]) == {"hnin-wai"}
     assert unique_handle("Hnin Wai") == "hnin-wai-2"
+
+
+def test_a_mention_saved_while_the_deletion_ran_is_forgotten_once_it_commits(
+    monkeypatch, community, author, victim, django_capture_on_commit_callbacks
+):
+    """Another request's reply read @hnin-wai as a member's before the deletion committed, and committed after the
+    deletion's pass over the posts: the second pass, after the commit, finds it (and its notification)."""
+    thread = community_services.thread_create(community=community, author=author, title="Budgets", body="Hello")
+    first_pass = community_services.posts_mention_forget
+    meanwhile = {}
+
+    def first_pass_then_a_reply_commits(**kwargs):
+        changed = first_pass(**kwargs)
+        if kwargs.get("since") is None:
+            meanwhile["post"] = Post.objects.create(
+                thread=thread, author=author, body="Over to @hnin-wai", body_html="<p>Over to @hnin-wai</p>"
+            )
+            meanwhile["title"] = Thread.objects.create(community=community, author=author, title="Ask @hnin-wai")
+            meanwhile["notified"] = Notification.objects.create(
+                recipient=victim, kind=Notification.Kind.MENTION, text="Ko Min mentioned you", url="/"
+            )
+        return changed
+
+    monkeypatch.setattr(community_services, "posts_mention_forget", first_pass_then_a_reply_commits)
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(member=victim)
+
+    assert Post.objects.get(pk=meanwhile["post"].pk).body == "Over to Former member"
+    assert "hnin" not in Post.objects.get(pk=meanwhile["post"].pk).body_html
+    assert Thread.objects.get(pk=meanwhile["title"].pk).title == "Ask Former member"
+    assert not Notification.objects.filter(pk=meanwhile["notified"].pk).exists()
