@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class KnowledgeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "knowledge"
+
+    def ready(self):
+        from cop_platform.tagging import tags_changed
+
+        from .services import products_reindex_tagged
+
+        tags_changed.connect(products_reindex_tagged, dispatch_uid="knowledge.products_reindex_tagged")

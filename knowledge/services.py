@@ -68,6 +68,16 @@ def product_index(product: KnowledgeProduct) -> None:
     )
 
 
+def products_reindex_tagged(sender, *, objects: dict[int, set[int]], **kwargs) -> None:
+    """cop_platform.tagging.tags_changed: the products whose tags were merged, renamed or deleted are searched by
+    their tags as they are now."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ids = objects.get(ContentType.objects.get_for_model(KnowledgeProduct).pk, ())
+    for product in KnowledgeProduct.objects.filter(pk__in=ids).only("pk"):
+        product_index(product)
+
+
 def _create_with_a_free_slug(product: KnowledgeProduct, *, slug_from: str = "") -> None:
     """Insert a new product under a free address. Two made at once can be given the same one (every Burmese or
     Cyrillic title's is product, product-2…; two clicks on "Summarize"): the second insert fails on the slug's

@@ -408,7 +408,8 @@ GET_MATRIX = {
     "notification_open (member's)":          (L,   R,     N,     N,     N,     N,     N,     N,     N),
     "admin:digests_preview (member)":        (L,   L,     L,     L,     L,     L,     OK,    L,     OK),
     "admin:experts_expert_import":           (L,   L,     L,     L,     L,     L,     OK,    L,     OK),
-    "admin:taggit_tag_merge_tags":           (L,   L,     L,     L,     L,     L,     OK,    L,     OK),
+    # Without tags chosen in the list first: back to the list, told so.
+    "admin:taggit_tag_merge_tags":           (L,   L,     L,     L,     L,     L,     R,     L,     R),
     # Nobody deletes an account's row in the admin: accounts are deleted as their members would delete them
     # (members.admin.delete_accounts), which keeps posts and past months' figures.
     "admin:members_user_delete (superuser)": (L,   L,     L,     L,     L,     L,     F,     L,     F),

@@ -1,0 +1,123 @@
+"""Merging tags in the admin (cop_platform.admin.TagAdmin, cop_platform.tagging.tags_merge): every use moves to the
+tag named, once per object, nothing is lost, and the merged tags go. taggit's own merge deleted the uses of a tag
+chosen and named as the target, and answered a 500 without a choice."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.urls import reverse
+from taggit.models import Tag, TaggedItem
+
+from cop_platform.tagging import tags_changed, tags_merge
+from knowledge.models import KnowledgeProduct
+from tests.experts.factories import ExpertFactory
+from tests.factories import CoordinatorFactory
+from tests.knowledge.factories import KnowledgeProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _tags(obj) -> set[str]:
+    return set(obj.tags.names()) if hasattr(obj, "tags") else set(obj.expertise.names())
+
+
+@pytest.fixture
+def coordinator_client(client):
+    client.force_login(CoordinatorFactory())
+    return client
+
+
+def _merge(client, tags, into: str):
+    client.post(
+        reverse("admin:taggit_tag_changelist"),
+        {"action": "merge_tags", "_selected_action": [tag.pk for tag in tags]},
+    )
+    return client.post(reverse("admin:taggit_tag_merge_tags"), {"into": into})
+
+
+def test_merging_into_one_of_the_chosen_tags_keeps_every_use(coordinator_client):
+    plural = KnowledgeProductFactory(tags=["budgets"])
+    singular = KnowledgeProductFactory(tags=["budget"])
+    both = KnowledgeProductFactory(tags=["budget", "budgets", "open data"])
+    expert = ExpertFactory(expertise=["budget"])
+
+    response = _merge(coordinator_client, Tag.objects.filter(name__in=["budget", "budgets"]), into="Budgets")
+
+    assert response.status_code == 302
+    assert [_tags(p) for p in (plural, singular, both)] == [{"budgets"}, {"budgets"}, {"budgets", "open data"}]
+    assert _tags(expert) == {"budgets"}
+    assert sorted(Tag.objects.values_list("name", flat=True)) == ["budgets", "open data"]
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages == ["Merged into “budgets”, which 2 more objects carry now."]
+
+
+def test_merging_into_a_new_name_makes_the_tag(coordinator_client):
+    product = KnowledgeProductFactory(tags=["e-gov", "egov"])
+
+    _merge(coordinator_client, Tag.objects.all(), into="  digital   government ")
+
+    assert _tags(product) == {"digital government"}
+    assert TaggedItem.objects.count() == 1
+
+
+def test_without_a_choice_or_a_name_nothing_changes_and_the_coordinator_is_told(coordinator_client):
+    KnowledgeProductFactory(tags=["budget", "budgets"])
+
+    no_choice = coordinator_client.get(reverse("admin:taggit_tag_merge_tags"))
+    coordinator_client.post(
+        reverse("admin:taggit_tag_changelist"),
+        {"action": "merge_tags", "_selected_action": list(Tag.objects.values_list("pk", flat=True))},
+    )
+    no_name = coordinator_client.post(reverse("admin:taggit_tag_merge_tags"), {"into": "  "})
+
+    assert no_choice.status_code == 302 and no_choice.url == reverse("admin:taggit_tag_changelist")
+    assert no_name.status_code == 200 and no_name.context["form"].errors["into"] == ["This field is required."]
+    page = no_name.content.decode()
+    assert "budget <span" in page and "(1 use)" in page
+    assert TaggedItem.objects.count() == 2
+
+
+def test_only_those_who_may_change_tags_merge_them(client, member):
+    tag = Tag.objects.create(name="budget")
+    client.force_login(member)
+    session = client.session
+    session["tags_to_merge"] = [tag.pk]
+    session.save()
+
+    response = client.post(reverse("admin:taggit_tag_merge_tags"), {"into": "other"})
+
+    assert response.status_code == 302 and "/login/" in response.url  # the admin's sign-in, for a non-staff member
+    assert list(Tag.objects.values_list("name", flat=True)) == ["budget"]
+
+
+def test_the_objects_whose_tags_changed_are_told_after_the_commit(django_capture_on_commit_callbacks):
+    product = KnowledgeProductFactory(tags=["budget"])
+    told = []
+
+    def receiver(sender, objects, **kwargs):
+        told.append(objects)
+
+    tags_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            tags_merge(tag_ids=list(Tag.objects.values_list("pk", flat=True)), into="budgets")
+    finally:
+        tags_changed.disconnect(receiver)
+
+    assert told == [{ContentType.objects.get_for_model(KnowledgeProduct).pk: {product.pk}}]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the search vector is PostgreSQL's")
+def test_a_product_is_found_by_its_merged_tag(coordinator_client, django_capture_on_commit_callbacks):
+    from django.contrib.postgres.search import SearchQuery
+
+    from knowledge.services import product_index
+
+    product = KnowledgeProductFactory(title="Notes", summary="", body="", tags=["procurement"])
+    product_index(product)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _merge(coordinator_client, Tag.objects.all(), into="purchasing")
+
+    found = KnowledgeProduct.objects.filter(search_vector=SearchQuery("purchasing", config="simple"))
+    assert list(found) == [product]
