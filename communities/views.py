@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from cop_platform import cards
 from cop_platform.forms import small_int
+from cop_platform.kept_words import kept_for
 from cop_platform.pagination import CappedIdsPaginator, IdsFirstPaginator
 from cop_platform.ratelimit import rate_limited
 from cop_platform.reversing import url_for_each
@@ -134,7 +135,7 @@ def thread_new(request, slug):
     if not acc.can_post:
         messages.error(request, _("Join the community to start a discussion."))
         return redirect(acc.community)
-    form = ThreadForm(request.POST or None)
+    form = ThreadForm(request.POST or None, initial=kept_for(request) if request.method == "GET" else None)
     if request.method == "POST" and form.is_valid():
         thread = services.thread_create(
             community=acc.community,
@@ -234,6 +235,9 @@ def thread_detail(request, slug, pk):
     reply_form = None
     if acc.can_post and not thread.is_locked:
         initial = {}
+        kept = kept_for(request)  # a reply sent after the session ended, back after signing in
+        if kept.get("body"):
+            initial = {"body": kept["body"], "quoted": small_int(kept.get("quoted", ""))}
         quoted_pk = small_int(request.GET.get("quote", ""))
         if quoted_pk:
             quoted = thread.posts.filter(pk=quoted_pk, is_hidden=False).first()
@@ -243,11 +247,12 @@ def thread_detail(request, slug, pk):
     return _thread_page(request, acc, thread, home, reply_form)
 
 
-@require_POST
 @login_required
 @rate_limited("post")
 def reply(request, slug, pk):
     acc, thread, home = access.get_thread(request.user, slug, pk)
+    if request.method != "POST":  # signing in from a reply sent without a session leads here: the thread's form
+        return redirect(thread.url_in(acc.community) + "#reply")
     if not acc.can_post:
         messages.error(request, _("Join the community to reply."))
         return redirect(thread.url_in(acc.community))
@@ -277,7 +282,10 @@ def post_edit(request, slug, pk):
     acc, post, home = access.get_post(request.user, slug, pk)
     if not access.can_edit_post(request.user, post, acc, home):
         raise Http404
-    form = PostEditForm(request.POST or None, initial={"body": post.body, "based_on": post.text_version()})
+    # An edit sent after the session ended comes back as sent, still checked against the version it began from.
+    kept = kept_for(request) if request.method == "GET" else {}
+    initial = {"body": kept.get("body", post.body), "based_on": kept.get("based_on", post.text_version())}
+    form = PostEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.post_edit(

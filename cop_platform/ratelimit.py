@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
+from .kept_words import words_sent
+
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -33,18 +35,6 @@ def hit(key: str, rate: str) -> bool:
         cache.set(cache_key, 1, timeout=period + 1)
         count = 1
     return count <= limit
-
-
-def words_sent(request) -> list[str]:
-    """What the member wrote in the refused form (a reply, a title, a note), for the 429 page to show back so
-    that nothing typed is lost: ids, choices and tokens are left out (short values without a space)."""
-    return [
-        value
-        for name, values in request.POST.lists()
-        if name != "csrfmiddlewaretoken"
-        for value in values
-        if len(value) >= 12 or " " in value.strip()
-    ]
 
 
 def rate_limited(action: str):

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "members.middleware.OnboardingMiddleware",
     "members.middleware.MemberTimeZoneMiddleware",
+    # A form sent after the member's session ended is kept for them to sign in and send again.
+    "cop_platform.kept_words.SignedOutWordsMiddleware",
 ]
 
 ROOT_URLCONF = "cop_platform.urls"
@@ -110,6 +112,7 @@ TEMPLATES = [
                 "cop_platform.context_processors.site",
                 "cop_platform.context_processors.notifications",
                 "cop_platform.security.csp_nonce",
+                "cop_platform.kept_words.kept_words",
             ],
         },
     },

@@ -1,7 +1,7 @@
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import home_selectors
+from .kept_words import same_site_referer, words_sent
 
 
 def home(request):
@@ -19,7 +19,6 @@ def csrf_failure(request, reason=""):
     """A form sent after its page expired (a long reply typed on a slow connection, a tab left open overnight)
     or from a browser that refuses cookies: Django's own page is a bare English "CSRF verification failed".
     This one says what happened, in the reader's language, and links back to the form's page."""
-    back = request.META.get("HTTP_REFERER", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = ""
-    return render(request, "403_csrf.html", {"back": back}, status=403)
+    return render(
+        request, "403_csrf.html", {"back": same_site_referer(request), "kept": words_sent(request)}, status=403
+    )

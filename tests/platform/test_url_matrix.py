@@ -324,7 +324,8 @@ GET_MATRIX = {
     "communities:thread P via A":            (L,   N,     N,     N,     N,     N,     N,     N,     N),
     # P's thread linked into A: read in A by everyone who may read A.
     "communities:thread P shared in A":      SIGNED_IN,
-    "communities:reply P":                   POST_ONLY,
+    # Signing in from a reply sent without a session leads here: to the thread's form, for those who may read it.
+    "communities:reply P":                   (L,   N,     N,     N,     N,     N,     R,     N,     R),
     "communities:follow P":                  POST_ONLY,
     "communities:moderate A":                (L,   N,     N,     N,     N,     OK,    OK,    N,     OK),
     "communities:moderate P":                SIGNED_IN_COORDINATORS_ONLY,

@@ -1,0 +1,118 @@
+"""A form sent after the member's session ended (signed out in another tab, or away for weeks) is kept: signing in
+leads back to its page, where a discussion form is filled in again and any other page shows it to copy
+(cop_platform.kept_words). Before, login_required dropped it, and a reply landed on a blank 405 after sign-in."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from communities.models import Post
+from tests.communities.factories import CommunityFactory, PostFactory, ThreadFactory, member_of
+
+pytestmark = pytest.mark.django_db
+
+LONG_REPLY = "We tried this in Mandalay last year: start with two offices, then widen."
+
+
+@pytest.fixture
+def community():
+    return CommunityFactory()
+
+
+@pytest.fixture
+def author(community):
+    return member_of(community)
+
+
+@pytest.fixture
+def thread(community, author):
+    return ThreadFactory(community=community, author=author)
+
+
+def _sent_signed_out(client, url: str, data: dict, came_from: str):
+    """The member's session has ended: the same browser (its session cookie gone) sends the form."""
+    client.logout()
+    return client.post(url, data, HTTP_REFERER=f"http://testserver{came_from}")
+
+
+def test_a_reply_sent_signed_out_is_back_in_the_form_after_signing_in(client, community, author, thread):
+    page = thread.url_in(community)
+    reply_url = reverse("communities:reply", args=[community.slug, thread.pk])
+
+    response = _sent_signed_out(client, reply_url, {"body": LONG_REPLY}, came_from=page)
+
+    assert response.status_code == 302 and response.url == f"{reverse('account_login')}?next={page}"
+    assert not Post.objects.filter(body=LONG_REPLY).exists()
+    login_page = client.get(response.url)
+    assert "You were signed out, so what you sent was not saved. Sign in: it is kept." in login_page.content.decode()
+
+    client.force_login(author)  # signing in keeps what the visitor's session held
+    form = client.get(page).context["reply_form"]
+
+    assert form.initial["body"] == LONG_REPLY
+    assert "What you wrote before you were signed out" not in client.get(page).content.decode()  # filled in once
+    assert "body" not in client.get(page).context["reply_form"].initial  # and then forgotten
+
+
+def test_a_new_discussion_and_an_edit_come_back_too(client, community, author, thread):
+    new_url = reverse("communities:thread_new", args=[community.slug])
+    post = PostFactory(thread=thread, author=author, body="Old text")
+    edit_url = reverse("communities:post_edit", args=[community.slug, post.pk])
+    based_on = post.text_version()
+
+    _sent_signed_out(client, new_url, {"title": "Floods and registration", "body": LONG_REPLY}, came_from=new_url)
+    client.force_login(author)
+    new_form = client.get(new_url).context["form"]
+    _sent_signed_out(client, edit_url, {"body": LONG_REPLY, "based_on": based_on}, came_from=edit_url)
+    client.force_login(author)
+    edit_form = client.get(edit_url).context["form"]
+
+    assert (new_form["title"].value(), new_form["body"].value()) == ("Floods and registration", LONG_REPLY)
+    assert (edit_form["body"].value(), edit_form["based_on"].value()) == (LONG_REPLY, based_on)
+
+
+def test_another_form_page_shows_the_words_to_copy(client, community, author, thread):
+    post = PostFactory(thread=thread)
+    report_url = reverse("communities:post_report", args=[community.slug, post.pk])
+
+    _sent_signed_out(client, report_url, {"reason": "other", "note": "This shares a colleague's phone number."},
+                     came_from=report_url)  # fmt: skip
+    client.force_login(author)
+    page = client.get(report_url).content.decode()
+
+    assert "What you wrote before you were signed out" in page
+    assert "This shares a colleague&#x27;s phone number.</textarea>" in page
+    assert "What you wrote before you were signed out" not in client.get(report_url).content.decode()
+
+
+def test_without_a_referer_signing_in_leads_to_the_threads_form(client, community, author, thread):
+    reply_url = reverse("communities:reply", args=[community.slug, thread.pk])
+    client.logout()
+
+    response = client.post(reply_url, {"body": LONG_REPLY})
+    client.force_login(author)
+    back = client.get(reply_url)
+
+    assert response.url == f"{reverse('account_login')}?next={reply_url}"
+    assert back.status_code == 302 and back.url == thread.url_in(community) + "#reply"
+
+
+def test_a_form_that_expired_shows_what_was_sent(author, thread, community):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(author)
+
+    response = browser.post(
+        reverse("communities:reply", args=[community.slug, thread.pk]), {"body": LONG_REPLY, "csrfmiddlewaretoken": "x"}
+    )
+
+    assert response.status_code == 403
+    assert f"{LONG_REPLY}</textarea>" in response.content.decode()
+
+
+def test_a_signed_out_click_without_words_is_only_sent_to_sign_in(client, community, author):
+    client.logout()
+
+    response = client.post(reverse("communities:join", args=[community.slug]))
+
+    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+    assert "words_kept" not in client.session
