@@ -167,3 +167,15 @@ def test_a_mention_saved_while_the_deletion_ran_is_forgotten_once_it_commits(
     assert "hnin" not in Post.objects.get(pk=meanwhile["post"].pk).body_html
     assert Thread.objects.get(pk=meanwhile["title"].pk).title == "Ask Former member"
     assert not Notification.objects.filter(pk=meanwhile["notified"].pk).exists()
+
+
+def test_a_moderators_edit_writes_former_member_in_the_authors_language(community, victim):
+    """As the deletion wrote it into the rest of the post: in its author's language, not the editor's."""
+    russian = member_of(community, member=MemberFactory(full_name="Иван Петров", handle="ivan", language="ru"))
+    moderator = member_of(community, member=MemberFactory(full_name="Ko Min", handle="ko-min", language="en"))
+    thread = community_services.thread_create(community=community, author=russian, title="Бюджет", body="Привет")
+    account_delete(member=victim)
+
+    post = community_services.post_edit(post=thread.posts.get(), editor=moderator, body="Спросите @hnin-wai")
+
+    assert post.body == "Спросите Бывший участник"
