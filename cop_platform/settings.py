@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "members.middleware.MemberTimeZoneMiddleware",
     # A form sent after the member's session ended is kept for them to sign in and send again.
     "cop_platform.kept_words.SignedOutWordsMiddleware",
+    "cop_platform.views.MethodNotAllowedPage",
 ]
 
 ROOT_URLCONF = "cop_platform.urls"

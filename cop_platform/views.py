@@ -22,3 +22,19 @@ def csrf_failure(request, reason=""):
     return render(
         request, "403_csrf.html", {"back": same_site_referer(request), "kept": words_sent(request)}, status=403
     )
+
+
+class MethodNotAllowedPage:
+    """Django's require_POST answers a visit with an empty 405, a blank page: a bookmarked button's address, or
+    one opened again from the history. The same status, with a page that says so in the reader's language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and request.method == "GET":
+            page = render(request, "405.html", {"back": same_site_referer(request)}, status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response

@@ -90,6 +90,26 @@ def test_unknown_pages_get_a_friendly_404(client):
     assert b"Page not found" in response.content or b"not found" in response.content.lower()
 
 
+def test_a_visit_to_a_buttons_address_gets_a_page_not_a_blank_405(member_client, member):
+    """A bookmarked "Join" or "Follow" address, or one opened again from the history: nothing changes, and the
+    page says why, in the reader's language, with the way back."""
+    from tests.communities.factories import CommunityFactory
+
+    community = CommunityFactory()
+    url = reverse("communities:join", args=[community.slug])
+
+    back = f"http://testserver{community.get_absolute_url()}"
+    response = member_client.get(url, HTTP_REFERER=back)
+    member_client.cookies["django_language"] = "ru"
+    russian = member_client.get(url)
+
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    page = response.content.decode()
+    assert "This address takes a form's answer" in page and f'href="{back}"' in page
+    assert russian.status_code == 405 and 'lang="ru"' in russian.content.decode()
+    assert not community.memberships.filter(member=member).exists()
+
+
 def test_a_form_sent_after_its_page_expired_gets_a_page_that_says_what_to_do(member, settings):
     from django.test import Client
 
