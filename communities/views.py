@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from cop_platform import cards
 from cop_platform.forms import small_int
-from cop_platform.kept_words import kept_for
+from cop_platform.kept_words import kept_for, kept_move
 from cop_platform.pagination import CappedIdsPaginator, IdsFirstPaginator
 from cop_platform.ratelimit import rate_limited
 from cop_platform.reversing import url_for_each
@@ -239,7 +239,7 @@ def thread_detail(request, slug, pk):
         if kept.get("body"):
             initial = {"body": kept["body"], "quoted": small_int(kept.get("quoted", ""))}
         quoted_pk = small_int(request.GET.get("quote", ""))
-        if quoted_pk:
+        if quoted_pk and not initial:  # the reply kept began as this quote (its page's address)
             quoted = thread.posts.filter(pk=quoted_pk, is_hidden=False).first()
             if quoted:
                 initial = {"body": markdown.quote(quoted.body), "quoted": quoted.pk}
@@ -252,6 +252,7 @@ def thread_detail(request, slug, pk):
 def reply(request, slug, pk):
     acc, thread, home = access.get_thread(request.user, slug, pk)
     if request.method != "POST":  # signing in from a reply sent without a session leads here: the thread's form
+        kept_move(request, to=thread.url_in(acc.community))
         return redirect(thread.url_in(acc.community) + "#reply")
     if not acc.can_post:
         messages.error(request, _("Join the community to reply."))

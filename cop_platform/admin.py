@@ -52,10 +52,13 @@ admin.site.unregister(Tag)
 
 
 class MergeTagsForm(forms.Form):
+    # 90, not taggit's 100: a new tag's slug taken already gets "_1"… added, and a slug has 100 characters at most.
     into = forms.CharField(
-        label=_("Merge into the tag"), max_length=100,
+        label=_("Merge into the tag"), max_length=90,
         help_text=_("A new name, or the name of one of these tags or of another tag (in any case)."),
     )  # fmt: skip
+    # The tags this page listed: another tab may have chosen others since (the choice is kept in the session).
+    chosen = forms.CharField(widget=forms.HiddenInput)
 
 
 MERGE_SESSION_KEY = "tags_to_merge"
@@ -76,22 +79,30 @@ class TagAdmin(TaggitTagAdmin):
     def uses(self, tag):
         return getattr(tag, "_uses", 0)  # 0 on the add form
 
-    @admin.action(description=_("Merge the selected tags"), permissions=["change"])
+    @admin.action(description=_("Merge the selected tags"), permissions=["change", "delete"])
     def merge_tags(self, request, queryset):
         request.session[MERGE_SESSION_KEY] = list(queryset.values_list("pk", flat=True))
         return redirect("admin:taggit_tag_merge_tags")
 
     def merge_tags_view(self, request):
         """taggit's address, this platform's page: the chosen tags, their uses, and the name to merge them into."""
-        if not self.has_change_permission(request):
-            raise PermissionDenied
+        if not (self.has_change_permission(request) and self.has_delete_permission(request)):
+            raise PermissionDenied  # merging deletes the merged tags
         chosen = Tag.objects.filter(pk__in=request.session.get(MERGE_SESSION_KEY, []))
         tags = list(chosen.annotate(use_count=Count("taggit_taggeditem_items")).order_by("name"))
         if not tags:
             self.message_user(request, _("Choose the tags to merge in the list first."), messages.WARNING)
             return redirect("admin:taggit_tag_changelist")
-        form = MergeTagsForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+        listed = ",".join(str(tag.pk) for tag in sorted(tags, key=lambda tag: tag.pk))
+        form = MergeTagsForm(request.POST or None, initial={"chosen": listed})
+        if request.method == "POST" and form.is_valid() and form.cleaned_data["chosen"] != listed:
+            self.message_user(
+                request,
+                _("Other tags were chosen in another tab since: these are the ones chosen now."),
+                messages.WARNING,
+            )
+            form = MergeTagsForm(initial={"chosen": listed, "into": form.cleaned_data["into"]})
+        if request.method == "POST" and form.is_bound and form.is_valid():
             target, moved = tags_merge(tag_ids=[tag.pk for tag in tags], into=form.cleaned_data["into"])
             request.session.pop(MERGE_SESSION_KEY, None)
             self.message_user(

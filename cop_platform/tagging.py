@@ -1,7 +1,7 @@
 """Reading django-taggit tags for lists of objects, and merging tags (the admin's tag list)."""
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.dispatch import Signal
 from taggit.models import Tag, TaggedItem
 
@@ -29,24 +29,26 @@ def tagged_objects(tags) -> dict[int, set[int]]:
 
 @transaction.atomic
 def tags_merge(*, tag_ids, into: str) -> tuple[Tag, int]:
-    """Every use of the tags `tag_ids` becomes a use of the tag named `into` (an existing one whatever its case,
-    else a new one), once per object, and the merged tags are deleted. Returns the tag and how many objects
-    carry it now that did not before. A tag chosen and named as the target keeps its own uses (taggit's admin
-    deleted them)."""
+    """Every use of the tags `tag_ids` becomes a use of the tag named `into`, once per object, and the merged tags
+    are deleted. The tag named is the one with exactly that name, else a chosen one or another with that name in
+    another case, else a new one. Returns it and how many objects carry it now that did not before. A tag chosen
+    and named as the target keeps its own uses (taggit's admin deleted them)."""
     into = " ".join(into.split())
-    target = Tag.objects.filter(name__iexact=into).first() or Tag.objects.create(name=into)
-    merged = Tag.objects.select_for_update().filter(pk__in=tag_ids).exclude(pk=target.pk)
-    changed = tagged_objects(merged)
-    already = set(TaggedItem.objects.filter(tag=target).values_list("content_type", "object_id"))
-    moved = 0
-    for item in TaggedItem.objects.filter(tag__in=merged).order_by("pk"):
-        if (item.content_type_id, item.object_id) in already:
-            item.delete()
-        else:
-            already.add((item.content_type_id, item.object_id))
-            item.tag = target
-            item.save(update_fields=["tag"])
-            moved += 1
-    merged.delete()
+    chosen = Tag.objects.filter(pk__in=tag_ids)
+    target = (
+        Tag.objects.filter(name=into).first()
+        or chosen.filter(name__iexact=into).order_by("pk").first()
+        or Tag.objects.filter(name__iexact=into).order_by("pk").first()
+        or Tag.objects.create(name=into)
+    )
+    merged_ids = list(chosen.exclude(pk=target.pk).select_for_update().values_list("pk", flat=True))  # locked
+    changed = tagged_objects(Tag.objects.filter(pk__in=merged_ids))
+    uses = TaggedItem.objects.filter(tag_id__in=merged_ids)
+    same_object = {"content_type": OuterRef("content_type"), "object_id": OuterRef("object_id")}
+    # An object that carries the target already, or two of the merged tags, keeps one use (the oldest).
+    uses.filter(Exists(TaggedItem.objects.filter(tag=target, **same_object))).delete()
+    uses.filter(Exists(TaggedItem.objects.filter(tag_id__in=merged_ids, pk__lt=OuterRef("pk"), **same_object))).delete()
+    moved = uses.update(tag=target)
+    Tag.objects.filter(pk__in=merged_ids).delete()
     transaction.on_commit(lambda: tags_changed.send(sender=Tag, objects=changed))
     return target, moved

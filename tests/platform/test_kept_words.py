@@ -3,6 +3,7 @@ leads back to its page, where a discussion form is filled in again and any other
 (cop_platform.kept_words). Before, login_required dropped it, and a reply landed on a blank 405 after sign-in."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -29,17 +30,22 @@ def thread(community, author):
     return ThreadFactory(community=community, author=author)
 
 
-def _sent_signed_out(client, url: str, data: dict, came_from: str):
-    """The member's session has ended: the same browser (its session cookie gone) sends the form."""
-    client.logout()
-    return client.post(url, data, HTTP_REFERER=f"http://testserver{came_from}")
+def _sent_signed_out(client, url: str, data: dict, came_from: str | None, member=None):
+    """`member` (signed in on this browser before) opened the form's page; their session has ended since: the
+    same browser, its session cookie gone, sends the form."""
+    if member is not None:
+        client.force_login(member)
+        client.get(came_from or url)
+    del client.cookies[settings.SESSION_COOKIE_NAME]  # as when it expires: the browser's other cookies stay
+    referer = {"HTTP_REFERER": f"http://testserver{came_from}"} if came_from else {}
+    return client.post(url, data, **referer)
 
 
 def test_a_reply_sent_signed_out_is_back_in_the_form_after_signing_in(client, community, author, thread):
     page = thread.url_in(community)
     reply_url = reverse("communities:reply", args=[community.slug, thread.pk])
 
-    response = _sent_signed_out(client, reply_url, {"body": LONG_REPLY}, came_from=page)
+    response = _sent_signed_out(client, reply_url, {"body": LONG_REPLY}, came_from=page, member=author)
 
     assert response.status_code == 302 and response.url == f"{reverse('account_login')}?next={page}"
     assert not Post.objects.filter(body=LONG_REPLY).exists()
@@ -60,10 +66,11 @@ def test_a_new_discussion_and_an_edit_come_back_too(client, community, author, t
     edit_url = reverse("communities:post_edit", args=[community.slug, post.pk])
     based_on = post.text_version()
 
-    _sent_signed_out(client, new_url, {"title": "Floods and registration", "body": LONG_REPLY}, came_from=new_url)
+    title_and_body = {"title": "Floods and registration", "body": LONG_REPLY}
+    _sent_signed_out(client, new_url, title_and_body, came_from=new_url, member=author)
     client.force_login(author)
     new_form = client.get(new_url).context["form"]
-    _sent_signed_out(client, edit_url, {"body": LONG_REPLY, "based_on": based_on}, came_from=edit_url)
+    _sent_signed_out(client, edit_url, {"body": LONG_REPLY, "based_on": based_on}, came_from=edit_url, member=author)
     client.force_login(author)
     edit_form = client.get(edit_url).context["form"]
 
@@ -75,8 +82,8 @@ def test_another_form_page_shows_the_words_to_copy(client, community, author, th
     post = PostFactory(thread=thread)
     report_url = reverse("communities:post_report", args=[community.slug, post.pk])
 
-    _sent_signed_out(client, report_url, {"reason": "other", "note": "This shares a colleague's phone number."},
-                     came_from=report_url)  # fmt: skip
+    note = {"reason": "other", "note": "This shares a colleague's phone number."}
+    _sent_signed_out(client, report_url, note, came_from=report_url, member=author)
     client.force_login(author)
     page = client.get(report_url).content.decode()
 
@@ -85,28 +92,90 @@ def test_another_form_page_shows_the_words_to_copy(client, community, author, th
     assert "What you wrote before you were signed out" not in client.get(report_url).content.decode()
 
 
-def test_without_a_referer_signing_in_leads_to_the_threads_form(client, community, author, thread):
+def test_without_a_referer_signing_in_leads_to_the_threads_form_with_the_reply(client, community, author, thread):
     reply_url = reverse("communities:reply", args=[community.slug, thread.pk])
-    client.logout()
 
-    response = client.post(reply_url, {"body": LONG_REPLY})
+    response = _sent_signed_out(client, reply_url, {"body": LONG_REPLY}, came_from=None, member=author)
     client.force_login(author)
     back = client.get(reply_url)
 
     assert response.url == f"{reverse('account_login')}?next={reply_url}"
     assert back.status_code == 302 and back.url == thread.url_in(community) + "#reply"
+    assert client.get(back.url).context["reply_form"].initial["body"] == LONG_REPLY
 
 
-def test_a_form_that_expired_shows_what_was_sent(author, thread, community):
+def test_a_quoting_reply_comes_back_as_written_not_as_the_quote_again(client, community, author, thread):
+    quoted = PostFactory(thread=thread, body="Open two offices first.")
+    page = thread.url_in(community) + f"?quote={quoted.pk}"
+    data = {"body": "> Open two offices first.\n\nAnd then widen, as we did in Mandalay.", "quoted": str(quoted.pk)}
+
+    _sent_signed_out(client, reverse("communities:reply", args=[community.slug, thread.pk]), data, page, author)
+    client.force_login(author)
+    form = client.get(page).context["reply_form"]
+
+    assert (form.initial["body"], form.initial["quoted"]) == (data["body"], quoted.pk)
+
+
+def test_words_are_only_handed_to_the_member_who_wrote_them(client, community, author, thread):
+    """A shared computer: the next person to sign in on it is not shown, or made to post, the last one's words."""
+    page = thread.url_in(community)
+    reply_url = reverse("communities:reply", args=[community.slug, thread.pk])
+    colleague = member_of(community)
+
+    _sent_signed_out(client, reply_url, {"body": LONG_REPLY}, came_from=page, member=author)
+    client.force_login(colleague)
+    response = client.get(page)
+
+    assert "body" not in response.context["reply_form"].initial
+    assert LONG_REPLY not in response.content.decode()
+    assert "words_kept" not in client.session
+
+
+def test_nothing_is_kept_from_a_browser_nobody_signed_in_on(client, community, thread):
+    client.post(
+        reverse("communities:reply", args=[community.slug, thread.pk]),
+        {"body": LONG_REPLY},
+        HTTP_REFERER=f"http://testserver{thread.url_in(community)}",
+    )
+
+    assert "words_kept" not in client.session
+
+
+def test_passwords_are_never_kept_or_shown(client, member):
+    """Deleting an account asks for the password: sent after the session ended, it is not stored in the session."""
+    privacy = reverse("members:privacy")
+    data = {"action": "delete", "password": "correct horse battery staple", "confirm": "DELETE my account now"}
+
+    _sent_signed_out(client, privacy, data, came_from=privacy, member=member)
+
+    assert "password" not in client.session.get("words_kept", {}).get("fields", {})
+    client.force_login(member)
+    assert "correct horse battery staple" not in client.get(privacy).content.decode()
+
+
+def test_a_very_long_form_is_not_kept(client, community, author, thread):
+    reply_url = reverse("communities:reply", args=[community.slug, thread.pk])
+
+    _sent_signed_out(client, reply_url, {"body": "word " * 20_000}, came_from=thread.url_in(community), member=author)
+
+    assert "words_kept" not in client.session
+
+
+def test_a_form_that_expired_shows_what_was_sent_but_not_a_password(author, thread, community):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(author)
 
     response = browser.post(
         reverse("communities:reply", args=[community.slug, thread.pk]), {"body": LONG_REPLY, "csrfmiddlewaretoken": "x"}
     )
+    login = Client(enforce_csrf_checks=True).post(
+        reverse("account_login"),
+        {"login": author.email, "password": "correct horse battery", "csrfmiddlewaretoken": "x"},
+    )
 
     assert response.status_code == 403
     assert f"{LONG_REPLY}</textarea>" in response.content.decode()
+    assert login.status_code == 403 and "correct horse battery" not in login.content.decode()
 
 
 def test_a_signed_out_click_without_words_is_only_sent_to_sign_in(client, community, author):

@@ -27,12 +27,18 @@ def coordinator_client(client):
     return client
 
 
-def _merge(client, tags, into: str):
+def _choose(client, tags) -> str:
+    """Choose `tags` in the list and open the merge page: the ids it lists, as its form sends them back."""
     client.post(
         reverse("admin:taggit_tag_changelist"),
         {"action": "merge_tags", "_selected_action": [tag.pk for tag in tags]},
     )
-    return client.post(reverse("admin:taggit_tag_merge_tags"), {"into": into})
+    return client.get(reverse("admin:taggit_tag_merge_tags")).context["form"]["chosen"].value()
+
+
+def _merge(client, tags, into: str):
+    chosen = _choose(client, tags)
+    return client.post(reverse("admin:taggit_tag_merge_tags"), {"into": into, "chosen": chosen})
 
 
 def test_merging_into_one_of_the_chosen_tags_keeps_every_use(coordinator_client):
@@ -64,11 +70,8 @@ def test_without_a_choice_or_a_name_nothing_changes_and_the_coordinator_is_told(
     KnowledgeProductFactory(tags=["budget", "budgets"])
 
     no_choice = coordinator_client.get(reverse("admin:taggit_tag_merge_tags"))
-    coordinator_client.post(
-        reverse("admin:taggit_tag_changelist"),
-        {"action": "merge_tags", "_selected_action": list(Tag.objects.values_list("pk", flat=True))},
-    )
-    no_name = coordinator_client.post(reverse("admin:taggit_tag_merge_tags"), {"into": "  "})
+    chosen = _choose(coordinator_client, Tag.objects.all())
+    no_name = coordinator_client.post(reverse("admin:taggit_tag_merge_tags"), {"into": "  ", "chosen": chosen})
 
     assert no_choice.status_code == 302 and no_choice.url == reverse("admin:taggit_tag_changelist")
     assert no_name.status_code == 200 and no_name.context["form"].errors["into"] == ["This field is required."]
@@ -84,7 +87,7 @@ def test_only_those_who_may_change_tags_merge_them(client, member):
     session["tags_to_merge"] = [tag.pk]
     session.save()
 
-    response = client.post(reverse("admin:taggit_tag_merge_tags"), {"into": "other"})
+    response = client.post(reverse("admin:taggit_tag_merge_tags"), {"into": "other", "chosen": str(tag.pk)})
 
     assert response.status_code == 302 and "/login/" in response.url  # the admin's sign-in, for a non-staff member
     assert list(Tag.objects.values_list("name", flat=True)) == ["budget"]
@@ -121,3 +124,72 @@ def test_a_product_is_found_by_its_merged_tag(coordinator_client, django_capture
 
     found = KnowledgeProduct.objects.filter(search_vector=SearchQuery("purchasing", config="simple"))
     assert list(found) == [product]
+
+
+def test_a_merge_page_left_open_does_not_merge_what_another_tab_chose_since(coordinator_client):
+    a, b, c, d = (Tag.objects.create(name=name) for name in "abcd")
+    listed = _choose(coordinator_client, [a, b])
+    _choose(coordinator_client, [c, d])  # another tab
+
+    response = coordinator_client.post(reverse("admin:taggit_tag_merge_tags"), {"into": "ab", "chosen": listed})
+
+    assert response.status_code == 200
+    assert "Other tags were chosen in another tab since" in response.content.decode()
+    assert [tag.name for tag in response.context["tags"]] == ["c", "d"]
+    assert sorted(Tag.objects.values_list("name", flat=True)) == ["a", "b", "c", "d"]
+
+
+def test_the_tag_named_exactly_is_the_target_before_one_in_another_case(coordinator_client):
+    product = KnowledgeProductFactory(tags=["budget", "budgets"])
+    capitalised = Tag.objects.create(name="Budget")  # not chosen
+
+    _merge(coordinator_client, Tag.objects.filter(name__in=["budget", "budgets"]), into="budget")
+
+    assert _tags(product) == {"budget"}
+    assert sorted(Tag.objects.values_list("name", flat=True)) == ["Budget", "budget"] and capitalised.pk
+
+
+def test_a_long_new_name_whose_address_is_taken_is_refused_at_the_field(coordinator_client):
+    name = "x" * 95
+    Tag.objects.create(name="X" * 95, slug=name)
+    KnowledgeProductFactory(tags=["a", "b"])
+    chosen = _choose(coordinator_client, Tag.objects.filter(name__in=["a", "b"]))
+
+    response = coordinator_client.post(reverse("admin:taggit_tag_merge_tags"), {"into": name, "chosen": chosen})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["into"] == ["Ensure this value has at most 90 characters (it has 95)."]
+
+
+def test_renaming_or_deleting_a_tag_tells_the_objects_that_carry_it(
+    coordinator_client, django_capture_on_commit_callbacks
+):
+    product = KnowledgeProductFactory(tags=["budget", "audit"])
+    budget, audit = Tag.objects.get(name="budget"), Tag.objects.get(name="audit")
+    told = []
+    tags_changed.connect(receiver := lambda sender, objects, **kwargs: told.append(objects))
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            coordinator_client.post(
+                reverse("admin:taggit_tag_change", args=[budget.pk]), {"name": "budgets", "slug": "budgets"}
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            coordinator_client.post(reverse("admin:taggit_tag_delete", args=[audit.pk]), {"post": "yes"})
+    finally:
+        tags_changed.disconnect(receiver)
+
+    product_type = ContentType.objects.get_for_model(KnowledgeProduct).pk
+    assert told == [{product_type: {product.pk}}, {product_type: {product.pk}}]
+    assert _tags(product) == {"budgets"}
+
+
+def test_a_coordinator_without_the_right_to_delete_tags_does_not_merge_them(client, coordinator):
+    from django.contrib.auth.models import Permission
+
+    coordinator.groups.get().permissions.remove(Permission.objects.get(codename="delete_tag"))
+    client.force_login(coordinator)
+    session = client.session
+    session["tags_to_merge"] = [Tag.objects.create(name="budget").pk]
+    session.save()
+
+    assert client.get(reverse("admin:taggit_tag_merge_tags")).status_code == 403
