@@ -29,8 +29,11 @@ LAST_MEMBER_COOKIE = "last_member"
 KEPT_FOR_SECONDS = 3600  # long enough to find the password; not days on a shared computer
 MAX_KEPT = 50_000  # characters, all fields together: more is not kept (one request's row in the session table)
 KEEPS_PER_ADDRESS = "20/h"  # each keeps a session row: an address sending more is only sent to sign in
-# Never kept, never shown back: passwords (sign-in, change, account deletion), tokens, codes.
-SECRET = re.compile(r"pass|secret|token|csrf|otp|(^|_)(code|key)$", re.IGNORECASE)
+# Never kept, never shown back: passwords (sign-in, change, account deletion), tokens, codes. Whole parts of a
+# field's name ("password1", "login_code"), so that "passage" or "keywords" are kept.
+SECRET = re.compile(r"(^|_)(old)?(password|passwd|secret|token|otp|code|key|pin)\d*($|_)|csrf", re.IGNORECASE)
+# The digest outlives the session by far: a session that ended by age ("away for weeks") is the case to serve.
+LAST_MEMBER_COOKIE_AGE = 365 * 24 * 3600
 # Kept for the form to fill in again, but no words to show: what the page put in its own hidden fields.
 NOT_WORDS = {"based_on", "quoted", "next", "action", "_selected_action"}
 
@@ -104,7 +107,7 @@ class SignedOutWordsMiddleware:
             digest = _member_digest(request.user.pk)
             if request.COOKIES.get(LAST_MEMBER_COOKIE) != digest:
                 response.set_cookie(
-                    LAST_MEMBER_COOKIE, digest, max_age=settings.SESSION_COOKIE_AGE, httponly=True, samesite="Lax",
+                    LAST_MEMBER_COOKIE, digest, max_age=LAST_MEMBER_COOKIE_AGE, httponly=True, samesite="Lax",
                     secure=settings.SESSION_COOKIE_SECURE,
                 )  # fmt: skip
         elif (

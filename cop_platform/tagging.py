@@ -41,7 +41,8 @@ def tags_merge(*, tag_ids, into: str) -> tuple[Tag, int]:
         or Tag.objects.filter(name__iexact=into).order_by("pk").first()
         or Tag.objects.create(name=into)
     )
-    merged_ids = list(chosen.exclude(pk=target.pk).select_for_update().values_list("pk", flat=True))  # locked
+    list(Tag.objects.select_for_update().filter(pk__in=[*tag_ids, target.pk]).values_list("pk"))  # the merge's tags
+    merged_ids = list(chosen.exclude(pk=target.pk).values_list("pk", flat=True))
     changed = tagged_objects(Tag.objects.filter(pk__in=merged_ids))
     uses = TaggedItem.objects.filter(tag_id__in=merged_ids)
     same_object = {"content_type": OuterRef("content_type"), "object_id": OuterRef("object_id")}

@@ -185,3 +185,21 @@ def test_a_signed_out_click_without_words_is_only_sent_to_sign_in(client, commun
 
     assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
     assert "words_kept" not in client.session
+
+
+def test_the_browsers_last_member_outlives_the_session(client, member):
+    """A session that ended by age (away for weeks) is the case to serve: the digest stays far longer."""
+    client.force_login(member)
+
+    cookie = client.get("/").cookies["last_member"]
+
+    assert int(cookie["max-age"]) > settings.SESSION_COOKIE_AGE and cookie["httponly"]
+    assert len(cookie.value) == 32 and cookie.value != str(member.pk)  # a digest, not the id
+
+
+def test_secrets_are_told_from_words_by_whole_parts_of_a_fields_name():
+    from cop_platform.kept_words import SECRET
+
+    secrets = ["password", "password2", "oldpassword", "csrfmiddlewaretoken", "code", "login_code", "key"]
+    words = ["body", "title", "note", "passage", "keywords", "postcode", "bypass_reason"]
+    assert [name for name in secrets + words if SECRET.search(name)] == secrets
