@@ -5,7 +5,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cop_platform.i18n import in_language_of
 from cop_platform.mail import queue_email
@@ -33,6 +33,13 @@ class AccountAdapter(DefaultAccountAdapter):
         with in_language_of(context.get("user"), fallback=translation.get_language()):
             message = self.render_mail(template_prefix, email, context)
         queue_email(message)
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        # allauth leaves the account out of these emails' context (password changed or reset, address added or
+        # removed), so they came in the browser's language, their time in the zone of whoever was signed in
+        # (UTC after a reset). Given, they come in the member's language and time zone.
+        with timezone.override(getattr(user, "time_zone", "") or settings.TIME_ZONE):
+            super().send_notification_mail(template_prefix, user, {"user": user, **(context or {})}, email)
 
     def save_user(self, request, user, form, commit=True):
         # The language the visitor signed up in becomes their choice, for the emails that follow (digests,

@@ -57,3 +57,33 @@ def test_a_member_changes_their_email_after_verifying_the_new_one(
     member.refresh_from_db()
     assert member.email == "new@ministry.example.org"
     assert EmailAddress.objects.get(user=member, primary=True).email == "new@ministry.example.org"
+
+
+def test_account_notices_come_in_the_members_language_and_time_zone(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A password reset is made signed out, in the browser's language and no member's zone: the notice that the
+    password changed is the member's, in their language and zone (allauth gave these emails no account)."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone, translation
+    from django.utils.formats import date_format
+
+    from tests.factories import MemberFactory
+
+    member = MemberFactory(language="ru", time_zone="Asia/Almaty")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": member.email})
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mailoutbox[0].body).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            client.get(link).url, {"password1": "a-brand-new-passphrase", "password2": "a-brand-new-passphrase"}
+        )
+
+    notice = mailoutbox[-1]
+    assert "Ваш пароль был сброшен." in notice.body
+    now = timezone.now().astimezone(ZoneInfo("Asia/Almaty"))
+    with translation.override("ru"):
+        local = {date_format(moment, "DATETIME_FORMAT") for moment in (now, now - timedelta(minutes=1))}
+    assert any(text in notice.body for text in local), notice.body

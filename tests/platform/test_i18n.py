@@ -273,6 +273,30 @@ def test_a_cancellation_tells_when_the_event_was_planned_in_one_sentence(
     assert "Другие предстоящие мероприятия: http" in mailoutbox[0].body
 
 
+def test_russian_sentences_that_end_in_a_date_end_once():
+    """Russian dates end in "г.": a sentence around one adds no second full stop ("до 10 декабря 2026 г..")."""
+    from django.utils.formats import date_format
+
+    day = datetime(2026, 12, 10)
+    with translation.override("ru"):
+        due = translation.gettext("We would be grateful for an answer by %(due)s.") % {"due": date_format(day)}
+        sent = translation.gettext("Last digest sent on %(when)s.") % {"when": date_format(day)}
+        replied = translation.gettext("%(member)s replied in “%(thread)s”") % {"member": "Иван", "thread": "Бюджет"}
+
+    assert (due, sent) == (
+        "Будем признательны за ответ до 10 декабря 2026 г.",
+        "Последний дайджест отправлен 10 декабря 2026 г.",
+    )
+    assert replied == "Новый ответ в теме «Бюджет» (автор: Иван)"  # a name after "от" would need a case it has not
+
+
+def test_allauths_russian_is_corrected_where_it_reads_wrong():
+    with translation.override("ru"):
+        assert translation.gettext("Password Changed") == "Пароль изменён"
+        thanks = translation.gettext("Thank you for using %(site_name)s!\n%(site_domain)s")
+        assert thanks % {"site_name": "CoP", "site_domain": "x"} == "Благодарим вас за использование сайта «CoP»!\nx"
+
+
 @pytest.mark.django_db
 def test_the_planned_weekday_is_the_members_own(django_capture_on_commit_callbacks, mailoutbox):
     """23:00 UTC on a Tuesday is already Wednesday in Yangon: the weekday and the date agree."""
@@ -418,10 +442,13 @@ def _library_entries() -> dict:
     return {entry.key: entry.msgid_plural for catalog in catalogs for entry in read_po(catalog) if entry.msgid}
 
 
-def test_the_library_catalog_translates_strings_the_libraries_still_have_and_is_compiled(tmp_path):
+@pytest.mark.parametrize(
+    "catalog", [LIBRARY_CATALOG, BASE_DIR / "locale_libraries" / "ru" / "LC_MESSAGES" / "django.po"]
+)
+def test_the_library_catalog_translates_strings_the_libraries_still_have_and_is_compiled(tmp_path, catalog):
     """Its msgids are copied from allauth and Django by hand: one that an upgrade reworded would silently stop
-    translating anything."""
-    committed = [entry for entry in read_po(LIBRARY_CATALOG) if entry.msgid]
+    translating anything. (Burmese for what the libraries leave in English; Russian corrections to theirs.)"""
+    committed = [entry for entry in read_po(catalog) if entry.msgid]
     library = _library_entries()
 
     gone = [entry.msgid for entry in committed if library.get(entry.key) != entry.msgid_plural]
@@ -429,10 +456,10 @@ def test_the_library_catalog_translates_strings_the_libraries_still_have_and_is_
     assert all(entry.translated and not entry.fuzzy for entry in committed)
     if shutil.which("msgfmt"):
         expected = tmp_path / "expected.mo"
-        subprocess.run(["msgfmt", "--check-format", "-o", str(expected), str(LIBRARY_CATALOG)], check=True)
-        with LIBRARY_CATALOG.with_suffix(".mo").open("rb") as ours, expected.open("rb") as theirs:
+        subprocess.run(["msgfmt", "--check-format", "-o", str(expected), str(catalog)], check=True)
+        with catalog.with_suffix(".mo").open("rb") as ours, expected.open("rb") as theirs:
             assert gnu_gettext.GNUTranslations(ours)._catalog == gnu_gettext.GNUTranslations(theirs)._catalog, (
-                "locale_libraries/my/LC_MESSAGES/django.mo is out of date: run compilemessages"
+                f"{catalog.with_suffix('.mo')} is out of date: run compilemessages"
             )
 
 
