@@ -107,7 +107,16 @@ def expert_link_by_email(*, member: User, email: str) -> Expert | None:
 
 def _notify_expert(referral: Referral, *, subject, template: str) -> None:
     """`subject` is lazy, with a %(thread)s placeholder: the notification and the email are written in the
-    expert's own language (the site's when they have no account)."""
+    expert's own language (the site's when they have no account), and the due date in their time zone (else in
+    that of who asked them: the due date is the end of a day there)."""
+    expert = referral.expert
+    flagger = referral.flagged_by
+    zone = (expert.member and expert.member.time_zone) or (flagger and flagger.time_zone) or settings.TIME_ZONE
+    with timezone.override(zone):
+        _notify_expert_in_zone(referral, subject=subject, template=template)
+
+
+def _notify_expert_in_zone(referral: Referral, *, subject, template: str) -> None:
     expert = referral.expert
     url = referral.thread.url_in(referral.community)
     with in_language_of(expert.member):

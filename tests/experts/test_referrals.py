@@ -456,3 +456,25 @@ def test_it_keeps_the_rate_page_for_the_asker_only(client, answered):
     assert answered.expert.name in response.content.decode()
     client.force_login(MemberFactory())
     assert client.get(reverse("experts:rate", args=[answered.pk])).status_code == 404
+
+
+def test_the_due_date_is_written_in_the_experts_time_zone(
+    thread, leader, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Due at 20:00 UTC on 10 December is already 11 December in Yangon: the email says so, as the site does."""
+    from datetime import UTC, datetime
+
+    expert = MemberExpertFactory(member=MemberFactory(time_zone="Asia/Yangon", language="en"))
+    unlinked = ExpertFactory(email="unlinked@experts.example.org")
+    leader.time_zone = "America/New_York"  # the due date is the end of a day where the asker is
+    leader.save()
+    due = datetime(timezone.now().year + 1, 12, 10, 20, 0, tzinfo=UTC)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.referral_create(
+            thread=thread, community=thread.community, experts=[expert, unlinked], flagged_by=leader, due_at=due
+        )
+
+    bodies = {message.to[0]: message.body for message in mailoutbox}
+    assert f"by 11 December {due.year}" in bodies[expert.member.email]
+    assert f"by 10 December {due.year}" in bodies["unlinked@experts.example.org"]  # 15:00 in New York

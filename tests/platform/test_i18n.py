@@ -298,6 +298,28 @@ def test_allauths_russian_is_corrected_where_it_reads_wrong():
 
 
 @pytest.mark.django_db
+def test_a_reminders_when_is_one_sentence_with_the_weekday_in_its_case(django_capture_on_commit_callbacks, mailoutbox):
+    """ "When: {{ weekday }} {{ date }}" was glued in English order, with Russian's capitalised "Среда" mid-line."""
+    from events.services import send_reminders
+    from tests.events.factories import EventFactory, RegistrationFactory
+
+    now = timezone.now()
+    starts = (now + timedelta(hours=20)).replace(second=0, microsecond=0)
+    event = EventFactory(starts_at=starts, ends_at=starts + timedelta(hours=1))
+    RegistrationFactory(event=event, member=MemberFactory(language="ru", time_zone="Asia/Almaty"))
+    RegistrationFactory(event=event, member=MemberFactory(language="en", time_zone="Asia/Yangon"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_reminders(now=now)
+
+    almaty, yangon = starts.astimezone(ZoneInfo("Asia/Almaty")), starts.astimezone(ZoneInfo("Asia/Yangon"))
+    ru_day = ["понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"][almaty.weekday()]
+    bodies = sorted(message.body for message in mailoutbox)
+    assert any(f"Когда: {ru_day}, {almaty.day} " in body and "(Asia/Almaty)" in body for body in bodies), bodies
+    assert any(f"When: {yangon:%A} {yangon.day} " in body and "(Asia/Yangon)" in body for body in bodies), bodies
+
+
+@pytest.mark.django_db
 def test_the_planned_weekday_is_the_members_own(django_capture_on_commit_callbacks, mailoutbox):
     """23:00 UTC on a Tuesday is already Wednesday in Yangon: the weekday and the date agree."""
     from events.services import event_cancel
