@@ -197,7 +197,9 @@ def remind_overdue_referrals(*, now: datetime | None = None) -> int:
             claimed = Referral.objects.filter(pk=referral.pk, reminded_at__isnull=True).update(reminded_at=now)
             if not claimed:
                 continue
-            referral = Referral.objects.select_related("expert__member", "thread", "community").get(pk=referral.pk)
+            referral = Referral.objects.select_related("expert__member", "thread", "community", "flagged_by").get(
+                pk=referral.pk
+            )
             subject = gettext_lazy("Reminder: a question is waiting for your answer: “%(thread)s”")
             _notify_expert(referral, subject=subject, template="referral-reminder")  # with the claim, as above
             sent += 1
