@@ -81,14 +81,20 @@ def queue_email(message: EmailMessage) -> OutboxEmail:
 
 
 def queue_email_to(
-    recipient, *, subject: Callable[[], str] | str, template: str, context: dict, to: list[str] | None = None
+    recipient,
+    *,
+    subject: Callable[[], str] | str,
+    template: str,
+    context: dict,
+    to: list[str] | None = None,
+    language: str = "",
 ) -> OutboxEmail:
     """The one way to email a member: `emails/<template>-body.txt` and the subject are rendered in the
     recipient's language (their profile's, else the site's), then queued. `subject` is a lazy string or a
     callable (for subjects with placeholders), so it is translated here and not in the caller's language.
-    `recipient` may be None (an expert without an account): the site's language then; `to` overrides the
+    `recipient` may be None (an expert without an account): `language` then, else the site's; `to` overrides the
     address."""
-    with in_language_of(recipient):
+    with in_language_of(recipient, fallback=language or None):
         text = subject() if callable(subject) else str(subject)
         body = render_to_string(f"emails/{template}-body.txt", context)
     return queue_email(EmailMessage(subject=text, body=body, to=to or [recipient.email]))

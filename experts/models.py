@@ -103,6 +103,14 @@ class Expert(models.Model):
     def get_absolute_url(self):
         return reverse("experts:detail", args=[self.pk])
 
+    def reading_language(self) -> str:
+        """For an expert without an account: the site's language if they work in it, else the first of theirs
+        the site is offered in; "" for the site's (nothing offered, or no languages given)."""
+        codes = {language.code for language in self.languages.all()}
+        if not codes or settings.LANGUAGE_CODE in codes:
+            return ""
+        return next((code for code, _name in settings.LANGUAGES if code in codes), "")
+
     @property
     def is_listed(self) -> bool:
         return self.status in self.LISTED_STATUSES

@@ -107,8 +107,8 @@ def expert_link_by_email(*, member: User, email: str) -> Expert | None:
 
 def _notify_expert(referral: Referral, *, subject, template: str) -> None:
     """`subject` is lazy, with a %(thread)s placeholder: the notification and the email are written in the
-    expert's own language (the site's when they have no account), and the due date in their time zone (else in
-    that of who asked them: the due date is the end of a day there)."""
+    expert's own language (without an account, one they work in: Expert.reading_language), and the due date in
+    their time zone (else in that of who asked them: the due date is the end of a day there)."""
     expert = referral.expert
     flagger = referral.flagged_by
     zone = (expert.member and expert.member.time_zone) or (flagger and flagger.time_zone) or settings.TIME_ZONE
@@ -119,7 +119,8 @@ def _notify_expert(referral: Referral, *, subject, template: str) -> None:
 def _notify_expert_in_zone(referral: Referral, *, subject, template: str) -> None:
     expert = referral.expert
     url = referral.thread.url_in(referral.community)
-    with in_language_of(expert.member):
+    language = "" if expert.member_id else expert.reading_language()
+    with in_language_of(expert.member, fallback=language or None):
         text = str(subject) % {"thread": referral.thread.title}
     if expert.member_id:
         Notification.objects.create(
@@ -133,7 +134,7 @@ def _notify_expert_in_zone(referral: Referral, *, subject, template: str) -> Non
             "referral": referral, "expert": expert, "thread": referral.thread, "path": url,
             "site_url": settings.SITE_URL,
         }  # fmt: skip
-        queue_email_to(expert.member, subject=text, template=template, context=context, to=[address])
+        queue_email_to(expert.member, subject=text, template=template, context=context, to=[address], language=language)
 
 
 @transaction.atomic

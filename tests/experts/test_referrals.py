@@ -478,3 +478,36 @@ def test_the_due_date_is_written_in_the_experts_time_zone(
     bodies = {message.to[0]: message.body for message in mailoutbox}
     assert f"by 11 December {due.year}" in bodies[expert.member.email]
     assert f"by 10 December {due.year}" in bodies["unlinked@experts.example.org"]  # 15:00 in New York
+
+
+def test_an_expert_without_an_account_is_written_to_in_a_language_they_work_in(
+    thread, leader, mailoutbox, django_capture_on_commit_callbacks
+):
+    from members.models import Language
+
+    russian, english, french = (
+        Language.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for code, name in (("ru", "Russian"), ("en", "English"), ("fr", "French"))
+    )
+    only_russian = ExpertFactory(email="ru@experts.example.org", languages=[russian])
+    both = ExpertFactory(email="both@experts.example.org", languages=[russian, english])
+    not_offered = ExpertFactory(email="fr@experts.example.org", languages=[french])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.referral_create(
+            thread=thread, community=thread.community, experts=[only_russian, both, not_offered], flagged_by=leader,
+            due_at=timezone.now() + timedelta(days=3),
+        )  # fmt: skip
+
+    from django.utils import translation
+
+    subjects = {message.to[0]: message.subject for message in mailoutbox}
+    asked = "Your expertise is requested: “%(thread)s”"
+    with translation.override("ru"):
+        in_russian = translation.gettext(asked) % {"thread": thread.title}
+    assert in_russian != asked % {"thread": thread.title}
+    assert subjects == {
+        "ru@experts.example.org": in_russian,
+        "both@experts.example.org": asked % {"thread": thread.title},  # the site's language, which they work in
+        "fr@experts.example.org": asked % {"thread": thread.title},  # French is not offered
+    }
