@@ -24,6 +24,8 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from .client_ip import client_ip
+
 SESSION_KEY = "words_kept"
 LAST_MEMBER_COOKIE = "last_member"
 KEPT_FOR_SECONDS = 3600  # long enough to find the password; not days on a shared computer
@@ -128,9 +130,7 @@ class SignedOutWordsMiddleware:
         fields = {name: value for name, value in request.POST.items() if not SECRET.search(name)}
         if not member or sum(map(len, fields.values())) > MAX_KEPT:
             return
-        from allauth.core.internal.httpkit import get_client_ip
-
-        if not hit(f"kept-words:ip:{get_client_ip(request)}", KEEPS_PER_ADDRESS):
+        if not hit(f"kept-words:ip:{client_ip(request)}", KEEPS_PER_ADDRESS):
             return
         request.session[SESSION_KEY] = {
             "path": urlsplit(back).path,

@@ -1,17 +1,17 @@
 """Rate limits for writes members make (posting, reporting, asking, registering, answering surveys), on top
 of allauth's limits for login, signup and password reset. Counted in the cache (Redis in production, shared
-by all web processes) per member and per client IP. The IP is allauth's: REMOTE_ADDR unless
-TRUSTED_PROXY_COUNT says how many proxies' X-Forwarded-For entries to trust, so a forged header changes
-nothing."""
+by all web processes) per member and per client IP. The IP is `client_ip`'s, which allauth's limits
+use too: REMOTE_ADDR unless TRUSTED_PROXY_COUNT says how many proxies' X-Forwarded-For entries to trust, so a
+forged header changes nothing."""
 
 import time
 from functools import wraps
 
-from allauth.core.internal.httpkit import get_client_ip
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
+from .client_ip import client_ip
 from .kept_words import words_sent
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -45,7 +45,7 @@ def rate_limited(action: str):
         def wrapper(request, *args, **kwargs):
             if request.method == "POST":
                 user_rate, ip_rate = settings.WRITE_RATE_LIMITS[action]
-                ok = hit(f"{action}:ip:{get_client_ip(request)}", ip_rate)
+                ok = hit(f"{action}:ip:{client_ip(request)}", ip_rate)
                 if request.user.is_authenticated:
                     ok = hit(f"{action}:user:{request.user.pk}", user_rate) and ok
                 if not ok:

@@ -294,7 +294,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 # Client IPs for every rate limit: REMOTE_ADDR, unless the site runs behind N proxies that append to
-# X-Forwarded-For (then set TRUSTED_PROXY_COUNT=N). A forged X-Forwarded-For is ignored either way.
+# X-Forwarded-For (then set TRUSTED_PROXY_COUNT=N; cop_platform/client_ip.py reads it). A forged
+# X-Forwarded-For is ignored either way.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Members' writes: (per member, per IP). Generous for real use, tight for scripts. RATE_LIMIT_FACTOR
 # multiplies them all, e.g. for a training room where a hundred civil servants share one NAT address.

@@ -4,9 +4,11 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from cop_platform.client_ip import client_ip
 from cop_platform.i18n import in_language_of
 from cop_platform.mail import queue_email
 
@@ -25,6 +27,13 @@ def this_site() -> SiteNamed:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request) -> str:
+        # allauth's login, signup and reset limits count by this; ours by the same rule (cop_platform/client_ip.py)
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
+
     def send_mail(self, template_prefix, email, context):
         # Rendered here, in the member's language (or the page's, for someone without an account or a choice
         # yet: a visitor signing up in Russian confirms in Russian); a Celery worker delivers it so SMTP never

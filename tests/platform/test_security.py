@@ -176,3 +176,52 @@ def test_a_reply_refused_by_the_rate_limit_is_shown_back_to_copy(client, member)
     assert "Nothing was saved. Here is what you wrote" in text
     assert "A long answer &lt;b&gt;typed&lt;/b&gt; on a slow connection</textarea>" in text
     assert thread.posts.count() == 2
+
+
+@pytest.mark.parametrize(
+    "trusted, forwarded, expected",
+    [
+        (0, "203.0.113.9", "10.0.0.1"),  # no proxy trusted: the header is anybody's
+        (1, "198.51.100.7, 203.0.113.9", "203.0.113.9"),  # the client's own entry, to the left, is ignored
+        (2, "198.51.100.7, 203.0.113.9, 10.0.0.2", "203.0.113.9"),
+        (2, "203.0.113.9", "203.0.113.9"),  # past the outer proxy: the one entry is the inner proxy's
+        (1, "unknown", "10.0.0.1"),  # a proxy's "unknown" counts as the proxy itself
+        (1, "", "10.0.0.1"),
+    ],
+)
+def test_the_client_address_is_the_entry_the_trusted_proxies_wrote(rf, settings, trusted, forwarded, expected):
+    from cop_platform.client_ip import client_ip
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = trusted
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.1")
+    assert client_ip(request) == expected
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=2)
+def test_a_request_with_fewer_forwarded_entries_than_proxies_can_still_sign_in(client):
+    """allauth's own rule answered it with ImproperlyConfigured: a 500 on the login page."""
+    member = MemberFactory()
+    page = client.get(reverse("account_login"), HTTP_X_FORWARDED_FOR="203.0.113.9")
+    signed_in = client.post(
+        reverse("account_login"),
+        {"login": member.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+    assert page.status_code == 200
+    assert signed_in.status_code == 302
+    assert client.session["_auth_user_id"] == str(member.pk)
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_behind_one_proxy_logins_are_limited_by_the_address_it_saw_not_the_ones_a_client_adds(client):
+    def fail(forwarded, n):
+        return client.post(
+            reverse("account_login"),
+            {"login": f"nobody{n}@example.org", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    for n in range(10):  # one client behind the proxy, ten forged entries of its own to the left
+        fail(f"10.2.0.{n}, 203.0.113.9", n)
+    assert "Too many failed login attempts" in fail("10.3.3.3, 203.0.113.9", 10).content.decode()
+    assert "Too many failed login attempts" not in fail("203.0.113.10", 11).content.decode()  # another client
