@@ -1,13 +1,16 @@
 """Writes for the knowledge library: drafts, files, the review workflow, downloads, summaries, the index."""
 
+import logging
+
 from django.core.cache import cache
 from django.core.files import File
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, TextField, Value
+from django.db.models import F, OuterRef, Subquery, TextField
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from kombu.exceptions import OperationalError
 
 from communities.markdown import render as render_markdown
 from communities.models import Community, Membership, Notification, Thread
@@ -17,6 +20,8 @@ from members.services import activity_record
 
 from . import uploads
 from .models import FAQItem, KnowledgeProduct, ProductFile
+
+logger = logging.getLogger(__name__)
 
 
 class KnowledgeError(Exception):
@@ -54,28 +59,51 @@ def product_slug_remake(product: KnowledgeProduct) -> None:
 
 
 def product_index(product: KnowledgeProduct) -> None:
-    """Refresh the stored search vector (PostgreSQL): title A, summary and tags B, body C."""
+    products_index([product.pk])
+
+
+def products_index(ids) -> None:
+    """Refresh the stored search vectors (PostgreSQL) of these products, in one statement whatever their number:
+    title A, summary and tags B, body C."""
     if connection.vendor != "postgresql":
         return
+    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.postgres.aggregates import StringAgg
     from django.contrib.postgres.search import SearchVector
+    from taggit.models import TaggedItem
 
-    tags = " ".join(product.tags.names())
-    KnowledgeProduct.objects.filter(pk=product.pk).update(
+    tag_names = (
+        TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(KnowledgeProduct), object_id=OuterRef("pk")
+        )
+        .values("object_id")
+        .annotate(names=StringAgg("tag__name", " "))
+        .values("names")
+    )
+    KnowledgeProduct.objects.filter(pk__in=ids).update(
         search_vector=SearchVector("title", weight="A", config="simple")
         + SearchVector("summary", weight="B", config="simple")
-        + SearchVector(Value(tags, output_field=TextField()), weight="B", config="simple")
+        + SearchVector(Subquery(tag_names, output_field=TextField()), weight="B", config="simple")
         + SearchVector("body", weight="C", config="simple")
     )
 
 
 def products_reindex_tagged(sender, *, objects: dict[int, set[int]], **kwargs) -> None:
-    """cop_platform.tagging.tags_changed: the products whose tags were merged, renamed or deleted are searched by
-    their tags as they are now."""
+    """cop_platform.tagging.tags_changed, after the commit: the products whose tags were merged, renamed or deleted
+    are searched by their tags as they are now. A worker does it (a tag on thousands of products is seconds of
+    to_tsvector); with the broker down, the request does, rather than leave search on the old tags."""
     from django.contrib.contenttypes.models import ContentType
 
-    ids = objects.get(ContentType.objects.get_for_model(KnowledgeProduct).pk, ())
-    for product in KnowledgeProduct.objects.filter(pk__in=ids).only("pk"):
-        product_index(product)
+    from .tasks import reindex_products_task
+
+    ids = sorted(objects.get(ContentType.objects.get_for_model(KnowledgeProduct).pk, ()))
+    if not ids:
+        return
+    try:
+        reindex_products_task.delay(ids)
+    except OperationalError:
+        logger.warning("Broker unavailable: %d products re-indexed in the request", len(ids))
+        products_index(ids)
 
 
 def _create_with_a_free_slug(product: KnowledgeProduct, *, slug_from: str = "") -> None:

@@ -60,7 +60,7 @@ from events.services import EventError, registration_cancel
 from experts.models import Expert, ExpertCluster, ExpertStatusChange, Rating, Referral
 from indicators.models import ManualFigure, MonthlyNarrative, ProgressReport, Survey, SurveyResponse
 from knowledge.models import KnowledgeProduct, ProductFile
-from knowledge.services import file_rename, product_index, product_slug_remake
+from knowledge.services import file_rename, product_slug_remake, products_index
 
 from . import roles
 from .audit import audit_forget, audit_record, forgetting, member_label
@@ -843,8 +843,7 @@ def _scrub_knowledge(needles: list[str]) -> None:
     # Before the addresses change: notifications link a product by its address and quote its title.
     quoted = [product.get_absolute_url() for product in candidates if product.pk in renamed or product in readdressed]
     _scrub(Notification.objects.filter(url__in=quoted), ["text"], needles, FORMER_MEMBER)
-    for product in KnowledgeProduct.objects.filter(pk__in=reindexed).only("pk"):  # reads the columns itself
-        product_index(product)
+    products_index(reindexed)
     for product in readdressed:
         product_slug_remake(product)
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
-from cop_platform.tagging import tags_changed, tags_merge
+from cop_platform.tagging import tagged_objects, tags_changed, tags_merge
 from knowledge.models import KnowledgeProduct
 from tests.experts.factories import ExpertFactory
 from tests.factories import CoordinatorFactory
@@ -193,3 +193,58 @@ def test_a_coordinator_without_the_right_to_delete_tags_does_not_merge_them(clie
     session.save()
 
     assert client.get(reverse("admin:taggit_tag_merge_tags")).status_code == 403
+
+
+def test_the_products_whose_tags_changed_are_reindexed_by_a_worker(monkeypatch, coordinator_client):
+    from knowledge import services, tasks
+
+    product = KnowledgeProductFactory(tags=["procurement"])
+    KnowledgeProductFactory(tags=["budgeting"])  # not merged: not re-indexed
+    queued, in_request = [], []
+    monkeypatch.setattr(tasks.reindex_products_task, "delay", queued.append)
+    monkeypatch.setattr(services, "products_index", in_request.append)
+
+    services.products_reindex_tagged(Tag, objects=tagged_objects(Tag.objects.filter(name="procurement")))
+
+    assert queued == [[product.pk]]
+    assert in_request == []
+
+
+def test_with_the_broker_down_the_request_reindexes_them(monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from knowledge import services, tasks
+
+    product = KnowledgeProductFactory(tags=["procurement"])
+    in_request = []
+
+    def broker_down(ids):
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr(tasks.reindex_products_task, "delay", broker_down)
+    monkeypatch.setattr(services, "products_index", in_request.append)
+
+    services.products_reindex_tagged(Tag, objects=tagged_objects(Tag.objects.all()))
+
+    assert in_request == [[product.pk]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the search vector is PostgreSQL's")
+def test_products_are_reindexed_in_one_statement_by_each_of_their_tags(django_assert_num_queries):
+    from django.contrib.postgres.search import SearchQuery
+
+    from knowledge.services import products_index
+
+    tagged = KnowledgeProductFactory(title="Notes", summary="", body="", tags=["procurement", "audit"])
+    untagged = KnowledgeProductFactory(title="Budget notes", summary="", body="Plain", tags=[])
+    KnowledgeProduct.objects.update(search_vector=None)
+
+    with django_assert_num_queries(1):
+        products_index([tagged.pk, untagged.pk])
+
+    def found(word):
+        return set(KnowledgeProduct.objects.filter(search_vector=SearchQuery(word, config="simple")))
+
+    assert found("procurement") == found("audit") == {tagged}
+    assert found("notes") == {tagged, untagged}
+    assert found("plain") == {untagged}
