@@ -14,12 +14,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from cop_platform.i18n import language_for
 from cop_platform.mail import queue_email_to
+from cop_platform.templatetags.months import month_in_sentence
 from members import roles
 from members.models import User
 
@@ -144,9 +144,7 @@ def report_notify_viewers(report: ProgressReport) -> int:
         }
         queue_email_to(
             viewer,
-            subject=lambda: (
-                _("Progress report %(month)s is ready") % {"month": date_format(report.month, "YEAR_MONTH_FORMAT")}
-            ),
+            subject=lambda: _("Progress report %(month)s is ready") % {"month": month_in_sentence(report.month)},
             template="report-ready",
             context=context,
         )

@@ -6,6 +6,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cop_platform.templatetags.months import month_in_sentence
 from members import roles
 from members.audit import audit_record
 from members.models import AuditEntry
@@ -131,7 +132,7 @@ def report_status(request, month):
             messages.success(
                 request,
                 _("The %(month)s report is being prepared. You will get an email when it is ready.")
-                % {"month": _month_name(month)},
+                % {"month": month_in_sentence(month)},
             )
         else:
             messages.info(request, _("This report is already being prepared; it will be ready in a few minutes."))
@@ -143,7 +144,9 @@ def report_status(request, month):
 def report_pdf(request, month):
     report = selectors.report_for(month)
     if report is None or not report.is_ready:
-        messages.info(request, _("The %(month)s report has not been generated yet.") % {"month": _month_name(month)})
+        messages.info(
+            request, _("The %(month)s report has not been generated yet.") % {"month": month_in_sentence(month)}
+        )
         return redirect(reverse("indicators:report", args=[month]))
     try:
         handle = report.file.open("rb")

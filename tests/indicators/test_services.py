@@ -5,7 +5,7 @@ Celery runs tasks eagerly in tests and the queue is reached on commit, so `djang
 execute=True)` plays the worker. Most tests use the fake renderer of conftest.py; one renders for real."""
 
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from celery.exceptions import Retry
@@ -82,6 +82,39 @@ def test_a_request_renders_stores_and_announces_the_report_once_to_each_viewer(
         assert url in message.body
         assert f"{settings.SITE_URL}/indicators/?month=2026-10" in message.body
         assert f"({FAKE_PAGES} pages)" in message.body
+
+
+@pytest.mark.parametrize(
+    ("language", "month_in_sentence"),
+    [("ru", "(октябрь 2026 г.)"), ("en", "October 2026"), ("my", "2026၊ အောက်တိုဘာ")],
+)
+def test_the_report_email_names_its_month_as_it_reads_in_a_sentence(
+    october, fake_renderer, mailoutbox, django_capture_on_commit_callbacks, language, month_in_sentence
+):
+    """Russian writes a month alone with a capital ("Октябрь 2026 г.", a heading), in a sentence in lower case."""
+    ReportViewerFactory(language=language)
+
+    request_and_run(django_capture_on_commit_callbacks, month=OCT)
+
+    [message] = mailoutbox
+    assert month_in_sentence in message.subject
+    assert month_in_sentence in message.body
+    assert "Октябрь" not in message.subject + message.body
+
+
+def test_the_report_email_gives_the_figures_time_in_utc_as_it_says(
+    october, report_viewer, fake_renderer, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Rendered where another time zone is active (a render in a Yangon coordinator's request, the broker down)."""
+    from django.utils.formats import date_format
+
+    MonthlySnapshot.objects.filter(pk=october.pk).update(computed_at=datetime(2026, 11, 1, 2, 30, tzinfo=UTC))
+
+    with timezone.override("Asia/Yangon"):
+        request_and_run(django_capture_on_commit_callbacks, month=OCT)
+
+    expected = date_format(datetime(2026, 11, 1, 2, 30), "DATETIME_FORMAT")
+    assert f"Figures as computed on {expected} UTC." in " ".join(mailoutbox[0].body.split())
 
 
 def test_report_viewers_are_the_active_members_of_the_group(viewers):

@@ -290,6 +290,19 @@ def test_russian_sentences_that_end_in_a_date_end_once():
     assert replied == "Новый ответ в теме «Бюджет» (автор: Иван)"  # a name after "от" would need a case it has not
 
 
+def test_a_russian_digest_addresses_its_reader_as_a_letter_does_subject_and_body_alike():
+    """Emails are letters to one person: "Вы" with a capital, the subject too (it said "для вас", the body "для
+    Вас"); the site's pages keep the lower case."""
+    with translation.override("ru"):
+        subject = translation.ngettext(
+            "%(site)s: %(count)d new item for you", "%(site)s: %(count)d new items for you", 5
+        ) % {"site": "CoP", "count": 5}
+        opening = translation.gettext("Here is what is new for you in the network.")
+
+    assert subject == "CoP: 5 новых материалов для Вас"
+    assert "для Вас" in opening
+
+
 def test_allauths_russian_is_corrected_where_it_reads_wrong():
     with translation.override("ru"):
         assert translation.gettext("Password Changed") == "Пароль изменён"
