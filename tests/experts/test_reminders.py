@@ -157,3 +157,31 @@ def test_a_real_worker_sends_the_reminder_once(real_worker, mailoutbox):
     # Another run, here in the test process, finds the reminder already claimed by the worker.
     assert remind_overdue_referrals_task.apply().get() == 0
     assert len(mail.outbox) == 1
+
+
+def test_an_expert_without_an_account_is_told_how_to_get_one_that_opens_the_question(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    """Asked and reminded alike: signing up with the address the email came to links the expert profile, and a
+    question in a private community opens only then."""
+    from experts import services
+
+    without = ExpertFactory(email="nilar@university.example.org")
+    referral = ReferralFactory(expert=without, due_at=_past())
+    with_account = ReferralFactory(expert=MemberExpertFactory(), due_at=_past())
+
+    _run(django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.referral_create(
+            thread=with_account.thread, community=with_account.community, experts=[without],
+            flagged_by=with_account.flagged_by, due_at=timezone.now() + timedelta(days=3),
+        )  # fmt: skip
+
+    bodies = {(message.to[0], message.subject.startswith("Reminder")): message.body for message in mailoutbox}
+    signup = f"{settings.SITE_URL}{reverse('account_signup')}"
+    for reminded in (True, False):
+        body = " ".join(bodies["nilar@university.example.org", reminded].split())
+        assert "Sign up with this email address (nilar@university.example.org) and confirm it" in body
+        assert signup in body
+    assert signup not in bodies[with_account.expert.member.email, True]
+    assert referral.thread.get_absolute_url() in bodies["nilar@university.example.org", True]

@@ -290,17 +290,23 @@ def test_russian_sentences_that_end_in_a_date_end_once():
     assert replied == "Новый ответ в теме «Бюджет» (автор: Иван)"  # a name after "от" would need a case it has not
 
 
-def test_a_russian_digest_addresses_its_reader_as_a_letter_does_subject_and_body_alike():
-    """Emails are letters to one person: "Вы" with a capital, the subject too (it said "для вас", the body "для
-    Вас"); the site's pages keep the lower case."""
+def test_russian_emails_address_their_reader_as_a_letter_does_subjects_and_bodies_alike():
+    """Emails are letters to one person: "Вы" with a capital, the subjects too (the digest's said "для вас", its
+    body "для Вас"); the site's pages keep the lower case."""
     with translation.override("ru"):
         subject = translation.ngettext(
             "%(site)s: %(count)d new item for you", "%(site)s: %(count)d new items for you", 5
         ) % {"site": "CoP", "count": 5}
         opening = translation.gettext("Here is what is new for you in the network.")
+        other_subjects = [
+            translation.gettext("A seat opened for you: %(event)s"),
+            translation.gettext("Your expertise is requested: “%(thread)s”"),
+            translation.gettext("Reminder: a question is waiting for your answer: “%(thread)s”"),
+        ]
 
     assert subject == "CoP: 5 новых материалов для Вас"
     assert "для Вас" in opening
+    assert [re.findall(r"\b[Вв]а?[сш]\w*", text) for text in other_subjects] == [["Вас"], ["Ваша"], ["Вашего"]]
 
 
 def test_allauths_russian_is_corrected_where_it_reads_wrong():
