@@ -37,7 +37,8 @@ run: seed
 	@echo "  Emails land in var/mail/. Press Ctrl-C to stop."
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A cop_platform worker --loglevel=INFO --concurrency=2 & \
+	$(VENV)/bin/celery -A cop_platform worker --loglevel=INFO --concurrency=1 -Q email -n email@%h & \
+	$(VENV)/bin/celery -A cop_platform worker --loglevel=INFO --concurrency=2 -Q celery,digests,reports -n worker@%h & \
 	$(VENV)/bin/celery -A cop_platform beat --loglevel=INFO & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -2,7 +2,6 @@
 rather than lost."""
 
 import logging
-import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -12,6 +11,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from . import broker
 from .i18n import in_language_of
 from .models import OutboxEmail
 
@@ -30,12 +30,6 @@ RETRY_FIRST = timedelta(seconds=30)
 RETRY_MOST = timedelta(hours=1)
 MAX_ATTEMPTS = 12
 KEEP_SENT = timedelta(days=14)
-# Once the broker has failed a hand-off, this process does not try another for BROKER_PAUSE seconds: each would
-# wait out the same timeouts (2-3 s), and a request that writes a hundred emails (an event cancelled) would hang
-# for minutes. Those emails wait in the outbox; outbox_sweep, which always tries its first, queues them when the
-# broker is back.
-BROKER_PAUSE = 30.0
-_broker_paused_until = 0.0  # time.monotonic() until which hand-offs are not tried
 
 
 def message_to_payload(message: EmailMessage) -> dict:
@@ -101,24 +95,19 @@ def queue_email_to(
 
 
 def outbox_enqueue(pk: int, *, even_if_paused: bool = False) -> bool:
-    """Hand outbox email `pk` to a worker; False when the broker did not take it (or, within BROKER_PAUSE of a
-    failure, was not asked: `even_if_paused` asks all the same, to find out whether it is back)."""
-    global _broker_paused_until
+    """Hand outbox email `pk` to a worker; False when the broker did not take it (or was not asked, while
+    cop_platform.broker pauses after a failure: those emails wait in the outbox, and outbox_sweep, which always
+    tries its first with `even_if_paused`, queues them when the broker is back)."""
     from .tasks import send_email_task
 
-    if not even_if_paused and time.monotonic() < _broker_paused_until:
+    if not even_if_paused and broker.paused():
         return False
     # Marked handed over first: a worker may take it, and fail (setting its next try), before delay() returns.
     pending = OutboxEmail.objects.filter(pk=pk, sent_at__isnull=True)
     pending.update(queued_at=timezone.now(), next_try_at=None)
-    try:
-        send_email_task.delay(pk)
-    except Exception as error:  # refused, timed out, hung, misconfigured: whatever it is, the outbox keeps it
-        _broker_paused_until = time.monotonic() + BROKER_PAUSE
+    if not broker.hand_over(send_email_task, pk, even_if_paused=True):
         pending.update(queued_at=None)  # not handed over after all: the sweep's next round tries again
-        logger.warning("Broker unavailable (%s); email %s waits in the outbox", error, pk)
         return False
-    _broker_paused_until = 0.0
     return True
 
 

@@ -205,8 +205,8 @@ CELERY_TASK_PUBLISH_RETRY = False
 # No task result is ever read: without this, publishing also subscribes to the result in Redis.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
-# Separate queues so a slow report render or a digest round never delays a password-reset email. A worker
-# started without -Q consumes all of them (make run); docker-compose gives reports a worker of their own.
+# Separate queues so a slow report render or a digest round never delays a password-reset email: email has a
+# worker of its own (make run, docker-compose), and docker-compose gives reports another.
 CELERY_TASK_QUEUES = [Queue("celery"), Queue("email"), Queue("digests"), Queue("reports")]
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {

@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError
 
+from cop_platform import broker
 from cop_platform.i18n import language_for
 from cop_platform.mail import queue_email_to
 from cop_platform.templatetags.months import month_in_sentence
@@ -30,21 +30,28 @@ from .report import render_report
 logger = logging.getLogger(__name__)
 
 REPORT_STALE = timedelta(minutes=15)
+QUEUE_UNAVAILABLE = "The job queue was unavailable; the report is handed over again within the hour."
 
 
 def report_request(*, month: date, requested_by: User | None = None) -> tuple[ProgressReport, bool]:
     """Ask for the month's report to be (re)rendered by a worker. Returns the report and whether a render was
     queued now (False when one is already under way). A member's request renders it in their language (their
-    profile's, else the page's); beat's requests keep the language it was last rendered in."""
+    profile's, else the page's); beat's requests keep the language it was last asked in, and who asked."""
     month = month.replace(day=1)
     report, _created = ProgressReport.objects.get_or_create(month=month)
     now = timezone.now()
     claimable = Q(job__in=[ProgressReport.Job.IDLE, ProgressReport.Job.FAILED]) | Q(
         job__in=[ProgressReport.Job.QUEUED, ProgressReport.Job.RENDERING], job_started_at__lt=now - REPORT_STALE
     )
-    language = {"language": language_for(requested_by, fallback=translation.get_language())} if requested_by else {}
+    # Beat's requests (a render re-queued after its worker died or the broker was down) keep who asked, and so
+    # still email them, and the language they asked in.
+    asker = (
+        {"requested_by": requested_by, "language": language_for(requested_by, fallback=translation.get_language())}
+        if requested_by
+        else {}
+    )
     queued = ProgressReport.objects.filter(claimable, pk=report.pk).update(
-        job=ProgressReport.Job.QUEUED, job_started_at=now, requested_by=requested_by, error="", **language
+        job=ProgressReport.Job.QUEUED, job_started_at=now, error="", **asker
     )
     if queued:
         transaction.on_commit(lambda: _enqueue(report.pk, month))
@@ -55,13 +62,11 @@ def report_request(*, month: date, requested_by: User | None = None) -> tuple[Pr
 def _enqueue(report_pk: int, month: date) -> None:
     from .tasks import render_report_task
 
-    try:
-        render_report_task.delay(f"{month:%Y-%m}")
-    except OperationalError:
-        logger.warning("Broker unavailable: report %s not queued", f"{month:%Y-%m}")
-        ProgressReport.objects.filter(pk=report_pk).update(
-            job=ProgressReport.Job.FAILED, error="The job queue is unavailable; try again in a few minutes."
-        )
+    if not broker.hand_over(render_report_task, f"{month:%Y-%m}"):
+        # Left queued: beat's hourly reports_sweep_stale hands it over again once it has waited REPORT_STALE, as
+        # for a worker that died. Marked failed, it waited for someone to ask again, and the month's first
+        # report, which beat asks for once, never came.
+        ProgressReport.objects.filter(pk=report_pk, job=ProgressReport.Job.QUEUED).update(error=QUEUE_UNAVAILABLE)
 
 
 def _claim(month: date, *, queued_only: bool) -> ProgressReport | None:
@@ -104,14 +109,17 @@ def report_render(*, month: date, notify: bool = True, queued_only: bool = False
         report.pages = rendered.pages
         report.job = ProgressReport.Job.IDLE
         report.error = ""
-        report.save(update_fields=["file", "generated_at", "snapshot_computed_at", "pages", "job", "error"])
-        if old_name and old_name != report.file.name:
-            report.file.storage.delete(old_name)
+        # The report and its emails in one transaction: a worker killed between the two left it done, and the
+        # viewers not yet written to were never told (the task's re-run finds nothing asked for).
+        with transaction.atomic():
+            report.save(update_fields=["file", "generated_at", "snapshot_computed_at", "pages", "job", "error"])
+            if notify:
+                report_notify_viewers(report)
     except Exception as error:
         ProgressReport.objects.filter(pk=report.pk).update(job=ProgressReport.Job.FAILED, error=str(error)[:2000])
         raise
-    if notify:
-        report_notify_viewers(report)
+    if old_name and old_name != report.file.name:
+        report.file.storage.delete(old_name)
     return report
 
 

@@ -1,7 +1,5 @@
 """Writes for the knowledge library: drafts, files, the review workflow, downloads, summaries, the index."""
 
-import logging
-
 from django.core.cache import cache
 from django.core.files import File
 from django.db import IntegrityError, connection, transaction
@@ -10,18 +8,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from kombu.exceptions import OperationalError
 
 from communities.markdown import render as render_markdown
 from communities.models import Community, Membership, Notification, Thread
 from communities.services import worded
+from cop_platform import broker
 from members.models import Activity, User
 from members.services import activity_record
 
 from . import uploads
 from .models import FAQItem, KnowledgeProduct, ProductFile
-
-logger = logging.getLogger(__name__)
 
 
 class KnowledgeError(Exception):
@@ -99,10 +95,7 @@ def products_reindex_tagged(sender, *, objects: dict[int, set[int]], **kwargs) -
     ids = sorted(objects.get(ContentType.objects.get_for_model(KnowledgeProduct).pk, ()))
     if not ids:
         return
-    try:
-        reindex_products_task.delay(ids)
-    except OperationalError:
-        logger.warning("Broker unavailable: %d products re-indexed in the request", len(ids))
+    if not broker.hand_over(reindex_products_task, ids):
         products_index(ids)
 
 

@@ -38,7 +38,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator, get_valid_filename, slugify
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError
 
 from communities import services as community_services
 from communities.member_counts import member_counts_forget
@@ -53,6 +52,7 @@ from communities.models import (
     Report,
     Thread,
 )
+from cop_platform import broker
 from cop_platform.mail import queue_email_to
 from digests.models import DigestDelivery, DigestPreference
 from events.models import CalendarFeed, Event, Registration, TopicSuggestion, TopicVote
@@ -76,6 +76,7 @@ EXPORT_REQUEST_INTERVAL = timedelta(hours=1)
 EXPORT_SALT = "members.privacy.export"
 EXPORT_DIR = "privacy-exports"
 EXPORT_FILENAME = "export.zip"
+EXPORT_EMAILED = "emailed"  # written once the link is in the outbox: a re-run sends it only if this is missing
 # "<member pk>-<128 random bits>": the pk lets deletion find a member's files; the random part makes the
 # folder unguessable even if media files were ever served.
 _FOLDER = re.compile(r"(?P<member>\d+)-[0-9a-f]{32}")
@@ -432,17 +433,16 @@ def export_request(*, member: User) -> str:
 def _enqueue_export(member_id: int, folder: str) -> None:
     from .tasks import build_export_task
 
-    try:
-        build_export_task.delay(member_id, folder)
-    except OperationalError:
+    if not broker.hand_over(build_export_task, member_id, folder):
         # The hourly limit now counts this request, so build it here rather than leave the member waiting.
-        logger.warning("Broker unavailable; building the data export of member %s in the request", member_id)
+        logger.warning("Building the data export of member %s in the request", member_id)
         export_build(member_id=member_id, folder=folder)
 
 
 def export_build(*, member_id: int, folder: str) -> str:
     """The worker's part: write the ZIP, then email the member a signed link to it. A re-run of the same job
-    (acks_late after a lost worker) finds the finished file and does nothing more."""
+    (acks_late after a lost worker) builds only what is missing: nothing once the link was emailed, the email
+    alone when the file was in place."""
     match = _FOLDER.fullmatch(folder)
     if match is None or int(match["member"]) != member_id:
         raise ValueError(f"Not an export folder of member {member_id}: {folder!r}")
@@ -451,15 +451,20 @@ def export_build(*, member_id: int, folder: str) -> str:
         return "skipped"
     directory = _export_root() / folder
     target = directory / EXPORT_FILENAME
-    if target.exists():
+    emailed = directory / EXPORT_EMAILED
+    if emailed.exists():
         return "done"
-    directory.mkdir(parents=True, exist_ok=True)
-    partial = directory / f"{EXPORT_FILENAME}.part"
-    export_build_zip(member, partial)
-    partial.replace(target)  # the finished name appears only once the file is complete
+    outcome = "emailed"  # a worker killed after the file was in place, before the link went out
+    if not target.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        partial = directory / f"{EXPORT_FILENAME}.part"
+        export_build_zip(member, partial)
+        partial.replace(target)  # the finished name appears only once the file is complete
+        outcome = "built"
     token = signing.dumps({"member": member.pk, "folder": folder}, salt=EXPORT_SALT)
-    _email_export_link(member, token)
-    return "built"
+    _email_export_link(member, token)  # in the outbox once this returns: sent, whatever happens to this worker
+    emailed.touch()
+    return outcome
 
 
 def _email_export_link(member: User, token: str) -> None:
@@ -566,10 +571,9 @@ def account_delete_request(*, member: User, deleted_by: User | None = None) -> N
 def _enqueue_deletion(member_id: int) -> None:
     from .tasks import delete_account_task
 
-    try:
-        delete_account_task.delay(member_id)
-    except OperationalError:  # the account already cannot be used; beat hands it over once the broker is back
-        logger.warning("Broker unavailable; the deletion of account %s waits for the sweep", member_id)
+    # Not handed over (the broker down): the account already cannot be used, and beat hands it over once the
+    # broker is back (accounts_delete_waiting).
+    broker.hand_over(delete_account_task, member_id)
 
 
 def account_delete_finish(*, member_id: int) -> str:
@@ -590,9 +594,8 @@ def accounts_delete_waiting() -> int:
 
     waiting = User.objects.filter(deletion_requested_at__lt=timezone.now() - DELETION_SWEEP_AFTER).not_deleted()
     ids = list(waiting.values_list("pk", flat=True))
-    for member_id in ids:
-        delete_account_task.delay(member_id)
-    return len(ids)
+    # The first is asked for even while this process pauses after a failure, to find out whether it is back.
+    return sum(broker.hand_over(delete_account_task, pk, even_if_paused=n == 0) for n, pk in enumerate(ids))
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
 
-from cop_platform import mail
+from cop_platform import broker
 from cop_platform.celery import app as celery_app
 
 
@@ -39,8 +39,8 @@ def _language_reset():
 
 @pytest.fixture(autouse=True)
 def _broker_not_paused(monkeypatch):
-    # A test whose broker failed must not leave the next test's hand-offs paused (cop_platform.mail.BROKER_PAUSE).
-    monkeypatch.setattr(mail, "_broker_paused_until", 0.0)
+    # A test whose broker failed must not leave the next test's hand-offs paused (cop_platform.broker.BROKER_PAUSE).
+    monkeypatch.setattr(broker, "_paused_until", 0.0)
 
 
 @pytest.fixture

@@ -296,22 +296,66 @@ def test_the_previous_file_is_still_downloadable_after_a_failed_render(
     assert "The last attempt failed: division by zero" in status
 
 
-def test_a_broker_that_is_down_marks_the_request_failed(
-    october, monkeypatch, fake_renderer, django_capture_on_commit_callbacks
+def test_a_broker_that_is_down_leaves_the_request_queued_for_beat_to_hand_over_again(
+    october, coordinator, client, monkeypatch, fake_renderer, mailoutbox, django_capture_on_commit_callbacks
 ):
+    """Marked failed, it waited for someone to ask again, and beat's first report of the month never came."""
     from kombu.exceptions import OperationalError
 
     def refuse(*args, **kwargs):
         raise OperationalError("connection refused")
 
     monkeypatch.setattr(render_report_task, "delay", refuse)
-
-    report, queued, _callbacks = request_and_run(django_capture_on_commit_callbacks, month=OCT)
+    report, queued, _callbacks = request_and_run(
+        django_capture_on_commit_callbacks, month=OCT, requested_by=coordinator
+    )
 
     report.refresh_from_db()
     assert queued and fake_renderer == []
-    assert report.job == ProgressReport.Job.FAILED
-    assert "queue is unavailable" in report.error
+    assert report.job == ProgressReport.Job.QUEUED and report.error == services.QUEUE_UNAVAILABLE
+    assert services.report_ensure(OCT) is False  # asked for already: not a second time
+    client.force_login(coordinator)
+    assert (
+        "The job queue is unavailable just now" in client.get(reverse("indicators:report", args=[OCT])).content.decode()
+    )
+
+    # The broker is back; beat's hourly run finds the request waited REPORT_STALE and hands it over again.
+    monkeypatch.undo()
+    monkeypatch.setattr(services, "render_report", fake_render)
+    ProgressReport.objects.filter(pk=report.pk).update(job_started_at=timezone.now() - REPORT_STALE)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reports_sweep_stale() == 1
+
+    report.refresh_from_db()
+    assert report.is_ready and report.job == ProgressReport.Job.IDLE and report.error == ""
+    assert [message.to for message in mailoutbox] == [[coordinator.email]]  # who asked is still told
+
+
+def test_a_worker_killed_while_writing_to_the_viewers_leaves_the_render_to_be_done_again(
+    october, viewers, fake_renderer, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The report is done only with its emails: killed between them, the viewers not yet written to were never
+    told (the task's re-run found nothing asked for)."""
+    from cop_platform import mail
+
+    real_queue_email_to, written = services.queue_email_to, []
+
+    def killed_at_the_second(*args, **kwargs):
+        if written:
+            raise SystemExit("worker killed")
+        written.append(real_queue_email_to(*args, **kwargs))
+
+    monkeypatch.setattr(services, "queue_email_to", killed_at_the_second)
+    with pytest.raises(SystemExit):
+        request_and_run(django_capture_on_commit_callbacks, month=OCT)
+    assert mail.OutboxEmail.objects.count() == 0  # the first email went with the rolled-back report
+
+    monkeypatch.setattr(services, "queue_email_to", real_queue_email_to)
+    ProgressReport.objects.filter(month=OCT).update(job_started_at=timezone.now() - REPORT_STALE)
+    with django_capture_on_commit_callbacks(execute=True):
+        render_report_task.delay("2026-10")
+
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(viewer.email for viewer in viewers)
 
 
 # --- The beat task ------------------------------------------------------------------------------------------

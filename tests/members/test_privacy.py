@@ -408,6 +408,27 @@ def test_a_job_that_runs_twice_builds_and_emails_once(victim, mailoutbox, django
     assert len(mailoutbox) == 1
 
 
+def test_a_worker_killed_after_the_file_before_the_email_sends_the_link_on_the_re_run(
+    victim, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The re-run found the file in place and did nothing: the member never got the link."""
+    folder = f"{victim.pk}-{'c' * 32}"
+
+    def killed(member, token):
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(privacy, "_email_export_link", killed)
+    with pytest.raises(SystemExit):
+        privacy.export_build(member_id=victim.pk, folder=folder)
+    assert (privacy._export_root() / folder / privacy.EXPORT_FILENAME).is_file()
+    monkeypatch.undo()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert build_export_task.delay(victim.pk, folder).get() == "emailed"
+        assert build_export_task.delay(victim.pk, folder).get() == "done"
+    assert [message.to for message in mailoutbox] == [[victim.email]]
+
+
 def test_the_job_refuses_a_folder_of_another_member(victim, other):
     with pytest.raises(ValueError):
         privacy.export_build(member_id=victim.pk, folder=f"{other.pk}-{'a' * 32}")
@@ -427,7 +448,7 @@ def test_expired_export_files_are_purged(victim, other, settings):
     privacy.export_build(member_id=other.pk, folder=fresh)
     root = privacy._export_root()
     eight_days_ago = time.time() - timedelta(days=8).total_seconds()
-    for path in (root / old / privacy.EXPORT_FILENAME, root / old):
+    for path in (*(root / old).iterdir(), root / old):  # the file, and the mark that its link was emailed
         os.utime(path, (eight_days_ago, eight_days_ago))
     (root / "not-an-export").mkdir()
 

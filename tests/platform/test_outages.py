@@ -165,6 +165,46 @@ def test_a_request_that_writes_many_emails_tries_the_down_broker_once(
     assert len(mailoutbox) == 5
 
 
+def test_an_admin_action_over_many_accounts_tries_the_down_broker_once(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Each deletion's hand-off waited out the broker's timeouts (3 s hung): twenty accounts passed gunicorn's
+    timeout mid-way. After the first failure the others are not tried; beat's sweep hands them over later."""
+    from members import tasks as member_tasks
+    from members.privacy import accounts_delete_waiting
+    from tests.factories import CoordinatorFactory
+
+    tried = []
+
+    def down(*args):
+        tried.append(args)
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(member_tasks.delete_account_task, "delay", down)
+    accounts = MemberFactory.create_batch(4)
+    client.force_login(CoordinatorFactory())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:members_user_changelist"),
+            {"action": "delete_accounts", "_selected_action": [a.pk for a in accounts], "confirmed": "yes"},
+        )
+
+    assert response.status_code == 302
+    assert len(tried) == 1
+    assert {a.pk for a in accounts} == set(
+        MemberFactory._meta.model.objects.filter(deletion_requested_at__isnull=False).values_list("pk", flat=True)
+    )
+
+    handed = []
+    monkeypatch.setattr(member_tasks.delete_account_task, "delay", handed.append)
+    MemberFactory._meta.model.objects.filter(deletion_requested_at__isnull=False).update(
+        deletion_requested_at=timezone.now() - timedelta(hours=1)
+    )
+    assert accounts_delete_waiting() == 4  # within the pause, the sweep tries its first: back, so all go
+    assert sorted(handed) == sorted(a.pk for a in accounts)
+
+
 def test_an_email_in_a_transaction_that_rolls_back_never_goes_out(django_capture_on_commit_callbacks, mailoutbox):
     with django_capture_on_commit_callbacks(execute=True):
         try:

@@ -121,3 +121,21 @@ def test_production_settings_pass_the_deploy_checks(tmp_path, extra):
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION | extra, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("runner", ["docker-compose.yml", "Makefile"])
+def test_every_queue_has_a_worker_and_email_one_of_its_own(runner):
+    """Read against the settings: a task routed to a queue no worker listens on is lost work, and a
+    password-reset email must not wait behind a digest batch, a data export or a report."""
+    from django.conf import settings
+
+    text = (Path(__file__).resolve().parents[2] / runner).read_text()
+    workers = [line for line in text.splitlines() if "celery -A cop_platform worker" in line]
+    consumed = [set(line.split(" -Q ")[1].split()[0].split(",")) for line in workers]
+
+    assert sorted(queue for queues in consumed for queue in queues) == sorted(
+        q.name for q in settings.CELERY_TASK_QUEUES
+    )
+    assert {"email"} in consumed
+    names = [line.split(" -n ")[1].split()[0] for line in workers]
+    assert len(set(names)) == len(workers)  # one node name each
