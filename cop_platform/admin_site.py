@@ -1,21 +1,25 @@
 """The admin site, which makes every admin page it registers answer a forged query or form with the admin's own
 "invalid" answer instead of a 500. Django's pages meet three such values in queries they run:
-- a date drill-down year, month or day out of range (year 9999 or 20 digits), in the changelist;
+- a date part out of range (year 9999, 20 digits), or text or 20 digits against an integer column, in the
+  changelist's filters (its date drill-down included);
 - a selected row that is no key ("abc", 20 digits), in an action;
 - an autocomplete field re-rendered with a value that is no key, in a form sent back with errors.
 
 `register` mixes the guards into each ModelAdmin and its inlines, ours and Django's (groups) alike, so a new
 admin needs nothing to be covered."""
 
+import re
 from functools import cache
 
 from django.contrib import admin
+from django.contrib.admin import SimpleListFilter
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.db import models
+from django.db.models.constants import LOOKUP_SEP
 
 from .forms import small_int
 
@@ -62,24 +66,98 @@ class KeysOnlyAutocomplete:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class BoundedDatesChangeList(ChangeList):
-    """Django checks a date drill-down's values with datetime(), then adds a year, a month or a day: year 9999 and
-    20-digit values fail past its check. Out of range here is the admin's "invalid lookup" (the list, with ?e=1)."""
+# A date part's values that make sense; outside them the query fails before or in the database (datetime()
+# overflows: Django turns a year into the bounds of that year in the current time zone, so 1 and 9999 overflow
+# too; a 20-digit value overflows any integer column).
+DATE_PARTS = {
+    "year": range(2, 9999), "iso_year": range(2, 9999), "month": range(1, 13), "day": range(1, 32),
+    "week": range(1, 54), "week_day": range(1, 8), "iso_week_day": range(1, 8), "quarter": range(1, 5),
+    "hour": range(24), "minute": range(60), "second": range(60),
+}  # fmt: skip
+INTEGER = re.compile(r"-?[0-9]{1,18}")
+SPLIT_LOOKUPS = {"in", "range"}  # the admin reads their values as a comma-separated list
 
-    LIMITS = {"year": range(1, 9999), "month": range(1, 13), "day": range(1, 32)}
+
+def lookup_target(model, path: str) -> tuple[models.Field | None, list[str]]:
+    """The field a changelist's query parameter compares with (for a relation, the key it points at) and the
+    lookups and transforms after it; (None, []) when the parameter names no field (a list filter's own)."""
+    parts = path.split(LOOKUP_SEP)
+    opts, field = model._meta, None
+    for index, part in enumerate(parts):
+        if field is not None and not _is_relation(field):
+            return field, parts[index:]  # "created_at__year": lookups and transforms from here on
+        try:
+            field = opts.get_field(part)
+        except FieldDoesNotExist:
+            return (_compared(field), parts[index:]) if field is not None else (None, [])
+        if _is_relation(field):
+            opts = field.related_model._meta
+    return _compared(field), []
+
+
+def _is_relation(field) -> bool:
+    return field.is_relation and field.related_model is not None
+
+
+def _compared(field):
+    if not _is_relation(field):
+        return field
+    try:
+        return field.target_field
+    except (AttributeError, FieldError):  # a reverse many-to-many, a generic relation: the other side's key
+        return field.related_model._meta.pk
+
+
+def is_sane_lookup(model, path: str, values: list[str]) -> bool:
+    """Whether a changelist may run a query with `path` = `values`: a date part in range, an integer where an
+    integer column is compared. Anything else is Django's to judge, which it does before the query runs."""
+    field, lookups = lookup_target(model, path)
+    if field is None or "isnull" in lookups:
+        return True
+    if lookups and lookups[-1] in SPLIT_LOOKUPS:
+        values = [item for value in values for item in value.split(",")]
+    for part in lookups:
+        if part in DATE_PARTS:
+            allowed = DATE_PARTS[part]
+            return all(INTEGER.fullmatch(value) and int(value) in allowed for value in values)
+    if isinstance(field, models.IntegerField):  # AutoField and BigAutoField included
+        return all(INTEGER.fullmatch(value) for value in values)
+    return True
+
+
+class SaneLookupsChangeList:
+    """Django checks a lookup's value when the filter is built, but some fail only as the query is compiled or
+    run: a year out of range (datetime()), 20 digits (SQLite), text against a generic relation's integer
+    column (PostgreSQL). Such a value is the admin's "invalid lookup" here (the list again, with ?e=1)."""
 
     def get_filters(self, request):
-        if self.date_hierarchy:
-            for part, allowed in self.LIMITS.items():
-                value = self.params.get(f"{self.date_hierarchy}__{part}")
-                if value is not None and small_int(value) not in allowed:
-                    raise IncorrectLookupParameters(f"{part} out of range: {value!r}")
+        # A list filter of our own reads its parameter itself, and judges its values (EventFilter: "not an id").
+        own = {entry.parameter_name for entry in self.list_filter if _is_simple_filter(entry)}
+        for name, values in request.GET.lists():
+            if name not in {*IGNORED_PARAMS, PAGE_VAR, ERROR_FLAG, *own}:
+                if not is_sane_lookup(self.model, name, values):
+                    raise IncorrectLookupParameters(f"{name}: {values!r}")
         return super().get_filters(request)
+
+
+def _is_simple_filter(entry) -> bool:
+    return isinstance(entry, type) and issubclass(entry, SimpleListFilter)
+
+
+@cache
+def sane_lookups(changelist_class: type) -> type:
+    return type(changelist_class.__name__, (SaneLookupsChangeList, changelist_class), {})
 
 
 class ForgedInputGuard(KeysOnlyAutocomplete):
     def get_changelist(self, request, **kwargs):
-        return BoundedDatesChangeList
+        return sane_lookups(super().get_changelist(request, **kwargs))
+
+    def to_field_allowed(self, request, to_field):
+        try:
+            return super().to_field_allowed(request, to_field)
+        except AttributeError:  # Django reads `primary_key` off a reverse many-to-many, which has none
+            return False
 
     def response_action(self, request, queryset):
         # Rows that are no key are not selected: Django filters by them as sent.

@@ -12,7 +12,7 @@ def client_ip(request) -> str | None:
     trusted = settings.ALLAUTH_TRUSTED_PROXY_COUNT
     forwarded = request.headers.get("x-forwarded-for")
     address = None
-    if trusted and forwarded:
+    if trusted > 0 and forwarded:  # as allauth reads it: 0 or less trusts no proxy
         entries = forwarded.split(",")
         # Fewer entries than proxies: the request came in past the outer ones (a health check, a direct call to the
         # inner proxy). allauth answers that with ImproperlyConfigured, a 500 on every page it limits, login

@@ -197,7 +197,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 def _is_id(value: str | None) -> bool:
-    return bool(value) and value.isascii() and value.isdecimal()  # not "²", a digit int() refuses
+    return small_int(value or "") is not None
 
 
 class EventFilter(admin.SimpleListFilter):

@@ -1,4 +1,3 @@
-from allauth.core.internal.httpkit import get_client_ip
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST
 from communities import access as community_access
 from communities.access import communities_visible_to
 from cop_platform import cards
+from cop_platform.client_ip import client_ip
 from cop_platform.pagination import CappedPaginator
 
 from . import access, product_cards, selectors, services
@@ -65,7 +65,7 @@ def download(request, slug, file_pk):
         handle = product_file.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    services.download_record(product_file=product_file, member=request.user, client_ip=get_client_ip(request))
+    services.download_record(product_file=product_file, member=request.user, client_ip=client_ip(request))
     response = FileResponse(
         handle, as_attachment=True, filename=product_file.original_name, content_type=product_file.content_type
     )

@@ -136,6 +136,23 @@ def test_it_counts_anonymous_downloads_without_recording_an_activity(client):
     assert not Activity.objects.filter(kind=Activity.Kind.DOWNLOAD).exists()
 
 
+def test_behind_proxies_downloads_are_counted_by_the_address_the_proxies_saw(client, settings):
+    """By the rule the rate limits use (cop_platform/client_ip.py): allauth's own was a 500 for a request with
+    fewer X-Forwarded-For entries than proxies."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+    product_file = ProductFileFactory()
+
+    def download(forwarded):
+        response = client.get(_download_url(product_file), HTTP_X_FORWARDED_FOR=forwarded)
+        b"".join(response.streaming_content)
+        return response.status_code
+
+    assert download("203.0.113.9") == 200  # past the outer proxy: its one entry
+    assert download("198.51.100.1, 203.0.113.9, 10.0.0.2") == 200  # the same reader: counted once
+    assert download("203.0.113.10, 10.0.0.2") == 200  # another
+    assert KnowledgeProduct.objects.get().download_count == 2
+
+
 def test_it_hides_a_private_communitys_product_and_files_from_non_members(client, private_community):
     product = KnowledgeProductFactory(communities=[private_community])
     product_file = ProductFileFactory(product=product)

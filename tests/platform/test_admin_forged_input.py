@@ -45,6 +45,41 @@ def test_a_date_drill_down_out_of_range_is_an_invalid_lookup(client, coordinator
     assert response["Location"] == f"{reverse('admin:events_event_changelist')}?e=1"
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/events/event/?starts_at__year__gte=-1",  # the drill-down's field, past its own parameters
+        "/admin/events/event/?ends_at__year=99999999999999999999",
+        "/admin/cop_platform/outboxemail/?created_at__year=-1",
+        "/admin/taggit/tag/?knowledgeproduct__exact=abc",  # a generic relation's integer column (PostgreSQL)
+        "/admin/auth/group/?id__in=1,99999999999999999999",  # 20 digits (SQLite)
+        "/admin/auth/group/?user__exact=99999999999999999999",
+    ],
+)
+def test_a_filter_value_no_query_could_run_with_is_an_invalid_lookup(client, url):
+    client.force_login(MemberFactory(is_staff=True, is_superuser=True))
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{url.split('?')[0]}?e=1"
+
+
+def test_a_list_filter_of_our_own_judges_its_own_values(client, coordinator):
+    client.force_login(coordinator)
+
+    response = client.get("/admin/events/registration/?event=99999999999999999999")
+
+    assert response.status_code == 200
+    assert "0 registrations" in response.content.decode()
+
+
+def test_a_reverse_many_to_many_named_as_to_field_is_refused(client):
+    client.force_login(MemberFactory(is_staff=True, is_superuser=True))
+
+    assert client.get("/admin/auth/group/?_to_field=user").status_code == 400  # Django's AttributeError: a 500
+
+
 def test_a_date_drill_down_in_range_still_lists(client, coordinator):
     client.force_login(coordinator)
 

@@ -187,6 +187,7 @@ def test_a_reply_refused_by_the_rate_limit_is_shown_back_to_copy(client, member)
         (2, "203.0.113.9", "203.0.113.9"),  # past the outer proxy: the one entry is the inner proxy's
         (1, "unknown", "10.0.0.1"),  # a proxy's "unknown" counts as the proxy itself
         (1, "", "10.0.0.1"),
+        (-1, "203.0.113.9", "10.0.0.1"),  # as allauth reads it: no proxy trusted
     ],
 )
 def test_the_client_address_is_the_entry_the_trusted_proxies_wrote(rf, settings, trusted, forwarded, expected):
