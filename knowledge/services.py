@@ -73,7 +73,7 @@ def products_index(ids) -> None:
             content_type=ContentType.objects.get_for_model(KnowledgeProduct), object_id=OuterRef("pk")
         )
         .values("object_id")
-        .annotate(names=StringAgg("tag__name", " "))
+        .annotate(names=StringAgg("tag__name", " ", order_by="tag__name"))  # the same vector for the same tags
         .values("names")
     )
     KnowledgeProduct.objects.filter(pk__in=ids).update(
