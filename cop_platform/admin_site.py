@@ -1,9 +1,11 @@
 """The admin site, which makes every admin page it registers answer a forged query or form with the admin's own
-"invalid" answer instead of a 500. Django's pages meet three such values in queries they run:
+"invalid" answer instead of a 500. Django's pages meet such values in queries they run, or in Python:
 - a date part out of range (year 9999, 20 digits), or text or 20 digits against an integer column, in the
   changelist's filters (its date drill-down included);
 - a selected row that is no key ("abc", 20 digits), in an action;
-- an autocomplete field re-rendered with a value that is no key, in a form sent back with errors.
+- an autocomplete field re-rendered with a value that is no key, in a form sent back with errors;
+- a many-to-many field of 20 digits (SQLite), a tag longer than its column (PostgreSQL), a date at year 1 or
+  9999 (outside datetime's range once moved into UTC), in a form; a list edit of rows that are not all there.
 
 `register` mixes the guards into each ModelAdmin and its inlines, ours and Django's (groups) alike, so a new
 admin needs nothing to be covered."""
@@ -11,7 +13,8 @@ admin needs nothing to be covered."""
 import re
 from functools import cache
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin import SimpleListFilter
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -20,8 +23,11 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
 
-from .forms import small_int
+from .forms import TagField, small_int
 
 
 def is_key(field: models.Field, value) -> bool:
@@ -52,8 +58,47 @@ class KeysOnlySelectMultiple(_KeysOnly, AutocompleteSelectMultiple):
     pass
 
 
-class KeysOnlyAutocomplete:
-    """For ModelAdmins and inlines: autocomplete fields get the widgets above (Django leaves a widget it is given)."""
+class KeysOnlyMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses a value that is no key before Django's query by all the values sent (20 digits fail it on SQLite)."""
+
+    def _check_values(self, value):
+        key = self.to_field_name or "pk"
+        opts = self.queryset.model._meta
+        target = opts.pk if key == "pk" else opts.get_field(key)
+        for item in value if isinstance(value, (list, tuple)) else ():
+            if not is_key(target, item):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super()._check_values(value)
+
+
+# Dates a coordinator may type: outside them, year 1 or 9999 moved into UTC leaves datetime's range, and the row
+# saved (PostgreSQL takes it) failed every page that read it, the admin's own included.
+YEARS = range(1900, 2200)
+
+
+def within_years(value) -> None:
+    if value is not None and value.year not in YEARS:
+        raise ValidationError(
+            _("Enter a date between the years %(first)d and %(last)d."),
+            code="year_out_of_range",
+            params={"first": YEARS.start, "last": YEARS.stop - 1},
+        )
+
+
+class FormFieldGuard:
+    """For ModelAdmins and inlines alike: autocomplete fields get the widgets above (Django leaves a widget it is
+    given), many-to-many fields refuse values that are no key, tags are the site's TagField (refusing a tag
+    longer than its column: a 500 on PostgreSQL), and dates stay within YEARS."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, TaggableManager):
+            kwargs.setdefault("form_class", TagField)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateField) and formfield is not None:  # DateTimeField included
+            formfield.validators.append(within_years)
+        return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
@@ -63,6 +108,7 @@ class KeysOnlyAutocomplete:
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = KeysOnlySelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        kwargs.setdefault("form_class", KeysOnlyMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -149,7 +195,10 @@ def sane_lookups(changelist_class: type) -> type:
     return type(changelist_class.__name__, (SaneLookupsChangeList, changelist_class), {})
 
 
-class ForgedInputGuard(KeysOnlyAutocomplete):
+ROWS_GONE = _("Some of these rows were deleted meanwhile, so nothing was saved. This is the list as it is now.")
+
+
+class ForgedInputGuard(FormFieldGuard):
     def get_changelist(self, request, **kwargs):
         return sane_lookups(super().get_changelist(request, **kwargs))
 
@@ -158,6 +207,23 @@ class ForgedInputGuard(KeysOnlyAutocomplete):
             return super().to_field_allowed(request, to_field)
         except AttributeError:  # Django reads `primary_key` off a reverse many-to-many, which has none
             return False
+
+    def changelist_view(self, request, extra_context=None):
+        # A list edit whose rows are not all there (deleted meanwhile by another coordinator, or an id that is no
+        # key): Django builds a new object from each missing row's few fields, and saving it failed (a 500) or
+        # made a row nobody meant to add. Nothing is saved; the list is shown as it is now.
+        if request.method == "POST" and self.list_editable and "_save" in request.POST:
+            if self.has_change_permission(request) and not self._edited_rows_all_there(request):
+                self.message_user(request, ROWS_GONE, messages.ERROR)
+                return HttpResponseRedirect(request.get_full_path())
+        return super().changelist_view(request, extra_context)
+
+    def _edited_rows_all_there(self, request) -> bool:
+        prefix = self.get_changelist_formset(request).get_default_prefix()
+        ids = set(self._get_edited_object_pks(request, prefix))
+        if not all(is_key(self.opts.pk, pk) for pk in ids):
+            return False
+        return not ids or self.get_queryset(request).filter(pk__in=ids).count() == len(ids)
 
     def response_action(self, request, queryset):
         # Rows that are no key are not selected: Django filters by them as sent.
@@ -173,7 +239,7 @@ class ForgedInputGuard(KeysOnlyAutocomplete):
 def guarded(admin_class: type, guard: type = ForgedInputGuard) -> type:
     attributes = {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__}
     if guard is ForgedInputGuard:
-        attributes["inlines"] = [guarded(inline, KeysOnlyAutocomplete) for inline in admin_class.inlines]
+        attributes["inlines"] = [guarded(inline, FormFieldGuard) for inline in admin_class.inlines]
     return type(admin_class.__name__, (guard, admin_class), attributes)
 
 

@@ -2,6 +2,7 @@
 fails is refused whole, with a message the member can act on."""
 
 import io
+import lzma
 import zipfile
 import zlib
 
@@ -86,7 +87,10 @@ def _content_matches(extension: str, head: bytes, upload) -> bool:
                     with archive.open("mimetype") as entry:
                         return entry.read(len(expected) + 1) == expected  # the entry is exactly the type
                 return "[Content_Types].xml" in names and any(n.startswith(OOXML_MAIN_PART[extension]) for n in names)
-        except (zipfile.BadZipFile, KeyError, zlib.error, NotImplementedError, RuntimeError, EOFError, ValueError):
+        except (
+            zipfile.BadZipFile, KeyError, zlib.error, lzma.LZMAError, OSError, NotImplementedError, RuntimeError,
+            EOFError, ValueError,
+        ):  # fmt: skip
             # Not a readable archive: damaged data, a compression or encryption zipfile cannot read, no entry.
             return False
         finally:

@@ -127,14 +127,15 @@ def odt_bytes() -> bytes:
 
 
 def odt_damaged(how: str) -> bytes:
-    """An .odt whose "mimetype" entry zipfile cannot read: its compressed data "garbled", an "unknown method" of
-    compression (99, as WinZip's AES), or "encrypted"."""
+    """An .odt whose "mimetype" entry zipfile cannot read: its compressed data "garbled" (deflated, or "garbled
+    bzip2" or "garbled lzma"), an "unknown method" of compression (99, as WinZip's AES), or "encrypted"."""
+    compression = {"garbled bzip2": zipfile.ZIP_BZIP2, "garbled lzma": zipfile.ZIP_LZMA}.get(how, zipfile.ZIP_DEFLATED)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
         archive.writestr("mimetype", b"application/vnd.oasis.opendocument.text")
     data = bytearray(buffer.getvalue())
     central = data.rfind(b"PK\x01\x02")  # the entry's central directory record; its local header is at 0
-    if how == "garbled":
+    if how.startswith("garbled"):
         start = 30 + len("mimetype")
         data[start : start + 8] = b"\xff" * 8
     elif how == "unknown method":

@@ -63,7 +63,7 @@ REFUSED = {
     # Archives zipfile cannot read were a 500 that lost what the member typed.
     **{
         f"odt {how}": ("minutes.odt", odt_damaged(how), f"“minutes.odt” {NOT_WHAT_IT_SAYS}")
-        for how in ("garbled", "unknown method", "encrypted")
+        for how in ("garbled", "garbled bzip2", "garbled lzma", "unknown method", "encrypted")
     },
     "jpeg that is a pdf": ("photo.jpg", PDF_BYTES, f"“photo.jpg” {NOT_WHAT_IT_SAYS} (a JPG file)"),
     "exe": ("setup.exe", b"MZ\x90\x00\x03" + b"\x00" * 64, f"“setup.exe”: {NOT_ACCEPTED}"),

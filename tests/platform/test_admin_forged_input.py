@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from communities import services
 from communities.models import Community, Membership
-from cop_platform.admin_site import ForgedInputGuard, KeysOnlyAutocomplete
+from cop_platform.admin_site import ForgedInputGuard, FormFieldGuard
 from tests.communities.factories import CommunityFactory
 from tests.factories import MemberFactory
 
@@ -21,7 +21,7 @@ def test_every_registered_admin_and_its_inlines_are_guarded():
     for model_admin in admin.site._registry.values():
         assert isinstance(model_admin, ForgedInputGuard), type(model_admin)
         for inline in model_admin.inlines:
-            assert issubclass(inline, InlineModelAdmin) and issubclass(inline, KeysOnlyAutocomplete), inline
+            assert issubclass(inline, InlineModelAdmin) and issubclass(inline, FormFieldGuard), inline
 
 
 @pytest.mark.parametrize(
@@ -157,3 +157,115 @@ def test_an_inline_autocomplete_value_that_is_no_key_shows_its_error(client, coo
     assert response.status_code == 200
     team_errors = response.context["inline_admin_formsets"][0].formset.errors[0]
     assert {"leader", "local_community"} <= set(team_errors)
+
+
+def test_a_tag_longer_than_its_column_is_refused_at_the_admins_field(client, coordinator):
+    """taggit's own field took it: a 500 on PostgreSQL (DataError), stored whole on SQLite."""
+    from taggit.models import Tag
+
+    community = CommunityFactory()
+    long_tag = "Public financial management, including " + "medium-term expenditure frameworks " * 3
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("admin:communities_community_change", args=[community.pk]),
+        {
+            "name": community.name,
+            "slug": community.slug,
+            "visibility": "open",
+            "themes": f"budgeting, {long_tag}",
+            "teams-TOTAL_FORMS": "0",
+            "teams-INITIAL_FORMS": "0",
+        },  # fmt: skip
+    )
+
+    assert response.status_code == 200
+    assert "Each tag can have at most 100 characters" in str(response.context["adminform"].form.errors["themes"])
+    assert not Tag.objects.filter(name__startswith="Public financial").exists()
+
+
+@pytest.mark.parametrize(("day", "time"), [("0001-01-01", "00:00:00"), ("9999-12-31", "23:00:00")])
+def test_a_date_outside_the_years_an_event_can_have_is_refused_at_the_field(client, coordinator, day, time):
+    """Year 1 in Yangon is year 0 in UTC: SQLite failed the save; PostgreSQL took it, and then every page that
+    read the event failed, the admin's own included."""
+    from tests.events.test_admin_and_validation import _event_form
+
+    client.force_login(coordinator)
+    data = _event_form()
+    data.update({"starts_at_0": day, "starts_at_1": time, "ends_at_0": day, "ends_at_1": time})
+
+    response = client.post(reverse("admin:events_event_add"), data)
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["starts_at"] == ["Enter a date between the years 1900 and 2199."]
+
+
+def test_a_many_to_many_value_of_20_digits_is_refused_at_the_field(client, coordinator):
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("admin:knowledge_knowledgeproduct_add"), {"authors": "99999999999999999999", "title": "A"}
+    )
+
+    assert response.status_code == 200
+    assert "is not a valid value" in str(response.context["adminform"].form.errors["authors"])
+
+
+@pytest.mark.parametrize("row", ["abc", "99999999999999999999", "deleted"])
+def test_a_list_edit_of_rows_not_all_there_saves_nothing_and_says_so(client, coordinator, row):
+    """A row deleted meanwhile by another coordinator (or an id that is no key): Django made a new object of its
+    few fields, and saving it failed (a 500: the FAQ's community is required)."""
+    from knowledge.models import FAQItem
+    from tests.knowledge.factories import FAQItemFactory
+
+    community = CommunityFactory()
+    kept, gone = FAQItemFactory(community=community, position=1), FAQItemFactory(community=community, position=2)
+    gone_pk = gone.pk
+    gone.delete()
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("admin:knowledge_faqitem_changelist"),
+        {
+            "form-TOTAL_FORMS": "2",
+            "form-INITIAL_FORMS": "2",
+            "form-MIN_NUM_FORMS": "0",
+            "form-MAX_NUM_FORMS": "1000",
+            "form-0-id": str(kept.pk),
+            "form-0-position": "7",
+            "form-0-is_published": "on",
+            "form-1-id": str(gone_pk) if row == "deleted" else row,
+            "form-1-position": "8",
+            "_save": "Save",
+        },  # fmt: skip
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "Some of these rows were deleted meanwhile, so nothing was saved." in str(list(response.context["messages"]))
+    assert list(FAQItem.objects.values_list("pk", "position")) == [(kept.pk, 1)]
+
+
+def test_a_list_edit_of_rows_all_there_is_saved(client, coordinator):
+    from knowledge.models import FAQItem
+    from tests.knowledge.factories import FAQItemFactory
+
+    item = FAQItemFactory(community=CommunityFactory(), position=1, is_published=True)
+    client.force_login(coordinator)
+
+    client.post(
+        reverse("admin:knowledge_faqitem_changelist"),
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-MIN_NUM_FORMS": "0",
+            "form-MAX_NUM_FORMS": "1000",
+            "form-0-id": str(item.pk),
+            "form-0-position": "7",
+            "form-0-is_published": "on",
+            "_save": "Save",
+        },  # fmt: skip
+    )
+
+    assert FAQItem.objects.get(pk=item.pk).position == 7
