@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
+from .forms import TAG_MAX_LENGTH
 from .mail import outbox_enqueue
 from .models import OutboxEmail
 from .tagging import tagged_objects, tags_changed, tags_merge
@@ -52,9 +53,8 @@ admin.site.unregister(Tag)
 
 
 class MergeTagsForm(forms.Form):
-    # 90, not taggit's 100: a new tag's slug taken already gets "_1"… added, and a slug has 100 characters at most.
     into = forms.CharField(
-        label=_("Merge into the tag"), max_length=90,
+        label=_("Merge into the tag"), max_length=TAG_MAX_LENGTH,
         help_text=_("A new name, or the name of one of these tags or of another tag (in any case)."),
     )  # fmt: skip
     # The tags this page listed: another tab may have chosen others since (the choice is kept in the session).

@@ -195,7 +195,11 @@ def sane_lookups(changelist_class: type) -> type:
     return type(changelist_class.__name__, (SaneLookupsChangeList, changelist_class), {})
 
 
-ROWS_GONE = _("Some of these rows were deleted meanwhile, so nothing was saved. This is the list as it is now.")
+ROWS_NOT_LISTED = _("Some of these rows are not on the list, so nothing was saved. This is the list as it is now.")
+ROWS_GONE = _(
+    "Some of these rows were deleted meanwhile, so nothing was saved. Your changes are below: reload the page, then "
+    "make them again."
+)
 
 
 class ForgedInputGuard(FormFieldGuard):
@@ -209,21 +213,18 @@ class ForgedInputGuard(FormFieldGuard):
             return False
 
     def changelist_view(self, request, extra_context=None):
-        # A list edit whose rows are not all there (deleted meanwhile by another coordinator, or an id that is no
-        # key): Django builds a new object from each missing row's few fields, and saving it failed (a 500) or
-        # made a row nobody meant to add. Nothing is saved; the list is shown as it is now.
         if request.method == "POST" and self.list_editable and "_save" in request.POST:
-            if self.has_change_permission(request) and not self._edited_rows_all_there(request):
-                self.message_user(request, ROWS_GONE, messages.ERROR)
-                return HttpResponseRedirect(request.get_full_path())
+            if self.has_change_permission(request):
+                prefix = self.get_changelist_formset(request).get_default_prefix()
+                ids = set(self._get_edited_object_pks(request, prefix))
+                if not all(is_key(self.opts.pk, pk) for pk in ids):
+                    # Django made a new object of such a row's few fields, and saving it failed (a 500).
+                    self.message_user(request, ROWS_NOT_LISTED, messages.ERROR)
+                    return HttpResponseRedirect(request.get_full_path())
+                if ids and self.get_queryset(request).filter(pk__in=ids).count() != len(ids):
+                    # Django shows the list again with what was typed, refused by an error on a hidden field.
+                    self.message_user(request, ROWS_GONE, messages.ERROR)
         return super().changelist_view(request, extra_context)
-
-    def _edited_rows_all_there(self, request) -> bool:
-        prefix = self.get_changelist_formset(request).get_default_prefix()
-        ids = set(self._get_edited_object_pks(request, prefix))
-        if not all(is_key(self.opts.pk, pk) for pk in ids):
-            return False
-        return not ids or self.get_queryset(request).filter(pk__in=ids).count() == len(ids)
 
     def response_action(self, request, queryset):
         # Rows that are no key are not selected: Django filters by them as sent.

@@ -10,6 +10,8 @@ deletion, a queued report), or does the work itself."""
 import logging
 import time
 
+from kombu.exceptions import OperationalError
+
 logger = logging.getLogger(__name__)
 
 BROKER_PAUSE = 30.0
@@ -28,7 +30,7 @@ def hand_over(task, *args, even_if_paused: bool = False) -> bool:
         return False
     try:
         task.delay(*args)
-    except Exception as error:  # refused, timed out, hung, misconfigured: whatever it is, the caller keeps the work
+    except (OperationalError, OSError) as error:  # refused, timed out, hung, out of memory; a task's own bug is raised
         _paused_until = time.monotonic() + BROKER_PAUSE
         logger.warning("Broker unavailable (%s): %s%r not handed over", error, task.name, args)
         return False

@@ -81,12 +81,13 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
+# 90, not the column's 100: a new tag whose slug is taken already (another case, punctuation) gets "_1"… added to
+# it, and a slug has 100 characters at most (PostgreSQL would raise DataError, a 500; SQLite would store it whole).
+TAG_MAX_LENGTH = Tag._meta.get_field("slug").max_length - 10
 
 
 class TagField(taggit_forms.TagField):
-    """taggit's field, refusing a tag longer than the tag table's column (PostgreSQL would raise DataError, a
-    500; SQLite would store it whole)."""
+    """taggit's field, refusing a tag longer than TAG_MAX_LENGTH."""
 
     def clean(self, value):
         tags = super().clean(value)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
 
+from cop_platform.forms import TAG_MAX_LENGTH
 from members.models import Language
 
 from . import services
@@ -128,7 +129,6 @@ def _readable(reader):
 
 # Text columns whose length the database enforces (PostgreSQL refuses a longer value; SQLite would store it).
 _MAX_LENGTHS = {name: Expert._meta.get_field(name).max_length for name in ("name", "email", "organization", "bio")}
-_TAG_MAX_LENGTH = Expert._meta.get_field("expertise").remote_field.model._meta.get_field("name").max_length
 
 
 def _check_lengths(row: ImportRow) -> None:
@@ -139,9 +139,9 @@ def _check_lengths(row: ImportRow) -> None:
                 _("%(column)s has %(length)d characters; at most %(limit)d fit")
                 % {"column": column, "length": len(value), "limit": limit}
             )
-    long_tags = [tag for tag in row.cleaned.get("expertise", []) if len(tag) > _TAG_MAX_LENGTH]
+    long_tags = [tag for tag in row.cleaned.get("expertise", []) if len(tag) > TAG_MAX_LENGTH]
     if long_tags:
-        row.errors.append(_("each expertise can have at most %(limit)d characters") % {"limit": _TAG_MAX_LENGTH})
+        row.errors.append(_("each expertise can have at most %(limit)d characters") % {"limit": TAG_MAX_LENGTH})
 
 
 def _check(row: ImportRow, clusters: dict, languages: dict) -> None:

@@ -40,8 +40,10 @@ def report_request(*, month: date, requested_by: User | None = None) -> tuple[Pr
     month = month.replace(day=1)
     report, _created = ProgressReport.objects.get_or_create(month=month)
     now = timezone.now()
-    claimable = Q(job__in=[ProgressReport.Job.IDLE, ProgressReport.Job.FAILED]) | Q(
-        job__in=[ProgressReport.Job.QUEUED, ProgressReport.Job.RENDERING], job_started_at__lt=now - REPORT_STALE
+    claimable = (
+        Q(job__in=[ProgressReport.Job.IDLE, ProgressReport.Job.FAILED])
+        | Q(job__in=[ProgressReport.Job.QUEUED, ProgressReport.Job.RENDERING], job_started_at__lt=now - REPORT_STALE)
+        | Q(job=ProgressReport.Job.QUEUED, error=QUEUE_UNAVAILABLE)  # never handed over: may be asked for again
     )
     # Beat's requests (a render re-queued after its worker died or the broker was down) keep who asked, and so
     # still email them, and the language they asked in.
@@ -63,8 +65,8 @@ def _enqueue(report_pk: int, month: date) -> None:
     from .tasks import render_report_task
 
     if not broker.hand_over(render_report_task, f"{month:%Y-%m}"):
-        # Left queued: beat's hourly reports_sweep_stale hands it over again once it has waited REPORT_STALE, as
-        # for a worker that died. Marked failed, it waited for someone to ask again, and the month's first
+        # Left queued: beat's hourly reports_sweep_stale hands it over again, and it may be asked for again at
+        # once. Marked failed, it waited for someone to ask again, and the month's first
         # report, which beat asks for once, never came.
         ProgressReport.objects.filter(pk=report_pk, job=ProgressReport.Job.QUEUED).update(error=QUEUE_UNAVAILABLE)
 
@@ -93,13 +95,13 @@ def report_render(*, month: date, notify: bool = True, queued_only: bool = False
     report = _claim(month, queued_only=queued_only)
     if report is None:
         return None
+    old_name = report.file.name if report.file else ""
     try:
         if not MonthlySnapshot.objects.filter(month=month).exists():
             freeze_month(month)
         # In the language of whoever asked for it last (the site's for beat's), whatever the worker's.
         with translation.override(report.language or settings.LANGUAGE_CODE):
             rendered = render_report(month)
-        old_name = report.file.name if report.file else ""
         # Saved under a new name first: the previous file stays complete and served until this one is in place.
         report.file.save(
             f"report-{month:%Y-%m}-{timezone.now():%Y%m%d%H%M%S}.pdf", ContentFile(rendered.pdf), save=False
@@ -117,6 +119,8 @@ def report_render(*, month: date, notify: bool = True, queued_only: bool = False
                 report_notify_viewers(report)
     except Exception as error:
         ProgressReport.objects.filter(pk=report.pk).update(job=ProgressReport.Job.FAILED, error=str(error)[:2000])
+        if report.file and report.file.name != old_name:  # stored, then rolled back: nothing points to it
+            report.file.storage.delete(report.file.name)
         raise
     if old_name and old_name != report.file.name:
         report.file.storage.delete(old_name)
@@ -161,10 +165,14 @@ def report_notify_viewers(report: ProgressReport) -> int:
 
 
 def reports_sweep_stale() -> int:
-    """Beat: re-queue renders whose worker died (job still queued/rendering long after it started)."""
+    """Beat: re-queue renders whose worker died (job still queued/rendering long after it started), and those the
+    broker did not take (at once: within the hour, as their page says)."""
     stale = ProgressReport.objects.filter(
-        job__in=[ProgressReport.Job.QUEUED, ProgressReport.Job.RENDERING],
-        job_started_at__lt=timezone.now() - REPORT_STALE,
+        Q(
+            job__in=[ProgressReport.Job.QUEUED, ProgressReport.Job.RENDERING],
+            job_started_at__lt=timezone.now() - REPORT_STALE,
+        )
+        | Q(job=ProgressReport.Job.QUEUED, error=QUEUE_UNAVAILABLE)
     ).values_list("month", flat=True)
     count = 0
     for month in stale:

@@ -315,20 +315,39 @@ def test_a_broker_that_is_down_leaves_the_request_queued_for_beat_to_hand_over_a
     assert report.job == ProgressReport.Job.QUEUED and report.error == services.QUEUE_UNAVAILABLE
     assert services.report_ensure(OCT) is False  # asked for already: not a second time
     client.force_login(coordinator)
-    assert (
-        "The job queue is unavailable just now" in client.get(reverse("indicators:report", args=[OCT])).content.decode()
-    )
+    page = client.get(reverse("indicators:report", args=[OCT])).content.decode()
+    assert "The job queue is unavailable just now" in page and "Generate the report" in page  # may be asked again
 
-    # The broker is back; beat's hourly run finds the request waited REPORT_STALE and hands it over again.
+    # The broker is back; beat's next hourly run hands it over, however recently it was asked for.
     monkeypatch.undo()
     monkeypatch.setattr(services, "render_report", fake_render)
-    ProgressReport.objects.filter(pk=report.pk).update(job_started_at=timezone.now() - REPORT_STALE)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.reports_sweep_stale() == 1
 
     report.refresh_from_db()
     assert report.is_ready and report.job == ProgressReport.Job.IDLE and report.error == ""
     assert [message.to for message in mailoutbox] == [[coordinator.email]]  # who asked is still told
+
+
+def test_a_render_whose_emails_failed_leaves_no_file_behind(
+    october, viewers, fake_renderer, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    def stored() -> set[str]:
+        return set(default_storage.listdir("reports")[1]) if default_storage.exists("reports") else set()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("template missing")
+
+    before = stored()
+    monkeypatch.setattr(services, "queue_email_to", broken)
+    with pytest.raises(RuntimeError):
+        request_and_run(django_capture_on_commit_callbacks, month=OCT)
+
+    report = ProgressReport.objects.get(month=OCT)
+    assert report.job == ProgressReport.Job.FAILED and not report.file
+    assert stored() == before
 
 
 def test_a_worker_killed_while_writing_to_the_viewers_leaves_the_render_to_be_done_again(

@@ -180,8 +180,32 @@ def test_a_tag_longer_than_its_column_is_refused_at_the_admins_field(client, coo
     )
 
     assert response.status_code == 200
-    assert "Each tag can have at most 100 characters" in str(response.context["adminform"].form.errors["themes"])
+    assert "Each tag can have at most 90 characters" in str(response.context["adminform"].form.errors["themes"])
     assert not Tag.objects.filter(name__startswith="Public financial").exists()
+
+
+def test_a_tag_whose_slug_is_taken_fits_its_column_with_taggits_suffix(client, coordinator):
+    """A new tag whose slug is taken gets "_1" added: a name of 100 characters overflowed the slug's column."""
+    from taggit.models import Tag
+
+    Tag.objects.create(name="x" * 89 + "!")
+    community = CommunityFactory()
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("admin:communities_community_change", args=[community.pk]),
+        {
+            "name": community.name,
+            "slug": community.slug,
+            "visibility": "open",
+            "themes": "x" * 89 + "?",
+            "teams-TOTAL_FORMS": "0",
+            "teams-INITIAL_FORMS": "0",
+        },  # fmt: skip
+    )
+
+    assert response.status_code == 302
+    assert Tag.objects.get(name="x" * 89 + "?").slug == "x" * 89 + "_1"
 
 
 @pytest.mark.parametrize(("day", "time"), [("0001-01-01", "00:00:00"), ("9999-12-31", "23:00:00")])
@@ -212,10 +236,44 @@ def test_a_many_to_many_value_of_20_digits_is_refused_at_the_field(client, coord
     assert "is not a valid value" in str(response.context["adminform"].form.errors["authors"])
 
 
-@pytest.mark.parametrize("row", ["abc", "99999999999999999999", "deleted"])
-def test_a_list_edit_of_rows_not_all_there_saves_nothing_and_says_so(client, coordinator, row):
-    """A row deleted meanwhile by another coordinator (or an id that is no key): Django made a new object of its
-    few fields, and saving it failed (a 500: the FAQ's community is required)."""
+def _list_edit(client, kept_pk, other_row):
+    return client.post(
+        reverse("admin:knowledge_faqitem_changelist"),
+        {
+            "form-TOTAL_FORMS": "2",
+            "form-INITIAL_FORMS": "2",
+            "form-MIN_NUM_FORMS": "0",
+            "form-MAX_NUM_FORMS": "1000",
+            "form-0-id": str(kept_pk),
+            "form-0-position": "7",
+            "form-0-is_published": "on",
+            "form-1-id": other_row,
+            "form-1-position": "8",
+            "_save": "Save",
+        },  # fmt: skip
+    )
+
+
+@pytest.mark.parametrize("row", ["abc", "99999999999999999999"])
+def test_a_list_edit_with_a_row_that_is_no_key_saves_nothing_and_says_so(client, coordinator, row):
+    """Django made a new object of such a row's few fields, and saving it failed (a 500: the FAQ's community)."""
+    from knowledge.models import FAQItem
+    from tests.knowledge.factories import FAQItemFactory
+
+    kept = FAQItemFactory(community=CommunityFactory(), position=1)
+    client.force_login(coordinator)
+
+    response = _list_edit(client, kept.pk, row)
+
+    assert response.status_code == 302
+    assert "Some of these rows are not on the list, so nothing was saved." in str(
+        list(client.get(response["Location"]).context["messages"])
+    )
+    assert list(FAQItem.objects.values_list("pk", "position")) == [(kept.pk, 1)]
+
+
+def test_a_list_edit_with_a_row_deleted_meanwhile_keeps_what_was_typed_and_says_why(client, coordinator):
+    """Django shows the list again with what was typed, refused by an error on a hidden field: nothing said why."""
     from knowledge.models import FAQItem
     from tests.knowledge.factories import FAQItemFactory
 
@@ -225,25 +283,11 @@ def test_a_list_edit_of_rows_not_all_there_saves_nothing_and_says_so(client, coo
     gone.delete()
     client.force_login(coordinator)
 
-    response = client.post(
-        reverse("admin:knowledge_faqitem_changelist"),
-        {
-            "form-TOTAL_FORMS": "2",
-            "form-INITIAL_FORMS": "2",
-            "form-MIN_NUM_FORMS": "0",
-            "form-MAX_NUM_FORMS": "1000",
-            "form-0-id": str(kept.pk),
-            "form-0-position": "7",
-            "form-0-is_published": "on",
-            "form-1-id": str(gone_pk) if row == "deleted" else row,
-            "form-1-position": "8",
-            "_save": "Save",
-        },  # fmt: skip
-        follow=True,
-    )
+    response = _list_edit(client, kept.pk, str(gone_pk))
 
     assert response.status_code == 200
-    assert "Some of these rows were deleted meanwhile, so nothing was saved." in str(list(response.context["messages"]))
+    assert "Some of these rows were deleted meanwhile, so nothing was saved." in response.content.decode()
+    assert 'name="form-0-position" value="7"' in response.content.decode()
     assert list(FAQItem.objects.values_list("pk", "position")) == [(kept.pk, 1)]
 
 
