@@ -90,7 +90,7 @@ def within_years(value) -> None:
 class FormFieldGuard:
     """For ModelAdmins and inlines alike: autocomplete fields get the widgets above (Django leaves a widget it is
     given), many-to-many fields refuse values that are no key, tags are the site's TagField (refusing a tag
-    longer than its column: a 500 on PostgreSQL), and dates stay within YEARS."""
+    too long for its column with taggit's suffix: a 500 on PostgreSQL), and dates stay within YEARS."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, TaggableManager):

@@ -159,24 +159,29 @@ def test_an_inline_autocomplete_value_that_is_no_key_shows_its_error(client, coo
     assert {"leader", "local_community"} <= set(team_errors)
 
 
-def test_a_tag_longer_than_its_column_is_refused_at_the_admins_field(client, coordinator):
-    """taggit's own field took it: a 500 on PostgreSQL (DataError), stored whole on SQLite."""
-    from taggit.models import Tag
-
+def _save_themes(client, themes: str):
     community = CommunityFactory()
-    long_tag = "Public financial management, including " + "medium-term expenditure frameworks " * 3
-    client.force_login(coordinator)
-
-    response = client.post(
+    return client.post(
         reverse("admin:communities_community_change", args=[community.pk]),
         {
             "name": community.name,
             "slug": community.slug,
             "visibility": "open",
-            "themes": f"budgeting, {long_tag}",
+            "themes": themes,
             "teams-TOTAL_FORMS": "0",
             "teams-INITIAL_FORMS": "0",
         },  # fmt: skip
+    )
+
+
+def test_a_tag_too_long_for_its_column_is_refused_at_the_admins_field(client, coordinator):
+    """taggit's own field took it: a 500 on PostgreSQL (DataError), stored whole on SQLite."""
+    from taggit.models import Tag
+
+    client.force_login(coordinator)
+
+    response = _save_themes(
+        client, "budgeting, Public financial management " + "medium-term expenditure frameworks " * 3
     )
 
     assert response.status_code == 200
@@ -189,20 +194,9 @@ def test_a_tag_whose_slug_is_taken_fits_its_column_with_taggits_suffix(client, c
     from taggit.models import Tag
 
     Tag.objects.create(name="x" * 89 + "!")
-    community = CommunityFactory()
     client.force_login(coordinator)
 
-    response = client.post(
-        reverse("admin:communities_community_change", args=[community.pk]),
-        {
-            "name": community.name,
-            "slug": community.slug,
-            "visibility": "open",
-            "themes": "x" * 89 + "?",
-            "teams-TOTAL_FORMS": "0",
-            "teams-INITIAL_FORMS": "0",
-        },  # fmt: skip
-    )
+    response = _save_themes(client, "x" * 89 + "?")
 
     assert response.status_code == 302
     assert Tag.objects.get(name="x" * 89 + "?").slug == "x" * 89 + "_1"
