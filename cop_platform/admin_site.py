@@ -13,7 +13,6 @@ admin needs nothing to be covered."""
 import re
 from functools import cache
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import SimpleListFilter
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -27,18 +26,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from .forms import TagField, small_int
-
-
-def is_key(field: models.Field, value) -> bool:
-    """Whether `value` can be compared with `field` in a query (one that cannot fails it: ValueError, overflow)."""
-    if isinstance(field, models.IntegerField):  # AutoField and BigAutoField included
-        return small_int(str(value)) is not None
-    try:
-        field.to_python(value)
-    except ValidationError:
-        return False
-    return True
+from .forms import ModelMultipleChoiceField, TagField, is_key
 
 
 class _KeysOnly:
@@ -56,21 +44,6 @@ class KeysOnlySelect(_KeysOnly, AutocompleteSelect):
 
 class KeysOnlySelectMultiple(_KeysOnly, AutocompleteSelectMultiple):
     pass
-
-
-class KeysOnlyMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Refuses a value that is no key before Django's query by all the values sent (20 digits fail it on SQLite)."""
-
-    def _check_values(self, value):
-        key = self.to_field_name or "pk"
-        opts = self.queryset.model._meta
-        target = opts.pk if key == "pk" else opts.get_field(key)
-        for item in value if isinstance(value, (list, tuple)) else ():
-            if not is_key(target, item):
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
-                )
-        return super()._check_values(value)
 
 
 # Dates a coordinator may type: outside them, year 1 or 9999 moved into UTC leaves datetime's range, and the row
@@ -108,7 +81,7 @@ class FormFieldGuard:
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = KeysOnlySelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
-        kwargs.setdefault("form_class", KeysOnlyMultipleChoiceField)
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

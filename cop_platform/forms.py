@@ -4,6 +4,7 @@ tests/platform/test_fuzz_forms.py), and the pieces the apps' filter sets share (
 import django_filters
 from django import forms
 from django.contrib.admin import widgets as admin_widgets
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import ngettext_lazy
 from django_countries import countries
@@ -17,6 +18,17 @@ def small_int(value: str) -> int | None:
     """An id from a query, form or address value: plain ASCII digits that fit a database integer, else None
     ("²" passes str.isdigit() and 5,000 digits pass int()'s guard only to fail later, in the query)."""
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
+def is_key(field: models.Field, value) -> bool:
+    """Whether `value` can be compared with `field` in a query (one that cannot fails it: ValueError, overflow)."""
+    if isinstance(field, models.IntegerField):  # AutoField and BigAutoField included
+        return small_int(str(value)) is not None
+    try:
+        field.to_python(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def country_q(field: str, code: str) -> models.Q:
@@ -57,27 +69,19 @@ def pair_choice_filter(*, label, field_name: str, empty_label) -> django_filters
     )
 
 
-# The range of a 64-bit signed integer column: SQLite raises OverflowError for an id outside it in `pk__in`.
-_INTEGER_RANGE = range(-(2**63), 2**63)
-
-
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Django's field, with ids too big for an integer column refused as invalid choices before the query (on
-    SQLite, the embedded default, `pk__in` with such an id raises OverflowError: a 500)."""
+    """Django's field, refusing a value that is no key before its query by all the values sent (on SQLite, the
+    embedded default, `pk__in` with an id too big for an integer column raises OverflowError: a 500). The site's
+    forms and every admin form use it."""
 
     def _check_values(self, value):
         key = self.to_field_name or "pk"
         column = self.queryset.model._meta.pk if key == "pk" else self.queryset.model._meta.get_field(key)
-        if isinstance(column, models.IntegerField):  # AutoField and BigAutoField included
-            for item in value or ():
-                try:
-                    number = int(str(item))
-                except (TypeError, ValueError):
-                    continue  # Django's own check gives the message
-                if number not in _INTEGER_RANGE:
-                    raise forms.ValidationError(
-                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
-                    )
+        for item in value if isinstance(value, (list, tuple)) else ():
+            if not is_key(column, item):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
         return super()._check_values(value)
 
 

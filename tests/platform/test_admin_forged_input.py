@@ -137,22 +137,22 @@ def test_a_many_to_many_autocomplete_value_that_is_no_key_shows_its_error(client
     assert "authors" in response.context["adminform"].form.errors
 
 
+def _community_form(**fields) -> dict:
+    """The admin's community form, with its inline of local action teams empty unless `fields` fill it."""
+    return {
+        "name": "Public finance", "slug": "public-finance", "visibility": "open",
+        "teams-TOTAL_FORMS": "0", "teams-INITIAL_FORMS": "0", **fields,
+    }  # fmt: skip
+
+
 def test_an_inline_autocomplete_value_that_is_no_key_shows_its_error(client, coordinator):
     client.force_login(coordinator)
+    team = {
+        "teams-TOTAL_FORMS": "1", "teams-0-name": "Yangon team", "teams-0-leader": "abc",
+        "teams-0-local_community": "99999999999999999999",
+    }  # fmt: skip
 
-    response = client.post(
-        reverse("admin:communities_community_add"),
-        {
-            "name": "Public finance",
-            "slug": "public-finance",
-            "visibility": "open",
-            "teams-TOTAL_FORMS": "1",
-            "teams-INITIAL_FORMS": "0",
-            "teams-0-name": "Yangon team",
-            "teams-0-leader": "abc",
-            "teams-0-local_community": "99999999999999999999",
-        },  # fmt: skip
-    )
+    response = client.post(reverse("admin:communities_community_add"), _community_form(**team))
 
     assert response.status_code == 200
     team_errors = response.context["inline_admin_formsets"][0].formset.errors[0]
@@ -163,14 +163,7 @@ def _save_themes(client, themes: str):
     community = CommunityFactory()
     return client.post(
         reverse("admin:communities_community_change", args=[community.pk]),
-        {
-            "name": community.name,
-            "slug": community.slug,
-            "visibility": "open",
-            "themes": themes,
-            "teams-TOTAL_FORMS": "0",
-            "teams-INITIAL_FORMS": "0",
-        },  # fmt: skip
+        _community_form(name=community.name, slug=community.slug, themes=themes),
     )
 
 
