@@ -5,7 +5,8 @@
 - a selected row that is no key ("abc", 20 digits), in an action;
 - an autocomplete field re-rendered with a value that is no key, in a form sent back with errors;
 - a many-to-many field of 20 digits (SQLite), a tag longer than its column (PostgreSQL), a date at year 1 or
-  9999 (outside datetime's range once moved into UTC), in a form; a list edit of rows that are not all there.
+  9999 (outside datetime's range once moved into UTC), in a form; a list edit of rows that are not all there (those
+  still there are saved).
 
 `register` mixes the guards into each ModelAdmin and its inlines, ours and Django's (groups) alike, so a new
 admin needs nothing to be covered."""
@@ -22,8 +23,9 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, QueryDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from taggit.managers import TaggableManager
 
 from .forms import ModelMultipleChoiceField, TagField, is_key
@@ -169,10 +171,41 @@ def sane_lookups(changelist_class: type) -> type:
 
 
 ROWS_NOT_LISTED = _("Some of these rows are not on the list, so nothing was saved. This is the list as it is now.")
-ROWS_GONE = _(
-    "Some of these rows were deleted meanwhile, so nothing was saved. Your changes are below: reload the page, then "
-    "make them again."
-)
+
+
+def rows_gone(count: int) -> str:
+    return ngettext(
+        "%(count)d of the rows you edited was deleted meanwhile by someone else, so its changes could not be saved.",
+        "%(count)d of the rows you edited were deleted meanwhile by someone else, so their changes could not be saved.",
+        count,
+    ) % {"count": count}
+
+
+def without_forms_of(data: QueryDict, prefix: str, pk_name: str, gone: set[str]) -> QueryDict:
+    """A list edit's POST without the forms of the rows in `gone`, the others numbered from 0 again.
+
+    Django refuses the whole list edit when one row is gone, by an error on that row's hidden id field, and shows
+    the same rows again, so saving again fails the same way until the page is reloaded and the changes typed again.
+    """
+    form_key = re.compile(rf"^{re.escape(prefix)}-(\d+)-(.+)$")
+    indexes, dropped = set(), set()
+    for key in data:
+        if match := form_key.match(key):
+            indexes.add(int(match[1]))
+            if match[2] == pk_name and data[key] in gone:
+                dropped.add(int(match[1]))
+    renumbered = {old: new for new, old in enumerate(sorted(indexes - dropped))}
+    result = QueryDict(mutable=True, encoding=data.encoding)
+    for key, values in data.lists():
+        if match := form_key.match(key):
+            if int(match[1]) in dropped:
+                continue
+            key = f"{prefix}-{renumbered[int(match[1])]}-{match[2]}"
+        elif key in (f"{prefix}-TOTAL_FORMS", f"{prefix}-INITIAL_FORMS") and values[-1].isdigit():
+            values = [str(max(int(values[-1]) - len(dropped), 0))]
+        result.setlist(key, values)
+    result._mutable = False
+    return result
 
 
 class ForgedInputGuard(FormFieldGuard):
@@ -194,9 +227,12 @@ class ForgedInputGuard(FormFieldGuard):
                     # Django made a new object of such a row's few fields, and saving it failed (a 500).
                     self.message_user(request, ROWS_NOT_LISTED, messages.ERROR)
                     return HttpResponseRedirect(request.get_full_path())
-                if ids and self.get_queryset(request).filter(pk__in=ids).count() != len(ids):
-                    # Django shows the list again with what was typed, refused by an error on a hidden field.
-                    self.message_user(request, ROWS_GONE, messages.ERROR)
+                present = set(self.get_queryset(request).filter(pk__in=ids).values_list("pk", flat=True))
+                gone = {pk for pk in ids if self.opts.pk.to_python(pk) not in present}
+                if gone:
+                    # Another coordinator deleted them: the other rows' changes are saved, as if these were not listed.
+                    request.POST = without_forms_of(request.POST, prefix, self.opts.pk.name, gone)
+                    self.message_user(request, rows_gone(len(gone)), messages.WARNING)
         return super().changelist_view(request, extra_context)
 
     def response_action(self, request, queryset):

@@ -90,12 +90,26 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 TAG_MAX_LENGTH = Tag._meta.get_field("slug").max_length - 10
 
 
+def new_tags_too_long(names) -> list[str]:
+    """The names longer than TAG_MAX_LENGTH that no stored tag has.
+
+    A stored tag keeps its slug, however long its name (one stored before the limit, or up to the column's 100 on
+    PostgreSQL), so naming it again is safe: refusing it would block every save of the object that carries it.
+    taggit matches stored tags by exact name (TAGGIT_CASE_INSENSITIVE is off), and so does this.
+    """
+    too_long = {name for name in names if len(name) > TAG_MAX_LENGTH}
+    if not too_long:
+        return []
+    stored = set(Tag.objects.filter(name__in=too_long).values_list("name", flat=True))
+    return sorted(too_long - stored)
+
+
 class TagField(taggit_forms.TagField):
     """taggit's field, refusing a tag longer than TAG_MAX_LENGTH."""
 
     def clean(self, value):
         tags = super().clean(value)
-        too_long = [tag for tag in tags if len(tag) > TAG_MAX_LENGTH]
+        too_long = new_tags_too_long(tags)
         if too_long:
             raise forms.ValidationError(
                 ngettext_lazy(

@@ -243,6 +243,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-exports": {"task": "members.tasks.purge_expired_exports_task", "schedule": 3600},
     # Every 10 minutes: account deletions whose task was lost (broker down when asked) are handed over again.
     "sweep-account-deletions": {"task": "members.tasks.sweep_account_deletions_task", "schedule": 600},
+    # Every 10 minutes: products whose re-index after a tag change was lost are searched by their tags as they are.
+    "sweep-stale-search": {"task": "knowledge.tasks.sweep_stale_search_task", "schedule": 600},
     # Every minute: emails written while the broker was down go out once it is back.
     "sweep-outbox": {"task": "cop_platform.tasks.sweep_outbox_task", "schedule": 60},
 }

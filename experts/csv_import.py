@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
 
-from cop_platform.forms import TAG_MAX_LENGTH
+from cop_platform.forms import TAG_MAX_LENGTH, new_tags_too_long
 from members.models import Language
 
 from . import services
@@ -139,8 +139,7 @@ def _check_lengths(row: ImportRow) -> None:
                 _("%(column)s has %(length)d characters; at most %(limit)d fit")
                 % {"column": column, "length": len(value), "limit": limit}
             )
-    long_tags = [tag for tag in row.cleaned.get("expertise", []) if len(tag) > TAG_MAX_LENGTH]
-    if long_tags:
+    if new_tags_too_long(row.cleaned.get("expertise", [])):
         row.errors.append(_("each expertise can have at most %(limit)d characters") % {"limit": TAG_MAX_LENGTH})
 
 

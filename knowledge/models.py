@@ -3,6 +3,7 @@ import os
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -66,12 +67,24 @@ class KnowledgeProduct(models.Model):
     # Kept up to date by knowledge.services.product_index on PostgreSQL (GIN-indexed by migration 0002);
     # unused on SQLite, where search falls back to plain matching.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Set when the product's tags changed in the admin (a merge, a rename, a deletion) and its search_vector is to be
+    # written again by a worker; cleared by that write. knowledge.tasks.sweep_stale_search_task writes those whose
+    # task was lost (the broker down, or a message Redis dropped).
+    search_stale_since = models.DateTimeField(null=True, editable=False)
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
         verbose_name = _("knowledge product")
         verbose_name_plural = _("knowledge products")
-        indexes = [models.Index(fields=["status", "published_at"], name="knowledge_listing")]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="knowledge_listing"),
+            # The sweep's: a few rows at most, and none most of the time.
+            models.Index(
+                fields=["search_stale_since"],
+                name="knowledge_search_stale",
+                condition=Q(search_stale_since__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return self.title

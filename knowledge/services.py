@@ -1,5 +1,7 @@
 """Writes for the knowledge library: drafts, files, the review workflow, downloads, summaries, the index."""
 
+from datetime import timedelta
+
 from django.core.cache import cache
 from django.core.files import File
 from django.db import IntegrityError, connection, transaction
@@ -80,7 +82,8 @@ def products_index(ids) -> None:
         search_vector=SearchVector("title", weight="A", config="simple")
         + SearchVector("summary", weight="B", config="simple")
         + SearchVector(Subquery(tag_names, output_field=TextField()), weight="B", config="simple")
-        + SearchVector("body", weight="C", config="simple")
+        + SearchVector("body", weight="C", config="simple"),
+        search_stale_since=None,
     )
 
 
@@ -95,8 +98,30 @@ def products_reindex_tagged(sender, *, objects: dict[int, set[int]], **kwargs) -
     ids = sorted(objects.get(ContentType.objects.get_for_model(KnowledgeProduct).pk, ()))
     if not ids:
         return
+    if connection.vendor == "postgresql":  # the only one with stored vectors to go stale
+        # Marked first, so that the sweep finds them if the task is lost: a hand-off can succeed and the message
+        # still be dropped (Redis without its append-only file, or one that restarts before it was written).
+        KnowledgeProduct.objects.filter(pk__in=ids).update(search_stale_since=timezone.now())
     if not broker.hand_over(reindex_products_task, ids):
         products_index(ids)
+
+
+# A task handed over is usually done within seconds; the sweep leaves it that long before doing its work itself.
+STALE_SEARCH_SWEEP_AFTER = timedelta(minutes=10)
+STALE_SEARCH_SWEEP_BATCH = 2000
+
+
+def products_index_stale() -> int:
+    """The sweep: products whose search text was to be written again longer ago than STALE_SEARCH_SWEEP_AFTER, and
+    still is not (their task lost), are written now, a batch a run. Idempotent. Returns how many were written."""
+    ids = list(
+        KnowledgeProduct.objects.filter(search_stale_since__lt=timezone.now() - STALE_SEARCH_SWEEP_AFTER)
+        .order_by("search_stale_since")
+        .values_list("pk", flat=True)[:STALE_SEARCH_SWEEP_BATCH]
+    )
+    if ids:
+        products_index(ids)
+    return len(ids)
 
 
 def _create_with_a_free_slug(product: KnowledgeProduct, *, slug_from: str = "") -> None:

@@ -289,6 +289,22 @@ def test_preview_finds_duplicates_by_name_and_organization_without_email():
     }
 
 
+def test_preview_refuses_a_new_expertise_too_long_for_a_tag_but_takes_a_stored_one():
+    """A stored tag keeps its slug, however long (one stored before the limit); a new one gets a slug to fit."""
+    from taggit.models import Tag
+
+    stored = "public financial management and medium-term expenditure frameworks in federal systems"
+    Tag.objects.create(name=stored + " of government", slug="pfm-mtef")  # 99 characters
+    new = "y" * 91
+
+    result = csv_import.preview(f"name,expertise\nNilar Aung,{stored} of government\nArun Prasad,budgeting;{new}\n")
+
+    assert [(row.line, row.errors) for row in result.rows] == [
+        (2, []),
+        (3, ["each expertise can have at most 90 characters"]),
+    ]
+
+
 def test_preview_refuses_too_many_rows(monkeypatch):
     monkeypatch.setattr(csv_import, "MAX_ROWS", 3)
     result = csv_import.preview("name\nA\nB\nC\nD\n")

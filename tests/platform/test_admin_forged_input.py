@@ -182,6 +182,25 @@ def test_a_tag_too_long_for_its_column_is_refused_at_the_admins_field(client, co
     assert not Tag.objects.filter(name__startswith="Public financial").exists()
 
 
+def test_a_stored_tag_over_the_limit_does_not_block_saving_the_object_that_carries_it(client, coordinator):
+    """A tag stored before the limit (or up to the column's 100 on PostgreSQL) keeps its slug: naming it is safe."""
+    from taggit.models import Tag
+
+    long_name = "Public financial management " + "medium-term expenditure frameworks " * 2  # 98 characters
+    community = CommunityFactory()
+    community.themes.add(Tag.objects.create(name=long_name.strip(), slug="public-financial-management-mtef"))
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("admin:communities_community_change", args=[community.pk]),
+        _community_form(name=community.name, slug=community.slug, themes=f'"{long_name.strip()}", budgeting'),
+    )
+
+    assert response.status_code == 302
+    assert sorted(community.themes.names()) == sorted([long_name.strip(), "budgeting"])
+    assert Tag.objects.filter(name__startswith="Public financial").count() == 1
+
+
 def test_a_tag_whose_slug_is_taken_fits_its_column_with_taggits_suffix(client, coordinator):
     """A new tag whose slug is taken gets "_1" added: a name of 100 characters overflowed the slug's column."""
     from taggit.models import Tag
@@ -223,22 +242,15 @@ def test_a_many_to_many_value_of_20_digits_is_refused_at_the_field(client, coord
     assert "is not a valid value" in str(response.context["adminform"].form.errors["authors"])
 
 
-def _list_edit(client, kept_pk, other_row):
-    return client.post(
-        reverse("admin:knowledge_faqitem_changelist"),
-        {
-            "form-TOTAL_FORMS": "2",
-            "form-INITIAL_FORMS": "2",
-            "form-MIN_NUM_FORMS": "0",
-            "form-MAX_NUM_FORMS": "1000",
-            "form-0-id": str(kept_pk),
-            "form-0-position": "7",
-            "form-0-is_published": "on",
-            "form-1-id": other_row,
-            "form-1-position": "8",
-            "_save": "Save",
-        },  # fmt: skip
-    )
+def _list_edit(client, *rows, follow=False):
+    """The FAQ list's edit of `rows`, each (id, position) and published."""
+    data = {"form-TOTAL_FORMS": str(len(rows)), "form-INITIAL_FORMS": str(len(rows)), "form-MIN_NUM_FORMS": "0",
+            "form-MAX_NUM_FORMS": "1000", "_save": "Save"}  # fmt: skip
+    for index, (row, position) in enumerate(rows):
+        data.update(
+            {f"form-{index}-id": str(row), f"form-{index}-position": position, f"form-{index}-is_published": "on"}
+        )
+    return client.post(reverse("admin:knowledge_faqitem_changelist"), data, follow=follow)
 
 
 @pytest.mark.parametrize("row", ["abc", "99999999999999999999"])
@@ -250,7 +262,7 @@ def test_a_list_edit_with_a_row_that_is_no_key_saves_nothing_and_says_so(client,
     kept = FAQItemFactory(community=CommunityFactory(), position=1)
     client.force_login(coordinator)
 
-    response = _list_edit(client, kept.pk, row)
+    response = _list_edit(client, (kept.pk, "7"), (row, "8"))
 
     assert response.status_code == 302
     assert "Some of these rows are not on the list, so nothing was saved." in str(
@@ -259,8 +271,9 @@ def test_a_list_edit_with_a_row_that_is_no_key_saves_nothing_and_says_so(client,
     assert list(FAQItem.objects.values_list("pk", "position")) == [(kept.pk, 1)]
 
 
-def test_a_list_edit_with_a_row_deleted_meanwhile_keeps_what_was_typed_and_says_why(client, coordinator):
-    """Django shows the list again with what was typed, refused by an error on a hidden field: nothing said why."""
+def test_a_list_edit_with_a_row_deleted_meanwhile_saves_the_others_and_says_why(client, coordinator):
+    """Django refused the whole edit by an error on a hidden field, said nothing, and refused it again on every save
+    until the page was reloaded and the changes typed again."""
     from knowledge.models import FAQItem
     from tests.knowledge.factories import FAQItemFactory
 
@@ -270,11 +283,33 @@ def test_a_list_edit_with_a_row_deleted_meanwhile_keeps_what_was_typed_and_says_
     gone.delete()
     client.force_login(coordinator)
 
-    response = _list_edit(client, kept.pk, str(gone_pk))
+    response = _list_edit(client, (gone_pk, "8"), (kept.pk, "7"), follow=True)
+
+    assert [str(message) for message in response.context["messages"]] == [
+        "1 of the rows you edited was deleted meanwhile by someone else, so its changes could not be saved.",
+        "1 FAQ item was changed successfully.",
+    ]
+    assert list(FAQItem.objects.values_list("pk", "position", "is_published")) == [(kept.pk, 7, True)]
+
+
+def test_a_list_edit_with_a_row_deleted_meanwhile_shows_the_others_errors_as_they_were_typed(client, coordinator):
+    from knowledge.models import FAQItem
+    from tests.knowledge.factories import FAQItemFactory
+
+    community = CommunityFactory()
+    kept, gone = FAQItemFactory(community=community, position=1), FAQItemFactory(community=community, position=2)
+    gone_pk = gone.pk
+    gone.delete()
+    client.force_login(coordinator)
+
+    response = _list_edit(client, (kept.pk, "seven"), (gone_pk, "8"))
 
     assert response.status_code == 200
-    assert "Some of these rows were deleted meanwhile, so nothing was saved." in response.content.decode()
-    assert 'name="form-0-position" value="7"' in response.content.decode()
+    page = response.content.decode()
+    assert "1 of the rows you edited was deleted meanwhile" in page
+    assert 'name="form-0-position" value="seven"' in page
+    assert f'name="form-0-id" value="{kept.pk}"' in page
+    assert 'name="form-TOTAL_FORMS" value="1"' in page  # so that saving again, once corrected, saves
     assert list(FAQItem.objects.values_list("pk", "position")) == [(kept.pk, 1)]
 
 
@@ -285,18 +320,6 @@ def test_a_list_edit_of_rows_all_there_is_saved(client, coordinator):
     item = FAQItemFactory(community=CommunityFactory(), position=1, is_published=True)
     client.force_login(coordinator)
 
-    client.post(
-        reverse("admin:knowledge_faqitem_changelist"),
-        {
-            "form-TOTAL_FORMS": "1",
-            "form-INITIAL_FORMS": "1",
-            "form-MIN_NUM_FORMS": "0",
-            "form-MAX_NUM_FORMS": "1000",
-            "form-0-id": str(item.pk),
-            "form-0-position": "7",
-            "form-0-is_published": "on",
-            "_save": "Save",
-        },  # fmt: skip
-    )
+    _list_edit(client, (item.pk, "7"))
 
     assert FAQItem.objects.get(pk=item.pk).position == 7

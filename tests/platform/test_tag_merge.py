@@ -248,3 +248,49 @@ def test_products_are_reindexed_in_one_statement_by_each_of_their_tags(django_as
     assert found("procurement") == found("audit") == {tagged}
     assert found("notes") == {tagged, untagged}
     assert found("plain") == {untagged}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the search vector is PostgreSQL's")
+def test_a_reindex_whose_task_was_lost_is_done_by_the_sweep(monkeypatch, coordinator_client):
+    """A hand-off can succeed and the message still be lost (Redis without its append-only file): search kept the
+    old tags until each product was edited."""
+    from datetime import timedelta
+
+    from django.contrib.postgres.search import SearchQuery
+    from django.db.models import F
+
+    from knowledge import services, tasks
+
+    product = KnowledgeProductFactory(title="Notes", summary="", body="", tags=["procurement"])
+    other = KnowledgeProductFactory(title="Other", summary="", body="", tags=["budgeting"])
+    monkeypatch.setattr(tasks.reindex_products_task, "delay", lambda ids: None)  # taken, then dropped
+    Tag.objects.filter(name="procurement").update(name="purchasing")
+
+    services.products_reindex_tagged(Tag, objects=tagged_objects(Tag.objects.filter(name="purchasing")))
+
+    def found(word):
+        return list(KnowledgeProduct.objects.filter(search_vector=SearchQuery(word, config="simple")))
+
+    assert found("purchasing") == []
+    assert tasks.sweep_stale_search_task() == 0  # not before STALE_SEARCH_SWEEP_AFTER: its task may be on its way
+    assert list(KnowledgeProduct.objects.filter(search_stale_since__isnull=False)) == [product]
+    KnowledgeProduct.objects.update(
+        search_stale_since=F("search_stale_since") - services.STALE_SEARCH_SWEEP_AFTER - timedelta(seconds=1)
+    )
+    assert tasks.sweep_stale_search_task() == 1
+    assert found("purchasing") == [product]
+    assert tasks.sweep_stale_search_task() == 0  # done: nothing left
+    assert list(KnowledgeProduct.objects.filter(search_stale_since__isnull=False)) == []
+    assert found("budgeting") == [other]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the search vector is PostgreSQL's")
+def test_a_reindex_done_by_its_worker_leaves_nothing_for_the_sweep(
+    coordinator_client, django_capture_on_commit_callbacks
+):
+    product = KnowledgeProductFactory(tags=["procurement"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _merge(coordinator_client, Tag.objects.all(), into="purchasing")
+
+    assert KnowledgeProduct.objects.get(pk=product.pk).search_stale_since is None
