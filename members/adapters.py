@@ -6,7 +6,7 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from cop_platform.client_ip import client_ip
 from cop_platform.i18n import in_language_of
@@ -24,6 +24,19 @@ class SiteNamed:
 
 def this_site() -> SiteNamed:
     return SiteNamed(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+
+
+class _NowInZone:
+    """allauth's "Date:" in account notices: now, written when the email is rendered (in the member's language and
+    zone), with the zone named. A time alone reads as the reader's own, and is not when they travel or their
+    profile's zone is not where they are."""
+
+    def __init__(self):
+        self.moment = timezone.now()
+
+    def __str__(self):
+        local = formats.date_format(timezone.localtime(self.moment), "DATETIME_FORMAT")
+        return f"{local} ({timezone.get_current_timezone_name()})"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -46,9 +59,10 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_notification_mail(self, template_prefix, user, context=None, email=None):
         # allauth leaves the account out of these emails' context (password changed or reset, address added or
         # removed), so they came in the browser's language, their time in the zone of whoever was signed in
-        # (UTC after a reset). Given, they come in the member's language and time zone.
+        # (UTC after a reset). Given, they come in the member's language and time zone, which their "Date:" names.
         with timezone.override(getattr(user, "time_zone", "") or settings.TIME_ZONE):
-            super().send_notification_mail(template_prefix, user, {"user": user, **(context or {})}, email)
+            context = {"user": user, "timestamp": _NowInZone(), **(context or {})}
+            super().send_notification_mail(template_prefix, user, context, email)
 
     def save_user(self, request, user, form, commit=True):
         # The language the visitor signed up in becomes their choice, for the emails that follow (digests,

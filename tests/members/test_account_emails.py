@@ -86,4 +86,4 @@ def test_account_notices_come_in_the_members_language_and_time_zone(
     now = timezone.now().astimezone(ZoneInfo("Asia/Almaty"))
     with translation.override("ru"):
         local = {date_format(moment, "DATETIME_FORMAT") for moment in (now, now - timedelta(minutes=1))}
-    assert any(text in notice.body for text in local), notice.body
+    assert any(f"{text} (Asia/Almaty)" in notice.body for text in local), notice.body
