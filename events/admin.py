@@ -94,12 +94,25 @@ def _free_slug(base: str) -> str:
 
 @admin.action(description=_("Cancel the events and email registrants"))
 def cancel_events(modeladmin, request, queryset):
-    told = sum(services.event_cancel(event=event) for event in queryset)
+    drafts = queryset.filter(status=Event.Status.DRAFT).count()
+    told = sum(services.event_cancel(event=event) for event in queryset.exclude(status=Event.Status.DRAFT))
     modeladmin.message_user(
         request,
         ngettext("%(count)d registrant was told.", "%(count)d registrants were told.", told) % {"count": told},
         messages.SUCCESS,
     )
+    if drafts:
+        modeladmin.message_user(request, drafts_not_cancelled(drafts), messages.WARNING)
+
+
+def drafts_not_cancelled(count: int) -> str:
+    return ngettext(
+        "%(count)d draft stays a draft: it was never announced, and a cancelled event is shown to everyone. "
+        "Delete it if it will not take place.",
+        "%(count)d drafts stay drafts: they were never announced, and a cancelled event is shown to everyone. "
+        "Delete them if they will not take place.",
+        count,
+    ) % {"count": count}
 
 
 @admin.register(Event)
@@ -173,8 +186,11 @@ class EventAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.event_render(obj)
+        # The status as stored, read under the row's lock (the admin's save is one transaction): a second "Save"
+        # sent at once (a double click) waits here, finds the event cancelled, and tells nobody a second time.
+        stored = Event.objects.select_for_update().filter(pk=obj.pk).values_list("status", flat=True).first()
         super().save_model(request, obj, form, change)
-        if change and "status" in form.changed_data and obj.status == Event.Status.CANCELLED:
+        if change and stored != Event.Status.CANCELLED and obj.status == Event.Status.CANCELLED:
             told = services.registrants_tell_cancelled(event=obj)
             self.message_user(
                 request,

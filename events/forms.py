@@ -44,7 +44,7 @@ class TopicForm(forms.ModelForm):
 
 
 class EventAdminForm(forms.ModelForm):
-    """Refuses an end before the start with a clear message (the database refuses it too)."""
+    """Refuses an end before the start with a clear message (the database refuses it too), and a draft cancelled."""
 
     class Meta:
         model = Event
@@ -64,6 +64,15 @@ class EventAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # self.instance holds the stored status until after clean(); a new event's is the default, a draft.
+        if cleaned.get("status") == Event.Status.CANCELLED and self.instance.status == Event.Status.DRAFT:
+            self.add_error(
+                "status",
+                _(
+                    "A draft was never announced, so it cannot be cancelled: a cancelled event is shown to everyone. "
+                    "Keep it a draft, or delete it."
+                ),
+            )
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The end must be after the start."))

@@ -136,9 +136,10 @@ def _promote_waitlist(event: Event) -> Registration | None:
 
 @transaction.atomic
 def event_cancel(*, event: Event) -> int:
-    """Cancel the event and tell everyone registered or waiting."""
+    """Cancel the event and tell everyone registered or waiting. A draft stays a draft: it was never announced, and a
+    cancelled event is shown to everyone who may see the event (events.access), so cancelling it published it."""
     event = Event.objects.select_for_update().get(pk=event.pk)
-    if event.status == Event.Status.CANCELLED:
+    if event.status in (Event.Status.CANCELLED, Event.Status.DRAFT):
         return 0
     event.status = Event.Status.CANCELLED
     event.save(update_fields=["status"])

@@ -2,43 +2,28 @@
 
 Needs real concurrent transactions (PostgreSQL, row locks)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from communities import services
 from communities.models import Membership
+from tests.support.together import postgresql_only, together
 
 from .factories import CommunityFactory, MembershipFactory
 
-pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks and concurrent transactions"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [postgresql_only, pytest.mark.django_db(transaction=True)]
 
 
 def _leave_together(community, memberships) -> list[str]:
     """Each membership's member leaves in its own thread, all released at the same moment."""
-    barrier = threading.Barrier(len(memberships))
-    outcomes: list = [None] * len(memberships)
 
-    def leave(index, membership):
+    def leave(membership):
         try:
-            barrier.wait(timeout=10)
             services.community_leave(member=membership.member, community=community)
-            outcomes[index] = "left"
+            return "left"
         except services.CommunityError:
-            outcomes[index] = "refused"
-        finally:
-            connection.close()
+            return "refused"
 
-    threads = [threading.Thread(target=leave, args=(i, m)) for i, m in enumerate(memberships)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+    return together(*(lambda membership=membership: leave(membership) for membership in memberships))
 
 
 def test_two_leaders_leaving_at_once_leave_one_behind():

@@ -3,12 +3,14 @@ without its activity record, a registration deleted rather than cancelled; and a
 announced to someone who may no longer see it."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from communities.models import Community, Membership
 from events import services
 from events.models import Event
 from tests.communities.factories import CommunityFactory, MembershipFactory
+from tests.support.together import postgresql_only, together
 
 from .factories import EventFactory, RegistrationFactory
 from .test_admin_and_validation import _event_form
@@ -62,3 +64,75 @@ def test_a_cancelled_event_is_not_announced_to_someone_removed_from_its_private_
 
     assert told == 1
     assert [message.to for message in mailoutbox] == [[stays.member.email]]
+
+
+def test_cancelling_a_draft_in_the_list_leaves_it_a_draft_and_says_so(coordinator_client):
+    """A cancelled event is shown to everyone who may see the event: cancelling a draft published its title and
+    description, on its page, the schedule and the calendar file."""
+    draft = EventFactory(title="Unannounced reform webinar", status=Event.Status.DRAFT)
+    published = EventFactory(title="Announced webinar")
+    RegistrationFactory(event=published)
+
+    response = coordinator_client.post(
+        reverse("admin:events_event_changelist"),
+        {"action": "cancel_events", "_selected_action": [draft.pk, published.pk]},
+        follow=True,
+    )
+
+    assert [str(message) for message in response.context["messages"]] == [
+        "1 registrant was told.",
+        "1 draft stays a draft: it was never announced, and a cancelled event is shown to everyone. "
+        "Delete it if it will not take place.",
+    ]
+    assert dict(Event.objects.values_list("title", "status")) == {
+        "Unannounced reform webinar": Event.Status.DRAFT,
+        "Announced webinar": Event.Status.CANCELLED,
+    }
+    anonymous = Client()
+    assert anonymous.get(reverse("events:detail", args=[draft.slug])).status_code == 404
+    assert "Unannounced" not in anonymous.get(reverse("events:schedule")).content.decode()
+
+
+@pytest.mark.parametrize("stored", [Event.Status.DRAFT, None])
+def test_a_draft_cannot_be_cancelled_in_its_form(coordinator_client, stored):
+    data = _event_form(status="cancelled")
+    if stored:
+        event = EventFactory(slug=data["slug"], status=stored)
+        url = reverse("admin:events_event_change", args=[event.pk])
+    else:
+        url = reverse("admin:events_event_add")
+
+    response = coordinator_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "A draft was never announced, so it cannot be cancelled" in str(
+        response.context["adminform"].form.errors["status"]
+    )
+    assert not Event.objects.filter(status=Event.Status.CANCELLED).exists()
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_of_a_cancellation_at_once_tell_each_registrant_once():
+    """A double click on "Save": both requests saw the status change and emailed every registrant twice."""
+    from cop_platform.models import OutboxEmail
+    from tests.factories import CoordinatorFactory
+
+    coordinator = CoordinatorFactory()
+    for _round in range(3):  # a race that loses only sometimes should still show up
+        event = EventFactory(slug=f"webinar-{_round}")
+        registrant = RegistrationFactory(event=event).member
+        data = _event_form(status="cancelled", slug=event.slug)
+        url = reverse("admin:events_event_change", args=[event.pk])
+        clients = [Client(), Client()]
+        for each in clients:
+            each.force_login(coordinator)
+
+        results = together(
+            *(lambda each=each, url=url, data=data: each.post(url, data).status_code for each in clients)
+        )
+
+        assert results == [302, 302]
+        cancelled = [e for e in OutboxEmail.objects.all() if "Cancelled" in e.payload["subject"]]
+        assert [e.payload["to"] for e in cancelled] == [[registrant.email]]
+        OutboxEmail.objects.all().delete()

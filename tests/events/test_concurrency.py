@@ -4,43 +4,21 @@ The threaded tests need real concurrent transactions (PostgreSQL, row locks); th
 every database and pins the same outcome.
 """
 
-import threading
-
 import pytest
-from django.db import connection
 
 from events import services
 from events.models import Registration
 from tests.factories import MemberFactory
+from tests.support.together import postgresql_only, together
 
 from .factories import EventFactory, RegistrationFactory
-
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs row locks and concurrent transactions (PostgreSQL)"
-)
 
 
 def _register_together(event, members) -> list:
     """Run services.event_register for every member in its own thread, all released at the same moment."""
-    barrier = threading.Barrier(len(members))
-    results: list = [None] * len(members)
-
-    def register(index, member):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = services.event_register(event=event, member=member).status
-        except Exception as error:  # noqa: BLE001 (reported by the assertions below)
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=register, args=(i, m)) for i, m in enumerate(members)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
+    return together(
+        *(lambda member=member: services.event_register(event=event, member=member).status for member in members)
+    )
 
 
 @postgresql_only
