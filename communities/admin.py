@@ -42,16 +42,33 @@ class CommunityAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
 
 
-def _decide_requests(request, queryset, approve: bool) -> int:
-    pending = queryset.filter(status=Membership.Status.PENDING).select_related("community", "member")
-    for membership in pending:
-        services.membership_decide(membership=membership, actor=request.user, approve=approve)
-    return len(pending)
+def _decide_requests(modeladmin, request, queryset, approve: bool) -> int:
+    """Decides the pending requests chosen, and says how many another leader or coordinator decided meanwhile (the
+    list was read before; a second click on the action finds them all decided)."""
+    decided = already = 0
+    for membership in queryset.filter(status=Membership.Status.PENDING).select_related("community", "member"):
+        try:
+            services.membership_decide(membership=membership, actor=request.user, approve=approve)
+            decided += 1
+        except services.CommunityError:
+            already += 1
+    if already:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(count)d request was decided meanwhile by someone else, and was left as they decided.",
+                "%(count)d requests were decided meanwhile by someone else, and were left as they decided.",
+                already,
+            )
+            % {"count": already},
+            messages.WARNING,
+        )
+    return decided
 
 
 @admin.action(description=_("Approve the selected join requests"))
 def approve_requests(modeladmin, request, queryset):
-    count = _decide_requests(request, queryset, approve=True)
+    count = _decide_requests(modeladmin, request, queryset, approve=True)
     message = ngettext(
         "%(count)d request approved; the member was told.", "%(count)d requests approved; the members were told.", count
     ) % {"count": count}
@@ -60,7 +77,7 @@ def approve_requests(modeladmin, request, queryset):
 
 @admin.action(description=_("Decline the selected join requests"))
 def decline_requests(modeladmin, request, queryset):
-    count = _decide_requests(request, queryset, approve=False)
+    count = _decide_requests(modeladmin, request, queryset, approve=False)
     message = ngettext(
         "%(count)d request declined; the member was told.", "%(count)d requests declined; the members were told.", count
     ) % {"count": count}
@@ -120,7 +137,7 @@ def remove_members(modeladmin, request, queryset):
         try:
             services.membership_remove(membership=membership, actor=request.user)
             removed += 1
-        except services.CommunityError as error:  # a community's last leader
+        except services.CommunityError as error:  # a community's last leader, or one who left meanwhile
             modeladmin.message_user(request, f"{membership.community}: {error}", messages.ERROR)
     modeladmin.message_user(
         request,

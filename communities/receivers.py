@@ -9,9 +9,10 @@ from .models import Membership
 
 
 # Saved only: a receiver of a membership's deletion would make Django load and signal every membership of a
-# deleted community one by one (it deletes them in one statement otherwise). Memberships end by being saved as
-# "left"; the admin's deletes forget the counts themselves (communities.admin.MembershipAdmin), and a deleted
-# account's memberships are forgotten before they go (below).
+# deleted community one by one (it deletes them in one statement otherwise). Memberships end by being updated to
+# "left" or "removed", which forgets the counts itself (communities.services._end); the admin's deletes forget
+# them themselves (communities.admin.MembershipAdmin), and a deleted account's memberships are forgotten before
+# they go (below).
 @receiver(post_save, sender=Membership, dispatch_uid="communities.membership_saved")
 def membership_saved(sender, instance, **kwargs):
     member_counts_forget([instance.community_id])

@@ -18,6 +18,7 @@ from members.models import Activity, AuditEntry, User
 from members.services import activity_record
 
 from . import markdown
+from .member_counts import member_counts_forget
 from .models import (
     REPORTS_TO_AUTO_HIDE,
     Community,
@@ -76,9 +77,11 @@ def notifications_mark_read(*, member: User, pk: int | None = None) -> int:
 
 
 @transaction.atomic
+@transaction.atomic
 def community_create(*, form, creator: User) -> Community:
     """Save a validated community form (site or admin); the creator becomes its first leader so someone
-    can approve requests."""
+    can approve requests. Raises IntegrityError when a community of the same name or address was created since
+    the form was validated (a double click)."""
     community = form.save(commit=False)
     community.created_by = creator
     community.save()
@@ -228,11 +231,16 @@ def membership_decide(*, membership: Membership, actor: User, approve: bool) -> 
     return membership
 
 
-def _end(membership: Membership, status: str) -> Membership:
-    membership.status = status
-    membership.left_at = timezone.now()
-    membership.save(update_fields=["status", "left_at"])
-    return membership
+def _end(membership: Membership, status: str) -> bool:
+    """Ends `membership` if it still has the status it was read with, and says whether it did. A leader's removal
+    and the member's leaving at once both read it current: the second wrote over the first (a removed member, left,
+    could join again). Checked by the UPDATE itself, which waits for the other's commit and then finds no row."""
+    now = timezone.now()
+    ended = Membership.objects.filter(pk=membership.pk, status=membership.status).update(status=status, left_at=now)
+    if ended:
+        membership.status, membership.left_at = status, now
+        member_counts_forget([membership.community_id])  # an update sends no signal (communities.receivers)
+    return bool(ended)
 
 
 @transaction.atomic
@@ -242,8 +250,13 @@ def community_leave(*, member: User, community: Community) -> Membership:
         raise CommunityError(_("You are not a member of this community."))
     if membership.is_leader and _leaders_locked(community) == 1:
         raise CommunityError(_("You are this community's only leader. Ask the coordinator to name another first."))
-    _audit_own_membership(member, community, "Left" if membership.status == Membership.Status.ACTIVE else "Withdrew")
-    return _end(membership, Membership.Status.LEFT)
+    was = membership.status
+    if not _end(membership, Membership.Status.LEFT):
+        raise CommunityError(
+            _("A leader decided on your membership meanwhile, so nothing was done. Look at the page again first.")
+        )
+    _audit_own_membership(member, community, "Left" if was == Membership.Status.ACTIVE else "Withdrew")
+    return membership
 
 
 @transaction.atomic
@@ -251,8 +264,12 @@ def membership_remove(*, membership: Membership, actor: User) -> Membership:
     """Removal takes effect at once: access is checked against the current membership on every request."""
     if membership.is_leader and _leaders_locked(membership.community) == 1:
         raise CommunityError(_("A community needs at least one leader. Name another leader first."))
+    if not _end(membership, Membership.Status.REMOVED):
+        raise CommunityError(
+            _("%(member)s left, or was removed by someone else, meanwhile.") % {"member": membership.member}
+        )
     _log(membership.community, actor, ModerationAction.Action.REMOVE, subject=membership.member)
-    return _end(membership, Membership.Status.REMOVED)
+    return membership
 
 
 @transaction.atomic

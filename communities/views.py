@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -59,9 +60,15 @@ def community_create(request):
     form = CommunityForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            community = services.community_create(form=form, creator=request.user)
-            messages.success(request, _("The community was created. You are its first leader."))
-            return redirect(community)
+            try:
+                community = services.community_create(form=form, creator=request.user)
+            except IntegrityError:
+                # Created meanwhile (a double click): validated again, the form says the name is taken.
+                form = CommunityForm(request.POST)
+                form.is_valid()
+            else:
+                messages.success(request, _("The community was created. You are its first leader."))
+                return redirect(community)
         messages.error(request, _("The community was not created. Please correct the errors below."))
     return render(request, "communities/community_form.html", {"form": form})
 

@@ -42,3 +42,24 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     response = client.get(reverse("communities:create"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
+
+
+def test_a_community_created_meanwhile_under_the_same_name_is_a_form_error(client, coordinator, monkeypatch):
+    """A double click on "Create": both forms were valid, and the second insert was a 500."""
+    from communities import services
+
+    create = services.community_create
+
+    def the_first_click_first(*, form, creator):
+        Community.objects.create(name=VALID["name"], slug=VALID["slug"], created_by=creator)
+        return create(form=form, creator=creator)
+
+    monkeypatch.setattr(services, "community_create", the_first_click_first)
+    client.force_login(coordinator)
+
+    response = client.post(reverse("communities:create"), VALID)
+
+    assert response.status_code == 200
+    assert "already exists" in str(response.context["form"].errors["name"])
+    assert 'value="Anti-corruption practitioners"' in response.content.decode()
+    assert Community.objects.count() == 1

@@ -7,6 +7,7 @@ from communities import services
 from communities.models import Community, Membership, ModerationAction, Notification, Post
 from members.models import Activity
 from tests.factories import MemberFactory
+from tests.support.together import postgresql_only, together
 
 from .factories import CommunityFactory, MembershipFactory, ThreadFactory, member_of
 
@@ -384,6 +385,40 @@ def test_it_approves_join_requests_in_bulk_from_the_admin(client, coordinator):
     assert active.status == Membership.Status.ACTIVE
 
 
+def test_requests_decided_meanwhile_are_left_as_decided_and_counted_apart(client, coordinator, monkeypatch):
+    """The list was read before another leader (or a second click on the action) decided them: a 500."""
+    community = CommunityFactory(visibility=REQUEST)
+    first, second = (services.community_join(member=m, community=community) for m in MemberFactory.create_batch(2))
+    decide, calls = services.membership_decide, []
+
+    def another_leader_declines_the_other_meanwhile(**kwargs):
+        if not calls:
+            calls.append(kwargs["membership"])
+            other = second if kwargs["membership"] == first else first
+            decide(membership=other, actor=MemberFactory(), approve=False)
+        return decide(**kwargs)
+
+    monkeypatch.setattr(services, "membership_decide", another_leader_declines_the_other_meanwhile)
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("admin:communities_membership_changelist"),
+        {"action": "approve_requests", "_selected_action": [first.pk, second.pk]},
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "1 request was decided meanwhile by someone else, and was left as they decided.",
+        "1 request approved; the member was told.",
+    ]
+    approved = calls[0]
+    declined = second if approved == first else first
+    assert dict(Membership.objects.filter(pk__in=[first.pk, second.pk]).values_list("pk", "status")) == {
+        approved.pk: Membership.Status.ACTIVE,
+        declined.pk: Membership.Status.DECLINED,
+    }
+
+
 def test_it_lets_the_coordinator_create_a_community_and_lead_it(client, coordinator):
     client.force_login(coordinator)
     response = client.post(
@@ -447,3 +482,71 @@ def test_the_members_page_names_no_account_being_deleted(client):
 
     assert {m.member for m in page.context["page_obj"]} == {leader, kept}
     assert list(page.context["pending"]) == []
+
+
+def _meanwhile(monkeypatch, what):
+    """`what` happens just before a membership is ended, as another request's commit would. (The service's
+    transaction, refused, rolls it back with its own: what is asserted is the refusal.)"""
+    end = services._end
+
+    def with_another_request_first(membership, status):
+        what()
+        return end(membership, status)
+
+    monkeypatch.setattr(services, "_end", with_another_request_first)
+
+
+def test_leaving_after_a_leader_removed_the_member_meanwhile_is_refused(monkeypatch):
+    """Leave wrote over the removal it had not seen: the removed member, "left", could join again at once."""
+    membership = MembershipFactory()
+    _meanwhile(
+        monkeypatch, lambda: Membership.objects.filter(pk=membership.pk).update(status=Membership.Status.REMOVED)
+    )
+
+    with pytest.raises(services.CommunityError, match="A leader decided on your membership meanwhile"):
+        services.community_leave(member=membership.member, community=membership.community)
+
+
+def test_withdrawing_a_request_approved_meanwhile_is_refused(monkeypatch):
+    """The member was told "approved, welcome", and was then out."""
+    community = CommunityFactory(visibility=REQUEST)
+    request = services.community_join(member=MemberFactory(), community=community)
+    leader = MemberFactory()
+    _meanwhile(monkeypatch, lambda: services.membership_decide(membership=request, actor=leader, approve=True))
+
+    with pytest.raises(services.CommunityError, match="A leader decided on your membership meanwhile"):
+        services.community_leave(member=request.member, community=community)
+
+
+def test_removing_a_member_who_left_meanwhile_changes_nothing_and_says_so():
+    membership = MembershipFactory(member=MemberFactory(full_name="Thida Aung"))
+    read_before = Membership.objects.get(pk=membership.pk)
+    services.community_leave(member=membership.member, community=membership.community)
+
+    with pytest.raises(services.CommunityError, match="Thida Aung left, or was removed by someone else, meanwhile."):
+        services.membership_remove(membership=read_before, actor=MemberFactory())
+
+    assert Membership.objects.get(pk=membership.pk).status == Membership.Status.LEFT
+    assert not ModerationAction.objects.filter(action=ModerationAction.Action.REMOVE).exists()
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_removal_and_the_members_leaving_at_once_end_the_membership_once():
+    """7 of 30 removals were lost to a leaving at the same moment."""
+    for _round in range(10):
+        membership = MembershipFactory()
+        leader = MemberFactory()
+
+        left, removed = together(
+            lambda membership=membership: services.community_leave(
+                member=membership.member, community=membership.community
+            ),
+            lambda membership=membership, leader=leader: services.membership_remove(
+                membership=Membership.objects.get(pk=membership.pk), actor=leader
+            ),
+        )
+
+        succeeded = [outcome for outcome in (left, removed) if isinstance(outcome, Membership)]
+        assert len(succeeded) == 1, (left, removed)
+        assert Membership.objects.get(pk=membership.pk).status == succeeded[0].status
