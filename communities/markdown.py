@@ -118,3 +118,19 @@ def render(text: str, members_by_handle: dict | None = None) -> str:
 def quote(text: str) -> str:
     """The Markdown that quotes `text` in a reply."""
     return "\n".join(f"> {line}" if line else ">" for line in text.strip().splitlines()) + "\n\n"
+
+
+_BLOCKQUOTE_TAG = re.compile(r"<(/?)blockquote\b[^>]*>", re.IGNORECASE)
+
+
+def leading_quote_removed(html: str) -> str:
+    """Rendered `html` without the quote it opens with (`quote` puts a reply's quote first), nested quotes and all;
+    `html` as it is when it opens with anything else."""
+    if not html.lstrip().lower().startswith("<blockquote"):
+        return html
+    depth = 0
+    for tag in _BLOCKQUOTE_TAG.finditer(html):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return html[tag.end() :].lstrip()
+    return ""  # unclosed: the sanitizer closes every tag, so never; nothing of it is shown rather than all

@@ -14,6 +14,8 @@ CSRF field is a slot (cards.CSRF_SLOT).
 
 from cop_platform import cards
 
+from . import markdown
+
 CARD_TEMPLATE = "communities/includes/post_card.html"
 ACTIONS_TEMPLATE = "communities/includes/post_actions.html"
 
@@ -35,12 +37,16 @@ def card_fields(post, *, author_url: str, is_expert_answer: bool, shows_body: bo
     }
     if shows_body:
         quoted = post.quoted if post.quoted and not post.quoted.is_hidden else None
+        # A reply opens with its quote of the post it answers: once a moderator hid that post, its words are not
+        # shown here either (they were, to every reader, after the post itself was hidden).
+        quoted_hidden = bool(post.quoted and post.quoted.is_hidden)
         fields |= {
             "is_hidden": post.is_hidden,
             "hidden_reason": post.hidden_reason,
             "quoted_id": quoted.pk if quoted else None,
             "quoted_author": quoted.author.public_name if quoted and quoted.author else "",  # "" reads "former member"
-            "body_html": post.body_html,
+            "quoted_hidden": quoted_hidden,
+            "body_html": markdown.leading_quote_removed(post.body_html) if quoted_hidden else post.body_html,
         }
     return fields
 

@@ -6,6 +6,7 @@ import pytest
 from communities import services
 from communities.models import Membership
 from tests.experts.factories import MemberExpertFactory, ReferralFactory
+from tests.factories import MemberFactory
 
 from .factories import CommunityFactory, PostFactory, ThreadFactory, member_of
 
@@ -157,3 +158,36 @@ def test_a_deleted_authors_post_and_a_deleted_quote(client, community, thread, r
     quoted.delete()
     content = page(client, thread)
     assert "Replying to it" in content and "In reply to" not in content
+
+
+def test_a_reply_leaves_out_its_quote_of_a_post_hidden_since(client, community, thread, reader):
+    """The hidden post's words stayed in the reply that quoted it, for every reader to see."""
+    from communities import markdown
+
+    author = member_of(community)
+    quoted = services.post_reply(thread=thread, author=author, body="Call 555-0199 now", shown_in=community)
+    services.post_reply(
+        thread=thread, author=author, body=markdown.quote(quoted.body) + "I agree.", shown_in=community, quoted=quoted
+    )
+    assert "555-0199" in page(client, thread).split("I agree.")[0].rsplit("post-body", 1)[1]
+
+    services.post_set_hidden(post=quoted, actor=MemberFactory(is_staff=True), hidden=True)
+
+    shown = page(client, thread)
+    assert "555-0199" not in shown
+    assert "I agree." in shown
+    assert "The post this replies to was hidden by a moderator, and its quote with it." in shown
+
+
+@pytest.mark.parametrize(
+    ("html", "left"),
+    [
+        ("<blockquote><p>a</p><blockquote><p>b</p></blockquote></blockquote>\n<p>mine</p>", "<p>mine</p>"),
+        ("<p>mine</p><blockquote><p>a</p></blockquote>", "<p>mine</p><blockquote><p>a</p></blockquote>"),
+        ("<blockquote><p>only the quote</p></blockquote>", ""),
+    ],
+)
+def test_the_leading_quote_is_the_one_left_out(html, left):
+    from communities.markdown import leading_quote_removed
+
+    assert leading_quote_removed(html) == left
