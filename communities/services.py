@@ -73,10 +73,48 @@ def notifications_mark_read(*, member: User, pk: int | None = None) -> int:
     return unread.update(read_at=timezone.now())
 
 
+def notifications_forget_unreadable(notifications) -> int:
+    """Deletes those of `notifications` that lead into a discussion their recipient may no longer read (its page
+    would be a 404 for them: hidden by a moderator, moved, or in a community they left), since their text names
+    it. Returns how many. Each recipient is asked once per discussion and community, as the page asks."""
+    from django.http import Http404
+    from django.urls import Resolver404, get_script_prefix, resolve
+
+    from .access import get_thread
+
+    readable: dict[tuple[int, str, int], bool] = {}
+    unreadable = []
+    for notification in notifications.select_related("recipient"):
+        try:
+            # reverse() wrote the script prefix, which resolve() does not take
+            match = resolve("/" + notification.url.split("#", 1)[0].split("?", 1)[0].removeprefix(get_script_prefix()))
+        except Resolver404:
+            continue
+        if match.view_name != "communities:thread":
+            continue
+        key = (notification.recipient_id, match.kwargs["slug"], match.kwargs["pk"])
+        if key not in readable:
+            try:
+                get_thread(notification.recipient, key[1], key[2])
+                readable[key] = True
+            except Http404:
+                readable[key] = False
+        if not readable[key]:
+            unreadable.append(notification.pk)
+    return Notification.objects.filter(pk__in=unreadable).delete()[0] if unreadable else 0
+
+
+def _thread_notifications(thread: Thread, communities):
+    """The notifications that lead into `thread` as shown in any of `communities`."""
+    into = Q()
+    for community in communities:
+        into |= Q(url__startswith=thread.url_in(community))
+    return Notification.objects.filter(into)
+
+
 # --- Communities -------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 @transaction.atomic
 def community_create(*, form, creator: User) -> Community:
     """Save a validated community form (site or admin); the creator becomes its first leader so someone
@@ -256,6 +294,7 @@ def community_leave(*, member: User, community: Community) -> Membership:
             _("A leader decided on your membership meanwhile, so nothing was done. Look at the page again first.")
         )
     _audit_own_membership(member, community, "Left" if was == Membership.Status.ACTIVE else "Withdrew")
+    notifications_forget_unreadable(Notification.objects.filter(recipient=member, community=community))
     return membership
 
 
@@ -264,11 +303,14 @@ def membership_remove(*, membership: Membership, actor: User) -> Membership:
     """Removal takes effect at once: access is checked against the current membership on every request."""
     if membership.is_leader and _leaders_locked(membership.community) == 1:
         raise CommunityError(_("A community needs at least one leader. Name another leader first."))
-    if not _end(membership, Membership.Status.REMOVED):
+    if membership.status not in Membership.CURRENT_STATUSES or not _end(membership, Membership.Status.REMOVED):
         raise CommunityError(
             _("%(member)s left, or was removed by someone else, meanwhile.") % {"member": membership.member}
         )
     _log(membership.community, actor, ModerationAction.Action.REMOVE, subject=membership.member)
+    notifications_forget_unreadable(
+        Notification.objects.filter(recipient=membership.member, community=membership.community)
+    )
     return membership
 
 
@@ -655,6 +697,10 @@ def thread_moderate(*, thread: Thread, actor: User, action: str) -> Thread:
     setattr(thread, field, value)
     thread.save(update_fields=[field])
     _log(thread.community, actor, logged, thread=thread)
+    if action == "hide":
+        notifications_forget_unreadable(
+            _thread_notifications(thread, [thread.community, *thread.linked_communities.all()])
+        )
     return thread
 
 
@@ -663,6 +709,7 @@ def thread_move(*, thread: Thread, actor: User, to: Community) -> Thread:
     source = thread.community
     if to.pk == source.pk:
         raise CommunityError(_("The thread is already in %(community)s.") % {"community": to})
+    led_into_source = _thread_notifications(thread, [source])  # its address there is gone
     thread.community = to
     thread.save(update_fields=["community"])
     thread.linked_communities.remove(to)
@@ -672,6 +719,7 @@ def thread_move(*, thread: Thread, actor: User, to: Community) -> Thread:
         _log(
             log, actor, ModerationAction.Action.MOVE, thread=thread, note=note, audit_note=f"{source.name} → {to.name}"
         )
+    notifications_forget_unreadable(led_into_source)
     return thread
 
 

@@ -1,0 +1,84 @@
+"""A notification names its discussion ("… replied in “<title>”"): once its recipient may no longer read the
+discussion (hidden by a moderator, moved, or in a private community they left), it is deleted. The notifications
+page showed the title of a thread its reader could no longer open."""
+
+import pytest
+from django.urls import reverse
+
+from communities import services
+from communities.models import Community, Membership, Notification
+
+from .factories import CommunityFactory, ThreadFactory, member_of
+
+pytestmark = pytest.mark.django_db
+
+
+def _notified(member, thread, community=None) -> Notification:
+    community = community or thread.community
+    return Notification.objects.create(
+        recipient=member, kind=Notification.Kind.REPLY, community=community,
+        text=f"Someone replied in “{thread.title}”", url=thread.url_in(community) + "#post-1",
+    )  # fmt: skip
+
+
+def _listed(client, member) -> str:
+    client.force_login(member)
+    return client.get(reverse("notifications")).content.decode()
+
+
+def test_a_thread_hidden_by_a_moderator_leaves_no_notification_naming_it_but_the_moderators(client):
+    community = CommunityFactory()
+    thread = ThreadFactory(community=community, title="Hushed doxxing title")
+    follower = member_of(community)
+    moderator = member_of(community, role=Membership.Role.MODERATOR)
+    other = ThreadFactory(community=community, title="Another discussion")
+    for member in (follower, moderator):
+        _notified(member, thread)
+    _notified(follower, other)
+
+    services.thread_moderate(thread=thread, actor=moderator, action="hide")
+
+    assert "Hushed doxxing title" not in _listed(client, follower)
+    assert "Another discussion" in _listed(client, follower)
+    assert "Hushed doxxing title" in _listed(client, moderator)
+
+
+def test_leaving_a_private_community_leaves_no_notification_naming_its_threads():
+    private = CommunityFactory(visibility=Community.Visibility.PRIVATE)
+    open_community = CommunityFactory()
+    member = member_of(private)
+    Membership.objects.create(
+        member=member, community=open_community, status=Membership.Status.ACTIVE, role=Membership.Role.MEMBER
+    )
+    kept = _notified(member, ThreadFactory(community=open_community))
+    _notified(member, ThreadFactory(community=private))
+
+    services.community_leave(member=member, community=private)
+    services.community_leave(member=member, community=open_community)  # still readable: anyone may read it
+
+    assert list(Notification.objects.filter(recipient=member)) == [kept]
+
+
+def test_a_member_removed_from_a_private_community_keeps_no_notification_naming_its_threads():
+    private = CommunityFactory(visibility=Community.Visibility.PRIVATE)
+    membership = Membership.objects.get(member=member_of(private), community=private)
+    _notified(membership.member, ThreadFactory(community=private))
+
+    services.membership_remove(membership=membership, actor=member_of(private, role=Membership.Role.LEADER))
+
+    assert not Notification.objects.filter(recipient=membership.member).exists()
+
+
+def test_a_thread_moved_into_a_private_community_leaves_no_notification_naming_it():
+    source, private = CommunityFactory(), CommunityFactory(visibility=Community.Visibility.PRIVATE)
+    thread = ThreadFactory(community=source)
+    outsider, insider = member_of(source), member_of(source)
+    Membership.objects.create(
+        member=insider, community=private, status=Membership.Status.ACTIVE, role=Membership.Role.MEMBER
+    )
+    _notified(outsider, thread)
+    into_private = _notified(insider, thread, community=private)
+
+    services.thread_move(thread=thread, actor=member_of(source, role=Membership.Role.LEADER), to=private)
+
+    assert list(Notification.objects.all()) == [into_private]
