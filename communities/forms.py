@@ -63,6 +63,11 @@ class ReportForm(forms.ModelForm):
         widgets = {"reason": forms.RadioSelect, "note": shared_fields.Textarea(attrs={"rows": 3})}
         labels = {"reason": _("Why are you reporting this post?"), "note": _("Anything the moderators should know")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The reasons only: Django adds a blank choice to a field without a default, a "---------" radio checked.
+        self.fields["reason"].choices = Report.Reason.choices
+
 
 class MoveThreadForm(forms.Form):
     to = forms.ModelChoiceField(label=_("Move to"), queryset=Community.objects.none(), empty_label=None)

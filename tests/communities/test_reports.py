@@ -102,6 +102,9 @@ def test_it_shows_the_report_form(client, community, post):
     response = client.get(reverse("communities:post_report", args=[community.slug, post.pk]))
     assert response.status_code == 200
     assert response.context["post"] == post
+    page = response.content.decode()
+    assert "---------" not in page and "checked" not in page  # no blank reason, none chosen for the reporter
+    assert page.count('type="radio"') == len(Report.Reason.choices)
     invalid = client.post(reverse("communities:post_report", args=[community.slug, post.pk]), {"reason": "boredom"})
     assert invalid.status_code == 200
     assert "reason" in invalid.context["form"].errors
