@@ -471,14 +471,16 @@ BURMESE_PAGE_ALLOWED = {*settings.SITE_NAME.split(), "English", "en", "ru", "my"
 
 
 def _library_entries() -> dict:
-    """(context, msgid) → msgid_plural of every string in the installed allauth's and Django's catalogs."""
+    """(context, msgid) → msgid_plural of every string in the installed allauth's, taggit's and Django's catalogs."""
     import allauth
     import django
+    import taggit
 
     catalogs = [
         Path(allauth.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po",
         Path(django.__file__).parent / "conf" / "locale" / "en" / "LC_MESSAGES" / "django.po",
         Path(django.__file__).parent / "contrib" / "auth" / "locale" / "en" / "LC_MESSAGES" / "django.po",
+        Path(taggit.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po",
     ]
     return {entry.key: entry.msgid_plural for catalog in catalogs for entry in read_po(catalog) if entry.msgid}
 
@@ -604,3 +606,15 @@ def test_the_account_emails_read_in_burmese(client, mailoutbox, django_capture_o
         for name in (member.email, "new@example.org", settings.SITE_NAME):
             text = text.replace(name, "")
         assert re.findall(r"[A-Za-z]{2,}", text) == [], text
+
+
+def test_the_tag_fields_help_is_burmese_for_a_burmese_reader():
+    """taggit ships no Burmese: its help under every tag field ("A comma-separated list of tags.") read in English."""
+    from django.utils import translation
+
+    from knowledge.models import KnowledgeProduct
+
+    with translation.override("my"):
+        help_text = str(KnowledgeProduct._meta.get_field("tags").formfield().help_text)
+
+    assert help_text and not re.search(r"[A-Za-z]", help_text)
