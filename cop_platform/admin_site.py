@@ -6,7 +6,7 @@
 - an autocomplete field re-rendered with a value that is no key, in a form sent back with errors;
 - a many-to-many field of 20 digits (SQLite), a tag longer than its column (PostgreSQL), a date at year 1 or
   9999 (outside datetime's range once moved into UTC), in a form; a list edit of rows that are not all there (those
-  still there are saved).
+  still there are saved); a form saved twice at once, whose second save finds its unique values taken.
 
 `register` mixes the guards into each ModelAdmin and its inlines, ours and Django's (groups) alike, so a new
 admin needs nothing to be covered."""
@@ -21,7 +21,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
-from django.db import models
+from django.db import IntegrityError, models
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponseRedirect, QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -209,6 +209,17 @@ def without_forms_of(data: QueryDict, prefix: str, pk_name: str, gone: set[str])
 
 
 class ForgedInputGuard(FormFieldGuard):
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            if request.method != "POST":
+                raise
+            # Another request saved the same unique values after this form was validated (a double click on "Save",
+            # two coordinators): the form (its transaction rolled back) is validated again, and now says which
+            # value is taken. A second failure is not that, and is raised.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def get_changelist(self, request, **kwargs):
         return sane_lookups(super().get_changelist(request, **kwargs))
 

@@ -11,6 +11,7 @@ from communities.models import Community, Membership
 from cop_platform.admin_site import ForgedInputGuard, FormFieldGuard
 from tests.communities.factories import CommunityFactory
 from tests.factories import MemberFactory
+from tests.support.together import postgresql_only, together
 
 pytestmark = pytest.mark.django_db
 
@@ -323,3 +324,28 @@ def test_a_list_edit_of_rows_all_there_is_saved(client, coordinator):
     _list_edit(client, (item.pk, "7"))
 
     assert FAQItem.objects.get(pk=item.pk).position == 7
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_an_add_form_saved_twice_at_once_saves_once_and_says_the_value_is_taken():
+    """Both forms were valid; the second insert failed on the unique month: a 500."""
+    from django.test import Client
+
+    from indicators.models import MonthlyNarrative
+    from tests.factories import CoordinatorFactory
+
+    coordinator = CoordinatorFactory()
+    url = reverse("admin:indicators_monthlynarrative_add")
+    for month in ("2026-08-01", "2026-09-01", "2026-10-01"):  # a race that loses only sometimes should show up
+        data = {"month": month, "highlights": "Two new communities.", "lessons_learned": "", "next_steps": ""}
+        clients = [Client(raise_request_exception=False), Client(raise_request_exception=False)]
+        for each in clients:
+            each.force_login(coordinator)
+
+        responses = together(*(lambda each=each, data=data: each.post(url, data) for each in clients))
+
+        assert sorted(response.status_code for response in responses) == [200, 302]
+        refused = next(response for response in responses if response.status_code == 200)
+        assert "already exists" in str(refused.context["adminform"].form.errors["month"])
+        assert MonthlyNarrative.objects.filter(month=month).count() == 1
