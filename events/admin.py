@@ -2,6 +2,7 @@ import csv
 from zoneinfo import ZoneInfo
 
 from django.contrib import admin, messages
+from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Q
 from django.http import HttpResponse
 from django.utils import timezone
@@ -75,14 +76,30 @@ def duplicate_events(modeladmin, request, queryset):
         copy = Event.objects.get(pk=event.pk)
         copy.pk = None
         copy.title = f"{event.title} (copy)"
-        copy.slug = _free_slug(f"{event.slug}-copy")
         copy.status = Event.Status.DRAFT
         copy.recording_url = ""
         copy.checkin_code = Event._meta.get_field("checkin_code").default()
-        copy.save()
-        for name, objects in related.items():
-            getattr(copy, name).set(objects)
+        with transaction.atomic():  # a copy without its communities would be open to every member
+            _insert_with_a_free_slug(copy, base=f"{event.slug}-copy")
+            for name, objects in related.items():
+                getattr(copy, name).set(objects)
     modeladmin.message_user(request, _("Copied as drafts: adjust their dates before publishing."), messages.SUCCESS)
+
+
+def _insert_with_a_free_slug(event: Event, *, base: str) -> None:
+    """Insert `event` under the first free address from `base`. Two copies made at once (a double click on the
+    action) both found the same one free: the second insert fails on the slug's uniqueness and takes the next,
+    rather than an error page."""
+    for attempt in range(5):
+        event.slug = _free_slug(base)
+        try:
+            with transaction.atomic():
+                event.save(force_insert=True)
+            return
+        except IntegrityError:
+            event.pk = None
+            if attempt == 4:
+                raise
 
 
 def _free_slug(base: str) -> str:
@@ -310,6 +327,13 @@ class TopicSuggestionAdmin(admin.ModelAdmin):
     ordering = ["-vote_count"]
 
     def save_model(self, request, obj, form, change):
+        changed = set(form.changed_data)
         if obj.event_id and obj.status == TopicSuggestion.Status.OPEN:
             obj.status = TopicSuggestion.Status.SCHEDULED
-        super().save_model(request, obj, form, change)
+            changed.add("status")
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Only what the form changed: the row was read at the start of the request, and writing it whole put back
+        # the vote count as it was then, losing the votes members cast meanwhile.
+        obj.save(update_fields=sorted(changed))

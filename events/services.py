@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communities.markdown import render as render_markdown
+from communities.services import DOUBLE_SUBMIT_WINDOW
 from cop_platform.mail import queue_email_to
 from members.models import Activity, User
 from members.services import activity_record
 
 from .access import events_visible_to
-from .models import CalendarFeed, Event, Feedback, Registration, TopicSuggestion, TopicVote
+from .models import CalendarFeed, Event, Feedback, Registration, TopicSuggestion, TopicVote, new_feed_token
 
 REMINDER_LEAD = timedelta(hours=24)
 STALE_REMINDER_CLAIM = timedelta(minutes=15)
@@ -174,7 +175,15 @@ def attendance_mark(*, registrations, attended: bool) -> int:
     """Mark attendance in bulk. A member's first 'attended' writes the activity record."""
     count = 0
     for registration in registrations:
-        if registration.status != Registration.Status.REGISTERED or registration.attended is attended:
+        # A conditional UPDATE, not the registration as read: the coordinator's "Mark as attended" and the
+        # member's check-in at once both read it unmarked and recorded the attendance twice. The second one's
+        # UPDATE waits for the first's row lock, then finds the registration marked and changes nothing.
+        changed = (
+            Registration.objects.filter(pk=registration.pk, status=Registration.Status.REGISTERED)
+            .exclude(attended=attended)
+            .update(attended=attended)
+        )
+        if not changed:
             continue
         already_recorded = Activity.objects.filter(
             member=registration.member, kind=Activity.Kind.EVENT_ATTENDANCE, occurred_at=registration.event.starts_at
@@ -182,7 +191,6 @@ def attendance_mark(*, registrations, attended: bool) -> int:
         if attended and not already_recorded:  # corrections back and forth record the attendance once
             activity_record(member=registration.member, kind=Activity.Kind.EVENT_ATTENDANCE,
                             occurred_at=registration.event.starts_at)  # fmt: skip
-        Registration.objects.filter(pk=registration.pk).update(attended=attended)
         count += 1
     return count
 
@@ -289,10 +297,16 @@ def calendar_feed_for(member: User) -> CalendarFeed:
     return feed
 
 
+@transaction.atomic
 def calendar_feed_reset(member: User) -> CalendarFeed:
-    """A new secret URL; the old one stops working at once."""
-    CalendarFeed.objects.filter(member=member).delete()
-    return CalendarFeed.objects.create(member=member)
+    """A new secret URL; the old one stops working at once. The token changes in place, under the member's lock:
+    two resets at once (a double click) each deleted the feed and then both created one, and the second failed
+    on the one feed a member has (an error page)."""
+    User.objects.select_for_update().filter(pk=member.pk).first()  # a member's two resets, one after the other
+    feed, _created = CalendarFeed.objects.update_or_create(
+        member=member, defaults={"token": new_feed_token(), "created_at": timezone.now()}
+    )
+    return feed
 
 
 # --- Topics ------------------------------------------------------------------------------------------------
@@ -300,9 +314,17 @@ def calendar_feed_reset(member: User) -> CalendarFeed:
 
 @transaction.atomic
 def topic_propose(*, member: User, title: str, why: str = "", community=None) -> TopicSuggestion:
-    suggestion = TopicSuggestion.objects.create(
-        title=title.strip(), why=why.strip(), community=community, proposed_by=member
-    )
+    """Suggest a topic, with the member's vote. The same one sent twice in a row (DOUBLE_SUBMIT_WINDOW: a double
+    click) is the first one: the member's row is locked, so the second waits for the first and finds it."""
+    User.objects.select_for_update().filter(pk=member.pk).first()
+    title, why = title.strip(), why.strip()
+    twin = TopicSuggestion.objects.filter(
+        proposed_by=member, title=title, why=why, community=community,
+        created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+    ).first()  # fmt: skip
+    if twin is not None:
+        return twin
+    suggestion = TopicSuggestion.objects.create(title=title, why=why, community=community, proposed_by=member)
     topic_vote(suggestion=suggestion, member=member)
     return suggestion
 

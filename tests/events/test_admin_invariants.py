@@ -8,11 +8,11 @@ from django.urls import reverse
 
 from communities.models import Community, Membership
 from events import services
-from events.models import Event
+from events.models import Event, Registration
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.support.together import postgresql_only, together
 
-from .factories import EventFactory, RegistrationFactory
+from .factories import EventFactory, RegistrationFactory, in_hours
 from .test_admin_and_validation import _event_form
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +136,52 @@ def test_two_saves_of_a_cancellation_at_once_tell_each_registrant_once():
         cancelled = [e for e in OutboxEmail.objects.all() if "Cancelled" in e.payload["subject"]]
         assert [e.payload["to"] for e in cancelled] == [[registrant.email]]
         OutboxEmail.objects.all().delete()
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_duplications_of_an_event_at_once_make_two_drafts_under_addresses_of_their_own():
+    """A double click on "Duplicate as a new draft": both requests found the same address free, and the second
+    insert failed on it (an error page)."""
+    from tests.factories import CoordinatorFactory
+
+    coordinator = CoordinatorFactory()
+    for _round in range(3):  # a race that loses only sometimes should still show up
+        event = EventFactory(slug=f"bootcamp-{_round}", communities=[CommunityFactory()])
+        data = {"action": "duplicate_events", "_selected_action": [event.pk]}
+        clients = [Client(), Client()]
+        for each in clients:
+            each.force_login(coordinator)
+        url = reverse("admin:events_event_changelist")
+
+        results = together(
+            *(lambda each=each, url=url, data=data: each.post(url, data).status_code for each in clients)
+        )
+
+        assert results == [302, 302]
+        copies = Event.objects.filter(slug__startswith=f"bootcamp-{_round}-copy")
+        assert sorted(copies.values_list("slug", flat=True)) == [f"bootcamp-{_round}-copy", f"bootcamp-{_round}-copy-2"]
+        assert all(list(copy.communities.all()) == list(event.communities.all()) for copy in copies)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_marking_a_member_attended_while_they_check_in_records_the_attendance_once():
+    """The coordinator's "Mark as attended" and the member's check-in at once both found the attendance unmarked
+    and unrecorded, and the activity record (which the indicators count) had it twice."""
+    from members.models import Activity
+
+    for _round in range(3):  # a race that loses only sometimes should still show up
+        event = EventFactory(starts_at=in_hours(-0.5), checkin_code="A1B2C3")
+        registration = RegistrationFactory(event=event)
+        member = registration.member
+        stale = Registration.objects.filter(pk=registration.pk).select_related("member", "event")
+
+        together(
+            lambda stale=stale: services.attendance_mark(registrations=list(stale), attended=True),
+            lambda event=event, member=member: services.check_in(event=event, member=member, code="A1B2C3"),
+        )
+
+        registration.refresh_from_db()
+        assert registration.attended is True and registration.checked_in_at is not None
+        assert Activity.objects.filter(member=member, kind=Activity.Kind.EVENT_ATTENDANCE).count() == 1

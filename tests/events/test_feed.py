@@ -8,8 +8,9 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from events.models import CalendarFeed, Event, Registration
-from events.services import calendar_feed_for
+from events.services import calendar_feed_for, calendar_feed_reset
 from tests.factories import MemberFactory
+from tests.support.together import postgresql_only, together
 
 from .factories import EventFactory, RegistrationFactory
 
@@ -112,3 +113,31 @@ def test_the_feed_leaves_out_drafts(client, member):
     feed = calendar_feed_for(member)
 
     assert Calendar.from_ical(client.get(_feed_url(feed.token)).content).walk("VEVENT") == []
+
+
+def test_resetting_the_calendar_address_changes_it_and_keeps_one_feed(member_client, member):
+    old = calendar_feed_for(member)
+
+    response = member_client.post(reverse("events:calendar"))
+
+    assert response.status_code == 302
+    feed = CalendarFeed.objects.get(member=member)
+    assert feed.token != old.token
+    assert member_client.get(_feed_url(old.token)).status_code == 404
+    assert member_client.get(_feed_url(feed.token)).status_code == 200
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_resets_of_the_calendar_address_at_once_leave_one_new_address():
+    """A double click on "Reset": each request deleted the feed and then created one, and the second creation failed
+    on the member's one feed (an error page)."""
+    for _round in range(3):  # a race that loses only sometimes should still show up
+        member = MemberFactory()
+        old = calendar_feed_for(member).token
+
+        results = together(*(lambda member=member: calendar_feed_reset(member) for _ in range(2)))
+
+        assert all(isinstance(result, CalendarFeed) for result in results), results
+        tokens = list(CalendarFeed.objects.filter(member=member).values_list("token", flat=True))
+        assert len(tokens) == 1 and tokens[0] != old

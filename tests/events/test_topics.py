@@ -6,9 +6,11 @@ from django.urls import reverse
 
 from communities.models import Community
 from events import services
+from events.admin import TopicSuggestionAdmin
 from events.models import TopicSuggestion, TopicVote
 from tests.communities.factories import CommunityFactory, member_of
 from tests.factories import MemberFactory
+from tests.support.together import postgresql_only, together
 
 from .factories import EventFactory
 
@@ -200,3 +202,58 @@ def test_the_topics_page_does_not_name_an_event_the_viewer_cannot_see(member_cli
 
     assert "Reform sequencing" in page
     assert "Unannounced reform dialogue" not in page
+
+
+def test_a_topic_sent_twice_in_a_row_is_suggested_once(member_client, member):
+    """A double click on "Propose" made two suggestions of the same topic, each with the member's vote."""
+    data = {"title": "Open contracting", "why": "Asked at every clinic."}
+
+    first = member_client.post(reverse("events:topics"), data)
+    second = member_client.post(reverse("events:topics"), data)
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    topic = TopicSuggestion.objects.get(proposed_by=member)
+    assert topic.vote_count == 1
+    # Another topic is another suggestion.
+    member_client.post(reverse("events:topics"), {"title": "Open contracting in health", "why": ""})
+    assert TopicSuggestion.objects.filter(proposed_by=member).count() == 2
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_topic_sent_twice_at_once_is_suggested_once_with_one_vote():
+    """Two submissions at once (a double click) both created the suggestion."""
+    for _round in range(3):  # a race that loses only sometimes should still show up
+        member = MemberFactory()
+
+        def propose(member=member, title=f"Open contracting {_round}"):
+            return services.topic_propose(member=member, title=title, why="Asked at every clinic.")
+
+        results = together(propose, propose)
+
+        assert all(isinstance(result, TopicSuggestion) for result in results), results
+        topic = TopicSuggestion.objects.get(proposed_by=member)
+        assert topic.vote_count == 1 and TopicVote.objects.filter(suggestion=topic).count() == 1
+
+
+def test_saving_a_topic_in_the_admin_keeps_the_votes_cast_meanwhile(client, coordinator, monkeypatch):
+    """The admin wrote back the whole row it had read at the start of the request: the votes members cast meanwhile
+    were lost."""
+    topic = _topic("Open contracting")
+    original = TopicSuggestionAdmin.save_form
+
+    def save_form_after_a_vote(self, request, form, change):
+        services.topic_vote(suggestion=topic, member=MemberFactory())  # a member votes while the admin saves
+        return original(self, request, form, change)
+
+    monkeypatch.setattr(TopicSuggestionAdmin, "save_form", save_form_after_a_vote)
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("admin:events_topicsuggestion_change", args=[topic.pk]),
+        {"title": "Open contracting data", "why": "", "community": "", "status": "open", "event": ""},
+    )
+
+    assert response.status_code == 302
+    topic.refresh_from_db()
+    assert (topic.title, topic.vote_count) == ("Open contracting data", 2)
