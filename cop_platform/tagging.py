@@ -1,6 +1,6 @@
 """Reading django-taggit tags for lists of objects, and merging tags (the admin's tag list)."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.dispatch import Signal
 from taggit.models import Tag, TaggedItem
@@ -34,15 +34,8 @@ def tags_merge(*, tag_ids, into: str) -> tuple[Tag, int]:
     another case, else a new one. Returns it and how many objects carry it now that did not before. A tag chosen
     and named as the target keeps its own uses (taggit's admin deleted them)."""
     into = " ".join(into.split())
-    chosen = Tag.objects.filter(pk__in=tag_ids)
-    target = (
-        Tag.objects.filter(name=into).first()
-        or chosen.filter(name__iexact=into).order_by("pk").first()
-        or Tag.objects.filter(name__iexact=into).order_by("pk").first()
-        or Tag.objects.create(name=into)
-    )
-    list(Tag.objects.select_for_update().filter(pk__in=[*tag_ids, target.pk]).values_list("pk"))  # the merge's tags
-    merged_ids = list(chosen.exclude(pk=target.pk).values_list("pk", flat=True))
+    target = _target_locked(tag_ids, into)
+    merged_ids = list(Tag.objects.filter(pk__in=tag_ids).exclude(pk=target.pk).values_list("pk", flat=True))
     changed = tagged_objects(Tag.objects.filter(pk__in=merged_ids))
     uses = TaggedItem.objects.filter(tag_id__in=merged_ids)
     same_object = {"content_type": OuterRef("content_type"), "object_id": OuterRef("object_id")}
@@ -53,3 +46,34 @@ def tags_merge(*, tag_ids, into: str) -> tuple[Tag, int]:
     Tag.objects.filter(pk__in=merged_ids).delete()
     transaction.on_commit(lambda: tags_changed.send(sender=Tag, objects=changed))
     return target, moved
+
+
+def _target_locked(tag_ids, into: str) -> Tag:
+    """The tag to merge into, locked with the chosen tags until the merge commits. Another merge at once (a double
+    submit) may create a new target first, or merge away the tag found here before it is locked: the second
+    looks again, and finds the first's tag (the chosen tags it merged are gone by then)."""
+    for _attempt in range(3):
+        target = _target_named(tag_ids, into)
+        if target is None:
+            continue
+        locked = Tag.objects.select_for_update().filter(pk__in=[*tag_ids, target.pk]).order_by("pk")
+        if target.pk in set(locked.values_list("pk", flat=True)):
+            return target
+    raise RuntimeError(f"No tag named {into!r} could be found or created")
+
+
+def _target_named(tag_ids, into: str) -> Tag | None:
+    """The tag with exactly that name, else a chosen one or another with that name in another case, else a new
+    one; None when another merge created it at once (its insert came first: this one failed on the unique name)."""
+    found = (
+        Tag.objects.filter(name=into).first()
+        or Tag.objects.filter(pk__in=tag_ids, name__iexact=into).order_by("pk").first()
+        or Tag.objects.filter(name__iexact=into).order_by("pk").first()
+    )
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return Tag.objects.create(name=into)
+    except IntegrityError:
+        return None

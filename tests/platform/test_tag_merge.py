@@ -5,6 +5,7 @@ chosen and named as the target, and answered a 500 without a choice."""
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
@@ -13,6 +14,7 @@ from knowledge.models import KnowledgeProduct
 from tests.experts.factories import ExpertFactory
 from tests.factories import CoordinatorFactory
 from tests.knowledge.factories import KnowledgeProductFactory
+from tests.support.together import postgresql_only, together
 
 pytestmark = pytest.mark.django_db
 
@@ -294,3 +296,58 @@ def test_a_reindex_done_by_its_worker_leaves_nothing_for_the_sweep(
         _merge(coordinator_client, Tag.objects.all(), into="purchasing")
 
     assert KnowledgeProduct.objects.get(pk=product.pk).search_stale_since is None
+
+
+def _ids(*names) -> list[int]:
+    return list(Tag.objects.filter(name__in=names).values_list("pk", flat=True))
+
+
+def _merge_at_once(*tag_ids, into: str) -> list:
+    """tags_merge of each of `tag_ids` into `into`, all at once."""
+    return together(*(lambda ids=ids: tags_merge(tag_ids=ids, into=into) for ids in tag_ids))
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_merges_into_a_new_name_at_once_make_one_tag_that_keeps_every_use():
+    """A double submit of the merge page: both merges created the new tag, and the second failed on its unique name
+    (an error page). Two merges of other tags into the same new name at once failed the same way."""
+    for n in range(3):  # a race that loses only sometimes should still show up
+        doubled = KnowledgeProductFactory(tags=[f"e-gov {n}", f"egov {n}"])
+        one, other = KnowledgeProductFactory(tags=[f"budget {n}"]), KnowledgeProductFactory(tags=[f"budgets {n}"])
+        same, first, second = _ids(f"e-gov {n}", f"egov {n}"), _ids(f"budget {n}"), _ids(f"budgets {n}")
+
+        twice = _merge_at_once(same, same, into=f"digital government {n}")
+        apart = _merge_at_once(first, second, into=f"public budgets {n}")
+
+        assert not [result for result in [*twice, *apart] if isinstance(result, Exception)], [*twice, *apart]
+        assert {tag.name for tag, _moved in twice} == {f"digital government {n}"}
+        assert {tag.name for tag, _moved in apart} == {f"public budgets {n}"}
+        assert _tags(doubled) == {f"digital government {n}"}
+        assert (_tags(one), _tags(other)) == ({f"public budgets {n}"}, {f"public budgets {n}"})
+        assert not Tag.objects.filter(pk__in=[*same, *first, *second]).exists()
+
+
+def _post_twice_at_once(first, url: str, data: dict) -> list:
+    """`first`'s request sent twice at once, as a double click sends it (the same session)."""
+    second = Client()
+    second.cookies = first.cookies
+    return together(*(lambda each=each: each.post(url, data).status_code for each in (first, second)))
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_double_submit_of_the_merge_page_merges_once_without_an_error_page():
+    """The admin's page called the merge twice at once: the second answered 500."""
+    coordinator = CoordinatorFactory()
+    for n in range(3):  # a race that loses only sometimes should still show up
+        product = KnowledgeProductFactory(tags=[f"budget {n}", f"budgets {n}"])
+        client = Client()
+        client.force_login(coordinator)
+        chosen = _choose(client, Tag.objects.filter(name__in=[f"budget {n}", f"budgets {n}"]))
+        data = {"into": f"public budgets {n}", "chosen": chosen}
+
+        results = _post_twice_at_once(client, reverse("admin:taggit_tag_merge_tags"), data)
+
+        assert results == [302, 302]
+        assert _tags(product) == {f"public budgets {n}"}
