@@ -72,6 +72,10 @@ def _save_with_a_free_handle(member: User, *, update_fields: list[str]) -> None:
                 raise
 
 
+# Written by member_profile_update, though not the form's: read again under the member's lock.
+_NOT_IN_THE_FORM = ("profile_completed_at", "handle")
+
+
 @transaction.atomic
 def member_profile_update(*, member: User, form) -> User:
     """Save a validated ProfileForm. The first save completes onboarding and is recorded as activity.
@@ -79,9 +83,15 @@ def member_profile_update(*, member: User, form) -> User:
     Only the form's columns are written, once the account is locked and found still active: the member was
     read at the start of the request, and writing the whole row brought back an account a coordinator
     deactivated, or one deleted meanwhile (its email, name and password), when the save came second."""
-    if not User.objects.select_for_update().filter(pk=member.pk, is_active=True).exists():
+    stored = User.objects.select_for_update().filter(pk=member.pk, is_active=True).values(*_NOT_IN_THE_FORM).first()
+    if stored is None:
         raise PermissionDenied
     member = form.save(commit=False)
+    # As stored, read under the lock: a second submission sent at once (a double click) waits here, then finds the
+    # profile completed and the handle given (its form's copy, read before, said neither: it recorded the
+    # completion twice and gave the member a second handle).
+    for name, value in stored.items():
+        setattr(member, name, value)
     first_completion = member.profile_completed_at is None
     if first_completion:
         member.profile_completed_at = timezone.now()

@@ -160,3 +160,31 @@ def test_signing_up_in_a_language_makes_it_the_members_choice(client, django_cap
     _sign_up(client, django_capture_on_commit_callbacks)
 
     assert User.objects.get(email="new.member@ministry.example.gov").language == "my"
+
+
+_ONBOARDING = {
+    "full_name": "Hnin Wai", "country": "MM", "organization": "Ministry of Health", "position_level": "middle",
+    "gender": "female", "time_zone": "Asia/Yangon",
+}  # fmt: skip
+
+
+def test_onboarding_sent_twice_at_once_completes_the_profile_once_with_one_handle():
+    """A double click on "Save": both requests read the member before either saved, each found the profile not yet
+    completed and no handle, and so recorded the completion twice (the indicators count it) and gave the member a
+    second handle, hnin-wai-2, in place of the first."""
+    from members.forms import ProfileForm
+    from members.services import member_profile_update
+    from tests.factories import MemberFactory
+
+    member = MemberFactory(full_name="", handle=None, profile_completed_at=None)
+    # Both requests' copies of the member, read at their start.
+    first, second = (User.objects.get(pk=member.pk) for _ in range(2))
+
+    for copy in (first, second):
+        form = ProfileForm(_ONBOARDING, instance=copy)
+        assert form.is_valid(), form.errors
+        member_profile_update(member=copy, form=form)
+
+    member.refresh_from_db()
+    assert member.handle == "hnin-wai"
+    assert Activity.objects.filter(member=member, kind=Activity.Kind.PROFILE_COMPLETED).count() == 1
