@@ -33,13 +33,15 @@ from django.core import signing
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator, get_valid_filename, slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities import services as community_services
+from communities.access import communities_readable_by
 from communities.member_counts import member_counts_forget
 from communities.models import (
     Community,
@@ -52,7 +54,9 @@ from communities.models import (
     Report,
     Thread,
 )
+from communities.services import _leaders_locked
 from cop_platform import broker
+from cop_platform.i18n import in_language_of
 from cop_platform.mail import queue_email_to
 from digests.models import DigestDelivery, DigestPreference
 from events.models import CalendarFeed, Event, Registration, TopicSuggestion, TopicVote
@@ -188,11 +192,46 @@ def _posts(member: User) -> list[dict]:
 
 
 def _reactions(member: User) -> list[dict]:
-    return _rows(Reaction.objects.filter(member=member), "post_id", "created_at", thread_title=F("post__thread__title"))
+    """Every mark, with the title of a discussion the member may still read (see _follows)."""
+    readable = Q(post__thread__in=_threads_readable_by(member))
+    return _rows(
+        Reaction.objects.filter(member=member), "post_id", "created_at",
+        thread_title=_only_where(readable, F("post__thread__title")),
+    )  # fmt: skip
 
 
 def _follows(member: User) -> list[dict]:
-    return _rows(Thread.objects.filter(followers=member).order_by("pk"), "id", "title")
+    """Every follow, with the title of a discussion the member may still read: one hidden by the moderators since,
+    or in a community they have left, is theirs to know they followed, not what it is called now."""
+    readable = Q(pk__in=_threads_readable_by(member))
+    follows = _rows(
+        Thread.objects.filter(followers=member).order_by("pk"), "id", shown=_only_where(readable, F("title"))
+    )
+    return [{"id": row["id"], "title": row["shown"]} for row in follows]
+
+
+def _only_where(condition: Q, value) -> Case:
+    return Case(When(condition, then=value), default=Value(None), output_field=CharField())
+
+
+def _threads_readable_by(member: User):
+    """The threads `member` may read now, by the communities' rules (communities.access): shown in a community
+    whose discussions they may read (their own, or one they are linked into), and a hidden one only where they
+    moderate its community."""
+    readable = communities_readable_by(member)
+    linked = Thread.linked_communities.through.objects.filter(community__in=readable).values("thread_id")
+    shown = Thread.objects.filter(Q(community__in=readable) | Q(pk__in=linked))
+    return shown.filter(Q(is_hidden=False) | Q(community__in=_moderated_by(member))).values("pk")
+
+
+def _moderated_by(member: User):
+    """The communities whose hidden threads `member` reads (CommunityAccess.can_moderate)."""
+    if roles.is_coordinator(member):
+        return Community.objects.values("pk")
+    moderating = Membership.objects.active().filter(
+        member=member, role__in=[Membership.Role.MODERATOR, Membership.Role.LEADER]
+    )
+    return moderating.values("community_id")
 
 
 def _reports(member: User) -> list[dict]:
@@ -356,40 +395,51 @@ def _reporting(member: User) -> dict:
 
 # file name -> (builder, what the README says about it)
 EXPORT_FILES = {
-    "profile.json": (_profile, "your account and profile, roles and email addresses"),
-    "languages.json": (lambda m: _rows(m.languages.order_by("name"), "code", "name"), "languages you work in"),
-    "interests.json": (lambda m: sorted(m.interests.names()), "your interests"),
-    "memberships.json": (_memberships, "communities, with every period of membership, and local action teams"),
-    "threads.json": (_threads, "discussions you started"),
-    "posts.json": (_posts, "everything you posted"),
-    "reactions.json": (_reactions, "posts you marked helpful"),
-    "follows.json": (_follows, "discussions you follow"),
-    "reports.json": (_reports, "posts you reported"),
-    "moderation.json": (_moderation, "moderation you did, and moderation about you"),
-    "notifications.json": (_notifications, "your notifications"),
-    "events.json": (_events, "event registrations, attendance, feedback, topics and votes"),
-    "expert.json": (_expert, "your expert profile, if linked to your account"),
-    "referrals.json": (_referrals, "questions you asked experts or flagged to them"),
-    "ratings.json": (_ratings, "ratings you gave to experts' advice"),
-    "surveys.json": (_surveys, "your survey answers"),
-    "digests.json": (_digests, "your digest preference and the digests sent to you"),
-    "activity.json": (_activity, "the activity record (what the monthly figures count)"),
-    "audit.json": (_audit, "audit log entries for what you did"),
-    "admin_log.json": (_admin_log, "changes you made in the administration site"),
-    "knowledge.json": (_knowledge, "knowledge products you wrote or created"),
-    "reporting.json": (_reporting, "figures, narratives and reports you entered or asked for"),
+    "profile.json": (_profile, gettext_lazy("your account and profile, roles and email addresses")),
+    "languages.json": (
+        lambda m: _rows(m.languages.order_by("name"), "code", "name"),
+        gettext_lazy("languages you work in"),
+    ),
+    "interests.json": (lambda m: sorted(m.interests.names()), gettext_lazy("your interests")),
+    "memberships.json": (
+        _memberships,
+        gettext_lazy("communities, with every period of membership, and local action teams"),
+    ),
+    "threads.json": (_threads, gettext_lazy("discussions you started")),
+    "posts.json": (_posts, gettext_lazy("everything you posted")),
+    "reactions.json": (_reactions, gettext_lazy("posts you marked helpful")),
+    "follows.json": (_follows, gettext_lazy("discussions you follow")),
+    "reports.json": (_reports, gettext_lazy("posts you reported")),
+    "moderation.json": (_moderation, gettext_lazy("moderation you did, and moderation about you")),
+    "notifications.json": (_notifications, gettext_lazy("your notifications")),
+    "events.json": (_events, gettext_lazy("event registrations, attendance, feedback, topics and votes")),
+    "expert.json": (_expert, gettext_lazy("your expert profile, if linked to your account")),
+    "referrals.json": (_referrals, gettext_lazy("questions you asked experts or flagged to them")),
+    "ratings.json": (_ratings, gettext_lazy("ratings you gave to experts' advice")),
+    "surveys.json": (_surveys, gettext_lazy("your survey answers")),
+    "digests.json": (_digests, gettext_lazy("your digest preference and the digests sent to you")),
+    "activity.json": (_activity, gettext_lazy("the activity record (what the monthly figures count)")),
+    "audit.json": (_audit, gettext_lazy("audit log entries for what you did")),
+    "admin_log.json": (_admin_log, gettext_lazy("changes you made in the administration site")),
+    "knowledge.json": (_knowledge, gettext_lazy("knowledge products you wrote or created")),
+    "reporting.json": (_reporting, gettext_lazy("figures, narratives and reports you entered or asked for")),
 }
 
 
 def export_build_zip(member: User, path: Path) -> None:
-    """Write the member's ZIP to `path` (one JSON file per subject, and a README)."""
+    """Write the member's ZIP to `path` (one JSON file per subject, and a README), in the member's language: a
+    worker builds it, far from any request."""
+    with in_language_of(member), zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", _export_readme())
+        for name, (build, _description) in EXPORT_FILES.items():
+            archive.writestr(name, json.dumps(build(member), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False))
+
+
+def _export_readme() -> str:
     readme = [_("Your data from %(site)s, exported on %(when)s UTC.") % {
         "site": settings.SITE_NAME, "when": f"{timezone.now():%Y-%m-%d %H:%M}"}, ""]  # fmt: skip
     readme += [f"{name}: {description}" for name, (_build, description) in EXPORT_FILES.items()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.txt", "\n".join(readme) + "\n")
-        for name, (build, _description) in EXPORT_FILES.items():
-            archive.writestr(name, json.dumps(build(member), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False))
+    return "\n".join(readme) + "\n"
 
 
 # --- Export: request, build, download, purge ---------------------------------------------------------------
@@ -645,6 +695,7 @@ def account_delete(*, member: User, deleted_by: User | None = None, asked: bool 
     _registrations_cancel_future(member, now)
     Expert.objects.filter(member=member).update(member=None)
     # Their history stays; being a member does not continue. Ending now leaves every past month as it was.
+    _leaders_lock(member)
     leaderless = _communities_led_only_by(member)
     current = Membership.objects.current().filter(member=member)
     communities_left = list(current.values_list("community_id", flat=True))
@@ -710,6 +761,16 @@ def _written_meanwhile_forget(member_id: int, handle: str, since: datetime) -> N
     notifications they sent the member."""
     _mentions_forget(handle, since)
     Notification.objects.filter(recipient_id=member_id).delete()
+
+
+def _leaders_lock(member: User) -> None:
+    """Lock the leaders' memberships of every community `member` leads, until the deletion commits (community by
+    community, always in the same order). Two co-leaders deleting their accounts at once each saw the other
+    stay, and the community was left with no leader and no coordinator told: the second now waits for the
+    first, then finds itself the last leader."""
+    led = Membership.objects.current().filter(member=member, role=Membership.Role.LEADER).values("community_id")
+    for community in Community.objects.filter(pk__in=led).order_by("pk"):
+        _leaders_locked(community)
 
 
 def _communities_led_only_by(member: User) -> list[Community]:

@@ -46,6 +46,7 @@ from tests.events.factories import EventFactory, RegistrationFactory
 from tests.experts.factories import ExpertClusterFactory, MemberExpertFactory, RatingFactory, ReferralFactory
 from tests.factories import PASSWORD, CoordinatorFactory, MemberFactory
 from tests.knowledge.factories import PDF_BYTES, KnowledgeProductFactory, upload
+from tests.support.together import postgresql_only, together
 
 pytestmark = pytest.mark.django_db
 
@@ -1022,3 +1023,79 @@ def test_a_file_named_in_another_script_loses_the_name_from_its_stored_path(othe
 
     notes.refresh_from_db()
     assert notes.original_name == "notes.pdf" and "ဒ" not in notes.file.name
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_co_leaders_deleted_at_once_leave_the_coordinators_told():
+    """Each deletion saw the other leader stay: the community was left with no leader, and nobody was told."""
+    CoordinatorFactory()
+    for _round in range(3):  # a race that loses only sometimes should still show up
+        community = CommunityFactory()
+        leaders = [MembershipFactory(community=community, role=Membership.Role.LEADER).member for _ in range(2)]
+
+        results = together(*(lambda leader=leader: privacy.account_delete(member=leader) for leader in leaders))
+
+        assert not [result for result in results if isinstance(result, Exception)], results
+        assert not Membership.objects.current().filter(community=community, role=Membership.Role.LEADER).exists()
+        alerts = AuditEntry.objects.filter(target=str(community), detail__startswith="left without a leader")
+        assert alerts.count() == 1
+
+
+def _exported(member, name: str):
+    build, _description = privacy.EXPORT_FILES[name]
+    return build(member)
+
+
+def test_the_export_names_only_the_discussions_the_member_may_still_read(victim, other):
+    """follows.json and reactions.json gave the titles of discussions the moderators had hidden since, and of those
+    in a private community the member had left: what the member may no longer read. The follows and marks stay
+    listed (theirs), without the titles."""
+    open_community = CommunityFactory(name="Open budgets")
+    private = CommunityFactory(name="Cabinet office", visibility=Community.Visibility.PRIVATE)
+    for community in (open_community, private):
+        MembershipFactory(member=victim, community=community)
+        MembershipFactory(member=other, community=community)
+    threads = {
+        title: community_services.thread_create(community=community, author=other, title=title, body="Read this.")
+        for title, community in [
+            ("Citizen budgets", open_community), ("Named and shamed", open_community), ("Reshuffle", private),
+        ]
+    }  # fmt: skip
+    for thread in threads.values():
+        community_services.thread_toggle_follow(thread=thread, member=victim)
+        reply = community_services.post_reply(thread=thread, author=other, body="More.", shown_in=thread.community)
+        community_services.post_toggle_helpful(post=reply, member=victim, community=thread.community)
+    Thread.objects.filter(pk=threads["Named and shamed"].pk).update(is_hidden=True)  # by the moderators
+    community_services.community_leave(member=victim, community=private)
+
+    follows = _exported(victim, "follows.json")
+    reactions = _exported(victim, "reactions.json")
+
+    assert {row["id"]: row["title"] for row in follows} == {
+        threads["Citizen budgets"].pk: "Citizen budgets", threads["Named and shamed"].pk: None,
+        threads["Reshuffle"].pk: None,
+    }  # fmt: skip
+    assert sorted([row["thread_title"] for row in reactions], key=str) == ["Citizen budgets", None, None]
+    # A moderator of the community still reads its hidden discussions.
+    Membership.objects.filter(member=victim, community=open_community).update(role=Membership.Role.MODERATOR)
+    titles = {row["title"] for row in _exported(victim, "follows.json")}
+    assert titles == {"Citizen budgets", "Named and shamed", None}
+
+
+def test_the_export_readme_describes_each_file_in_the_members_language(victim, monkeypatch, tmp_path):
+    """The README's line about each file was in English whatever the member's language: the descriptions were not
+    marked for translation, and the worker built the ZIP in the site's language."""
+    from django.utils import translation
+
+    monkeypatch.setattr(translation._trans, "gettext", lambda message: f"[{translation.get_language()}] {message}")
+    victim.language = "ru"
+    victim.save(update_fields=["language"])
+
+    privacy.export_build_zip(victim, tmp_path / "export.zip")
+
+    readme = zipfile.ZipFile(tmp_path / "export.zip").read("README.txt").decode().splitlines()
+    assert readme[0].startswith("[ru] Your data from")
+    assert [line.split(": ", 1)[0] for line in readme[2:]] == list(privacy.EXPORT_FILES)
+    assert all(line.split(": ", 1)[1].startswith("[ru] ") for line in readme[2:]), readme
+    assert "posts.json: [ru] everything you posted" in readme
