@@ -65,10 +65,12 @@ class KnowledgeProductAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
 
     def save_model(self, request, obj, form, change):
+        if change:
+            services.product_save_changes(obj, changed=form.changed_data)
+            return
         from communities.markdown import render
 
-        if not change:
-            obj.created_by = request.user
+        obj.created_by = request.user
         obj.body_html = render(obj.body)
         super().save_model(request, obj, form, change)
 

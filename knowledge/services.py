@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from communities.markdown import render as render_markdown
 from communities.models import Community, Membership, Notification, Thread
-from communities.services import worded
+from communities.services import DOUBLE_SUBMIT_WINDOW, worded
 from cop_platform import broker
 from members.models import Activity, User
 from members.services import activity_record
@@ -140,10 +140,31 @@ def _create_with_a_free_slug(product: KnowledgeProduct, *, slug_from: str = "") 
                 raise
 
 
+# Counted by downloads (with F()) while a form is open: no form's to write back.
+NEVER_WRITTEN_BY_A_FORM = {"download_count"}
+
+
 def _save_edited(product: KnowledgeProduct, *, fields: list[str]) -> None:
     """Write the edit form's columns only. The product was read at the start of the request: writing the whole
     row undid what happened meanwhile (a coordinator publishing it, downloads counted with F())."""
+    fields = [name for name in fields if name not in NEVER_WRITTEN_BY_A_FORM]
     product.save(update_fields=[*fields, "body_html", "updated_at"])
+
+
+def product_save_changes(product: KnowledgeProduct, *, changed: list[str]) -> None:
+    """The admin's change form: write the columns the coordinator changed (`changed`: the form's changed_data),
+    and the HTML of a changed text. The product was read when the form was sent: saving the whole row wrote back
+    the status, publication date and download count as they were then, undoing a publication or the downloads
+    counted meanwhile."""
+    columns = [
+        field.name
+        for field in KnowledgeProduct._meta.concrete_fields
+        if field.name in changed and field.name not in NEVER_WRITTEN_BY_A_FORM
+    ]
+    if "body" in columns:
+        product.body_html = render_markdown(product.body)
+        columns.append("body_html")
+    product.save(update_fields=[*columns, "updated_at"])
 
 
 @transaction.atomic
@@ -214,10 +235,32 @@ def _notify_authors(product: KnowledgeProduct, text, actor: User | None) -> None
     )
 
 
+def _locked_for_transition(product: KnowledgeProduct, *, status_seen: str | None, allowed, refused) -> KnowledgeProduct:
+    """The product as stored, its row locked until the transition's transaction ends. `product` was read at the
+    start of the request: a double click on "Send for review" found a draft twice and told every coordinator
+    twice; "Publish" and "Send back" at once both found it in review, which left a draft with a publication date
+    (counted as published) and its authors told both. The second request now waits here for the first, and finds
+    that the status it was sent for is gone: nothing is done, and nobody is told. `status_seen`: the status the
+    page showed when its button was clicked, when it says (else the one the request read)."""
+    stored = KnowledgeProduct.objects.select_for_update().get(pk=product.pk)
+    if stored.status != (status_seen or product.status):
+        raise KnowledgeError(
+            _("Nothing was done: “%(title)s” was changed meanwhile and is now “%(status)s”.")
+            % {"title": stored.title, "status": stored.get_status_display()}
+        )
+    if stored.status not in allowed:
+        raise KnowledgeError(refused)
+    return stored
+
+
 @transaction.atomic
-def product_submit(*, product: KnowledgeProduct, actor: User) -> KnowledgeProduct:
-    if product.status != KnowledgeProduct.Status.DRAFT:
-        raise KnowledgeError(_("Only a draft can be sent for review."))
+def product_submit(*, product: KnowledgeProduct, actor: User, status_seen: str | None = None) -> KnowledgeProduct:
+    product = _locked_for_transition(
+        product,
+        status_seen=status_seen,
+        allowed=[KnowledgeProduct.Status.DRAFT],
+        refused=_("Only a draft can be sent for review."),
+    )
     product.status = KnowledgeProduct.Status.IN_REVIEW
     product.save(update_fields=["status", "updated_at"])
     from members.roles import coordinators
@@ -236,9 +279,13 @@ def product_submit(*, product: KnowledgeProduct, actor: User) -> KnowledgeProduc
 
 
 @transaction.atomic
-def product_publish(*, product: KnowledgeProduct, actor: User) -> KnowledgeProduct:
-    if product.status not in (KnowledgeProduct.Status.IN_REVIEW, KnowledgeProduct.Status.DRAFT):
-        raise KnowledgeError(_("Only a draft or a product in review can be published."))
+def product_publish(*, product: KnowledgeProduct, actor: User, status_seen: str | None = None) -> KnowledgeProduct:
+    product = _locked_for_transition(
+        product,
+        status_seen=status_seen,
+        allowed=[KnowledgeProduct.Status.IN_REVIEW, KnowledgeProduct.Status.DRAFT],
+        refused=_("Only a draft or a product in review can be published."),
+    )
     product.status = KnowledgeProduct.Status.PUBLISHED
     product.published_at = product.published_at or timezone.now()
     product.review_note = ""
@@ -248,10 +295,16 @@ def product_publish(*, product: KnowledgeProduct, actor: User) -> KnowledgeProdu
 
 
 @transaction.atomic
-def product_return(*, product: KnowledgeProduct, actor: User, note: str) -> KnowledgeProduct:
+def product_return(
+    *, product: KnowledgeProduct, actor: User, note: str, status_seen: str | None = None
+) -> KnowledgeProduct:
     """Send a product in review back to its authors with a note."""
-    if product.status != KnowledgeProduct.Status.IN_REVIEW:
-        raise KnowledgeError(_("Only a product in review can be sent back."))
+    product = _locked_for_transition(
+        product,
+        status_seen=status_seen,
+        allowed=[KnowledgeProduct.Status.IN_REVIEW],
+        refused=_("Only a product in review can be sent back."),
+    )
     product.status = KnowledgeProduct.Status.DRAFT
     product.review_note = note.strip()[:500]
     product.save(update_fields=["status", "review_note", "updated_at"])
@@ -294,9 +347,36 @@ def download_record(*, product_file: ProductFile, member: User | None, client_ip
     return True
 
 
+def _summary_just_made(*, thread: Thread, actor: User) -> KnowledgeProduct | None:
+    """`actor`'s draft summary of `thread` made within DOUBLE_SUBMIT_WINDOW: a second click on "Summarize this
+    discussion" is the first one."""
+    return (
+        KnowledgeProduct.objects.filter(
+            type=KnowledgeProduct.Type.DISCUSSION_SUMMARY,
+            status=KnowledgeProduct.Status.DRAFT,
+            source_threads=thread,
+            created_by=actor,
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        )
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
+def _heading(text: str) -> str:
+    return f"## {text}"
+
+
 @transaction.atomic
 def summary_from_thread(*, thread: Thread, community, actor: User) -> KnowledgeProduct:
-    """A draft e-discussion summary pre-filled from a thread: title, participants and the key posts."""
+    """A draft e-discussion summary pre-filled from a thread: title, participants and the key posts, its headings in
+    the language of the page it was asked from (the actor's). The same summary asked for twice in a row
+    (DOUBLE_SUBMIT_WINDOW) is the first one."""
+    # A member's two clicks, one at a time: each found no summary yet, and a double click made two drafts.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    twin = _summary_just_made(thread=thread, actor=actor)
+    if twin is not None:
+        return twin
     posts = list(thread.posts.filter(is_hidden=False).select_related("author").order_by("-helpful_count", "created_at"))
     participants = sorted({p.author.public_name for p in posts if p.author and p.author.public_name}, key=str.lower)
     # A deactivated account is named nowhere (the thread page says "former member" too), but counts.
@@ -307,15 +387,17 @@ def summary_from_thread(*, thread: Thread, community, actor: User) -> KnowledgeP
         )
     key_posts = [p for p in posts if not p.is_opening][:5]
     opening = next((p for p in posts if p.is_opening), None)
+    # Each heading a gettext call of its own: inside an f-string, makemessages never saw them (English for all).
     lines = [
-        f"## {_('The question')}", "", opening.body if opening else "", "",
-        f"## {_('Participants')}", "", ", ".join(participants), "",
-        f"## {_('Key contributions')}", "",
+        _heading(_("The question")), "", opening.body if opening else "", "",
+        _heading(_("Participants")), "", ", ".join(participants), "",
+        _heading(_("Key contributions")), "",
     ]  # fmt: skip
     for post in key_posts:
         quoted = "\n".join(f"> {line}" for line in post.body.strip().splitlines())
-        lines += [quoted, f"> — {(post.author and post.author.public_name) or _('former member')}", ""]
-    lines += [f"## {_('What we learned')}", "", _("(Write the conclusions here.)")]
+        author = (post.author and post.author.public_name) or _("former member")
+        lines += [quoted, f"> — {author}", ""]
+    lines += [_heading(_("What we learned")), "", _("(Write the conclusions here.)")]
     product = KnowledgeProduct(
         type=KnowledgeProduct.Type.DISCUSSION_SUMMARY,
         title=_("Summary: %(title)s") % {"title": thread.title},

@@ -126,19 +126,23 @@ def _ask_for_the_files_again(request, form):
 @login_required
 def transition(request, slug, action):
     product = access.get_product_for_viewer(request.user, slug)
+    # The status the page showed: a button clicked on a page that is no longer true (another coordinator sent the
+    # product back, or published it, meanwhile) does nothing.
+    status_seen = request.POST.get("status_seen") or None
     try:
         if action == "submit" and access.can_submit(request.user, product):
-            services.product_submit(product=product, actor=request.user)
+            services.product_submit(product=product, actor=request.user, status_seen=status_seen)
             messages.success(request, _("Sent for review. The coordinator will publish it or send it back."))
         elif action == "publish" and access.can_publish(request.user):
-            services.product_publish(product=product, actor=request.user)
+            services.product_publish(product=product, actor=request.user, status_seen=status_seen)
             messages.success(request, _("Published. The authors were told."))
         elif action == "return" and access.can_publish(request.user):
             form = ReturnForm(request.POST)
             if not form.is_valid():
                 messages.error(request, _("Write a note for the authors."))
                 return redirect(product)
-            services.product_return(product=product, actor=request.user, note=form.cleaned_data["note"])
+            note = form.cleaned_data["note"]
+            services.product_return(product=product, actor=request.user, note=note, status_seen=status_seen)
             messages.success(request, _("Sent back to the authors with your note."))
         elif action == "archive" and access.can_publish(request.user):
             services.product_archive(product=product, actor=request.user)

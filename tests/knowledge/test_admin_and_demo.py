@@ -3,13 +3,17 @@
 import pytest
 from django.contrib.messages import get_messages
 from django.core.management import call_command
+from django.db.models import F
+from django.db.models.signals import pre_save
 from django.urls import reverse
+from django.utils import timezone
 
 from communities.models import Notification
 from knowledge.models import FAQItem, KnowledgeProduct, ProductFile
 from members.models import Language
 from tests.communities.factories import CommunityFactory
 from tests.factories import MemberFactory
+from tests.members.test_audit import admin_form_data
 
 from .factories import KnowledgeProductFactory, ProductFileFactory, stored_files
 
@@ -129,6 +133,51 @@ def test_a_product_added_in_the_admin_is_rendered_and_credited(admin_client, coo
     assert product.status == Status.DRAFT
     assert "<strong>bold</strong>" in product.body_html
     assert "<script>" not in product.body_html
+
+
+def _change_form_data(response) -> dict:
+    """What the change page would post back unchanged, its files inline included."""
+    data = admin_form_data(response)
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({f"{inline.formset.prefix}-{name}": str(management[name].value()) for name in management.fields})
+        for form in inline.formset.forms:
+            data.update({form.add_prefix(name): str(form[name].value()) for name in form.fields if form[name].value()})
+    return data
+
+
+@pytest.fixture
+def published_and_downloaded_meanwhile():
+    """The site publishes the product and counts a download while the admin's save is on its way: after the admin
+    read the product, before it writes."""
+
+    def meanwhile(sender, instance, **kwargs):
+        KnowledgeProduct.objects.filter(pk=instance.pk).update(
+            status=Status.PUBLISHED, published_at=timezone.now(), download_count=F("download_count") + 1
+        )
+
+    pre_save.connect(meanwhile, sender=KnowledgeProduct, weak=False)
+    yield
+    pre_save.disconnect(meanwhile, sender=KnowledgeProduct)
+
+
+def test_an_admin_save_writes_only_what_the_coordinator_changed(admin_client, published_and_downloaded_meanwhile):
+    """Before, the admin wrote the whole row as it had read it: the publication and the download counted meanwhile
+    were undone (the product back in review, its publication date and download gone)."""
+    product = KnowledgeProductFactory(status=Status.IN_REVIEW, body="Old **text**")
+    ProductFileFactory(product=product)
+    url = reverse("admin:knowledge_knowledgeproduct_change", args=[product.pk])
+    data = _change_form_data(admin_client.get(url))
+    data.update(title="A better title", body="New **text**")
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    product.refresh_from_db()
+    assert product.title == "A better title"
+    assert "<strong>text</strong>" in product.body_html and "New" in product.body_html
+    assert (product.status, product.download_count) == (Status.PUBLISHED, 1)
+    assert product.published_at is not None
 
 
 def test_members_cannot_open_the_knowledge_admin(client, member, report_viewer):

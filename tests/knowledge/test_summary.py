@@ -3,11 +3,15 @@ question, the participants and the most helpful replies, linked to the thread an
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from communities.models import Membership
+from communities.services import DOUBLE_SUBMIT_WINDOW
+from knowledge import services
 from knowledge.models import KnowledgeProduct
 from tests.communities.factories import CommunityFactory, PostFactory, ThreadFactory, member_of
 from tests.factories import MemberFactory
+from tests.support.gettext_extraction import extracted_msgids
 
 from .factories import KnowledgeProductFactory
 
@@ -153,9 +157,52 @@ def test_it_gives_each_summary_of_the_same_thread_its_own_address(client, leader
     client.force_login(leader)
 
     _summarize(client, thread)
+    KnowledgeProduct.objects.update(created_at=timezone.now() - DOUBLE_SUBMIT_WINDOW)  # not a double click
     _summarize(client, thread)
 
     assert len({p.slug for p in KnowledgeProduct.objects.all()}) == 2
+
+
+def test_a_second_click_on_summarize_leads_to_the_first_draft(client, leader, thread):
+    """Before, each click made a draft summary: a double click left two."""
+    client.force_login(leader)
+
+    first = _summarize(client, thread)
+    second = _summarize(client, thread)
+
+    product = KnowledgeProduct.objects.get()
+    assert first.url == second.url == reverse("knowledge:edit", args=[product.slug])
+
+
+def test_another_leaders_summary_of_the_same_thread_is_their_own(client, leader, thread, community):
+    client.force_login(leader)
+    _summarize(client, thread)
+    client.force_login(member_of(community, role=Role.LEADER))
+
+    _summarize(client, thread)
+
+    assert KnowledgeProduct.objects.count() == 2
+
+
+SUMMARY_HEADINGS = ["The question", "Participants", "Key contributions", "What we learned"]
+
+
+def test_the_summarys_headings_are_strings_the_translators_are_given():
+    """Before, each heading was a gettext call inside an f-string, which makemessages never finds: no catalog had
+    them, and a Russian or Burmese coordinator's summary was headed in English."""
+    assert set(SUMMARY_HEADINGS) <= extracted_msgids("knowledge/services.py")
+
+
+def test_the_summarys_headings_are_in_the_language_of_the_page_it_was_asked_from(client, leader, thread, monkeypatch):
+    """The catalogs are filled by the translators (locale/ is theirs): a stand-in gettext marks each string with the
+    language active when it is translated."""
+    monkeypatch.setattr(services, "_", lambda message: f"[{translation.get_language()}] {message}")
+    client.force_login(leader)
+
+    client.post(reverse("knowledge:summarize", args=[thread.community.slug, thread.pk]), HTTP_ACCEPT_LANGUAGE="ru")
+
+    headings = [line for line in KnowledgeProduct.objects.get().body.splitlines() if line.startswith("## ")]
+    assert headings == [f"## [ru] {heading}" for heading in SUMMARY_HEADINGS]
 
 
 def test_a_summary_of_a_private_discussion_stays_in_the_private_community(client):

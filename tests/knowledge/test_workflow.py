@@ -388,3 +388,67 @@ def test_it_sends_back_a_product_with_a_long_note(client, author, in_review, coo
     assert response.status_code == 302
     notification = _knowledge_notifications(author).get()
     assert len(notification.text) <= Notification._meta.get_field("text").max_length
+
+
+def _as_read_before(product) -> KnowledgeProduct:
+    """The product as a request read it before another one changed it (what a double click's second request,
+    or a second coordinator, holds when the first has finished)."""
+    return KnowledgeProduct.objects.get(pk=product.pk)
+
+
+def test_a_second_send_for_review_of_the_same_draft_tells_the_coordinators_nothing(author, draft, coordinator):
+    """Before, the second click of a double click had read the draft too, and every coordinator was told twice."""
+    second_click = _as_read_before(draft)
+    services.product_submit(product=draft, actor=author)
+
+    with pytest.raises(services.KnowledgeError, match="was changed meanwhile and is now “In review”"):
+        services.product_submit(product=second_click, actor=author)
+
+    assert _knowledge_notifications(coordinator).count() == 1
+
+
+def test_publishing_a_product_sent_back_meanwhile_does_nothing(author, in_review, coordinator):
+    """Before, the coordinator publishing what they had read in review published the draft just sent back, and the
+    authors were told both."""
+    publisher_read = _as_read_before(in_review)
+    services.product_return(product=in_review, actor=MemberFactory(), note="Add the figures.")
+
+    with pytest.raises(services.KnowledgeError, match="was changed meanwhile and is now “Draft”"):
+        services.product_publish(product=publisher_read, actor=coordinator)
+
+    in_review.refresh_from_db()
+    assert (in_review.status, in_review.published_at) == (Status.DRAFT, None)
+    assert _knowledge_notifications(author).count() == 1
+
+
+def test_sending_back_a_product_published_meanwhile_does_nothing(author, in_review, coordinator):
+    """Before, the send-back found the product in review as read, and left a draft with a publication date (counted
+    by the knowledge_published indicator), its authors told it was published and that it needs changes."""
+    returner_read = _as_read_before(in_review)
+    services.product_publish(product=in_review, actor=coordinator)
+
+    with pytest.raises(services.KnowledgeError, match="was changed meanwhile and is now “Published”"):
+        services.product_return(product=returner_read, actor=MemberFactory(), note="Add the figures.")
+
+    in_review.refresh_from_db()
+    assert in_review.status == Status.PUBLISHED
+    assert in_review.published_at is not None
+    assert [n.text for n in _knowledge_notifications(author)] == ["“Mobile service teams” was published"]
+
+
+def test_publishing_from_a_page_that_showed_the_product_in_review_does_nothing_once_it_was_sent_back(
+    client, author, in_review, coordinator
+):
+    """Before, "Publish" clicked on a page that still showed the product in review published what another
+    coordinator had just sent back to its authors (they were told both)."""
+    client.force_login(coordinator)
+    page = client.get(in_review.get_absolute_url()).content.decode()
+    assert 'name="status_seen" value="in_review"' in page
+    services.product_return(product=in_review, actor=MemberFactory(), note="Add the figures.")
+
+    response = _transition(client, in_review, "publish", status_seen="in_review")
+
+    in_review.refresh_from_db()
+    assert (in_review.status, in_review.published_at) == (Status.DRAFT, None)
+    assert _messages(response) == ["Nothing was done: “Mobile service teams” was changed meanwhile and is now “Draft”."]
+    assert _knowledge_notifications(author).count() == 1
