@@ -3,8 +3,9 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_countries import countries as all_countries
 
 from cop_platform.forms import ADMIN_TEXT_FIELDS, country_q
@@ -47,7 +48,16 @@ def _status_action(status, label):
         modeladmin.message_user(request, done % {"count": count, "status": label}, messages.SUCCESS)
 
     action.__name__ = f"set_status_{status}"
-    return admin.action(description=_("Set status: %(status)s") % {"status": label})(action)
+    return admin.action(description=_set_status_description(label))(action)
+
+
+def _set_status_description_now(label) -> str:
+    return gettext("Set status: %(status)s") % {"status": label}
+
+
+# Written when the action list is shown, in its reader's language: `_("Set status: %(status)s") % …` at import time
+# turned the lazy string into the English text for everyone.
+_set_status_description = lazy(_set_status_description_now, str)
 
 
 class CountryFilter(admin.SimpleListFilter):
@@ -123,6 +133,18 @@ class ExpertAdmin(admin.ModelAdmin):
                     % {"count": len(created)},
                     messages.SUCCESS,
                 )
+                if preview.stored_meanwhile:  # a second "Confirm" of the same file
+                    already = len(preview.stored_meanwhile)
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "%(count)d row was not imported: that expert already exists.",
+                            "%(count)d rows were not imported: those experts already exist.",
+                            already,
+                        )
+                        % {"count": already},
+                        messages.WARNING,
+                    )
                 return redirect(reverse("admin:experts_expert_changelist"))
         context = {
             **self.admin_site.each_context(request),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
 
@@ -40,6 +40,8 @@ class ImportRow:
 class ImportPreview:
     rows: list[ImportRow]
     file_errors: list[str]
+    # Set by import_rows: good rows of the preview that were stored by then (a second "Confirm").
+    stored_meanwhile: list[ImportRow] = field(default_factory=list)
 
     @property
     def good(self):
@@ -78,8 +80,7 @@ def preview(text: str) -> ImportPreview:
     clusters.update({c.theme.lower(): c for c in clusters.values()})
     languages = {lang.code: lang for lang in Language.objects.all()}
     languages.update({lang.name.lower(): lang for lang in languages.values()})
-    existing_emails = {e.lower() for e in Expert.objects.exclude(email="").values_list("email", flat=True)}
-    existing_names = {(n.lower(), o.lower()) for n, o in Expert.objects.values_list("name", "organization")}
+    existing_emails, existing_names = _stored_emails(), _stored_names()
     seen_emails: dict[str, int] = {}
     seen_names: dict[tuple, int] = {}
     rows = []
@@ -102,20 +103,46 @@ def preview(text: str) -> ImportPreview:
         row = ImportRow(line=index, values=values)
         _check(row, clusters, languages)
         email = row.cleaned.get("email", "")
-        name_key = (values.get("name", "").lower(), values.get("organization", "").lower())
-        if email and email in existing_emails:
-            row.duplicate_of = _("an expert with %(email)s already exists") % {"email": email}
-        elif email and email in seen_emails:
-            row.duplicate_of = _("same email as line %(line)s") % {"line": seen_emails[email]}
-        elif not email and name_key in existing_names:
-            row.duplicate_of = _("an expert with this name and organization already exists")
-        elif not email and name_key in seen_names:
-            row.duplicate_of = _("same name and organization as line %(line)s") % {"line": seen_names[name_key]}
+        name_key = _name_key(values)
+        row.duplicate_of = (
+            _already_stored(email, name_key, existing_emails, existing_names)
+            or _same_as_a_line_above(email, name_key, seen_emails, seen_names)
+        )  # fmt: skip
         if email:
             seen_emails.setdefault(email, index)
         seen_names.setdefault(name_key, index)
         rows.append(row)
     return ImportPreview(rows=rows, file_errors=[] if rows else [_("The file has no rows to import.")])
+
+
+def _stored_emails() -> set[str]:
+    return {e.lower() for e in Expert.objects.exclude(email="").values_list("email", flat=True)}
+
+
+def _stored_names() -> set[tuple[str, str]]:
+    return {(n.lower(), o.lower()) for n, o in Expert.objects.values_list("name", "organization")}
+
+
+def _name_key(values: dict) -> tuple[str, str]:
+    return values.get("name", "").lower(), values.get("organization", "").lower()
+
+
+def _already_stored(email: str, name_key: tuple[str, str], emails: set[str], names: set[tuple[str, str]]) -> str:
+    """Why the row is an expert already mapped ("" when it is not): the same email, or without one the same name
+    and organization."""
+    if email and email in emails:
+        return _("an expert with %(email)s already exists") % {"email": email}
+    if not email and name_key in names:
+        return _("an expert with this name and organization already exists")
+    return ""
+
+
+def _same_as_a_line_above(email: str, name_key: tuple[str, str], emails: dict, names: dict) -> str:
+    if email and email in emails:
+        return _("same email as line %(line)s") % {"line": emails[email]}
+    if not email and name_key in names:
+        return _("same name and organization as line %(line)s") % {"line": names[name_key]}
+    return ""
 
 
 def _readable(reader):
@@ -202,9 +229,30 @@ def _check(row: ImportRow, clusters: dict, languages: dict) -> None:
     _check_lengths(row)
 
 
+def _one_import_at_a_time() -> None:
+    """Held until the import's transaction ends. The preview was made before: a double click on "Confirm" (or two
+    coordinators importing the same file) found the rows new twice, and made each expert without an email twice,
+    or failed on the unique email with a server error. SQLite runs one writing transaction at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('experts.csv_import'))")
+
+
+def _mark_rows_stored_meanwhile(preview_result: ImportPreview) -> None:
+    """Rows that another import (or a coordinator) mapped since the preview are duplicates now."""
+    emails, names = _stored_emails(), _stored_names()
+    for row in preview_result.good:
+        row.duplicate_of = _already_stored(row.cleaned.get("email", ""), _name_key(row.values), emails, names)
+
+
 @transaction.atomic
 def import_rows(preview_result: ImportPreview, *, actor) -> list[Expert]:
-    """Create every importable row, all or nothing."""
+    """Create every importable row, all or nothing. Rows stored since the preview are not created again: they are
+    duplicates of the preview afterwards (`preview_result.stored_meanwhile`)."""
+    _one_import_at_a_time()
+    importable = preview_result.good
+    _mark_rows_stored_meanwhile(preview_result)
+    preview_result.stored_meanwhile = [row for row in importable if not row.is_importable]
     created = []
     for row in preview_result.good:
         fields = dict(row.cleaned)

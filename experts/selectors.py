@@ -7,6 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
 
 from communities.models import Community, Thread
@@ -80,21 +81,27 @@ def suggest_experts(*, thread: Thread, community: Community, limit: int = 20) ->
         for cluster in expert.clusters.all():
             if community in cluster.communities.all():
                 suggestion.score += 5
-                suggestion.reasons.append(f"cluster “{cluster.theme}” serves this community")
+                suggestion.reasons.append(_("cluster “%(cluster)s” serves this community") % {"cluster": cluster.theme})
             shared = themes & {k.name.lower() for k in cluster.keywords.all()}
             if shared:
                 suggestion.score += 3 * len(shared)
-                suggestion.reasons.append(f"cluster “{cluster.theme}”: {', '.join(sorted(shared))}")
+                suggestion.reasons.append(
+                    _("cluster “%(cluster)s”: %(themes)s")
+                    % {"cluster": cluster.theme, "themes": ", ".join(sorted(shared))}
+                )
         expertise = {tag.name.lower() for tag in expert.expertise.all()}
         shared = expertise & themes
         matched_words = {word for word in title_words if any(word in tag for tag in expertise)}
         if shared or matched_words:
             suggestion.score += 2 * len(shared) + len(matched_words)
-            suggestion.reasons.append("expertise: " + ", ".join(sorted(shared | matched_words)))
+            suggestion.reasons.append(
+                _("expertise: %(topics)s") % {"topics": ", ".join(sorted(shared | matched_words))}
+            )
         shared_countries = countries & {country.code for country in expert.countries}
         if shared_countries:
             suggestion.score += 1
-            suggestion.reasons.append("works in " + ", ".join(sorted(all_countries.name(c) for c in shared_countries)))
+            names = ", ".join(sorted(str(all_countries.name(code)) for code in shared_countries))
+            suggestion.reasons.append(_("works in %(countries)s") % {"countries": names})
         ranked.append(suggestion)
     # Capacity first, then how well they match; between equal matches, active experts before engaged ones.
     ranked.sort(key=lambda s: (s.at_capacity, -s.score, s.expert.status != Expert.Status.ACTIVE, s.expert.name))

@@ -32,6 +32,9 @@ class ExpertError(Exception):
 @transaction.atomic
 def expert_set_status(*, expert: Expert, status: str, actor: User | None = None, note: str = "") -> Expert:
     """Move an expert along the pipeline, keeping dated history. Setting the same status is a no-op."""
+    # The status as stored, under the row's lock: `expert` may have been read before another change (an admin
+    # action clicked twice), which wrote a second, identical, history row from the status it had read.
+    expert.status = Expert.objects.select_for_update().values_list("status", flat=True).get(pk=expert.pk)
     if expert.status == status:
         return expert
     ExpertStatusChange.objects.create(

@@ -5,12 +5,15 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from experts import csv_import
 from experts.models import Expert, ExpertStatusChange
-from tests.factories import MemberFactory, ReportViewerFactory
+from tests.factories import CoordinatorFactory, MemberFactory, ReportViewerFactory
+from tests.support.together import postgresql_only, together
 
 from .factories import ExpertClusterFactory, ExpertFactory
 
@@ -318,3 +321,53 @@ def test_import_rows_creates_the_good_rows_all_or_nothing(coordinator, cluster):
     assert sorted(e.name for e in created) == ["Arun Prasad", "Existing Person", "Nilar Aung"]
     assert Expert.objects.count() == 3
     assert ExpertStatusChange.objects.filter(changed_by=coordinator).count() == 3
+
+
+TWO_NEW_EXPERTS = HEADER + "Nilar Aung,nilar@university.example.org,,MM,,,,,,,,\nNo Email Person,,,MM,Ministry,,,,,,,\n"
+
+
+def test_rows_imported_since_the_preview_are_not_created_again(coordinator):
+    """Before, a second "Confirm" of the same file, its preview made before the first import was stored, created
+    the expert without an email a second time, and failed on the unique email of the other (a server error)."""
+    second_confirm = csv_import.preview(TWO_NEW_EXPERTS)
+    csv_import.import_rows(csv_import.preview(TWO_NEW_EXPERTS), actor=coordinator)
+
+    created = csv_import.import_rows(second_confirm, actor=coordinator)
+
+    assert created == []
+    assert Expert.objects.count() == 2
+    assert [row.line for row in second_confirm.stored_meanwhile] == [2, 3]
+    assert [row.duplicate_of for row in second_confirm.duplicates] == [
+        "an expert with nilar@university.example.org already exists",
+        "an expert with this name and organization already exists",
+    ]
+
+
+def _confirm_twice_at_once(coordinator, content: str) -> list:
+    browsers = [Client(), Client()]
+    for browser in browsers:
+        browser.force_login(coordinator)
+    confirm = {"content": content, "confirm": "Import 2 experts"}
+    return together(*(lambda browser=browser: browser.post(reverse(IMPORT_URL), confirm) for browser in browsers))
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_on_confirm_imports_each_row_once_and_says_so():
+    coordinator = CoordinatorFactory()
+    for round_number in range(3):
+        content = TWO_NEW_EXPERTS.replace("nilar@", f"nilar{round_number}@").replace(
+            "Ministry", f"Office {round_number}"
+        )
+
+        results = _confirm_twice_at_once(coordinator, content)
+
+        assert [response.status_code for response in results] == [302, 302]
+        assert Expert.objects.filter(organization=f"Office {round_number}").count() == 1
+        assert Expert.objects.filter(email=f"nilar{round_number}@university.example.org").count() == 1
+        told = sorted(str(m) for response in results for m in get_messages(response.wsgi_request))
+        # The warning when the second request's preview was made before the first import was stored (most often).
+        assert told in (
+            ["0 experts imported.", "2 experts imported.", "2 rows were not imported: those experts already exist."],
+            ["0 experts imported.", "2 experts imported."],
+        ), told

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from experts.models import Expert, ExpertStatusChange, Rating, Referral
 from tests.communities.factories import CommunityFactory, PostFactory, ThreadFactory, member_of
 from tests.factories import CoordinatorFactory, MemberFactory, ReportViewerFactory
 from tests.factories import ExpertFactory as ExpertMemberFactory
+from tests.support.together import postgresql_only, together
 
 from .factories import ExpertClusterFactory, ExpertFactory, RatingFactory, ReferralFactory
 
@@ -242,6 +244,39 @@ def test_a_bulk_change_from_a_list_filtered_by_status_counts_the_experts_it_chan
     )
 
     assert "2 experts set to “Engaged”." in [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_the_status_actions_are_named_in_the_coordinators_language(client, coordinator):
+    """Before, each action's name was written once, in English, when the admin module was loaded."""
+    client.force_login(coordinator)
+
+    response = client.get(reverse("admin:experts_expert_changelist"), HTTP_ACCEPT_LANGUAGE="ru")
+
+    actions = dict(response.context["action_form"].fields["action"].choices)
+    assert actions["set_status_mapped"] == "Установить статус: Выявлен"
+    response = client.get(reverse("admin:experts_expert_changelist"), HTTP_ACCEPT_LANGUAGE="en")
+    assert dict(response.context["action_form"].fields["action"].choices)["set_status_mapped"] == "Set status: Mapped"
+
+
+def _bulk_status_twice_at_once(coordinator, expert, status) -> list:
+    browsers = [Client(), Client()]
+    for browser in browsers:
+        browser.force_login(coordinator)
+    return together(*(lambda browser=browser: _bulk_status(browser, [expert], status) for browser in browsers))
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_status_action_clicked_twice_at_once_records_the_change_once():
+    coordinator = CoordinatorFactory()
+    for _round in range(10):  # the two requests overlap less than in most races: more rounds to show it
+        expert = ExpertFactory(status=Expert.Status.MAPPED)
+
+        results = _bulk_status_twice_at_once(coordinator, expert, "engaged")
+
+        assert [response.status_code for response in results] == [302, 302]
+        history = ExpertStatusChange.objects.filter(expert=expert, note="bulk change in admin")
+        assert list(history.values_list("from_status", "to_status")) == [("mapped", "engaged")]
 
 
 @pytest.mark.parametrize("user_factory", [MemberFactory, ReportViewerFactory, ExpertMemberFactory])

@@ -52,6 +52,19 @@ def test_it_ignores_setting_the_same_status(coordinator):
     assert not ExpertStatusChange.objects.exists()
 
 
+def test_a_status_set_again_from_an_earlier_read_adds_no_history(coordinator):
+    """Before, the second request of a double click compared the status it had read (mapped) and wrote a second,
+    identical, history row."""
+    expert = ExpertFactory(status=Expert.Status.MAPPED)
+    second_click = Expert.objects.get(pk=expert.pk)
+    services.expert_set_status(expert=expert, status=Expert.Status.ENGAGED, actor=coordinator)
+
+    services.expert_set_status(expert=second_click, status=Expert.Status.ENGAGED, actor=coordinator)
+
+    history = ExpertStatusChange.objects.filter(expert=expert)
+    assert list(history.values_list("from_status", "to_status")) == [("mapped", "engaged")]
+
+
 def test_it_records_the_first_stage_when_an_expert_is_created(coordinator):
     cluster = ExpertClusterFactory()
     english = Language.objects.get(code="en")

@@ -4,12 +4,14 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from communities.models import Membership
+from experts import selectors
 from experts.models import Expert
 from experts.selectors import suggest_experts
 from tests.communities.factories import CommunityFactory, ThreadFactory, member_of
+from tests.support.gettext_extraction import extracted_msgids
 
 from .factories import ExpertClusterFactory, ExpertFactory, ReferralFactory
 
@@ -150,3 +152,34 @@ def test_it_shows_the_ranking_and_the_capacity_badge_on_the_ask_page(client, com
     html = client.get(reverse("experts:ask", args=[community.slug, thread.pk])).content.decode()
     assert html.index("B Unrelated") < html.index("A Best match")
     assert "at capacity this month" in html
+
+
+SUGGESTION_REASONS = [
+    "cluster “%(cluster)s” serves this community",
+    "cluster “%(cluster)s”: %(themes)s",
+    "expertise: %(topics)s",
+    "works in %(countries)s",
+]
+
+
+def test_the_reasons_for_a_suggestion_are_strings_the_translators_are_given():
+    """Before, the reasons were English f-strings: "Ask an expert" explained itself in English to everyone."""
+    assert set(SUGGESTION_REASONS) <= extracted_msgids("experts/selectors.py")
+
+
+def test_the_reasons_for_a_suggestion_are_in_the_readers_language(community, thread, monkeypatch):
+    """The catalogs are filled by the translators (locale/ is theirs): a stand-in gettext marks each string with the
+    language active when it is translated."""
+    monkeypatch.setattr(selectors, "_", lambda message: f"[{translation.get_language()}] {message}")
+    cluster = ExpertClusterFactory(theme="E-government", communities=[community], keywords=["Digital government"])
+    ExpertFactory(name="Everything", clusters=[cluster], countries=["MM"], expertise=["digital government"])
+
+    with translation.override("ru"):
+        reasons = suggest_experts(thread=thread, community=community)[0].reasons
+
+    assert reasons == [
+        "[ru] cluster “E-government” serves this community",
+        "[ru] cluster “E-government”: digital government",
+        "[ru] expertise: digital government",
+        "[ru] works in Мьянма",
+    ]
