@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from cop_platform import forms as shared_fields
@@ -126,7 +127,10 @@ class ProfileForm(forms.ModelForm):
 class AccountDeleteForm(forms.Form):
     """Deleting an account cannot be undone: the member proves it is them and types the word on purpose."""
 
+    # The word in the page's language, so that a reader of Russian or Burmese types it on their own keyboard
+    # (a phone's Burmese keyboard has no Latin capitals); the English word is taken in every language.
     CONFIRMATION_WORD = "DELETE"
+    confirmation_word = pgettext_lazy("the word a member types to confirm deleting their account", "DELETE")
 
     password = forms.CharField(
         label=_("Your current password"),
@@ -134,15 +138,15 @@ class AccountDeleteForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     confirmation = forms.CharField(
-        label=_("Type DELETE to confirm"),
         max_length=20,
-        help_text=_("In capital letters, as shown."),
+        help_text=_("Exactly as shown."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
 
     def __init__(self, *args, member: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.member = member
+        self.fields["confirmation"].label = _("Type %(word)s to confirm") % {"word": self.confirmation_word}
 
     def clean_password(self):
         password = self.cleaned_data["password"]
@@ -152,6 +156,8 @@ class AccountDeleteForm(forms.Form):
 
     def clean_confirmation(self):
         word = self.cleaned_data["confirmation"].strip()
-        if word != self.CONFIRMATION_WORD:
-            raise forms.ValidationError(_("Type DELETE, in capital letters, to confirm."))
+        if word not in (self.CONFIRMATION_WORD, str(self.confirmation_word)):
+            raise forms.ValidationError(
+                _("Type %(word)s, exactly as shown, to confirm.") % {"word": self.confirmation_word}
+            )
         return word

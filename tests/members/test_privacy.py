@@ -644,7 +644,7 @@ def test_deletion_is_audited_without_the_name(victim_client, victim, django_capt
     [
         ("not-my-password-1", "DELETE", "That is not your current password."),
         (PASSWORD, "", "This field is required."),
-        (PASSWORD, "delete", "Type DELETE, in capital letters, to confirm."),
+        (PASSWORD, "delete", "Type DELETE, exactly as shown, to confirm."),
         ("", "DELETE", "This field is required."),
     ],
 )
@@ -1099,3 +1099,14 @@ def test_the_export_readme_describes_each_file_in_the_members_language(victim, m
     assert [line.split(": ", 1)[0] for line in readme[2:]] == list(privacy.EXPORT_FILES)
     assert all(line.split(": ", 1)[1].startswith("[ru] ") for line in readme[2:]), readme
     assert "posts.json: [ru] everything you posted" in readme
+
+
+def test_a_russian_reader_confirms_with_the_word_in_russian(victim_client, victim, django_capture_on_commit_callbacks):
+    """The word was DELETE in every language: typed on a Latin keyboard, which a Burmese phone's is not."""
+    victim_client.cookies["django_language"] = "ru"
+    assert "Для подтверждения введите УДАЛИТЬ" in victim_client.get(PRIVACY_URL).content.decode()
+
+    delete_account(victim_client, django_capture_on_commit_callbacks, PASSWORD, "УДАЛИТЬ")
+
+    victim.refresh_from_db()
+    assert not victim.is_active
