@@ -23,6 +23,11 @@ def get_expert_for_viewer(user, pk: int) -> Expert:
         raise Http404 from None
 
 
+def expert_profile_visible_to(user, expert: Expert) -> bool:
+    """get_expert_for_viewer's rule for an expert already read: may `user` open the profile, and so read the name?"""
+    return user.is_authenticated and (expert.is_listed or roles.is_coordinator(user))
+
+
 def can_see_contact_details(user) -> bool:
     return roles.is_coordinator(user)
 

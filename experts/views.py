@@ -149,6 +149,8 @@ def thread_context(*, thread, user, community_acc) -> dict:
     rateable = {r.pk for r in asked if r.community_id in member_of}
     return {
         "referrals": referrals,
+        # The others read "An expert": an expert no longer listed (inactive, say) is not named to members.
+        "named_experts": {r.expert_id for r in referrals if access.expert_profile_visible_to(user, r.expert)},
         "expert_member_ids": {r.expert.member_id for r in referrals if r.expert.member_id},
         "rateable_referrals": rateable,
         "can_flag_experts": access.can_flag_experts(community_acc),

@@ -511,3 +511,19 @@ def test_an_expert_without_an_account_is_written_to_in_a_language_they_work_in(
         "both@experts.example.org": asked % {"thread": thread.title},  # the site's language, which they work in
         "fr@experts.example.org": asked % {"thread": thread.title},  # French is not offered
     }
+
+
+@pytest.mark.parametrize("viewer", ["member", "coordinator"])
+def test_an_expert_no_longer_listed_is_not_named_on_the_thread_but_to_the_coordinator(client, viewer):
+    """The thread named an inactive expert to every reader, whose profile is a 404 to them."""
+    community = CommunityFactory()
+    withdrawn = ReferralFactory(thread=ThreadFactory(community=community), expert__name="Orca Withdrawn")
+    ReferralFactory(thread=withdrawn.thread, expert__name="Mai Listed")
+    Expert.objects.filter(pk=withdrawn.expert_id).update(status=Expert.Status.INACTIVE)
+    client.force_login(member_of(community) if viewer == "member" else CoordinatorFactory())
+
+    page = client.get(withdrawn.thread.get_absolute_url()).content.decode()
+
+    assert "Mai Listed" in page
+    assert ("Orca Withdrawn" in page) == (viewer == "coordinator")
+    assert ("An expert" in page) == (viewer == "member")
