@@ -1,6 +1,7 @@
 """A community leader approves a join request and acts on a reported post."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from communities import services
@@ -44,3 +45,22 @@ def test_a_leader_approves_a_join_request_and_upholds_a_report(page, live_server
     expect(page.get_by_text("No reported posts. Nothing waits for review.")).to_be_visible()
     a11y(page)
     assert Post.objects.get().is_hidden
+
+
+def test_the_members_page_fits_a_small_phone_in_russian_for_a_leader(new_page, live_server):
+    """The role pickers' hidden labels are positioned absolutely; with no positioned box inside the table's scroll
+    box they were laid out beyond it, and the whole page scrolled sideways at 360px in Russian and Burmese."""
+    community = Community.objects.create(name="Public finance", slug="public-finance")
+    leader = MemberFactory(full_name="Aigerim Bekova", language="ru")
+    services.membership_add(community=community, member=leader, actor=leader, role=Membership.Role.LEADER)
+    for name in ("Nodira Karimova", "Thida Aung", "Bakyt Osmonov"):
+        services.membership_add(community=community, member=MemberFactory(full_name=name), actor=leader)
+    page = new_page(viewport={"width": 360, "height": 740})
+
+    sign_in(page, live_server, leader)
+    page.goto(live_server.url + reverse("communities:members", args=[community.slug]))
+
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.locator("select[name=role]").first).to_be_attached()
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], widths
