@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from communities import views as communities_views
 from members import views as members_views
@@ -12,7 +13,7 @@ from . import health, views
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
-admin.site.index_title = "Coordination"
+admin.site.index_title = _("Coordination")
 
 urlpatterns = [
     path("", views.home, name="home"),

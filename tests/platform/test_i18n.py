@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from tests.factories import PASSWORD, MemberFactory
+from tests.support.marked_translations import marked, marked_translations
 
 from .i18n_support import read_po, unmarked_text
 
@@ -618,3 +619,17 @@ def test_the_tag_fields_help_is_burmese_for_a_burmese_reader():
         help_text = str(KnowledgeProduct._meta.get_field("tags").formfield().help_text)
 
     assert help_text and not re.search(r"[A-Za-z]", help_text)
+
+
+@pytest.mark.django_db
+def test_the_admin_index_names_the_site_and_every_app_in_the_readers_language(client, monkeypatch):
+    """The admin's index title ("Coordination") was plain English, and five apps had no verbose name (the admin
+    showed their labels, "Communities", "Knowledge"…) while Digests' was plain English: none reached the catalogs."""
+    client.force_login(MemberFactory(is_staff=True, is_superuser=True))
+    marked_translations(monkeypatch)
+
+    text = client.get(reverse("admin:index")).text
+
+    assert f"<h1>{marked('Coordination')}</h1>" in text
+    for name in ("Communities", "Experts", "Events", "Knowledge library", "Indicators", "Digests", "Members"):
+        assert re.search(r'<a [^>]*class="section"[^>]*>' + re.escape(marked(name)) + "</a>", text), name
