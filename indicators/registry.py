@@ -4,6 +4,7 @@ disaggregations it has. The dashboard, exports, the report annex and the computa
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 NOT_STATED = "not_stated"
 
@@ -25,6 +26,53 @@ DIMENSION_NAMES = {
     "score": _("Score"),
 }
 
+# What each unit is called where it is named alone (the definitions, the report's annex). The codes stay the
+# units' names in the registry, the charts and the exports: words are for readers, codes for machines.
+UNIT_NAMES = {
+    "members": _("members"),
+    "%": _("per cent"),
+    "communities": _("local communities"),
+    "people": _("people"),
+    "experts": _("experts"),
+    "referrals": _("referrals"),
+    "hours": _("hours"),
+    "score": _("score (1–5)"),
+    "ratings": _("ratings"),
+    "events": _("events"),
+    "registrations": _("registrations"),
+    "attendees": _("attendees"),
+    "threads": _("discussions"),
+    "posts": _("replies"),
+    "products": _("knowledge products"),
+    "downloads": _("downloads"),
+    "emails": _("emails"),
+    "responses": _("survey responses"),
+}
+
+# A figure in its unit ("40 members"): %(figure)s is the formatted number, "count" chooses the plural form. A
+# percentage carries its "%" already, and a score reads "4.25 out of 5".
+FIGURES_IN_UNIT = {
+    # Translators: %(figure)s is a formatted number ("1,234"); put it where the language puts a count.
+    "members": ngettext_lazy("%(figure)s member", "%(figure)s members", "count"),
+    "communities": ngettext_lazy("%(figure)s local community", "%(figure)s local communities", "count"),
+    "people": ngettext_lazy("%(figure)s person", "%(figure)s people", "count"),
+    "experts": ngettext_lazy("%(figure)s expert", "%(figure)s experts", "count"),
+    "referrals": ngettext_lazy("%(figure)s referral", "%(figure)s referrals", "count"),
+    "hours": ngettext_lazy("%(figure)s hour", "%(figure)s hours", "count"),
+    # Translators: a mean score on a scale from 1 to 5, e.g. "4.25 out of 5".
+    "score": _("%(figure)s out of 5"),
+    "ratings": ngettext_lazy("%(figure)s rating", "%(figure)s ratings", "count"),
+    "events": ngettext_lazy("%(figure)s event", "%(figure)s events", "count"),
+    "registrations": ngettext_lazy("%(figure)s registration", "%(figure)s registrations", "count"),
+    "attendees": ngettext_lazy("%(figure)s attendee", "%(figure)s attendees", "count"),
+    "threads": ngettext_lazy("%(figure)s discussion", "%(figure)s discussions", "count"),
+    "posts": ngettext_lazy("%(figure)s reply", "%(figure)s replies", "count"),
+    "products": ngettext_lazy("%(figure)s knowledge product", "%(figure)s knowledge products", "count"),
+    "downloads": ngettext_lazy("%(figure)s download", "%(figure)s downloads", "count"),
+    "emails": ngettext_lazy("%(figure)s email", "%(figure)s emails", "count"),
+    "responses": ngettext_lazy("%(figure)s survey response", "%(figure)s survey responses", "count"),
+}
+
 # Indicators the dashboard and the report's executive summary lead with.
 HEADLINE = ("members", "active_members", "retention_rate", "active_experts", "satisfaction_mean", "events_held")
 
@@ -40,6 +88,14 @@ class Indicator:
     section: str = "membership"
     # "computed" from the platform's records, or "manual": entered by the coordinator with a source note.
     source: str = "computed"
+
+    @property
+    def unit_name(self) -> str:
+        return UNIT_NAMES.get(self.unit, self.unit)
+
+    @property
+    def dimension_names(self) -> list[str]:
+        return [DIMENSION_NAMES.get(dimension, dimension) for dimension in self.dimensions]
 
 
 INDICATORS = [

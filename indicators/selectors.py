@@ -105,7 +105,8 @@ class Breakdown:
             return self.rows
         keep, rest = named[: self.COMPACT_LIMIT - 1], named[self.COMPACT_LIMIT - 1 :]
         other = sum(v or 0 for _k, _l, v in rest)
-        return [*keep, ("other", f"Other ({len(rest)})", other), *stated]
+        label = gettext("Other (%(count)d)") % {"count": len(rest)}
+        return [*keep, ("other", label, other), *stated]
 
     def unnamed(self, keys: set[str], *, former: set[str] = frozenset()) -> Breakdown:
         """This breakdown with the rows of `keys` and `former` summed into one row that names none of them

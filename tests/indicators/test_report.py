@@ -12,19 +12,22 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.template.loader import render_to_string
 from pypdf import PdfReader
 from weasyprint import HTML
 
 from communities.models import Community
 from indicators.compute import freeze_month
 from indicators.models import MonthlyNarrative, MonthlySnapshot, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
-from indicators.registry import HEADLINE, INDICATORS
+from indicators.registry import HEADLINE, INDICATORS, UNIT_NAMES
 from indicators.report import LISTED, REPORT_BASE_URL, ReportURLFetcher, render_report, report_context
+from indicators.selectors import Breakdown
 from knowledge.models import KnowledgeProduct
 from members.models import LocalCommunity
 from tests.communities.factories import CommunityFactory
 from tests.events.factories import EventFactory
 from tests.knowledge.factories import KnowledgeProductFactory
+from tests.support.marked_translations import marked, marked_translations
 
 from .conftest import OCT, SEP, at, member_in
 
@@ -159,7 +162,7 @@ def test_the_report_ends_with_the_definitions_annex(rendered):
     annex = text[text.index("Annex: indicator definitions") :]
 
     for indicator in INDICATORS:
-        assert f"{indicator.name} ({indicator.unit}) {flat(str(indicator.definition))}" in annex, indicator.code
+        assert f"{indicator.name} ({indicator.unit_name}) {flat(str(indicator.definition))}" in annex, indicator.code
 
 
 def test_the_report_has_a_chapter_per_section_with_each_indicator(rendered):
@@ -273,6 +276,33 @@ def test_a_community_renamed_or_gone_since_the_month_was_frozen_is_not_named_by_
     assert [label for _key, label, _value in by_community.rows] == ["A", "1 private or former community"], (
         by_community.rows
     )
+
+
+def test_the_annex_names_units_and_breakdowns_in_the_readers_language(report_world, monkeypatch):
+    """The annex printed the units' and breakdowns' codes, in English in every language: "(members)",
+    "Breakdowns: country, gender, community"."""
+    marked_translations(monkeypatch)
+
+    html = render_to_string("indicators/report.html", report_context(OCT))
+
+    annex = html[html.index(marked("Annex: indicator definitions")) :]
+    members = next(indicator for indicator in INDICATORS if indicator.code == "members")
+    assert f"<dt>{members.name} ({UNIT_NAMES['members']})</dt>" in annex
+    breakdowns = ", ".join(marked(name.lower()) for name in ("Country", "Gender", "Community"))
+    assert f"{marked('Breakdowns')}: {breakdowns}." in annex
+    assert "(members)" not in annex
+
+
+def test_the_printed_breakdowns_sum_the_smaller_groups_as_other_in_the_readers_language(monkeypatch):
+    """The row was "Other (2)" in English whatever the language of the report."""
+    marked_translations(monkeypatch)
+    rows = [(f"c{n}", f"Community {n}", 20 - n) for n in range(11)] + [("not_stated", "Not stated", 1)]
+    breakdown = Breakdown(dimension="community", name="Community", rows=rows, total=None)
+
+    labels = [label for _key, label, _value in breakdown.compact_rows]
+
+    assert labels[-2:] == [marked("Other (%(count)d)") % {"count": 2}, "Not stated"]
+    assert breakdown.compact_rows[-2][2] == 11 + 10
 
 
 # --- The command --------------------------------------------------------------------------------------------

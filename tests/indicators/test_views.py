@@ -10,16 +10,17 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from indicators import selectors
 from indicators.compute import freeze_month
 from indicators.models import ProgressReport
-from indicators.registry import INDICATORS
+from indicators.registry import FIGURES_IN_UNIT, INDICATORS, UNIT_NAMES
 from indicators.templatetags import indicator_charts
 from members.models import Activity
 from members.services import activity_record
 from tests.factories import MemberFactory
+from tests.support.marked_translations import marked, marked_translations
 
 from .conftest import FAKE_PAGES, FAKE_PDF, OCT, SEP, at, member_in
 
@@ -280,6 +281,60 @@ def test_names_in_charts_and_tables_are_escaped(viewer_client, dataset):
     assert "&lt;script&gt;alert(1)&lt;/scrip…</text>" in text  # the bar's label, shortened
 
 
+def test_an_indicators_figure_is_followed_by_its_unit_in_the_readers_words(viewer_client, frozen, monkeypatch):
+    """The figure was followed by the unit's code, in English whatever the language ("40 members" in Russian)."""
+    marked_translations(monkeypatch)
+
+    members = page(viewer_client.get(reverse("indicators:indicator", args=["members"])))
+    retention = page(viewer_client.get(reverse("indicators:indicator", args=["retention_rate"])))
+
+    four_members = marked('<strong class="figure">4</strong> members')
+    assert f"<p>{four_members} · " in members
+    assert '<span class="muted">members</span>' not in members
+    # A percentage carries its sign: no words (the code "%" was printed a second time).
+    assert re.search(r'<p><strong class="figure">[\d.]+%</strong>( · |</p>)', retention)
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (1, "members", '<strong class="figure">1</strong> member'),
+        (1234, "people", '<strong class="figure">1,234</strong> people'),
+        (12.5, "hours", '<strong class="figure">12.5</strong> hours'),
+        (4.25, "score", '<strong class="figure">4.25</strong> out of 5'),
+        (87.5, "%", '<strong class="figure">87.5%</strong>'),
+        (None, "members", '<strong class="figure">—</strong>'),
+    ],
+)
+def test_a_figure_in_its_unit_is_pluralised_and_keeps_the_languages_number_format(value, unit, expected):
+    assert indicator_charts.figure_in_unit(value, unit) == expected
+
+
+def test_a_figure_in_its_unit_keeps_russian_separators_and_goes_through_gettext(monkeypatch):
+    marked_translations(monkeypatch)
+    with translation.override("ru"):
+        words = indicator_charts.figure_in_unit(1234, "members")
+
+    assert words == marked('<strong class="figure">1\xa0234</strong> members')
+
+
+def test_a_decimal_figure_takes_the_plural_form_of_two(monkeypatch):
+    """Plural formulas are for whole numbers: "1.5 hours", "1,5 часа" is the form a 2 takes."""
+    chosen = []
+    monkeypatch.setattr(translation._trans, "ngettext", lambda s, p, n: chosen.append(n) or p, raising=False)
+
+    indicator_charts.figure_in_unit(1.5, "hours")
+    indicator_charts.figure_in_unit(21.0, "hours")
+
+    assert chosen == [2, 21]
+
+
+def test_every_unit_has_words_for_readers():
+    for indicator in INDICATORS:
+        assert indicator.unit in UNIT_NAMES, indicator.code
+        assert indicator.unit == "%" or indicator.unit in FIGURES_IN_UNIT, indicator.code
+
+
 def test_an_indicator_without_breakdowns_shows_its_trend_only(viewer_client, frozen):
     text = page(viewer_client.get(reverse("indicators:indicator", args=["events_held"])))
 
@@ -307,6 +362,22 @@ def test_an_indicator_page_before_any_month_is_frozen(viewer_client, dataset):
 
 
 # --- Definitions and reports list ---------------------------------------------------------------------------
+
+
+def test_the_definitions_name_units_and_breakdowns_in_the_readers_language(viewer_client, monkeypatch):
+    """Units and breakdowns were their codes in English ("Единица измерения: members · Разбивки: country, gender,
+    community")."""
+    with translation.override("ru"):
+        russian = html.unescape(page(viewer_client.get(reverse("indicators:definitions"), HTTP_ACCEPT_LANGUAGE="ru")))
+    marked_translations(monkeypatch)
+    text = html.unescape(page(viewer_client.get(reverse("indicators:definitions"))))
+
+    assert "Единица измерения: участники · Разбивки: страна, пол, сообщество" in russian
+    for indicator in INDICATORS:
+        # Lazy: the label in the (marked) reader's language, not the code.
+        assert f"{marked('Unit')}: {UNIT_NAMES[indicator.unit]}" in text, indicator.code
+    breakdowns = ", ".join(marked(name.lower()) for name in ("Country", "Gender", "Community"))
+    assert f"{marked('Breakdowns')}: {breakdowns}" in text
 
 
 def test_the_definitions_page_lists_every_indicator_with_its_definition(viewer_client):
