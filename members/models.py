@@ -1,11 +1,13 @@
 import zoneinfo
 
 from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from taggit.managers import TaggableManager
@@ -39,6 +41,27 @@ class LocalCommunity(models.Model):
         return f"{self.name} ({self.country.name})"
 
 
+# English names of the languages the platform offers (members/migrations/0002) that Django's LANG_INFO has no
+# name for (Chinese it names only by script, "Simplified Chinese"): marked, so the catalogs translate them.
+OTHER_LANGUAGE_NAMES = {
+    "zh": gettext_noop("Chinese"),
+    "lo": gettext_noop("Lao"),
+    "fil": gettext_noop("Filipino"),
+    "tet": gettext_noop("Tetum"),
+    "shn": gettext_noop("Shan"),
+    "kac": gettext_noop("Kachin"),
+    "ksw": gettext_noop("Karen"),
+}
+
+
+def language_name(code: str, stored: str) -> str:
+    """A language's name in the reader's language: Django's catalogs translate the names of the languages it
+    knows ("Russian" → "Русский"), ours the others. A name the coordinator changed from the English one is theirs
+    and shown as they wrote it, as is a language neither knows."""
+    english = LANG_INFO.get(code, {}).get("name") or OTHER_LANGUAGE_NAMES.get(code)
+    return gettext(english) if english and stored == english else stored
+
+
 class Language(models.Model):
     """A language a member or an expert works in (ISO 639-1 code where one exists)."""
 
@@ -51,7 +74,7 @@ class Language(models.Model):
         verbose_name_plural = _("languages")
 
     def __str__(self):
-        return self.name
+        return language_name(self.code, self.name)
 
 
 # A deleted account keeps its row, so that its posts stay as "Former member" and past months' figures hold; its

@@ -1,9 +1,14 @@
+import re
+
 import pytest
 from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.urls import reverse
+from django.utils import translation
 
-from members.models import Language
+from members.models import OTHER_LANGUAGE_NAMES, Language
 from tests.factories import LocalCommunityFactory
+from tests.support.marked_translations import marked, marked_translations
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +127,43 @@ def test_the_regions_cities_are_named_in_the_readers_language(member_client):
     member_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
     page = member_client.get(reverse("members:profile_edit")).content.decode()
     assert 'value="Asia/Almaty">Алматы (UTC+05:00)</option>' in page
+
+
+def test_the_languages_a_member_works_in_are_named_in_the_readers_language(member_client):
+    """The languages were stored English names whatever the page's language ("English, Uzbek" in Russian)."""
+    member_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    page = member_client.get(reverse("members:profile_edit")).content.decode()
+
+    uzbek = Language.objects.get(code="uz").pk
+    assert re.search(rf'<input [^>]*value="{uzbek}"[^>]*><span>Узбекский</span>', page)
+    assert "<span>Uzbek</span>" not in page
+
+
+@pytest.mark.parametrize(
+    ("code", "language", "expected"),
+    [("ru", "ru", "Русский"), ("uz", "ru", "Узбекский"), ("en", "ru", "Английский"), ("uz", "en", "Uzbek")],
+)
+def test_a_language_is_named_in_the_active_language(code, language, expected):
+    with translation.override(language):
+        assert str(Language.objects.get(code=code)) == expected
+
+
+def test_languages_django_does_not_name_go_through_our_catalogs(monkeypatch):
+    marked_translations(monkeypatch)
+
+    assert [str(Language.objects.get(code=code)) for code in ("shn", "kac", "zh")] == [
+        marked("Shan"), marked("Kachin"), marked("Chinese"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("code", "name"), [("en", "English (international)"), ("rki", "Rakhine")])
+def test_a_name_the_coordinator_wrote_or_a_language_no_catalog_knows_is_shown_as_written(code, name):
+    language = Language(code=code, name=name)
+    with translation.override("ru"):
+        assert str(language) == name
+
+
+def test_every_language_the_platform_offers_has_a_name_to_translate():
+    for language in Language.objects.all():
+        assert language.code in LANG_INFO or language.code in OTHER_LANGUAGE_NAMES, language.code
+        assert str(language) == language.name  # in English, the stored name is the catalogs' msgid
