@@ -21,7 +21,7 @@ def card_fields(event, *, registration_status: str) -> dict:
         "title": event.title,
         "starts_at": event.starts_at,
         "kind": str(display(event, "kind")),
-        "language": event.language.name if event.language else "",
+        "language": str(event.language) if event.language else "",
         "communities": tuple(community.name for community in event.visible_communities),
         "status": event.status,
         "registration": registration_status,

@@ -30,7 +30,7 @@ def card_fields(product) -> dict:
         "title": product.title,
         "type": str(display(product, "type")),
         "published_at": product.published_at,
-        "language": product.language.name if product.language else "",
+        "language": str(product.language) if product.language else "",
         "download_count": product.download_count,
         "highlight": SNIPPET_SLOT if highlight else "",
         "summary": "" if highlight else product.summary,

@@ -45,7 +45,7 @@ def library(*, user, params) -> tuple[LibraryFilter, "QuerySet[KnowledgeProduct]
     # The list reads what its cards show (knowledge.product_cards.card_fields): the bodies (up to 200k characters
     # each, twice), the search vector and a dozen other columns stay in the database, and are not compiled into
     # every page's statement. SQLite's search snippets are cut from body_html here, so it is read there.
-    listed = ["slug", "title", "type", "published_at", "language__name", "download_count", "summary"]
+    listed = ["slug", "title", "type", "published_at", "language__code", "language__name", "download_count", "summary"]
     if query and connection.vendor != "postgresql":
         listed.append("body_html")
 

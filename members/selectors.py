@@ -3,7 +3,7 @@
 from django.db.models import F, Prefetch, QuerySet, Subquery
 
 from .filters import MemberDirectoryFilter
-from .models import Language, User
+from .models import Language, User, language_name
 
 
 def members_listed() -> QuerySet[User]:
@@ -12,8 +12,10 @@ def members_listed() -> QuerySet[User]:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """Every language as (code, name), by name, for cop_platform.forms.pair_choice_filter."""
-    return list(Language.objects.order_by("name").values_list("code", "name"))
+    """Every language as (code, name), named and sorted in the reader's language, for
+    cop_platform.forms.pair_choice_filter."""
+    names = [(code, language_name(code, name)) for code, name in Language.objects.values_list("code", "name")]
+    return sorted(names, key=lambda pair: pair[1].casefold())
 
 
 def member_directory(*, params) -> MemberDirectoryFilter:

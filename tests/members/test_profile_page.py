@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -54,3 +56,24 @@ def test_it_uses_a_constant_number_of_queries(member_client, django_assert_num_q
     # session, user, member (+ local community), languages, interests, unread notifications
     with django_assert_num_queries(6):
         assert member_client.get(reverse("members:detail", args=[other.pk])).status_code == 200
+
+
+def test_a_profile_and_the_language_filters_name_languages_in_the_readers_language(member_client):
+    """Profiles and the language filters of the schedule, the library and the directory showed the stored English
+    names ("English, Uzbek") on Russian pages, sorted in English."""
+    from django.conf import settings
+
+    other = MemberFactory(full_name="Kyaw Zaw")
+    other.languages.add(*Language.objects.filter(code__in=["en", "uz"]))
+    member_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+
+    profile = member_client.get(reverse("members:detail", args=[other.pk])).content.decode()
+    schedule = member_client.get(reverse("events:schedule")).content.decode()
+
+    assert "Английский, Узбекский" in profile
+    options = re.findall(
+        r'<option value="([a-z]+)">([^<]+)</option>', schedule.split('name="language"')[1].split("</select>")[0]
+    )
+    names = [name for _code, name in options]
+    assert ("uz", "Узбекский") in options and ("en", "Английский") in options
+    assert names == sorted(names, key=str.casefold)
