@@ -85,6 +85,16 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+def choices_in_reading_order(field) -> None:
+    """`field`'s choices sorted by their labels as the reader reads them: names translated in Python (a language's,
+    members.models.language_name) cannot be ordered by the query, which sorted them by their English names
+    ("Арабский, Армянский, Азербайджанский, … Английский"). A blank choice stays first. One query, as rendering
+    would make; validation still asks the field's queryset."""
+    choices = list(field.choices)
+    blank = [choice for choice in choices if choice[0] == ""]
+    field.choices = blank + sorted((c for c in choices if c[0] != ""), key=lambda choice: str(choice[1]).casefold())
+
+
 # 90, not the column's 100: a new tag whose slug is taken already (another case, punctuation) gets "_1"… added to
 # it, and a slug has 100 characters at most (PostgreSQL would raise DataError, a 500; SQLite would store it whole).
 TAG_MAX_LENGTH = Tag._meta.get_field("slug").max_length - 10

@@ -44,6 +44,7 @@ class ProductForm(forms.ModelForm):
         self.fields["communities"].queryset = communities
         self.fields["communities"].widget = forms.CheckboxSelectMultiple()
         self.fields["communities"].widget.choices = self.fields["communities"].choices
+        shared_fields.choices_in_reading_order(self.fields["language"])
         self.fields["new_files"].help_text = _(
             "PDF, DOCX, XLSX, PPTX, CSV, ODT, PNG or JPEG, up to %(limit)d MB each."
         ) % {"limit": uploads.max_upload_bytes() // 1024 // 1024}

@@ -660,6 +660,9 @@ def account_delete(*, member: User, deleted_by: User | None = None, asked: bool 
         return member
     if not asked:  # once asked for, the check was made then (and the account is inactive, which it would not count)
         _refuse_the_last_superuser(member)
+    # The leaders' memberships before any other row: a co-leader leaving at once locks them first too, then their
+    # notifications, which the scrub below rewrites (taken the other way round, the two deadlocked).
+    _leaders_lock(member)
     now = timezone.now()
     former = f"{FORMER_MEMBER} #{member.pk}"
     handle = member.handle
@@ -695,7 +698,6 @@ def account_delete(*, member: User, deleted_by: User | None = None, asked: bool 
     _registrations_cancel_future(member, now)
     Expert.objects.filter(member=member).update(member=None)
     # Their history stays; being a member does not continue. Ending now leaves every past month as it was.
-    _leaders_lock(member)
     leaderless = _communities_led_only_by(member)
     current = Membership.objects.current().filter(member=member)
     communities_left = list(current.values_list("community_id", flat=True))

@@ -41,7 +41,7 @@ from members.audit import audit_record, member_label
 from members.models import Activity, AuditEntry, Language, LocalCommunity, User
 from members.services import activity_record
 from members.tasks import build_export_task, purge_expired_exports_task
-from tests.communities.factories import CommunityFactory, MembershipFactory
+from tests.communities.factories import CommunityFactory, MembershipFactory, ThreadFactory
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.experts.factories import ExpertClusterFactory, MemberExpertFactory, RatingFactory, ReferralFactory
 from tests.factories import PASSWORD, CoordinatorFactory, MemberFactory
@@ -1040,6 +1040,41 @@ def test_two_co_leaders_deleted_at_once_leave_the_coordinators_told():
         assert not Membership.objects.current().filter(community=community, role=Membership.Role.LEADER).exists()
         alerts = AuditEntry.objects.filter(target=str(community), detail__startswith="left without a leader")
         assert alerts.count() == 1
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_leaders_deletion_and_a_co_leaders_leaving_at_once_do_not_deadlock(monkeypatch):
+    """The deletion rewrote (and locked) the co-leader's notifications naming the deleted leader, then took the
+    leaders' locks; the co-leader leaving took the leaders' locks, then deleted their notifications: PostgreSQL
+    found the two waiting on each other and aborted one. The deletion is held just before the leaders' locks."""
+    import threading
+
+    private = CommunityFactory(visibility=Community.Visibility.PRIVATE)
+    deleted, staying = (MembershipFactory(community=private, role=Membership.Role.LEADER).member for _ in range(2))
+    thread = ThreadFactory(community=private)
+    Notification.objects.create(
+        recipient=staying, actor=deleted, kind=Notification.Kind.REPLY, community=private,
+        text=f"{deleted.full_name} replied in “{thread.title}”", url=thread.url_in(private),
+    )  # fmt: skip
+    at_the_locks, go_on = threading.Event(), threading.Event()
+    leaders_lock = privacy._leaders_lock
+
+    def held_at_the_leaders_locks(member):
+        at_the_locks.set()
+        go_on.wait(10)
+        return leaders_lock(member)
+
+    monkeypatch.setattr(privacy, "_leaders_lock", held_at_the_leaders_locks)
+
+    def leave_once_the_deletion_is_held():
+        assert at_the_locks.wait(10)
+        threading.Timer(1.0, go_on.set).start()  # the leaving takes its locks meanwhile
+        return community_services.community_leave(member=staying, community=private)
+
+    results = together(lambda: privacy.account_delete(member=deleted), leave_once_the_deletion_is_held)
+
+    assert not [result for result in results if isinstance(result, Exception)], results
 
 
 def _exported(member, name: str):

@@ -139,6 +139,16 @@ def test_the_languages_a_member_works_in_are_named_in_the_readers_language(membe
     assert "<span>Uzbek</span>" not in page
 
 
+def test_the_languages_a_member_works_in_are_listed_in_the_readers_alphabetical_order(member_client):
+    """Sorted by their English names, the Russian list read "Арабский, Армянский, Азербайджанский, … Английский"."""
+    member_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    page = member_client.get(reverse("members:profile_edit")).content.decode()
+
+    names = re.findall(r'<input [^>]*name="languages"[^>]*><span>([^<]+)</span>', page)
+    assert len(names) == Language.objects.count() > 10
+    assert names == sorted(names, key=str.casefold)
+
+
 @pytest.mark.parametrize(
     ("code", "language", "expected"),
     [("ru", "ru", "Русский"), ("uz", "ru", "Узбекский"), ("en", "ru", "Английский"), ("uz", "en", "Uzbek")],
