@@ -120,6 +120,19 @@ def quote(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in text.strip().splitlines()) + "\n\n"
 
 
+def leading_quote_dropped(text: str) -> str:
+    """Markdown `text` without the quote it opens with (`quote`'s lines, and the blank lines after them)."""
+    lines = text.splitlines()
+    start = 0
+    while start < len(lines) and lines[start].lstrip().startswith(">"):
+        start += 1
+    if start == 0:
+        return text
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    return "\n".join(lines[start:])
+
+
 _BLOCKQUOTE_TAG = re.compile(r"<(/?)blockquote\b[^>]*>", re.IGNORECASE)
 
 

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from communities.markdown import leading_quote_dropped
 from communities.markdown import render as render_markdown
 from communities.models import Community, Membership, Notification, Thread
 from communities.services import DOUBLE_SUBMIT_WINDOW, worded
@@ -377,7 +378,9 @@ def summary_from_thread(*, thread: Thread, community, actor: User) -> KnowledgeP
     twin = _summary_just_made(thread=thread, actor=actor)
     if twin is not None:
         return twin
-    posts = list(thread.posts.filter(is_hidden=False).select_related("author").order_by("-helpful_count", "created_at"))
+    posts = list(
+        thread.posts.filter(is_hidden=False).select_related("author", "quoted").order_by("-helpful_count", "created_at")
+    )
     participants = sorted({p.author.public_name for p in posts if p.author and p.author.public_name}, key=str.lower)
     # A deactivated account is named nowhere (the thread page says "former member" too), but counts.
     unnamed = len({p.author_id for p in posts if p.author and not p.author.public_name})
@@ -394,7 +397,9 @@ def summary_from_thread(*, thread: Thread, community, actor: User) -> KnowledgeP
         _heading(_("Key contributions")), "",
     ]  # fmt: skip
     for post in key_posts:
-        quoted = "\n".join(f"> {line}" for line in post.body.strip().splitlines())
+        # A reply's quote of a post hidden since is not copied: the thread's page leaves it out too (post_cards).
+        body = leading_quote_dropped(post.body) if post.quoted and post.quoted.is_hidden else post.body
+        quoted = "\n".join(f"> {line}" for line in body.strip().splitlines())
         author = (post.author and post.author.public_name) or _("former member")
         lines += [quoted, f"> — {author}", ""]
     lines += [_heading(_("What we learned")), "", _("(Write the conclusions here.)")]

@@ -108,6 +108,34 @@ def test_it_never_quotes_a_hidden_post_or_names_its_author(client, leader, threa
     assert "7 participants" in product.summary
 
 
+def test_it_leaves_out_a_replys_quote_of_a_hidden_post(client, leader, thread):
+    """The reply kept the hidden post's words in its quote, and the draft copied them."""
+    from communities.markdown import quote
+
+    hidden = thread.posts.get(is_hidden=True)
+    PostFactory(
+        thread=thread, author=MemberFactory(full_name="Zaw Quoter"), helpful_count=40, quoted=hidden,
+        body=quote(hidden.body) + "I heard that too.",
+    )  # fmt: skip
+    client.force_login(leader)
+
+    _summarize(client, thread)
+
+    body = KnowledgeProduct.objects.get().body
+    assert "> I heard that too.\n> — Zaw Quoter" in body
+    assert "Secret rumour" not in body
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [("> a\n>\n> b\n\nmine\n> later", "mine\n> later"), ("mine\n> a", "mine\n> a"), ("> only", "")],
+)
+def test_the_leading_quote_is_the_one_dropped(text, left):
+    from communities.markdown import leading_quote_dropped
+
+    assert leading_quote_dropped(text) == left
+
+
 def test_the_leader_can_open_the_prefilled_form(client, leader, thread):
     client.force_login(leader)
 
