@@ -31,6 +31,8 @@ class CommunityAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
+            if "visibility" in form.changed_data:
+                services.notifications_forget_outsiders(obj)
 
     def save_related(self, request, form, formsets, change):
         if not change:  # a new community: saved with its tags, the coordinator as first leader

@@ -119,6 +119,22 @@ def _notifications_follow_move(thread: Thread, source: Community, notifications)
     readers.update(url=Replace(F("url"), Value(old), Value(new)), community=to)
 
 
+def notifications_forget_outsiders(community: Community) -> int:
+    """After `community` stopped being open (its discussions are read by its members and the coordinators only):
+    what leads into them goes for everyone else."""
+    from members.roles import coordinators
+
+    if community.visibility == Community.Visibility.OPEN:
+        return 0
+    members = Membership.objects.active().filter(community=community).values("member")
+    return (
+        Notification.objects.filter(community=community, url__startswith=f"{community.get_absolute_url()}threads/")
+        .exclude(recipient__in=members)
+        .exclude(recipient__in=coordinators().values("pk"))
+        .delete()[0]
+    )
+
+
 def _notifications_forget_left(member: User, community: Community) -> int:
     """After `member` left, or was removed from, `community`: what leads into its discussions goes, unless they may
     still read them there (an open community, or a coordinator)."""

@@ -125,3 +125,23 @@ def test_leaving_an_open_community_asks_nothing_of_its_notifications(django_asse
         services.community_leave(member=member, community=community)
 
     assert Notification.objects.filter(recipient=member).count() == 20
+
+
+def test_a_community_made_private_in_the_admin_leaves_no_notification_naming_its_threads_to_outsiders(client):
+    from tests.factories import CoordinatorFactory
+
+    community = CommunityFactory(name="Public finance", slug="public-finance")
+    thread = ThreadFactory(community=community)
+    outsider, insider = member_of(CommunityFactory()), member_of(community)
+    _notified(outsider, thread)
+    kept = _notified(insider, thread)
+    client.force_login(CoordinatorFactory())
+
+    response = client.post(
+        reverse("admin:communities_community_change", args=[community.pk]),
+        {"name": community.name, "slug": community.slug, "visibility": "private",
+         "teams-TOTAL_FORMS": "0", "teams-INITIAL_FORMS": "0"},
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    assert list(Notification.objects.all()) == [kept]
