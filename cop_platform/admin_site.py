@@ -186,6 +186,7 @@ def without_forms_of(data: QueryDict, prefix: str, pk_name: str, gone: set[str])
 
     Django refuses the whole list edit when one row is gone, by an error on that row's hidden id field, and shows
     the same rows again, so saving again fails the same way until the page is reloaded and the changes typed again.
+    Files are not renumbered: no list edit here has a file column (one that did would need request.FILES too).
     """
     form_key = re.compile(rf"^{re.escape(prefix)}-(\d+)-(.+)$")
     indexes, dropped = set(), set()
@@ -208,8 +209,16 @@ def without_forms_of(data: QueryDict, prefix: str, pk_name: str, gone: set[str])
     return result
 
 
+def _messages_queued(request) -> tuple[list, int] | None:
+    """The messages this request has added so far (Django's storage keeps them in a list until the response), and
+    how many there are now; None without the messages framework."""
+    queued = getattr(getattr(request, "_messages", None), "_queued_messages", None)
+    return None if queued is None else (queued, len(queued))
+
+
 class ForgedInputGuard(FormFieldGuard):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        before = _messages_queued(request)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except IntegrityError:
@@ -217,7 +226,11 @@ class ForgedInputGuard(FormFieldGuard):
                 raise
             # Another request saved the same unique values after this form was validated (a double click on "Save",
             # two coordinators): the form (its transaction rolled back) is validated again, and now says which
-            # value is taken. A second failure is not that, and is raised.
+            # value is taken. A second failure is not that, and is raised. What the failed save said it had done
+            # ("3 members moved from the waitlist") was rolled back with it, and is not said.
+            if before is not None:
+                queued, count = before
+                del queued[count:]
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_changelist(self, request, **kwargs):

@@ -349,3 +349,34 @@ def test_an_add_form_saved_twice_at_once_saves_once_and_says_the_value_is_taken(
         refused = next(response for response in responses if response.status_code == 200)
         assert "already exists" in str(refused.context["adminform"].form.errors["month"])
         assert MonthlyNarrative.objects.filter(month=month).count() == 1
+
+
+def test_what_a_save_rolled_back_said_it_did_is_not_said(client, coordinator, monkeypatch):
+    """The save that found its unique values taken had said what it did (a waitlist moved, say): rolled back, it was
+    still said, above the form's errors."""
+    from django.db import IntegrityError
+
+    from indicators.admin import MonthlyNarrativeAdmin
+    from indicators.models import MonthlyNarrative
+
+    save, calls = MonthlyNarrativeAdmin.save_model, []
+
+    def said_then_refused_by_the_database_once(self, request, obj, form, change):
+        calls.append(obj.month)
+        if len(calls) == 1:
+            self.message_user(request, "3 members moved from the waitlist and emailed.")
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return save(self, request, obj, form, change)
+
+    monkeypatch.setattr(MonthlyNarrativeAdmin, "save_model", said_then_refused_by_the_database_once)
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("admin:indicators_monthlynarrative_add"),
+        {"month": "2026-10-01", "highlights": "", "lessons_learned": "", "next_steps": ""},
+        follow=True,
+    )
+
+    told = [str(message) for message in response.context["messages"]]
+    assert not [message for message in told if "waitlist" in message], told
+    assert len(calls) == 2 and MonthlyNarrative.objects.count() == 1
