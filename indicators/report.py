@@ -6,7 +6,7 @@ URIs (`ReportURLFetcher`): the report's HTML contains coordinators' and members'
 
 import posixpath
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -158,7 +158,8 @@ def render_report(month: date, *, language: str | None = None) -> RenderedReport
     """The month's report as PDF bytes, or None when the month has no frozen snapshot. Headings, indicator
     names, dates and numbers are in `language` (default: the active one); the narrative and titles stay as
     written. The stylesheet's font stack includes Noto Sans Myanmar, so Burmese text has glyphs."""
-    with translation.override(language or translation.get_language()):
+    # In UTC whatever TIME_ZONE is: the report's months are UTC months, and it says its times are UTC.
+    with translation.override(language or translation.get_language()), timezone.override(UTC):
         context = report_context(month)
         if context is None:
             return None

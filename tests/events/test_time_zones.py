@@ -129,3 +129,14 @@ def test_the_cancellation_email_shows_the_members_own_time_zone(django_capture_o
         event_cancel(event=event)
 
     assert f"1 December {event.starts_at.year}, 09:30 (Asia/Yangon)" in mailoutbox[0].body
+
+
+def test_an_events_zone_is_named_as_it_is_at_the_events_time(client):
+    """A member in Berlin read a July event's time labelled with November's abbreviation (CET, not CEST)."""
+    starts = datetime(timezone.now().year + 1, 7, 1, 8, 0, tzinfo=UTC)
+    event = EventFactory(starts_at=starts, ends_at=starts + timedelta(hours=1))
+    client.force_login(MemberFactory(time_zone="Europe/Berlin"))
+
+    detail = client.get(event.get_absolute_url()).content.decode()
+
+    assert '10:00</time> <span class="muted">(CEST)</span>' in detail

@@ -422,3 +422,20 @@ def test_the_fetcher_serves_hashed_static_names_from_static_root_only(settings, 
     assert fetcher.static_path(REPORT_BASE_URL + "static/img/logo.abc123.svg") is not None
     assert fetcher.static_path(REPORT_BASE_URL + "static/../secret.txt") is None
     assert fetcher.static_path(REPORT_BASE_URL + "static/img/../../secret.txt") is None
+
+
+def test_the_report_prints_its_dates_in_utc_whatever_the_sites_time_zone(report_world, settings):
+    """It counts UTC months and says its times are UTC, but printed them in TIME_ZONE: with Asia/Yangon, an event on
+    31 October at 20:00 UTC was listed on 1 November in October's report."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    settings.TIME_ZONE = "Asia/Yangon"
+    EventFactory(title="Late October webinar", starts_at=datetime(OCT.year, 10, 31, 20, 0, tzinfo=UTC))
+
+    with timezone.override(ZoneInfo("Asia/Yangon")):
+        text, _pages = pdf_text(render_report(OCT).pdf)
+
+    assert f"31 Oct {OCT.year} Late October webinar" in text
