@@ -45,9 +45,14 @@ def preference_for(member: User) -> DigestPreference:
 
 def preference_set(*, member: User, frequency: str) -> DigestPreference:
     preference = preference_for(member)
+    changed = preference.frequency != frequency
     preference.frequency = frequency
     preference.unsubscribed_at = timezone.now() if frequency == Frequency.OFF else None
-    if frequency != Frequency.OFF:
+    if frequency == Frequency.MONTHLY and changed:
+        # Monthly issues go out on the 1st: one due sooner (a fortnightly one due on the 31st) would be followed
+        # by the month's own a few hours later.
+        preference.next_digest_at = next_due(Frequency.MONTHLY, timezone.now())
+    elif frequency != Frequency.OFF:
         preference.next_digest_at = min(
             preference.next_digest_at, timezone.now() + timedelta(days=preference.period_days)
         )

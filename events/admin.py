@@ -218,6 +218,9 @@ class EventAdmin(admin.ModelAdmin):
                 )
                 % {"count": told},
             )
+        if change and "starts_at" in form.changed_data:
+            # Moved: the reminder sent for the old date is not one for the new (each registration is reminded once).
+            services.reminders_forget(event=obj)
         if change and "capacity" in form.changed_data:
             promoted = services.waitlist_fill(event=obj)
             if promoted:

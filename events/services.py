@@ -289,6 +289,12 @@ def send_reminders(*, now: datetime | None = None) -> int:
     return sent
 
 
+def reminders_forget(*, event: Event) -> int:
+    """The event moved: its registrants are reminded again before the new start (a reminder sent, or claimed, for
+    the old one kept them from it)."""
+    return Registration.objects.filter(event=event).update(reminder_sent_at=None, reminder_claimed_at=None)
+
+
 # --- Calendar feed -----------------------------------------------------------------------------------------
 
 

@@ -320,6 +320,22 @@ def test_a_monthly_member_gets_a_digest_every_calendar_month(community):
     assert periods == ["monthly:2026-01", "monthly:2026-02", "monthly:2026-03"]
 
 
+def test_switching_to_monthly_does_not_send_the_fortnights_issue_hours_before_the_months(community, monkeypatch):
+    """Due on 31 January at 22:00 (fortnightly), then switched to monthly: the January issue went out at 22:05 and
+    February's at 00:05."""
+    reader = subscriber(community)
+    DigestPreference.objects.filter(member=reader).update(next_digest_at=datetime(2027, 1, 31, 22, tzinfo=UTC))
+    monkeypatch.setattr(services.timezone, "now", lambda: datetime(2027, 1, 20, 9, tzinfo=UTC))
+    services.preference_set(member=reader, frequency=Frequency.MONTHLY)
+
+    moment = datetime(2027, 1, 31, 0, 5, tzinfo=UTC)
+    while moment < datetime(2027, 2, 2, tzinfo=UTC):  # the hourly beat
+        services.plan(now=moment)
+        moment += timedelta(hours=1)
+
+    assert list(DigestDelivery.objects.filter(member=reader).values_list("period", flat=True)) == ["monthly:2027-02"]
+
+
 def test_a_crash_mid_batch_keeps_what_was_sent_and_never_resends_the_email_in_flight(
     community, mailoutbox, author, monkeypatch
 ):

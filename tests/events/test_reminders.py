@@ -126,3 +126,30 @@ def test_an_account_deactivated_or_being_deleted_gets_no_reminder(run_reminders,
 
     assert run_reminders() == 1
     assert [email.to for email in mailoutbox] == [[kept.member.email]]
+
+
+def test_an_event_moved_in_the_admin_reminds_its_registrants_again_before_the_new_start(
+    run_reminders, mailoutbox, client, coordinator
+):
+    """The reminder sent for the old date kept them from one before the new: nobody was reminded of the move."""
+    from datetime import UTC
+
+    from django.urls import reverse
+
+    from .test_admin_and_validation import _event_form
+
+    event = EventFactory(slug="budget-webinar", starts_at=in_hours(3))
+    RegistrationFactory(event=event)
+    assert run_reminders() == 1
+    client.force_login(coordinator)
+    moved = in_hours(30).astimezone(UTC)
+
+    response = client.post(
+        reverse("admin:events_event_change", args=[event.pk]),
+        _event_form(slug=event.slug, time_zone="UTC", starts_at=moved, ends_at=moved + timedelta(hours=1)),
+    )
+
+    assert response.status_code == 302
+    assert run_reminders() == 0  # not yet: 30 hours away
+    Event.objects.filter(pk=event.pk).update(starts_at=timezone.now() + timedelta(hours=20))
+    assert run_reminders() == 1
