@@ -68,6 +68,7 @@ def suggest_experts(*, thread: Thread, community: Community, limit: int = 20) ->
     already = set(Referral.objects.filter(thread=thread).values_list("expert_id", flat=True))
     experts = (
         Expert.objects.filter(status__in=Expert.LISTED_STATUSES)
+        .exclude(member__is_active=False)  # an account closed: not asked (nor reminded, experts.services)
         .exclude(pk__in=already)
         .annotate(month_referrals=Count("referrals", filter=Q(referrals__created_at__gte=month_start), distinct=True))
         .prefetch_related(

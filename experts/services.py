@@ -152,6 +152,9 @@ def referral_create(
     for expert in experts:
         if expert.status not in Expert.LISTED_STATUSES:
             raise ExpertError(_("%(expert)s is not an engaged or active expert.") % {"expert": expert})
+        if expert.member_id and not expert.member.is_active:
+            # Emailed at the address the coordinator mapped, about a thread their account can no longer open.
+            raise ExpertError(_("%(expert)s's account is closed: they cannot be asked.") % {"expert": expert})
         try:
             with transaction.atomic():
                 referral = Referral.objects.create(

@@ -12,6 +12,8 @@ from cop_platform.client_ip import client_ip
 from cop_platform.i18n import in_language_of
 from cop_platform.mail import queue_email
 
+from .models import User
+
 
 @dataclass(frozen=True)
 class SiteNamed:
@@ -52,7 +54,10 @@ class AccountAdapter(DefaultAccountAdapter):
         # yet: a visitor signing up in Russian confirms in Russian); a Celery worker delivers it so SMTP never
         # slows a page.
         context = {"request": allauth_context.request, "email": email, "current_site": this_site(), **context}
-        with in_language_of(context.get("user"), fallback=translation.get_language()):
+        # Some come with no account ("an account already exists", "unknown account"): the address's own, active or
+        # not, is the reader's; else it was the language of whoever typed the address into a form.
+        reader = context.get("user") or User.objects.filter(email__iexact=email).first()
+        with in_language_of(reader, fallback=translation.get_language()):
             message = self.render_mail(template_prefix, email, context)
         queue_email(message)
 

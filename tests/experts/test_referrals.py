@@ -201,16 +201,16 @@ def test_it_emails_the_experts_own_address_before_the_member_accounts(
     assert Notification.objects.filter(recipient=expert.member, kind=Notification.Kind.REFERRAL).count() == 1
 
 
-def test_it_does_not_email_the_address_of_an_account_closed_since(
+def test_it_does_not_ask_or_email_an_expert_whose_account_closed_since(
     client, thread, leader, mailoutbox, django_capture_on_commit_callbacks
 ):
-    """No address of the coordinator's own, and the linked account deactivated (or being deleted)."""
+    """The linked account deactivated (or being deleted): not among the choices any more."""
     expert = MemberExpertFactory(email="")
     type(expert.member).objects.filter(pk=expert.member_id).update(is_active=False)
     client.force_login(leader)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(_ask_url(thread), {"experts": [expert.pk], "due_on": _day(3)})
-    assert Referral.objects.filter(expert=expert).exists() and mailoutbox == []
+    assert not Referral.objects.filter(expert=expert).exists() and mailoutbox == []
 
 
 # --- Due dates, duplicates and the pipeline ---------------------------------------------------------------------
@@ -302,6 +302,23 @@ def test_it_neither_suggests_nor_accepts_an_expert_who_is_not_engaged_or_active(
             due_at=timezone.now() + timedelta(days=2),
         )  # fmt: skip
     assert not Referral.objects.exists()  # all or nothing
+
+
+def test_it_neither_suggests_nor_asks_an_expert_whose_account_is_closed(client, thread, leader, mailoutbox):
+    """They were suggested and emailed, at the address the coordinator mapped, about a thread they could not open."""
+    listed = ExpertFactory(status=Expert.Status.ENGAGED)
+    closed = MemberExpertFactory(status=Expert.Status.ACTIVE, member__is_active=False)
+    client.force_login(leader)
+
+    response = client.get(_ask_url(thread))
+    assert [s.expert for s in response.context["suggestions"]] == [listed]
+
+    with pytest.raises(services.ExpertError, match="account is closed"):
+        services.referral_create(
+            thread=thread, community=thread.community, experts=[closed], flagged_by=leader,
+            due_at=timezone.now() + timedelta(days=2),
+        )  # fmt: skip
+    assert not Referral.objects.exists() and not mailoutbox
 
 
 def test_it_says_so_when_no_expert_is_left_to_ask(client, thread, leader):

@@ -87,3 +87,26 @@ def test_account_notices_come_in_the_members_language_and_time_zone(
     with translation.override("ru"):
         local = {date_format(moment, "DATETIME_FORMAT") for moment in (now, now - timedelta(minutes=1))}
     assert any(f"{text} (Asia/Almaty)" in notice.body for text in local), notice.body
+
+
+@pytest.mark.parametrize("active", [True, False])
+def test_an_email_about_an_address_comes_in_its_accounts_language_whoever_typed_it(
+    client, mailoutbox, django_capture_on_commit_callbacks, active
+):
+    """allauth gives "an account already exists" (someone signed up with the address) and "unknown account" (a
+    reset asked for a deactivated account's address) no account: they came in the language of whoever typed the
+    address, an English browser's, to a member who reads Russian."""
+    from tests.factories import MemberFactory
+
+    member = MemberFactory(language="ru", is_active=active)
+    with django_capture_on_commit_callbacks(execute=True):
+        if active:
+            client.post(
+                reverse("account_signup"),
+                {"email": member.email, "password1": "a-long-passphrase-1", "password2": "a-long-passphrase-1"},
+            )
+        else:
+            client.post(reverse("account_reset_password"), {"email": member.email})
+
+    (email,) = [email for email in mailoutbox if email.to == [member.email]]
+    assert re.search("[А-Яа-я]", email.subject) and "Account" not in email.subject, email.subject

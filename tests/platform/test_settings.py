@@ -16,6 +16,8 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://cop:secret@db.internal:5432/cop",
     "REDIS_URL": "redis://redis.internal:6379/0",
     "EMAIL_URL": "smtp+tls://mailer:pw@smtp.example.org:587",
+    "SITE_URL": "https://cop.example.org",
+    "DEFAULT_FROM_EMAIL": "CoP Platform <noreply@cop.example.org>",
 }
 PROBE = """
 import json, django
@@ -121,6 +123,18 @@ def test_production_settings_pass_the_deploy_checks(tmp_path, extra):
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION | extra, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_checks_say_when_emails_would_link_to_localhost(tmp_path):
+    """Without them, production emails linked to http://127.0.0.1:8000 and came from noreply@localhost, and the deploy
+    checks said "no issues"."""
+    env = {k: v for k, v in PRODUCTION.items() if k not in ("SITE_URL", "DEFAULT_FROM_EMAIL")}
+
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
+
+    assert result.returncode != 0
+    assert "cop_platform.W001" in result.stderr + result.stdout
+    assert "cop_platform.W002" in result.stderr + result.stdout
 
 
 @pytest.mark.parametrize("runner", ["docker-compose.yml", "Makefile"])
