@@ -314,7 +314,23 @@ def test_allauths_russian_is_corrected_where_it_reads_wrong():
     with translation.override("ru"):
         assert translation.gettext("Password Changed") == "Пароль изменён"
         thanks = translation.gettext("Thank you for using %(site_name)s!\n%(site_domain)s")
-        assert thanks % {"site_name": "CoP", "site_domain": "x"} == "Благодарим вас за использование сайта «CoP»!\nx"
+        assert thanks % {"site_name": "CoP", "site_domain": "x"} == "Благодарим Вас за использование сайта «CoP»!\nx"
+
+
+@pytest.mark.django_db
+def test_allauths_russian_emails_address_the_reader_as_vy_as_their_subjects_do(
+    client, mailoutbox, member, django_capture_on_commit_callbacks
+):
+    """The subject said «Подтвердите Ваш адрес», the body «вы или кто-то другой… для вашей учетной записи»."""
+    from django.urls import reverse
+
+    type(member).objects.filter(pk=member.pk).update(language="ru")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": member.email})
+
+    (email,) = mailoutbox
+    assert "потому что Вы или кто-то другой" in email.body
+    assert not re.findall(r"\b(вы|вас|вам|ваш\w*)\b", email.body), email.body
 
 
 @pytest.mark.django_db
