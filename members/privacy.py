@@ -518,19 +518,22 @@ def export_build(*, member_id: int, folder: str) -> str:
 
 
 def _email_export_link(member: User, token: str) -> None:
+    zone = member.time_zone or settings.TIME_ZONE  # the link's end in the member's own time (it was UTC's)
     context = {
         "member": member,
         "url": settings.SITE_URL + reverse("members:privacy_export_download", args=[token]),
         "privacy_url": settings.SITE_URL + reverse("members:privacy"),
         "expires": timezone.now() + EXPORT_TTL,
+        "zone": zone,
         "site_name": settings.SITE_NAME,
     }
-    queue_email_to(
-        member,
-        subject=lambda: _("Your data from %(site)s is ready") % {"site": settings.SITE_NAME},
-        template="privacy-export",
-        context=context,
-    )
+    with timezone.override(zone):
+        queue_email_to(
+            member,
+            subject=lambda: _("Your data from %(site)s is ready") % {"site": settings.SITE_NAME},
+            template="privacy-export",
+            context=context,
+        )
 
 
 def export_file_for(*, member: User, token: str) -> Path | None:

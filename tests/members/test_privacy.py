@@ -9,6 +9,7 @@ import time
 import zipfile
 from datetime import UTC, datetime, timedelta
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -315,8 +316,9 @@ def test_the_email_links_to_the_export_and_says_how_long_it_works(
     assert message.to == [victim.email]
     assert "ready" in message.subject
     assert path in message.body
-    expires = timezone.now() + timedelta(days=7)
-    assert f"{expires:%-d %B %Y}" in message.body
+    expires = (timezone.now() + timedelta(days=7)).astimezone(ZoneInfo("Asia/Yangon"))
+    # In the member's own time, its zone named (it was UTC's).
+    assert re.search(rf"until {expires:%-d %B %Y}, \d\d:\d\d \(Asia/Yangon\)", message.body), message.body
     assert "only when you are signed in as yourself" in message.body
     assert messages_of(victim_client.get(PRIVACY_URL)) == [
         "We are preparing a copy of your data. We will email you a download link when it is ready."
