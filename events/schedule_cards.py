@@ -22,6 +22,7 @@ def card_fields(event, *, registration_status: str) -> dict:
         "starts_at": event.starts_at,
         "kind": str(display(event, "kind")),
         "language": str(event.language) if event.language else "",
+        "lang": event.language.code if event.language else "",  # the content's, for screen readers' voices
         "communities": tuple(community.name for community in event.visible_communities),
         "status": event.status,
         "registration": registration_status,

@@ -31,6 +31,7 @@ def card_fields(product) -> dict:
         "type": str(display(product, "type")),
         "published_at": product.published_at,
         "language": str(product.language) if product.language else "",
+        "lang": product.language.code if product.language else "",  # the content's, for screen readers' voices
         "download_count": product.download_count,
         "highlight": SNIPPET_SLOT if highlight else "",
         "summary": "" if highlight else product.summary,

@@ -69,3 +69,17 @@ def test_a_field_the_form_does_not_have_writes_nothing():
     html = Template("{% load form_fields %}[{% form_field form.no_such_field %}]").render(Context({"form": form}))
 
     assert html == "[]"
+
+
+def test_the_error_summary_takes_the_focus_and_links_each_field_to_its_error():
+    """After a failed submit the focus stayed on the page's top, far from the errors (a reply's, below every post),
+    and the summary named no field."""
+    form = Everything({"name": "", "note": "ab", "langs": ["xx"]})
+    assert not form.is_valid()
+
+    html = Template('{% include "includes/form_errors.html" with form=form %}').render(Context({"form": form}))
+
+    assert re.search(r'<div class="form-errors" role="alert" tabindex="-1" autofocus>', html)
+    assert '<li><a href="#id_name">Name &lt;yours&gt;</a>: This field is required.</li>' in html
+    assert '<a href="#id_note">Note</a>: Not &quot;this&quot; &amp; not that Another &lt;problem&gt;' in html
+    assert '<a href="#id_langs">Languages</a>' in html  # the group: a list of boxes has no one control to label

@@ -1,0 +1,69 @@
+"""What a screen reader or a keyboard needs from the markup (the accessibility audit of session 21): the content's
+language, controls named apart, a wide table reachable by the keyboard, errors tied to what they are about."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from communities.models import Membership
+from members.models import Language
+from tests.communities.factories import CommunityFactory, ThreadFactory, member_of
+from tests.events.factories import EventFactory
+from tests.experts.factories import ExpertClusterFactory
+from tests.knowledge.factories import KnowledgeProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_product_and_an_event_say_which_language_their_content_is_in(client, member):
+    """A Russian page read an English title with the Russian voice."""
+    english = Language.objects.get(code="en")
+    product = KnowledgeProductFactory(title="Open budgets", language=english, status="published")
+    event = EventFactory(title="Open data webinar", language=english)
+    client.force_login(member)
+    client.cookies["django_language"] = "ru"
+
+    for url, title in [
+        (product.get_absolute_url(), "Open budgets"),
+        (reverse("knowledge:library"), "Open budgets"),
+        (event.get_absolute_url(), "Open data webinar"),
+        (reverse("events:schedule"), "Open data webinar"),
+    ]:
+        page = client.get(url).content.decode()
+        assert re.search(rf'<h[12][^>]* lang="en">(<a [^>]*>)?{title}<', page), url
+
+
+def test_a_leaders_buttons_for_each_member_are_described_by_the_members_name(client, community):
+    leader = member_of(community, role=Membership.Role.LEADER)
+    other = Membership.objects.get(member=member_of(community), community=community)
+    client.force_login(leader)
+
+    page = client.get(reverse("communities:members", args=[community.slug])).content.decode()
+
+    assert f'<td id="member-{other.pk}">' in page
+    assert len(re.findall(rf'aria-describedby="member-{other.pk}"', page)) == 3  # role, change role, remove
+
+
+def test_the_coverage_table_scrolls_by_keyboard_and_names_its_gaps(client, coordinator):
+    ExpertClusterFactory()
+    client.force_login(coordinator)
+
+    page = client.get(reverse("experts:coverage")).content.decode()
+
+    assert 'tabindex="0" role="region" aria-labelledby="coverage-caption"' in page
+    assert 'aria-label="none"' not in page
+
+
+def test_a_reply_that_is_refused_comes_back_at_its_form(client, community):
+    thread = ThreadFactory(community=community)
+    client.force_login(member_of(community))
+
+    page = client.get(thread.get_absolute_url()).content.decode()
+
+    assert re.search(r'action="[^"]+/reply/#reply"', page)
+
+
+@pytest.fixture
+def community():
+    return CommunityFactory()
