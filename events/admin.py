@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Q
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -136,7 +136,9 @@ def drafts_not_cancelled(count: int) -> str:
 class EventAdmin(admin.ModelAdmin):
     formfield_overrides = ADMIN_TEXT_FIELDS
     form = EventAdminForm
-    list_display = ["title", "kind", "status", "starts_at", "capacity", "registered", "waitlisted", "mean_feedback"]
+    list_display = [
+        "title", "kind", "status", "starts_in_its_zone", "capacity", "registered", "waitlisted", "mean_feedback",
+    ]  # fmt: skip
     list_filter = ["status", "kind", "language", "communities", "starts_at"]
     search_fields = ["title", "description"]
     prepopulated_fields = {"slug": ["title"]}
@@ -188,6 +190,14 @@ class EventAdmin(admin.ModelAdmin):
             _waitlisted=Count("registrations", filter=Q(registrations__status="waitlisted"), distinct=True),
             _feedback=Avg("registrations__feedback__satisfaction"),
         )
+
+    @admin.display(description=_("starts"), ordering="starts_at")
+    def starts_in_its_zone(self, obj):
+        # As the form shows it (the organizer's zone), with the zone named: the list showed the coordinator's time,
+        # the form the organizer's, and neither said which.
+        zone = ZoneInfo(obj.time_zone) if obj.time_zone in ZONES else timezone.get_current_timezone()
+        local = timezone.localtime(obj.starts_at, zone)
+        return f"{formats.date_format(local, 'SHORT_DATETIME_FORMAT')} ({local.tzname()}, {zone.key})"
 
     @admin.display(description=_("registered"), ordering="_registered")
     def registered(self, obj):

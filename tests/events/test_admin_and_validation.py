@@ -240,6 +240,8 @@ def test_an_events_times_are_entered_and_shown_in_its_organizers_zone_not_the_co
     form = admin_client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
     assert 'name="starts_at_1" value="10:00:00"' in form
     assert "In the organizer's time zone (“When and where”)." in form
+    listed = admin_client.get(reverse("admin:events_event_changelist")).content.decode()
+    assert "10 Mar 2027, 10:00 (+0630, Asia/Yangon)" in listed  # as the form shows it, not 03:30 without a zone
 
 
 @pytest.mark.parametrize("object_id", ["²", "9" * 40])
