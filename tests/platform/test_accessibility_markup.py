@@ -67,3 +67,12 @@ def test_a_reply_that_is_refused_comes_back_at_its_form(client, community):
 @pytest.fixture
 def community():
     return CommunityFactory()
+
+
+def test_a_locked_threads_reply_section_names_no_heading_it_does_not_have(client, community):
+    thread = ThreadFactory(community=community, is_locked=True)
+    client.force_login(member_of(community))
+
+    page = client.get(thread.get_absolute_url()).content.decode()
+
+    assert 'aria-labelledby="reply-heading"' not in page and 'id="reply-heading"' not in page
