@@ -249,7 +249,7 @@ def test_required_questions_are_checked_and_nothing_is_saved(member_client, aske
     assert form.errors == {rating_q: ["This field is required."], single_q: ["This field is required."]}
     text = response.content.decode()
     assert "Please correct the errors below." in text
-    assert text.count("This field is required.") == 2
+    assert text.count("This field is required.") == 4  # at each of the two fields, and in the summary linking them
     assert "Only this" in text  # what was typed is kept
     assert not SurveyResponse.objects.exists() and not Activity.objects.filter(kind=Activity.Kind.SURVEY).exists()
 
