@@ -89,39 +89,67 @@ def _notifications_into(thread: Thread, communities):
     return Notification.objects.filter(into)
 
 
+def _moderators_of(community: Community):
+    return Membership.objects.active().filter(
+        community=community, role__in=[Membership.Role.MODERATOR, Membership.Role.LEADER]
+    )
+
+
 def _notifications_forget_hidden(thread: Thread) -> int:
     """A hidden thread is read by its community's moderators and the coordinators only (communities.access)."""
     from members.roles import coordinators
 
-    moderators = Membership.objects.active().filter(
-        community=thread.community, role__in=[Membership.Role.MODERATOR, Membership.Role.LEADER]
-    )
     unreadable = (
         _notifications_into(thread, [thread.community, *thread.linked_communities.all()])
-        .exclude(recipient__in=moderators.values("member"))
+        .exclude(recipient__in=_moderators_of(thread.community).values("member"))
         .exclude(recipient__in=coordinators().values("pk"))
     )
     return unreadable.delete()[0]
 
 
-def _notifications_follow_move(thread: Thread, source: Community, notifications) -> None:
-    """After `thread` moved out of `source`: `notifications` (led into it there, read before the move) lead to its
-    new community for whoever may read it there, and go for the others."""
+def _notifications_follow_move(thread: Thread, source: Community) -> None:
+    """After `thread` moved out of `source`: what led into it there leads to its new community for whoever may read
+    it there, and goes for the others."""
     from members.roles import coordinators
 
     to = thread.community
     old, new = thread.url_in(source), thread.url_in(to)
+    notifications = Notification.objects.filter(url__startswith=old)
     readers = notifications
-    if to.visibility != Community.Visibility.OPEN:  # an open community's threads are read by every member
+    if thread.is_hidden:  # its new community's moderators (those of the old kept theirs when it was hidden)
+        may = Q(recipient__in=_moderators_of(to).values("member")) | Q(recipient__in=coordinators().values("pk"))
+        readers = notifications.filter(may)
+    elif to.visibility != Community.Visibility.OPEN:  # an open community's threads are read by every member
         members = Membership.objects.active().filter(community=to).values("member")
         readers = notifications.filter(Q(recipient__in=members) | Q(recipient__in=coordinators().values("pk")))
+    if readers is not notifications:
         notifications.exclude(pk__in=readers.values("pk")).delete()
     readers.update(url=Replace(F("url"), Value(old), Value(new)), community=to)
 
 
+def _guests(community: Community, member: User | None = None) -> Q:
+    """The notifications of experts asked into a thread of `community` (an open referral), who read it as guests
+    however the community is closed to them (communities.access._is_referred_expert)."""
+    from experts.models import Expert, Referral
+
+    referrals = (
+        Referral.objects.filter(community=community, expert__member__isnull=False)
+        .exclude(status=Referral.Status.RESOLVED)
+        .exclude(expert__status=Expert.Status.INACTIVE)
+    )
+    if member is not None:
+        referrals = referrals.filter(expert__member=member)
+    guests = Q(pk__in=[])
+    for member_id, thread_id in referrals.values_list("expert__member_id", "thread_id"):
+        guests |= Q(
+            recipient_id=member_id, url__startswith=reverse("communities:thread", args=[community.slug, thread_id])
+        )
+    return guests
+
+
 def notifications_forget_outsiders(community: Community) -> int:
-    """After `community` stopped being open (its discussions are read by its members and the coordinators only):
-    what leads into them goes for everyone else."""
+    """After `community` stopped being open (its discussions are read by its members, the coordinators and the
+    experts asked into one): what leads into them goes for everyone else."""
     from members.roles import coordinators
 
     if community.visibility == Community.Visibility.OPEN:
@@ -131,19 +159,21 @@ def notifications_forget_outsiders(community: Community) -> int:
         Notification.objects.filter(community=community, url__startswith=f"{community.get_absolute_url()}threads/")
         .exclude(recipient__in=members)
         .exclude(recipient__in=coordinators().values("pk"))
+        .exclude(_guests(community))
         .delete()[0]
     )
 
 
 def _notifications_forget_left(member: User, community: Community) -> int:
     """After `member` left, or was removed from, `community`: what leads into its discussions goes, unless they may
-    still read them there (an open community, or a coordinator)."""
+    still read them there (an open community, a coordinator, or an expert asked into a thread of it)."""
     from .access import community_access
 
     if community_access(member, community).can_read:
         return 0
     threads = f"{community.get_absolute_url()}threads/"
-    return Notification.objects.filter(recipient=member, community=community, url__startswith=threads).delete()[0]
+    left = Notification.objects.filter(recipient=member, community=community, url__startswith=threads)
+    return left.exclude(_guests(community, member)).delete()[0]
 
 
 # --- Communities -------------------------------------------------------------------------------------------
@@ -739,7 +769,6 @@ def thread_move(*, thread: Thread, actor: User, to: Community) -> Thread:
     source = thread.community
     if to.pk == source.pk:
         raise CommunityError(_("The thread is already in %(community)s.") % {"community": to})
-    led_into_source = list(_notifications_into(thread, [source]).values_list("pk", flat=True))
     thread.community = to
     thread.save(update_fields=["community"])
     thread.linked_communities.remove(to)
@@ -749,7 +778,7 @@ def thread_move(*, thread: Thread, actor: User, to: Community) -> Thread:
         _log(
             log, actor, ModerationAction.Action.MOVE, thread=thread, note=note, audit_note=f"{source.name} → {to.name}"
         )
-    _notifications_follow_move(thread, source, Notification.objects.filter(pk__in=led_into_source))
+    _notifications_follow_move(thread, source)
     return thread
 
 

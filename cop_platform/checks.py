@@ -9,9 +9,9 @@ from django.core.checks import Tags, Warning, register
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "testserver"}
 
 
-def _is_local(host: str) -> bool:
+def _is_local(host: str | None) -> bool:
     host = (host or "").lower().rstrip(".")
-    return host in LOCAL_HOSTS or host.endswith(".localhost") or host.endswith(".local")
+    return not host or host in LOCAL_HOSTS or host.endswith(".localhost") or host.endswith(".local")
 
 
 @register(Tags.security, deploy=True)
@@ -21,10 +21,11 @@ def site_address_is_public(app_configs, **kwargs) -> list[Warning]:
     if settings.DEBUG:
         return []
     warnings = []
-    if _is_local(urlsplit(settings.SITE_URL).hostname):
+    address = urlsplit(settings.SITE_URL)
+    if address.scheme not in ("http", "https") or _is_local(address.hostname):
         warnings.append(
             Warning(
-                f"SITE_URL is {settings.SITE_URL!r}: every link in the platform's emails would lead there.",
+                f"SITE_URL is {settings.SITE_URL!r}: the links in the platform's emails would lead there, or nowhere.",
                 hint="Set SITE_URL to the address members open, e.g. https://cop.example.org (see .env.example).",
                 id="cop_platform.W001",
             )

@@ -145,3 +145,67 @@ def test_a_community_made_private_in_the_admin_leaves_no_notification_naming_its
 
     assert response.status_code == 302
     assert list(Notification.objects.all()) == [kept]
+
+
+def _asked(thread, django_capture_on_commit_callbacks):
+    """An expert with an account asked into `thread`: they read it as a guest, member or not."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from experts import services as expert_services
+    from tests.experts.factories import MemberExpertFactory
+
+    expert = MemberExpertFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        expert_services.referral_create(
+            thread=thread, community=thread.community, experts=[expert], due_at=timezone.now() + timedelta(days=7),
+            flagged_by=member_of(thread.community, role=Membership.Role.LEADER),
+        )  # fmt: skip
+    return expert.member, Notification.objects.get(recipient=expert.member)
+
+
+def test_an_expert_asked_into_a_thread_keeps_its_notification_when_the_community_closes(
+    client, django_capture_on_commit_callbacks
+):
+    community = CommunityFactory()
+    guest, asked = _asked(ThreadFactory(community=community), django_capture_on_commit_callbacks)
+    community.visibility = Community.Visibility.REQUEST
+    community.save()
+
+    services.notifications_forget_outsiders(community)
+
+    assert Notification.objects.filter(pk=asked.pk).exists()
+    client.force_login(guest)
+    assert client.get(asked.url.split("#")[0]).status_code == 200
+
+
+def test_an_expert_asked_into_a_thread_keeps_its_notification_after_leaving_the_community(
+    django_capture_on_commit_callbacks,
+):
+    community = CommunityFactory(visibility=Community.Visibility.PRIVATE)
+    guest, asked = _asked(ThreadFactory(community=community), django_capture_on_commit_callbacks)
+    Membership.objects.create(
+        member=guest, community=community, status=Membership.Status.ACTIVE, role=Membership.Role.MEMBER
+    )
+
+    services.community_leave(member=guest, community=community)
+
+    assert Notification.objects.filter(pk=asked.pk).exists()
+
+
+def test_a_hidden_thread_moved_keeps_no_notification_its_old_moderators_could_not_open():
+    """The moderator of the thread's old community kept theirs when it was hidden; moved to a community they do not
+    moderate, it led to a 404."""
+    source, target = CommunityFactory(), CommunityFactory()
+    thread = ThreadFactory(community=source)
+    moderator = member_of(source, role=Membership.Role.MODERATOR)
+    _notified(moderator, thread)
+    services.thread_moderate(thread=thread, actor=moderator, action="hide")
+    target_moderator = member_of(target, role=Membership.Role.MODERATOR)
+    kept = _notified(target_moderator, thread, community=source)  # as if notified there before the move
+
+    services.thread_move(thread=thread, actor=member_of(source, role=Membership.Role.LEADER), to=target)
+
+    kept.refresh_from_db()
+    assert list(Notification.objects.all()) == [kept] and kept.url.startswith(thread.url_in(target))

@@ -76,3 +76,19 @@ def test_a_locked_threads_reply_section_names_no_heading_it_does_not_have(client
     page = client.get(thread.get_absolute_url()).content.decode()
 
     assert 'aria-labelledby="reply-heading"' not in page and 'id="reply-heading"' not in page
+
+
+def test_each_link_of_an_error_summary_leads_to_something_on_the_page(client, community):
+    """Ask-an-expert draws its checkboxes itself: the summary linked to #id_experts, which nothing had."""
+    from tests.experts.factories import ExpertFactory
+
+    thread = ThreadFactory(community=community)
+    ExpertFactory()
+    client.force_login(member_of(community, role=Membership.Role.LEADER))
+
+    page = client.post(reverse("experts:ask", args=[community.slug, thread.pk]), {"due_on": ""}).content.decode()
+
+    summary = page[page.index('class="form-errors"') :].split("</div>")[0]
+    targets = re.findall(r'href="#([^"]+)"', summary)
+    assert "id_experts" in targets
+    assert all(f'id="{target}"' in page for target in targets), targets

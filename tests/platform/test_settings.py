@@ -125,10 +125,13 @@ def test_production_settings_pass_the_deploy_checks(tmp_path, extra):
     assert "no issues" in result.stdout
 
 
-def test_the_deploy_checks_say_when_emails_would_link_to_localhost(tmp_path):
+@pytest.mark.parametrize("site_url", [None, "cop.example.org"])
+def test_the_deploy_checks_say_when_emails_would_link_to_localhost(tmp_path, site_url):
     """Without them, production emails linked to http://127.0.0.1:8000 and came from noreply@localhost, and the deploy
-    checks said "no issues"."""
+    checks said "no issues". An address without its scheme makes no link either."""
     env = {k: v for k, v in PRODUCTION.items() if k not in ("SITE_URL", "DEFAULT_FROM_EMAIL")}
+    if site_url:
+        env["SITE_URL"] = site_url
 
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
 
