@@ -4,7 +4,7 @@ Pages follow the language cookie (LocaleMiddleware); a member's choice is also s
 that emails, which are rendered far from any request, and a sign-in on another device use it too."""
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import formats, timezone, translation
 
 
 def language_for(recipient, *, fallback: str | None = None) -> str:
@@ -41,3 +41,16 @@ def language_cookie_delete(response) -> None:
         domain=settings.LANGUAGE_COOKIE_DOMAIN,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
+
+
+class MomentInZone:
+    """A moment as an email says it: "11 March 2027, 00:29 (Asia/Bangkok)", written when the template renders it,
+    in the language and the time zone active then (the reader's). A time alone reads as the reader's own, and is
+    not when they travel, or when their profile's zone is not where they are."""
+
+    def __init__(self, moment):
+        self.moment = moment
+
+    def __str__(self):
+        local = formats.date_format(timezone.localtime(self.moment), "DATETIME_FORMAT")
+        return f"{local} ({timezone.get_current_timezone_name()})"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from communities.models import Community, Membership, Notification, Post, Thread
 from communities.services import notification_text
-from cop_platform.i18n import in_language_of
+from cop_platform.i18n import MomentInZone, in_language_of
 from cop_platform.mail import queue_email_to
 from members import roles
 from members.audit import audit_record, member_label
@@ -136,6 +136,8 @@ def _notify_expert_in_zone(referral: Referral, *, subject, template: str) -> Non
         context = {
             "referral": referral, "expert": expert, "thread": referral.thread, "path": url,
             "site_url": settings.SITE_URL,
+            # With its time and zone: "by 11 March" to an expert east of the asker was overdue 30 minutes into it.
+            "due": MomentInZone(referral.due_at),
         }  # fmt: skip
         queue_email_to(expert.member, subject=text, template=template, context=context, to=[address], language=language)
 

@@ -6,10 +6,10 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 
 from cop_platform.client_ip import client_ip
-from cop_platform.i18n import in_language_of
+from cop_platform.i18n import MomentInZone, in_language_of
 from cop_platform.mail import queue_email
 
 from .models import User
@@ -26,19 +26,6 @@ class SiteNamed:
 
 def this_site() -> SiteNamed:
     return SiteNamed(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
-
-
-class _NowInZone:
-    """allauth's "Date:" in account notices: now, written when the email is rendered (in the member's language and
-    zone), with the zone named. A time alone reads as the reader's own, and is not when they travel or their
-    profile's zone is not where they are."""
-
-    def __init__(self):
-        self.moment = timezone.now()
-
-    def __str__(self):
-        local = formats.date_format(timezone.localtime(self.moment), "DATETIME_FORMAT")
-        return f"{local} ({timezone.get_current_timezone_name()})"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -66,7 +53,7 @@ class AccountAdapter(DefaultAccountAdapter):
         # removed), so they came in the browser's language, their time in the zone of whoever was signed in
         # (UTC after a reset). Given, they come in the member's language and time zone, which their "Date:" names.
         with timezone.override(getattr(user, "time_zone", "") or settings.TIME_ZONE):
-            context = {"user": user, "timestamp": _NowInZone(), **(context or {})}
+            context = {"user": user, "timestamp": MomentInZone(timezone.now()), **(context or {})}
             super().send_notification_mail(template_prefix, user, context, email)
 
     def save_user(self, request, user, form, commit=True):

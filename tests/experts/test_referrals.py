@@ -478,7 +478,7 @@ def test_it_keeps_the_rate_page_for_the_asker_only(client, answered):
 def test_the_due_date_is_written_in_the_experts_time_zone(
     thread, leader, mailoutbox, django_capture_on_commit_callbacks
 ):
-    """Due at 20:00 UTC on 10 December is already 11 December in Yangon: the email says so, as the site does."""
+    """Due at 20:00 UTC on 10 December is 02:30 on 11 December in Yangon: the email says so, as the site does."""
     from datetime import UTC, datetime
 
     expert = MemberExpertFactory(member=MemberFactory(time_zone="Asia/Yangon", language="en"))
@@ -493,8 +493,9 @@ def test_the_due_date_is_written_in_the_experts_time_zone(
         )
 
     bodies = {message.to[0]: message.body for message in mailoutbox}
-    assert f"by 11 December {due.year}" in bodies[expert.member.email]
-    assert f"by 10 December {due.year}" in bodies["unlinked@experts.example.org"]  # 15:00 in New York
+    # With its time and zone: "by 11 December" alone was overdue 02:30 into the day it named.
+    assert f"by 11 December {due.year}, 02:30 (Asia/Yangon)." in bodies[expert.member.email]
+    assert f"by 10 December {due.year}, 15:00 (America/New_York)." in bodies["unlinked@experts.example.org"]
 
 
 def test_an_expert_without_an_account_is_written_to_in_a_language_they_work_in(
@@ -544,3 +545,17 @@ def test_an_expert_no_longer_listed_is_not_named_on_the_thread_but_to_the_coordi
     assert "Mai Listed" in page
     assert ("Orca Withdrawn" in page) == (viewer == "coordinator")
     assert ("An expert" in page) == (viewer == "member")
+
+
+def test_the_threads_panel_gives_the_due_time_in_the_readers_zone(client, thread):
+    """ "Answer due 11 Dec" read as the end of that day, where the question was due 02:30 into it."""
+    from datetime import UTC, datetime
+
+    due = datetime(timezone.now().year + 1, 12, 10, 20, 0, tzinfo=UTC)
+    ReferralFactory(thread=thread, due_at=due)
+    reader = member_of(thread.community, member__time_zone="Asia/Yangon")
+    client.force_login(reader)
+
+    page = client.get(thread.get_absolute_url()).content.decode()
+
+    assert f"Answer due 11 Dec {due.year}, 02:30" in page
