@@ -207,6 +207,19 @@ def communities_readable_by(user):
     return Community.objects.filter(Q(visibility=Community.Visibility.OPEN) | _in_members_communities(user))
 
 
+def threads_readable_by(user):
+    """The ids of the threads `user` may read now, as the thread's page decides (get_thread): shown in a community
+    whose discussions they may read (its own, or one it is linked into), a hidden one only where they moderate its
+    community. For what is not a page (the member's data export); pages ask get_thread."""
+    readable = communities_readable_by(user)
+    linked = Thread.linked_communities.through.objects.filter(community__in=readable).values("thread_id")
+    shown = Thread.objects.filter(Q(community__in=readable) | Q(pk__in=linked))
+    if roles.is_coordinator(user):
+        return shown.values("pk")
+    moderated = Membership.objects.moderating().filter(member=user).values("community_id")
+    return shown.filter(Q(is_hidden=False) | Q(community__in=moderated)).values("pk")
+
+
 def _in_members_communities(user) -> Q:
     """Communities in which `user` is an active member, as a Q over Community."""
     return Q(pk__in=RawSQL(*for_viewer(_members_communities(connection.vendor), user.pk)))

@@ -69,6 +69,10 @@ class MembershipQuerySet(models.QuerySet):
         """Pending or active: the one row that describes a member's standing now."""
         return self.filter(status__in=Membership.CURRENT_STATUSES)
 
+    def moderating(self):
+        """Those that moderate their community (Membership.can_moderate, as a query)."""
+        return self.active().filter(role__in=[Membership.Role.MODERATOR, Membership.Role.LEADER])
+
 
 class Membership(models.Model):
     """One period of a member's standing in a community. Leaving and rejoining starts a new row, so the

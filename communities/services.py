@@ -89,19 +89,13 @@ def _notifications_into(thread: Thread, communities):
     return Notification.objects.filter(into)
 
 
-def _moderators_of(community: Community):
-    return Membership.objects.active().filter(
-        community=community, role__in=[Membership.Role.MODERATOR, Membership.Role.LEADER]
-    )
-
-
 def _notifications_forget_hidden(thread: Thread) -> int:
     """A hidden thread is read by its community's moderators and the coordinators only (communities.access)."""
     from members.roles import coordinators
 
     unreadable = (
         _notifications_into(thread, [thread.community, *thread.linked_communities.all()])
-        .exclude(recipient__in=_moderators_of(thread.community).values("member"))
+        .exclude(recipient__in=Membership.objects.moderating().filter(community=thread.community).values("member"))
         .exclude(recipient__in=coordinators().values("pk"))
     )
     return unreadable.delete()[0]
@@ -117,7 +111,8 @@ def _notifications_follow_move(thread: Thread, source: Community) -> None:
     notifications = Notification.objects.filter(url__startswith=old)
     readers = notifications
     if thread.is_hidden:  # its new community's moderators (those of the old kept theirs when it was hidden)
-        may = Q(recipient__in=_moderators_of(to).values("member")) | Q(recipient__in=coordinators().values("pk"))
+        moderators = Membership.objects.moderating().filter(community=to).values("member")
+        may = Q(recipient__in=moderators) | Q(recipient__in=coordinators().values("pk"))
         readers = notifications.filter(may)
     elif to.visibility != Community.Visibility.OPEN:  # an open community's threads are read by every member
         members = Membership.objects.active().filter(community=to).values("member")

@@ -377,9 +377,7 @@ def thread_moderate(request, slug, pk):
     movable = access.communities_visible_to(request.user).exclude(pk=thread.community_id)
     if not home.is_coordinator:
         # A leader moves or links only into communities they moderate too.
-        moderated = Membership.objects.active().filter(
-            member=request.user, role__in=[Membership.Role.MODERATOR, Membership.Role.LEADER]
-        )
+        moderated = Membership.objects.moderating().filter(member=request.user)
         movable = movable.filter(pk__in=moderated.values("community"))
     move_form = MoveThreadForm(communities=movable)
     link_form = LinkThreadForm(communities=movable, initial={"communities": thread.linked_communities.all()})

@@ -2,7 +2,7 @@ import csv
 from zoneinfo import ZoneInfo
 
 from django.contrib import admin, messages
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Avg, Count, Q
 from django.http import HttpResponse
 from django.utils import formats, timezone
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cop_platform.forms import ADMIN_TEXT_FIELDS, small_int
+from cop_platform.slugs import insert_with_a_free_slug
 from members.audit import audit_record
 from members.models import TIME_ZONE_CHOICES, AuditEntry
 
@@ -80,26 +81,11 @@ def duplicate_events(modeladmin, request, queryset):
         copy.recording_url = ""
         copy.checkin_code = Event._meta.get_field("checkin_code").default()
         with transaction.atomic():  # a copy without its communities would be open to every member
-            _insert_with_a_free_slug(copy, base=f"{event.slug}-copy")
+            # Two copies made at once (a double click on the action) found the same address free.
+            insert_with_a_free_slug(copy, lambda base=f"{event.slug}-copy": _free_slug(base))
             for name, objects in related.items():
                 getattr(copy, name).set(objects)
     modeladmin.message_user(request, _("Copied as drafts: adjust their dates before publishing."), messages.SUCCESS)
-
-
-def _insert_with_a_free_slug(event: Event, *, base: str) -> None:
-    """Insert `event` under the first free address from `base`. Two copies made at once (a double click on the
-    action) both found the same one free: the second insert fails on the slug's uniqueness and takes the next,
-    rather than an error page."""
-    for attempt in range(5):
-        event.slug = _free_slug(base)
-        try:
-            with transaction.atomic():
-                event.save(force_insert=True)
-            return
-        except IntegrityError:
-            event.pk = None
-            if attempt == 4:
-                raise
 
 
 def _free_slug(base: str) -> str:

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.core.files import File
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, OuterRef, Subquery, TextField
 from django.utils import timezone
 from django.utils.text import slugify
@@ -16,6 +16,7 @@ from communities.markdown import render as render_markdown
 from communities.models import Community, Membership, Notification, Thread
 from communities.services import DOUBLE_SUBMIT_WINDOW, worded
 from cop_platform import broker
+from cop_platform.slugs import insert_with_a_free_slug
 from members.models import Activity, User
 from members.services import activity_record
 
@@ -126,19 +127,9 @@ def products_index_stale() -> int:
 
 
 def _create_with_a_free_slug(product: KnowledgeProduct, *, slug_from: str = "") -> None:
-    """Insert a new product under a free address. Two made at once can be given the same one (every Burmese or
-    Cyrillic title's is product, product-2…; two clicks on "Summarize"): the second insert fails on the slug's
-    uniqueness and takes the next, rather than an error page that lost the author's text and files."""
-    for attempt in range(5):
-        product.slug = unique_slug(slug_from or product.title)
-        try:
-            with transaction.atomic():
-                product.save(force_insert=True)
-            return
-        except IntegrityError:
-            product.pk = None
-            if attempt == 4:
-                raise
+    """Insert a new product under a free address (every Burmese or Cyrillic title's is product, product-2…, and two
+    clicks on "Summarize" came at once)."""
+    insert_with_a_free_slug(product, lambda: unique_slug(slug_from or product.title))
 
 
 # Counted by downloads (with F()) while a form is open: no form's to write back.

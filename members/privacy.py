@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communities import services as community_services
-from communities.access import communities_readable_by
+from communities.access import threads_readable_by
 from communities.member_counts import member_counts_forget
 from communities.models import (
     Community,
@@ -193,7 +193,7 @@ def _posts(member: User) -> list[dict]:
 
 def _reactions(member: User) -> list[dict]:
     """Every mark, with the title of a discussion the member may still read (see _follows)."""
-    readable = Q(post__thread__in=_threads_readable_by(member))
+    readable = Q(post__thread__in=threads_readable_by(member))
     return _rows(
         Reaction.objects.filter(member=member), "post_id", "created_at",
         thread_title=_only_where(readable, F("post__thread__title")),
@@ -203,7 +203,7 @@ def _reactions(member: User) -> list[dict]:
 def _follows(member: User) -> list[dict]:
     """Every follow, with the title of a discussion the member may still read: one hidden by the moderators since,
     or in a community they have left, is theirs to know they followed, not what it is called now."""
-    readable = Q(pk__in=_threads_readable_by(member))
+    readable = Q(pk__in=threads_readable_by(member))
     follows = _rows(
         Thread.objects.filter(followers=member).order_by("pk"), "id", shown=_only_where(readable, F("title"))
     )
@@ -212,26 +212,6 @@ def _follows(member: User) -> list[dict]:
 
 def _only_where(condition: Q, value) -> Case:
     return Case(When(condition, then=value), default=Value(None), output_field=CharField())
-
-
-def _threads_readable_by(member: User):
-    """The threads `member` may read now, by the communities' rules (communities.access): shown in a community
-    whose discussions they may read (their own, or one they are linked into), and a hidden one only where they
-    moderate its community."""
-    readable = communities_readable_by(member)
-    linked = Thread.linked_communities.through.objects.filter(community__in=readable).values("thread_id")
-    shown = Thread.objects.filter(Q(community__in=readable) | Q(pk__in=linked))
-    return shown.filter(Q(is_hidden=False) | Q(community__in=_moderated_by(member))).values("pk")
-
-
-def _moderated_by(member: User):
-    """The communities whose hidden threads `member` reads (CommunityAccess.can_moderate)."""
-    if roles.is_coordinator(member):
-        return Community.objects.values("pk")
-    moderating = Membership.objects.active().filter(
-        member=member, role__in=[Membership.Role.MODERATOR, Membership.Role.LEADER]
-    )
-    return moderating.values("community_id")
 
 
 def _reports(member: User) -> list[dict]:
