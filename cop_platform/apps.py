@@ -8,3 +8,6 @@ class CopPlatformConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 (registers the deployment checks)
+        from .forms import strip_invisible_ends_in_every_char_field
+
+        strip_invisible_ends_in_every_char_field()

@@ -1,6 +1,8 @@
 """Form fields the apps share, each closing a gap in the library field it extends (found by fuzzing every form,
 tests/platform/test_fuzz_forms.py), and the pieces the apps' filter sets share (countries, pair choices)."""
 
+import re
+
 import django_filters
 from django import forms
 from django.contrib.admin import widgets as admin_widgets
@@ -12,6 +14,35 @@ from taggit import forms as taggit_forms
 from taggit.models import Tag
 
 from cop_platform.form_renderer import CountrySelect
+
+# Spaces and the invisible format characters (zero-width space, joiners, word joiner, byte order mark) at a
+# text's ends. Burmese separates words with U+200B, so inside a text they stay; a text made only of them looked
+# empty and passed for a name, a title, a post or a required answer.
+INVISIBLE_ENDS = re.compile(r"^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$")
+
+
+def invisible_ends_stripped(value: str) -> str:
+    return INVISIBLE_ENDS.sub("", value)
+
+
+def strip_invisible_ends_in_every_char_field() -> None:
+    """Every form's CharField that strips spaces (Django's default, the admin's too) strips these as well, so
+    "\u200b" is an empty value: the field's own "required" message, or nothing stored. Fields that keep spaces
+    (passwords: `strip=False`) keep everything. Called once, from the platform's AppConfig.ready."""
+    library_to_python = forms.CharField.to_python
+    if getattr(library_to_python, "strips_invisible_ends", False):
+        return
+
+    def to_python(self, value):
+        value = library_to_python(self, value)
+        if self.strip and isinstance(value, str) and value:
+            value = invisible_ends_stripped(value)
+            if value in self.empty_values:
+                return self.empty_value
+        return value
+
+    to_python.strips_invisible_ends = True
+    forms.CharField.to_python = to_python
 
 
 def small_int(value: str) -> int | None:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
+from cop_platform.admin_deletion import KeptWhenUsed
 from cop_platform.forms import ADMIN_TEXT_FIELDS, country_q
 from members.models import User
 from members.roles import accounts_changeable_by
@@ -72,7 +73,7 @@ class CountryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
+class ExpertAdmin(KeptWhenUsed, admin.ModelAdmin):
     form = ExpertAdminForm
     formfield_overrides = ADMIN_TEXT_FIELDS
     change_list_template = "admin/experts/expert/change_list.html"
@@ -110,6 +111,26 @@ class ExpertAdmin(admin.ModelAdmin):
                 services.expert_unlink_member(expert=form.instance, member=before, actor=request.user)
             if form.instance.member is not None:
                 services.expert_link_member(expert=form.instance, member=form.instance.member, actor=request.user)
+
+    def kept_because(self, expert):
+        # Deleting took the expert's referrals and members' ratings with it: the answered-referral and
+        # satisfaction figures of past months. "Inactive" keeps them and takes the expert off every list.
+        if expert.referrals.exists():
+            return gettext(
+                "members asked this expert and rated the answers; the indicators count them. "
+                "Set the status to “Inactive” instead."
+            )
+        return None
+
+    def delete_model(self, request, obj):
+        member = obj.member
+        super().delete_model(request, obj)
+        if member is not None:
+            services.expert_unlink_member(expert=obj, member=member, actor=request.user)  # the role went with it
+
+    def delete_queryset(self, request, queryset):
+        for expert in queryset.select_related("member"):
+            self.delete_model(request, expert)
 
     def get_urls(self):
         return [
@@ -177,4 +198,8 @@ class RatingAdmin(admin.ModelAdmin):
     readonly_fields = ["referral", "rater", "score", "comment", "created_at"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A member's rating is theirs, and the month's satisfaction with experts' advice counts it.
         return False

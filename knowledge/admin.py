@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from cop_platform.admin_deletion import KeptWhenUsed
 from cop_platform.forms import ADMIN_TEXT_FIELDS
 
 from . import services
+from .forms import ProductAdminForm
 from .models import FAQItem, KnowledgeProduct, ProductFile
 
 
@@ -42,7 +44,8 @@ def archive_products(modeladmin, request, queryset):
 
 
 @admin.register(KnowledgeProduct)
-class KnowledgeProductAdmin(admin.ModelAdmin):
+class KnowledgeProductAdmin(KeptWhenUsed, admin.ModelAdmin):
+    form = ProductAdminForm
     formfield_overrides = ADMIN_TEXT_FIELDS
     list_display = ["title", "type", "status", "published_at", "download_count"]
     list_filter = ["status", "type", "communities", "language", "published_at"]
@@ -63,6 +66,13 @@ class KnowledgeProductAdmin(admin.ModelAdmin):
                                     "created_at", "updated_at"]}),
     ]  # fmt: skip
     prepopulated_fields = {"slug": ["title"]}
+
+    def kept_because(self, product):
+        # The month it was published counts it, and members may have downloaded it; deleting it changed past
+        # months' figures. Archived, it leaves the library and stays in them.
+        if product.published_at is not None:
+            return gettext("it was published; the indicators count it. Archive it instead.")
+        return None
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -5,6 +5,7 @@ from cop_platform import forms as shared_fields
 
 from . import uploads
 from .models import KnowledgeProduct
+from .services import RESERVED_SLUGS
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -68,3 +69,18 @@ class ReturnForm(forms.Form):
     note = forms.CharField(
         label=_("What should the authors change?"), max_length=500, widget=shared_fields.Textarea(attrs={"rows": 3})
     )
+
+
+class ProductAdminForm(forms.ModelForm):
+    """The admin's product form: the address is typed (or filled from the title) there, so it is checked there.
+    "new", "drafts" or "faq" opened the library's own pages instead of the product."""
+
+    class Meta:
+        model = KnowledgeProduct
+        fields = ["slug"]  # the admin's fieldsets give the others
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(_("This address is used by the library's own pages. Choose another."))
+        return slug
