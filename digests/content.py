@@ -158,7 +158,9 @@ class Digest:
 
     @property
     def count(self) -> int:
-        return len(self.threads) + len(self.questions) + len(self.events) + len(self.products) + len(self.news)
+        """Distinct items, as the subject line says: a thread is one item in whichever section it is listed."""
+        threads = {t.pk for t in self.threads} | {r.thread_id for r in self.questions}
+        return len(threads) + len(self.events) + len(self.products) + len(self.news)
 
     def content_key(self) -> tuple:
         """Equal for two digests of one batch exactly when they show the same items the same way (a thread is shown
@@ -193,12 +195,12 @@ def build(member, shared: SharedContent, facts: MemberFacts, since: datetime | N
     country = member.country.code if member.country else ""
     country_communities = shared.country_communities.get(country, set())
 
-    threads = [
-        _thread_item(t, mine, shared) for t in shared.threads
-        if t.community_ids & mine and t.last_activity_at >= since and t.pk not in sent.get("threads", ())
-    ][:SECTION_LIMIT]  # fmt: skip
+    # Questions first: a thread is listed once, in the most specific section. One waiting for an expert in the
+    # member's clusters is shown there and not again among the discussions; and a thread referred to several
+    # experts (one referral each) is one question.
     cluster_communities = facts.expert_cluster_communities.get(member.pk)
     questions = []
+    question_threads: set = set()
     if cluster_communities is not None:
         for referral in shared.open_referrals:
             if member.pk in (referral.expert.member_id, referral.asked_by_id):
@@ -207,9 +209,17 @@ def build(member, shared: SharedContent, facts: MemberFacts, since: datetime | N
                 continue
             if referral.community_id in shared.members_only_ids and referral.community_id not in mine:
                 continue  # they could not open it
-            if referral.pk not in sent.get("questions", ()):
-                questions.append(referral)
-        questions = questions[:SECTION_LIMIT]
+            if referral.pk in sent.get("questions", ()) or referral.thread_id in question_threads:
+                continue
+            questions.append(referral)
+            question_threads.add(referral.thread_id)
+            if len(questions) == SECTION_LIMIT:
+                break
+    threads = [
+        _thread_item(t, mine, shared) for t in shared.threads
+        if t.community_ids & mine and t.last_activity_at >= since and t.pk not in sent.get("threads", ())
+        and t.pk not in question_threads
+    ][:SECTION_LIMIT]  # fmt: skip
     registered = facts.registered_event_ids.get(member.pk, set())
     events = [
         e for e in shared.events
