@@ -84,6 +84,15 @@ class DigestPreferenceAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # made for a member when first needed; a form without its member could only fail (a 500)
 
+    def save_model(self, request, obj, form, change):
+        # Only the fields the coordinator changed: a round may have set last_sent_at (or moved next_digest_at) since
+        # the form loaded this row, and a whole-row save would put the old value back.
+        if change:
+            if form.changed_data:
+                obj.save(update_fields=form.changed_data)
+        else:
+            super().save_model(request, obj, form, change)
+
     @admin.display(description=_("next digest"))
     def preview_link(self, obj):
         return format_html('<a href="{}">{}</a>', reverse("admin:digests_preview", args=[obj.member_id]), _("Preview"))

@@ -25,6 +25,7 @@ from django.core.mail import get_connection
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from members.models import User
@@ -44,19 +45,34 @@ def preference_for(member: User) -> DigestPreference:
 
 
 def preference_set(*, member: User, frequency: str) -> DigestPreference:
+    """Writes only what the member's choice changes. A digest round may mark their digest sent (last_sent_at) and
+    plan the next one (next_digest_at) between this read and this write: a whole-row save put back the values read
+    here, so the member got the issue again, or missed one."""
     preference = preference_for(member)
-    changed = preference.frequency != frequency
-    preference.frequency = frequency
-    preference.unsubscribed_at = timezone.now() if frequency == Frequency.OFF else None
-    if frequency == Frequency.MONTHLY and changed:
+    now = timezone.now()
+    changes: dict = {}
+    if preference.frequency != frequency:
+        changes["frequency"] = frequency
+    if frequency == Frequency.OFF:
+        if preference.unsubscribed_at is None or "frequency" in changes:
+            changes["unsubscribed_at"] = now
+    elif preference.unsubscribed_at is not None:
+        changes["unsubscribed_at"] = None
+    if frequency == Frequency.MONTHLY and "frequency" in changes:
         # Monthly issues go out on the 1st: one due sooner (a fortnightly one due on the 31st) would be followed
         # by the month's own a few hours later.
-        preference.next_digest_at = next_due(Frequency.MONTHLY, timezone.now())
+        changes["next_digest_at"] = next_due(Frequency.MONTHLY, now)
     elif frequency != Frequency.OFF:
-        preference.next_digest_at = min(
-            preference.next_digest_at, timezone.now() + timedelta(days=preference.period_days)
-        )
-    preference.save()
+        # Within the (new) period at the latest; the earlier of that and the date in the database, not the date
+        # read above, which a round may have moved on since.
+        changes["next_digest_at"] = Least(F("next_digest_at"), now + timedelta(days=FREQUENCY_DAYS[frequency]))
+    if not changes:
+        return preference
+    for name, value in changes.items():
+        setattr(preference, name, value)
+    preference.save(update_fields=list(changes))
+    if isinstance(changes.get("next_digest_at"), Least):
+        preference.refresh_from_db(fields=["next_digest_at"])
     return preference
 
 
