@@ -7,6 +7,7 @@ from django.db.models import Avg, Count, Q
 from django.http import HttpResponse
 from django.utils import formats, timezone
 from django.utils.text import slugify
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -80,6 +81,7 @@ def duplicate_events(modeladmin, request, queryset):
         copy.status = Event.Status.DRAFT
         copy.recording_url = ""
         copy.checkin_code = Event._meta.get_field("checkin_code").default()
+        copy.sequence, copy.revised_at = 0, None  # a new event for calendars (a UID of its own), at its first revision
         with transaction.atomic():  # a copy without its communities would be open to every member
             # Two copies made at once (a double click on the action) found the same address free.
             insert_with_a_free_slug(copy, lambda base=f"{event.slug}-copy": _free_slug(base))
@@ -199,11 +201,15 @@ class EventAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.event_render(obj)
-        # The status as stored, read under the row's lock (the admin's save is one transaction): a second "Save"
-        # sent at once (a double click) waits here, finds the event cancelled, and tells nobody a second time.
-        stored = Event.objects.select_for_update().filter(pk=obj.pk).values_list("status", flat=True).first()
-        super().save_model(request, obj, form, change)
-        if change and stored != Event.Status.CANCELLED and obj.status == Event.Status.CANCELLED:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Compared with the event as stored, read under the row's lock (the admin's save is one transaction): a second
+        # "Save" sent at once (a double click) waits there, finds the event cancelled, and tells nobody a second time.
+        stored = services.event_save_edited(event=obj)
+        if stored is None:
+            return
+        if stored.status != Event.Status.CANCELLED and obj.status == Event.Status.CANCELLED:
             told = services.registrants_tell_cancelled(event=obj)
             self.message_user(
                 request,
@@ -214,10 +220,9 @@ class EventAdmin(admin.ModelAdmin):
                 )
                 % {"count": told},
             )
-        if change and "starts_at" in form.changed_data:
-            # Moved: the reminder sent for the old date is not one for the new (each registration is reminded once).
-            services.reminders_forget(event=obj)
-        if change and "capacity" in form.changed_data:
+        if obj.starts_at != stored.starts_at:
+            self._say_moved(request, obj, stored)
+        if "capacity" in form.changed_data:
             promoted = services.waitlist_fill(event=obj)
             if promoted:
                 moved = ngettext(
@@ -226,6 +231,30 @@ class EventAdmin(admin.ModelAdmin):
                     len(promoted),
                 )
                 self.message_user(request, moved % {"count": len(promoted)}, messages.SUCCESS)
+
+    def _say_moved(self, request, event, stored):
+        """Where the event now starts, in its zone, and by how much it moved: the form's times are read in the zone
+        chosen in it, so changing only the zone moved the event by hours, and nothing said so."""
+        zone = ZoneInfo(event.time_zone)
+        local, former = timezone.localtime(event.starts_at, zone), timezone.localtime(stored.starts_at, zone)
+        parts = {
+            "when": formats.date_format(local, "DATETIME_FORMAT"),
+            "zone": f"{local.tzname()}, {event.time_zone}",
+            # To the minute: a zone's offset may be in half or quarter hours.
+            "shift": timesince(min(local, former), max(local, former), depth=3),
+        }
+        if local > former:
+            said = _("The event now starts at %(when)s (%(zone)s): moved %(shift)s later.") % parts
+        else:
+            said = _("The event now starts at %(when)s (%(zone)s): moved %(shift)s earlier.") % parts
+        if event.time_zone == stored.time_zone:
+            self.message_user(request, said, messages.SUCCESS)
+            return
+        # Perhaps not meant (a zone corrected, its times thought to stay): a warning, with the way back.
+        hint = _(
+            "Its times were read in the new time zone. To keep it at its former time, enter %(former)s as its start."
+        ) % {"former": formats.date_format(former, "DATETIME_FORMAT")}
+        self.message_user(request, f"{said} {hint}", messages.WARNING)
 
 
 def _is_id(value: str | None) -> bool:

@@ -81,6 +81,11 @@ class Event(models.Model):
         help_text=_("Shown at the event; members enter it to record their attendance."),
     )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
+    # The calendar file's revision (SEQUENCE) and when it was made (DTSTAMP): a calendar that imported the event
+    # takes a new copy only with a higher number, so it kept the old time of a moved or cancelled event. Counted by
+    # the services that change its time, place, link or status (events.services.CALENDAR_FIELDS).
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    revised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["starts_at"]
@@ -98,6 +103,11 @@ class Event(models.Model):
 
     def get_absolute_url(self):
         return reverse("events:detail", args=[self.slug])
+
+    def revise(self) -> None:
+        """A new revision of what calendars hold of the event (its time, place, link or status); saved by the caller."""
+        self.sequence += 1
+        self.revised_at = timezone.now()
 
     def named_speakers(self) -> list[tuple[str, str]]:
         """(name, link or "") for each speaker a page names, from the prefetched speakers: members, but not a

@@ -49,6 +49,38 @@ def event_render(event: Event) -> None:
     event.materials_html = render_markdown(event.materials)
 
 
+# What a calendar that imported the event holds of it, or leads to (the join link is on the page it links to): a
+# change to any of them is a new revision of its calendar file (Event.sequence).
+CALENDAR_FIELDS = ("starts_at", "ends_at", "time_zone", "venue", "join_url", "status")
+# The rest of what the calendar file says: a change is a newer copy of the same revision (its DTSTAMP, which
+# calendars compare when the SEQUENCE is the same).
+CALENDAR_TEXT = ("title", "kind", "slug")
+
+
+@transaction.atomic
+def event_save_edited(*, event: Event) -> Event | None:
+    """Save an event edited whole (the admin's form) and return it as it was stored before, read under the row's lock:
+    a second "Save" sent at once (a double click) waits for the first, and finds nothing changed.
+
+    A change to its time, place, link or status is a new revision for calendars. Moved, its registrants are reminded
+    again before the new start (each registration is reminded once, and the reminder for the old start kept them from
+    it). Moved means the instant: a new time zone alone moves it too, the form's times being read in the new zone."""
+    stored = Event.objects.select_for_update().filter(pk=event.pk).first()
+    if stored is None:  # deleted meanwhile: saved as a new row, as the admin always did
+        event.save()
+        return None
+    # As stored, not as read at the start of the request: a cancellation meanwhile counted one.
+    event.sequence, event.revised_at = stored.sequence, stored.revised_at
+    if any(getattr(event, name) != getattr(stored, name) for name in CALENDAR_FIELDS):
+        event.revise()
+    elif any(getattr(event, name) != getattr(stored, name) for name in CALENDAR_TEXT):
+        event.revised_at = timezone.now()
+    event.save()
+    if event.starts_at != stored.starts_at:
+        reminders_forget(event=event)
+    return stored
+
+
 # --- Registration ------------------------------------------------------------------------------------------
 
 
@@ -143,7 +175,8 @@ def event_cancel(*, event: Event) -> int:
     if event.status in (Event.Status.CANCELLED, Event.Status.DRAFT):
         return 0
     event.status = Event.Status.CANCELLED
-    event.save(update_fields=["status"])
+    event.revise()  # the calendars that imported it cross it out
+    event.save(update_fields=["status", "sequence", "revised_at"])
     return registrants_tell_cancelled(event=event)
 
 

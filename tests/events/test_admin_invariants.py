@@ -135,6 +135,7 @@ def test_two_saves_of_a_cancellation_at_once_tell_each_registrant_once():
         assert results == [302, 302]
         cancelled = [e for e in OutboxEmail.objects.all() if "Cancelled" in e.payload["subject"]]
         assert [e.payload["to"] for e in cancelled] == [[registrant.email]]
+        assert Event.objects.get(pk=event.pk).sequence == 1  # one revision for calendars, not one per click
         OutboxEmail.objects.all().delete()
 
 

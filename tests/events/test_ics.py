@@ -1,6 +1,6 @@
 """Calendar files parse back to the event: its times in the organizer's zone, never its join link."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,6 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from communities.models import Community
+from events import services
 from events.models import Event, Registration
 from events.services import calendar_feed_for
 from tests.communities.factories import CommunityFactory, member_of
@@ -70,6 +71,66 @@ def test_a_cancelled_event_is_marked_cancelled(client):
     component = _parse(client.get(_ics_url(event))).walk("VEVENT")[0]
 
     assert str(component["STATUS"]) == "CANCELLED"
+
+
+def test_a_new_event_is_at_sequence_0_stamped_when_it_was_created_in_utc(client):
+    event = EventFactory()
+    Event.objects.filter(pk=event.pk).update(created_at=datetime(2026, 5, 4, 3, 2, 1, tzinfo=UTC))
+
+    response = client.get(_ics_url(event))
+
+    component = _parse(response).walk("VEVENT")[0]
+    assert component.decoded("SEQUENCE") == 0
+    assert "DTSTAMP:20260504T030201Z" in _unfolded(response)  # in UTC, as RFC 5545 requires
+    assert _unfolded(client.get(_ics_url(event))) == _unfolded(response)  # not a newer copy at each download
+
+
+def test_a_moved_event_has_a_higher_sequence_and_is_stamped_when_it_moved(client, coordinator):
+    """A calendar that imported the event takes the new copy only with a higher SEQUENCE: it kept the old time."""
+    from .test_admin_and_validation import _event_form
+
+    event = EventFactory(slug="budget-webinar")
+    Event.objects.filter(pk=event.pk).update(created_at=timezone.now() - timedelta(days=3))
+    before = _parse(client.get(_ics_url(event))).walk("VEVENT")[0]
+    client.force_login(coordinator)
+    moved = event.starts_at.replace(microsecond=0) + timedelta(days=1)
+    client.post(
+        reverse("admin:events_event_change", args=[event.pk]),
+        _event_form(slug=event.slug, join_url=event.join_url, starts_at=moved, ends_at=moved + timedelta(hours=1)),
+    )
+    event.refresh_from_db()
+
+    after = _parse(client.get(_ics_url(event))).walk("VEVENT")[0]
+
+    assert (before.decoded("SEQUENCE"), after.decoded("SEQUENCE")) == (0, 1)
+    assert str(after["UID"]) == str(before["UID"])
+    assert after.decoded("DTSTART") == moved
+    assert after.decoded("DTSTAMP") == event.revised_at.replace(microsecond=0) > before.decoded("DTSTAMP")
+
+
+def test_a_cancelled_event_file_is_cancelled_at_a_higher_sequence(client):
+    event = EventFactory()
+    services.event_cancel(event=event)
+
+    component = _parse(client.get(_ics_url(event))).walk("VEVENT")[0]
+
+    assert str(component["STATUS"]) == "CANCELLED"
+    assert component.decoded("SEQUENCE") == 1
+
+
+def test_the_personal_feed_carries_each_events_own_sequence(client, member):
+    kept, cancelled = EventFactory(title="Kept"), EventFactory(title="Cancelled one")
+    for event in (kept, cancelled):
+        RegistrationFactory(event=event, member=member)
+    services.event_cancel(event=cancelled)
+
+    response = client.get(reverse("events:feed", args=[calendar_feed_for(member).token]))
+
+    components = _parse(response).walk("VEVENT")
+    assert {str(c["SUMMARY"]): (c.decoded("SEQUENCE"), str(c["STATUS"])) for c in components} == {
+        "Kept": (0, "CONFIRMED"),
+        "Cancelled one": (1, "CANCELLED"),
+    }
 
 
 def test_the_uid_stays_the_same_between_downloads(client):
