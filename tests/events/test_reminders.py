@@ -153,3 +153,24 @@ def test_an_event_moved_in_the_admin_reminds_its_registrants_again_before_the_ne
     assert run_reminders() == 0  # not yet: 30 hours away
     Event.objects.filter(pk=event.pk).update(starts_at=timezone.now() + timedelta(hours=20))
     assert run_reminders() == 1
+
+
+@pytest.mark.parametrize(
+    "language, subject",
+    [
+        ("en", "Reminder: Open data webinar"),
+        ("ru", "Напоминание: Open data webinar"),
+        # Written "သတိပေးချက်- …", with a hyphen, where every other event email and language has a colon.
+        ("my", "သတိပေးချက်: Open data webinar"),
+    ],
+)
+def test_the_reminders_subject_is_in_the_members_language_like_the_other_event_emails(
+    run_reminders, mailoutbox, language, subject
+):
+    from tests.factories import MemberFactory
+
+    RegistrationFactory(event=EventFactory(title="Open data webinar", starts_at=in_hours(3)),
+                        member=MemberFactory(language=language))  # fmt: skip
+
+    assert run_reminders() == 1
+    assert [email.subject for email in mailoutbox] == [subject]
