@@ -167,6 +167,29 @@ def _is_referred_expert(user, community: Community, thread_pk: int) -> bool:
     )
 
 
+def thread_still_readable(*, recipient_id: int | None, thread_id: int, community_id: int) -> bool:
+    """Whether an email about thread `thread_id`, linking to it in community `community_id`, may still go to its
+    recipient: the thread's page decides it now (get_thread), for an email written hours before (the broker was
+    down) about a thread hidden since, moved where they may not read it, or a private community they left. Someone
+    without an account (`recipient_id` None: an expert a coordinator mapped) opens it once signed up: it is still
+    there, not hidden, and shown in that community."""
+    from members.models import User
+
+    community = Community.objects.filter(pk=community_id).first()
+    if community is None:
+        return False
+    if recipient_id is None:
+        return thread_queryset_in(community).filter(pk=thread_id, is_hidden=False).exists()
+    recipient = User.objects.filter(pk=recipient_id, is_active=True).first()
+    if recipient is None:
+        return False
+    try:
+        get_thread(recipient, community.slug, thread_id)
+    except Http404:
+        return False
+    return True
+
+
 def get_post(user, slug: str, post_pk: int) -> tuple[CommunityAccess, Post, CommunityAccess]:
     post = get_object_or_404(Post.objects.select_related("thread", "author"), pk=post_pk)
     access, thread, home = get_thread(user, slug, post.thread_id)

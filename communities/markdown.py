@@ -2,6 +2,7 @@
 and @handles become links to profiles."""
 
 import re
+from html import unescape
 
 import nh3
 from django.urls import Resolver404, get_script_prefix, resolve, reverse
@@ -120,13 +121,36 @@ def quote(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in text.strip().splitlines()) + "\n\n"
 
 
-def leading_quote_dropped(text: str) -> str:
-    """Markdown `text` without the quote it opens with (`quote`'s lines, and the blank lines after them)."""
+def _plain_words(text: str) -> str:
+    """`text` (Markdown or rendered HTML) as its words alone: tags out, entities read, whitespace made single
+    spaces, so a quote can be compared with the post it quotes however its lines were wrapped or rendered."""
+    return " ".join(unescape(_TAG.sub(" ", text)).split())
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _quotes(quote_words: str, quoted_words: str) -> bool:
+    """Whether a quote whose words are `quote_words` is of the post whose words are `quoted_words`: all of it, as
+    `quote` inserts it, or a part the author kept. A quote of anything else (another post, an outside text) is not,
+    nor an empty one."""
+    return bool(quote_words) and quote_words in quoted_words
+
+
+def leading_quote_dropped(text: str, quoted: str) -> str:
+    """Markdown `text` without the quote it opens with (`quote`'s lines, and the blank lines after them) when that
+    quote is of `quoted`, the Markdown of the post the reply quoted (a post hidden since); `text` as it is when it
+    opens with anything else, a quote the author wrote in its place included. Nothing in a reply's text says
+    where its quote came from: its words are compared with the quoted post's."""
     lines = text.splitlines()
     start = 0
     while start < len(lines) and lines[start].lstrip().startswith(">"):
         start += 1
     if start == 0:
+        return text
+    # One level of quoting off, as `quote` added it: a quote the hidden post itself opened with stays "> ".
+    inside = [re.sub(r"^\s*> ?", "", line, count=1) for line in lines[:start]]
+    if not _quotes(_plain_words("\n".join(inside)), _plain_words(quoted)):
         return text
     while start < len(lines) and not lines[start].strip():
         start += 1
@@ -136,14 +160,18 @@ def leading_quote_dropped(text: str) -> str:
 _BLOCKQUOTE_TAG = re.compile(r"<(/?)blockquote\b[^>]*>", re.IGNORECASE)
 
 
-def leading_quote_removed(html: str) -> str:
-    """Rendered `html` without the quote it opens with (`quote` puts a reply's quote first), nested quotes and all;
-    `html` as it is when it opens with anything else."""
-    if not html.lstrip().lower().startswith("<blockquote"):
-        return html
+def leading_quote_removed(html_text: str, quoted_html: str) -> str:
+    """Rendered `html_text` without the quote it opens with (`quote` puts a reply's quote first), nested quotes and
+    all, when that quote is of `quoted_html`, the rendering of the post the reply quoted (a post hidden since);
+    `html_text` as it is when it opens with anything else, a quote the author wrote in its place included (see
+    leading_quote_dropped)."""
+    if not html_text.lstrip().lower().startswith("<blockquote"):
+        return html_text
     depth = 0
-    for tag in _BLOCKQUOTE_TAG.finditer(html):
+    for tag in _BLOCKQUOTE_TAG.finditer(html_text):
         depth += -1 if tag.group(1) else 1
         if depth == 0:
-            return html[tag.end() :].lstrip()
+            if not _quotes(_plain_words(html_text[: tag.start()]), _plain_words(quoted_html)):
+                return html_text
+            return html_text[tag.end() :].lstrip()
     return ""  # unclosed: the sanitizer closes every tag, so never; nothing of it is shown rather than all

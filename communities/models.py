@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from taggit.managers import TaggableManager
 
+from . import markdown
+
 MAX_POST_LENGTH = 50_000
 REPORTS_TO_AUTO_HIDE = 3
 
@@ -232,6 +234,10 @@ class Post(models.Model):
     is_hidden = models.BooleanField(_("hidden"), default=False)
     hidden_reason = models.CharField(_("why hidden"), max_length=200, blank=True)
     helpful_count = models.PositiveIntegerField(_("marked helpful"), default=0)
+    # What search indexes where it is not `body`: a reply without its quote of a post hidden since (body_as_shown),
+    # kept by communities.services whenever either changes; null while it is the body, as for nearly every post.
+    # PostgreSQL's search document is computed from it (migration 0012, communities/search_document.py).
+    search_text = models.TextField(_("searched text"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -244,6 +250,19 @@ class Post(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.thread}"
+
+    def body_as_shown(self) -> str:
+        """The Markdown readers are shown: without the reply's quote of a post a moderator has hidden since (the
+        thread's page leaves it out, communities.post_cards), for what copies or indexes a post's words. Reads
+        `quoted` (select_related it for many posts)."""
+        if self.quoted_id is None or not self.quoted.is_hidden:
+            return self.body
+        return markdown.leading_quote_dropped(self.body, self.quoted.body)
+
+    def search_text_now(self) -> str | None:
+        """The value `search_text` should hold (see there)."""
+        shown = self.body_as_shown()
+        return None if shown == self.body else shown
 
     def text_version(self) -> str:
         """A short fingerprint of the text. The edit form carries the one it started from, so a save made over

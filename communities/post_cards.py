@@ -38,15 +38,19 @@ def card_fields(post, *, author_url: str, is_expert_answer: bool, shows_body: bo
     if shows_body:
         quoted = post.quoted if post.quoted and not post.quoted.is_hidden else None
         # A reply opens with its quote of the post it answers: once a moderator hid that post, its words are not
-        # shown here either (they were, to every reader, after the post itself was hidden).
-        quoted_hidden = bool(post.quoted and post.quoted.is_hidden)
+        # shown here either (they were, to every reader, after the post itself was hidden). Only that quote: one
+        # the author wrote in its place (of another post, of an outside text) is theirs, and stays.
+        body_html = post.body_html
+        if post.quoted and post.quoted.is_hidden:
+            body_html = markdown.leading_quote_removed(post.body_html, post.quoted.body_html)
+        quoted_hidden = body_html != post.body_html  # the card says the quote was left out
         fields |= {
             "is_hidden": post.is_hidden,
             "hidden_reason": post.hidden_reason,
             "quoted_id": quoted.pk if quoted else None,
             "quoted_author": quoted.author.public_name if quoted and quoted.author else "",  # "" reads "former member"
             "quoted_hidden": quoted_hidden,
-            "body_html": markdown.leading_quote_removed(post.body_html) if quoted_hidden else post.body_html,
+            "body_html": body_html,
         }
     return fields
 

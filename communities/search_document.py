@@ -13,6 +13,12 @@ against 3 ms reading the stored document.
 
 Migration 0010 adds `search_community_id` beside it, kept equal to the post's thread's community by triggers,
 and a GIN index on both, so that a search within a community reads only that community's part of the index.
+
+Migration 0012 computes the document from `search_text` where a post has one, else from `body`:
+to_tsvector('simple', COALESCE(search_text, body)). A reply's quote of a post a moderator has hidden since is
+not searched, as the thread's page does not show it (Post.body_as_shown). PostgreSQL computes the document
+whenever the row is written: hiding or showing a post re-indexes the replies that quote it by writing their
+`search_text` (communities.services._quoting_replies_reindex).
 """
 
 from django.contrib.postgres.search import SearchVectorField

@@ -16,7 +16,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 
 from cop_platform.compiled import VIEWER, Compiled, compiled_for_viewer, fetch_value
 from cop_platform.planner import estimated_rows
@@ -58,7 +58,8 @@ def posts_matching(text: str, *, community_ids: Collection[int] | None = None) -
             ids = [Cast(Value(pk), BigIntegerField()) for pk in community_ids]
             posts = posts.alias(search_community=PostSearchCommunity()).filter(search_community__in=ids)
         return posts
-    posts = posts.filter(body__icontains=text)
+    # What readers are shown: a reply's quote of a post hidden since is not searched (Post.search_text).
+    posts = posts.alias(searched=Coalesce("search_text", "body")).filter(searched__icontains=text)
     return posts if community_ids is None else posts.filter(thread__community__in=community_ids)
 
 

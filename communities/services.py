@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Q, Value, prefetch_related_objects
 from django.db.models.functions import Replace
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -534,7 +534,9 @@ def post_reply(*, thread: Thread, author: User, body: str, shown_in: Community, 
     if twin is not None:
         return twin
     html, mentioned = _render_with_mentions(body)
-    post = Post.objects.create(thread=thread, author=author, body=body, body_html=html, quoted=quoted, created_at=now)
+    post = Post(thread=thread, author=author, body=body, body_html=html, quoted=quoted, created_at=now)
+    post.search_text = post.search_text_now()  # a form kept from before its quoted post was hidden
+    post.save(force_insert=True)
     Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now)
     activity_record(member=author, kind=Activity.Kind.REPLY, community=shown_in)
     anchor = f"?page=last#post-{post.pk}"
@@ -594,7 +596,10 @@ def post_edit(*, post: Post, editor: User, body: str, based_on: str = "") -> Pos
     post.body = body
     post.body_html, _mentioned = _render_with_mentions(body)
     post.edited_at = timezone.now()
-    post.save(update_fields=["body", "body_html", "edited_at"])
+    post.search_text = post.search_text_now()
+    post.save(update_fields=["body", "body_html", "edited_at", "search_text"])
+    if post.is_hidden:  # the replies' quotes are compared with its text anew
+        _quoting_replies_reindex(post)
     return post
 
 
@@ -614,7 +619,7 @@ def posts_mention_forget(
     candidates = Post.objects.select_for_update().filter(body__icontains=f"@{first_word}")
     if since is not None:  # only those written or edited since
         candidates = candidates.filter(Q(created_at__gte=since) | Q(edited_at__gte=since))
-    posts = list(candidates.only("body", "body_html", "author"))
+    posts = list(candidates.only("body", "body_html", "author", "quoted"))
     languages = dict(User.objects.filter(pk__in={p.author_id for p in posts}).values_list("pk", "language"))
     bodies = {
         post.pk: markdown.mention_replaced(
@@ -629,10 +634,13 @@ def posts_mention_forget(
     handles = dict(
         User.objects.filter(pk__in={pk for pairs in linked.values() for _h, pk in pairs}).values_list("pk", "handle")
     )
+    # Not joined above: PostgreSQL locks no row on the nullable side of an outer join.
+    prefetch_related_objects([post for post in changed if post.quoted_id], "quoted")
     for post in changed:
         post.body = bodies[post.pk]
         post.body_html = markdown.render(post.body, _mentions_kept(linked[post.pk], handles, handle))
-    Post.objects.bulk_update(changed, ["body", "body_html"], batch_size=200)
+        post.search_text = post.search_text_now()
+    Post.objects.bulk_update(changed, ["body", "body_html", "search_text"], batch_size=200)
     return len(changed)
 
 
@@ -697,6 +705,7 @@ def post_report(*, post: Post, reporter: User, reason: str, note: str = "") -> R
     if open_reports >= REPORTS_TO_AUTO_HIDE and not post.is_hidden:
         Post.objects.filter(pk=post.pk).update(is_hidden=True, hidden_reason=_("Hidden after reports, until reviewed"))
         post.is_hidden = True
+        _quoting_replies_reindex(post)
         with _in_log_language():
             reports = ngettext("%(count)d report", "%(count)d reports", open_reports) % {"count": open_reports}
         _log(post.thread.community, None, ModerationAction.Action.AUTO_HIDE, thread=post.thread, post=post,
@@ -719,6 +728,7 @@ def reports_review(*, post: Post, actor: User, uphold: bool) -> int:
     post.is_hidden = uphold
     post.hidden_reason = _("Hidden by a moderator") if uphold else ""
     post.save(update_fields=["is_hidden", "hidden_reason"])
+    _quoting_replies_reindex(post)
     with _in_log_language():
         reports = ngettext("%(count)d report", "%(count)d reports", count) % {"count": count}
     _log(post.thread.community, actor, ModerationAction.Action.UPHOLD if uphold else ModerationAction.Action.DISMISS,
@@ -732,10 +742,27 @@ def post_set_hidden(*, post: Post, actor: User, hidden: bool) -> Post:
     post.is_hidden = hidden
     post.hidden_reason = _("Hidden by a moderator") if hidden else ""
     post.save(update_fields=["is_hidden", "hidden_reason"])
+    _quoting_replies_reindex(post)
     _log(post.thread.community, actor,
          ModerationAction.Action.HIDE_POST if hidden else ModerationAction.Action.SHOW_POST,
          thread=post.thread, post=post, subject=post.author)  # fmt: skip
     return post
+
+
+def _quoting_replies_reindex(quoted: Post) -> int:
+    """The replies that quote `quoted` are searched as readers see them: without its words while it is hidden,
+    with them once it is shown again (Post.search_text, from which PostgreSQL computes each one's search document
+    when the row is written). Few: a post is quoted a handful of times at most. Returns how many changed."""
+    replies = list(Post.objects.filter(quoted=quoted).only("body", "search_text", "quoted"))
+    changed = []
+    for reply in replies:
+        reply.quoted = quoted
+        text = reply.search_text_now()
+        if text != reply.search_text:
+            reply.search_text = text
+            changed.append(reply)
+    Post.objects.bulk_update(changed, ["search_text"])
+    return len(changed)
 
 
 THREAD_FLAGS = {

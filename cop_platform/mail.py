@@ -64,12 +64,16 @@ def payload_to_message(payload: dict) -> EmailMultiAlternatives:
     return message
 
 
-def queue_email(message: EmailMessage) -> OutboxEmail:
+def queue_email(message: EmailMessage, *, about_thread: dict | None = None) -> OutboxEmail:
     """Keep `message` in the outbox (inside the caller's transaction: no email for a change that rolls back)
     and hand it to a worker once the transaction commits. If the broker is down or hung, the message stays in
     the outbox and `outbox_sweep` queues it when the broker is back; the request never waits on the broker
-    for more than its short timeouts (settings: CELERY_BROKER_TRANSPORT_OPTIONS)."""
-    entry = OutboxEmail.objects.create(payload=message_to_payload(message))
+    for more than its short timeouts (settings: CELERY_BROKER_TRANSPORT_OPTIONS). `about_thread` (see
+    _still_wanted) is kept beside the message, for the check made when it is sent."""
+    payload = message_to_payload(message)
+    if about_thread is not None:
+        payload["about_thread"] = about_thread
+    entry = OutboxEmail.objects.create(payload=payload)
     transaction.on_commit(lambda: outbox_enqueue(entry.pk))
     return entry
 
@@ -82,16 +86,23 @@ def queue_email_to(
     context: dict,
     to: list[str] | None = None,
     language: str = "",
+    about_thread=None,
 ) -> OutboxEmail:
     """The one way to email a member: `emails/<template>-body.txt` and the subject are rendered in the
     recipient's language (their profile's, else the site's), then queued. `subject` is a lazy string or a
     callable (for subjects with placeholders), so it is translated here and not in the caller's language.
     `recipient` may be None (an expert without an account): `language` then, else the site's; `to` overrides the
-    address."""
+    address. `about_thread`, a (thread, community) pair, is what the email links to: it goes out only if the
+    recipient may still read the thread there when it is sent (outbox_send)."""
     with in_language_of(recipient, fallback=language or None):
         text = subject() if callable(subject) else str(subject)
         body = render_to_string(f"emails/{template}-body.txt", context)
-    return queue_email(EmailMessage(subject=text, body=body, to=to or [recipient.email]))
+    message = EmailMessage(subject=text, body=body, to=to or [recipient.email])
+    if about_thread is None:
+        return queue_email(message)
+    thread, community = about_thread
+    about = {"recipient": recipient.pk if recipient else None, "thread": thread.pk, "community": community.pk}
+    return queue_email(message, about_thread=about)
 
 
 def outbox_enqueue(pk: int, *, even_if_paused: bool = False) -> bool:
@@ -128,6 +139,12 @@ def outbox_send(pk: int) -> bool:
     entry = OutboxEmail.objects.filter(pk=pk).first()
     if entry is None:  # deleted meanwhile (the recipient deleted their account)
         return False
+    if not _still_wanted(entry.payload):
+        # Sent hours late (the broker was down, the mail server too), it would tell its recipient of a thread
+        # they may no longer read: hidden since, moved, or in a private community they left.
+        OutboxEmail.objects.filter(pk=pk).delete()
+        logger.info("Email %s dropped: its recipient may no longer read the thread it is about", pk)
+        return False
     try:
         payload_to_message(entry.payload).send()
     except Exception as error:  # SMTP refused, timed out, misconfigured: tried again later, up to MAX_ATTEMPTS
@@ -138,6 +155,19 @@ def outbox_send(pk: int) -> bool:
         return False
     OutboxEmail.objects.filter(pk=pk).update(sent_at=timezone.now(), last_error="")
     return True
+
+
+def _still_wanted(payload: dict) -> bool:
+    """Whether an outbox email may still go: one about a thread ({"recipient", "thread", "community"} ids under
+    "about_thread") only while its recipient may read it there, as the thread's page decides now."""
+    about = payload.get("about_thread")
+    if not about:
+        return True
+    from communities.access import thread_still_readable  # the apps build on cop_platform, not the reverse
+
+    return thread_still_readable(
+        recipient_id=about.get("recipient"), thread_id=about["thread"], community_id=about["community"]
+    )
 
 
 def outbox_sweep(limit: int = 500) -> int:

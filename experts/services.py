@@ -139,7 +139,10 @@ def _notify_expert_in_zone(referral: Referral, *, subject, template: str) -> Non
             # With its time and zone: "by 11 March" to an expert east of the asker was overdue 30 minutes into it.
             "due": MomentInZone(referral.due_at),
         }  # fmt: skip
-        queue_email_to(expert.member, subject=text, template=template, context=context, to=[address], language=language)
+        queue_email_to(
+            expert.member, subject=text, template=template, context=context, to=[address], language=language,
+            about_thread=(referral.thread, referral.community),  # sent only while they may read it there
+        )  # fmt: skip
 
 
 @transaction.atomic

@@ -11,7 +11,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from communities.markdown import leading_quote_dropped
 from communities.markdown import render as render_markdown
 from communities.models import Community, Membership, Notification, Thread
 from communities.services import DOUBLE_SUBMIT_WINDOW, worded
@@ -359,16 +358,22 @@ def _heading(text: str) -> str:
     return f"## {text}"
 
 
-@transaction.atomic
 def summary_from_thread(*, thread: Thread, community, actor: User) -> KnowledgeProduct:
+    """A draft e-discussion summary pre-filled from a thread (see summary_get_or_create)."""
+    product, _created = summary_get_or_create(thread=thread, community=community, actor=actor)
+    return product
+
+
+@transaction.atomic
+def summary_get_or_create(*, thread: Thread, community, actor: User) -> tuple[KnowledgeProduct, bool]:
     """A draft e-discussion summary pre-filled from a thread: title, participants and the key posts, its headings in
-    the language of the page it was asked from (the actor's). The same summary asked for twice in a row
-    (DOUBLE_SUBMIT_WINDOW) is the first one."""
+    the language of the page it was asked from (the actor's), and True; or, asked for twice in a row
+    (DOUBLE_SUBMIT_WINDOW), the first one and False, so that the second click is not told it made one."""
     # A member's two clicks, one at a time: each found no summary yet, and a double click made two drafts.
     User.objects.select_for_update().filter(pk=actor.pk).first()
     twin = _summary_just_made(thread=thread, actor=actor)
     if twin is not None:
-        return twin
+        return twin, False
     posts = list(
         thread.posts.filter(is_hidden=False).select_related("author", "quoted").order_by("-helpful_count", "created_at")
     )
@@ -389,7 +394,7 @@ def summary_from_thread(*, thread: Thread, community, actor: User) -> KnowledgeP
     ]  # fmt: skip
     for post in key_posts:
         # A reply's quote of a post hidden since is not copied: the thread's page leaves it out too (post_cards).
-        body = leading_quote_dropped(post.body) if post.quoted and post.quoted.is_hidden else post.body
+        body = post.body_as_shown()
         quoted = "\n".join(f"> {line}" for line in body.strip().splitlines())
         author = (post.author and post.author.public_name) or _("former member")
         lines += [quoted, f"> — {author}", ""]
@@ -410,7 +415,7 @@ def summary_from_thread(*, thread: Thread, community, actor: User) -> KnowledgeP
     product.source_threads.add(thread)
     product.tags.add(*community.themes.names())
     product_index(product)
-    return product
+    return product, True
 
 
 def faq_save(item: FAQItem) -> FAQItem:

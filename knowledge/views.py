@@ -161,8 +161,16 @@ def summarize(request, slug, thread_pk):
     acc, thread, home = community_access.get_thread(request.user, slug, thread_pk)
     if not acc.can_manage_members:
         raise Http404
-    product = services.summary_from_thread(thread=thread, community=acc.community, actor=request.user)
-    messages.success(request, _("A draft summary was created from the discussion. Edit it, then send it for review."))
+    product, created = services.summary_get_or_create(thread=thread, community=acc.community, actor=request.user)
+    if created:
+        messages.success(
+            request, _("A draft summary was created from the discussion. Edit it, then send it for review.")
+        )
+    else:  # a second click: the first one's draft, opened again
+        messages.info(
+            request,
+            _("A draft summary of this discussion already exists: it was opened. Edit it, then send it for review."),
+        )
     return redirect("knowledge:edit", slug=product.slug)
 
 

@@ -184,11 +184,22 @@ def _threads(member: User) -> list[dict]:
 
 
 def _posts(member: User) -> list[dict]:
-    return _rows(
-        Post.objects.filter(author=member).order_by("created_at", "pk"),
-        "id", "thread_id", "body", "is_opening", "created_at", "edited_at", "is_hidden",
-        thread_title=F("thread__title"),
-    )  # fmt: skip
+    """The member's posts, each as the thread's page shows it: a reply's quote of someone's post that a moderator
+    hid since is not theirs to take away (Post.body_as_shown)."""
+    posts = Post.objects.filter(author=member).select_related("thread", "quoted").order_by("created_at", "pk")
+    return [
+        {
+            "id": post.pk,
+            "thread_id": post.thread_id,
+            "body": post.body_as_shown(),
+            "is_opening": post.is_opening,
+            "created_at": post.created_at,
+            "edited_at": post.edited_at,
+            "is_hidden": post.is_hidden,
+            "thread_title": post.thread.title,
+        }  # fmt: skip
+        for post in posts
+    ]
 
 
 def _reactions(member: User) -> list[dict]:
@@ -514,6 +525,13 @@ def _email_export_link(member: User, token: str) -> None:
             template="privacy-export",
             context=context,
         )
+
+
+def export_download_name(*, member: User, now: datetime | None = None) -> str:
+    """The name the ZIP downloads as, dated in the member's own time zone: UTC's date was the day before for a
+    member in Yangon downloading it before 06:30, or the day after for one in the Americas in the evening."""
+    with timezone.override(member.time_zone or settings.TIME_ZONE):
+        return f"my-data-{timezone.localdate(now or timezone.now()):%Y-%m-%d}.zip"
 
 
 def export_file_for(*, member: User, token: str) -> Path | None:

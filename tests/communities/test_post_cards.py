@@ -180,14 +180,18 @@ def test_a_reply_leaves_out_its_quote_of_a_post_hidden_since(client, community, 
 
 
 @pytest.mark.parametrize(
-    ("html", "left"),
+    ("html", "quoted", "left"),
     [
-        ("<blockquote><p>a</p><blockquote><p>b</p></blockquote></blockquote>\n<p>mine</p>", "<p>mine</p>"),
-        ("<p>mine</p><blockquote><p>a</p></blockquote>", "<p>mine</p><blockquote><p>a</p></blockquote>"),
-        ("<blockquote><p>only the quote</p></blockquote>", ""),
+        (
+            "<blockquote><p>a</p><blockquote><p>b</p></blockquote></blockquote>\n<p>mine</p>",
+            "<p>a</p>\n<blockquote>\n<p>b</p>\n</blockquote>",
+            "<p>mine</p>",
+        ),
+        ("<p>mine</p><blockquote><p>a</p></blockquote>", "<p>a</p>", "<p>mine</p><blockquote><p>a</p></blockquote>"),
+        ("<blockquote><p>only the quote</p></blockquote>", "<p>only the quote</p>", ""),
     ],
 )
-def test_the_leading_quote_is_the_one_left_out(html, left):
+def test_the_leading_quote_is_the_one_left_out(html, quoted, left):
     from communities.markdown import leading_quote_removed
 
-    assert leading_quote_removed(html) == left
+    assert leading_quote_removed(html, quoted) == left

@@ -127,13 +127,17 @@ def test_it_leaves_out_a_replys_quote_of_a_hidden_post(client, leader, thread):
 
 
 @pytest.mark.parametrize(
-    ("text", "left"),
-    [("> a\n>\n> b\n\nmine\n> later", "mine\n> later"), ("mine\n> a", "mine\n> a"), ("> only", "")],
+    ("text", "quoted", "left"),
+    [
+        ("> a\n>\n> b\n\nmine\n> later", "a\n\nb", "mine\n> later"),
+        ("mine\n> a", "a", "mine\n> a"),
+        ("> only", "only", ""),
+    ],
 )
-def test_the_leading_quote_is_the_one_dropped(text, left):
+def test_the_leading_quote_is_the_one_dropped(text, quoted, left):
     from communities.markdown import leading_quote_dropped
 
-    assert leading_quote_dropped(text) == left
+    assert leading_quote_dropped(text, quoted) == left
 
 
 def test_the_leader_can_open_the_prefilled_form(client, leader, thread):
