@@ -4,7 +4,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.i18n import set_language
@@ -162,7 +162,7 @@ def privacy_export_download(request, token: str):
     response = FileResponse(
         path.open("rb"),
         as_attachment=True,
-        filename=f"my-data-{timezone.now():%Y-%m-%d}.zip",
+        filename=privacy.export_download_name(member=request.user),
         content_type="application/zip",
     )
     response["X-Content-Type-Options"] = "nosniff"
