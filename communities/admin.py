@@ -1,12 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, ngettext_lazy
 
+from cop_platform.admin_deletion import KeptWhenUsed
 from cop_platform.forms import ADMIN_TEXT_FIELDS
 
 from . import services
-from .member_counts import member_counts_forget
 from .models import Community, LocalActionTeam, Membership, ModerationAction, Post, Report, Thread
 
 
@@ -18,7 +18,7 @@ class LocalActionTeamInline(admin.TabularInline):
 
 
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(KeptWhenUsed, admin.ModelAdmin):
     formfield_overrides = ADMIN_TEXT_FIELDS
     list_display = ["name", "visibility", "created_at"]
     list_filter = ["visibility", "created_at"]
@@ -27,6 +27,17 @@ class CommunityAdmin(admin.ModelAdmin):
     fields = ["name", "slug", "description", "themes", "countries", "visibility", "created_by"]
     readonly_fields = ["created_by"]
     inlines = [LocalActionTeamInline]
+
+    deleted_along = (Membership,)
+
+    def kept_because(self, community):
+        # Deleting took every member's discussions, posts and ratings and the community's history with it (past
+        # months' figures). A community made by mistake, with nobody but its creator and nothing written, goes.
+        if community.threads.exists() or community.memberships.count() > 1:
+            return gettext(
+                "members joined it or wrote in it; their posts and its history are kept. Make it private instead."
+            )
+        return None
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -193,14 +204,10 @@ class MembershipAdmin(admin.ModelAdmin):
         obj.pk = added.pk  # the row the service wrote (a waiting request, approved, keeps its own)
         obj.refresh_from_db()
 
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        member_counts_forget([obj.community_id])
-
-    def delete_queryset(self, request, queryset):
-        communities = set(queryset.values_list("community_id", flat=True))
-        super().delete_queryset(request, queryset)
-        member_counts_forget(communities)
+    def has_delete_permission(self, request, obj=None):
+        # Ended, not deleted: "Remove" keeps a community's last leader, writes the logs and tidies notifications,
+        # and an ended membership stays in the community's history (past months' members count it).
+        return False
 
 
 THREAD_ACTIONS = {
@@ -265,6 +272,11 @@ class ThreadAdmin(admin.ModelAdmin):
     actions = [_moderate_threads(action) for action in THREAD_ACTIONS]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Hidden, not deleted: deleting took every member's replies, referrals and ratings with it, left
+        # notifications leading to a 404 and the moderation log without its subject. Hiding is logged and undone.
         return False
 
 
@@ -335,6 +347,9 @@ class PostAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # hidden, not deleted (as threads): a deleted reply also left its thread's count wrong
+
     def save_model(self, request, obj, form, change):
         # The body is the one field edited here; the service writes it alone (a whole-row save would also write
         # back "hidden" as it was when the page was read).
@@ -396,6 +411,7 @@ class ModerationActionAdmin(admin.ModelAdmin):
     list_filter = ["action", "community"]
     list_select_related = ["community", "actor", "subject"]
     date_hierarchy = "created_at"
+    readonly_fields = ["previous_text"]  # as every field: nothing here is changed (see the permissions below)
 
     def has_add_permission(self, request):
         return False

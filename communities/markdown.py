@@ -7,8 +7,25 @@ from html import unescape
 import nh3
 from django.urls import Resolver404, get_script_prefix, resolve, reverse
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
 _renderer = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(["table", "strikethrough"])
+
+
+def _image_as_link(renderer, tokens, idx, options, env) -> str:
+    """`![Budget chart](https://…)` as a link named by its description: images are not shown (a remote image
+    costs a slow connection and tells its host who reads), and the sanitizer dropped the tag whole, description
+    and address too, leaving a post that was only an image empty."""
+    token = tokens[idx]
+    source = escapeHtml(token.attrGet("src") or "")
+    words = escapeHtml(renderer.renderInlineAsText(token.children or [], options, env)) or source
+    opened = sum(1 if t.type == "link_open" else -1 if t.type == "link_close" else 0 for t in tokens[:idx])
+    if opened > 0:  # an image inside a link: its description names that link
+        return words
+    return f'<a href="{source}">{words}</a>'
+
+
+_renderer.add_render_rule("image", _image_as_link)
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li", "a", "hr",

@@ -353,6 +353,7 @@ class ModerationAction(models.Model):
         REMOVE = "remove", _("Removed member")
         ADD = "add", _("Added member")
         ROLE = "role", _("Changed role")
+        EDIT_POST = "edit_post", _("Edited a member's post")
 
     community = models.ForeignKey(
         Community, verbose_name=_("community"), on_delete=models.CASCADE, related_name="moderation_actions"
@@ -369,6 +370,8 @@ class ModerationAction(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # A post a moderator edited, as its author wrote it: the edit overwrites the post, and this is its only copy.
+    previous_text = models.TextField(_("text before the edit"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -390,6 +393,7 @@ class Notification(models.Model):
         JOIN_REQUEST = "join_request", _("New join request")
         REFERRAL = "referral", _("Question for an expert")
         KNOWLEDGE = "knowledge", _("Knowledge product")
+        MODERATION = "moderation", _("A moderator changed your post")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -207,12 +207,15 @@ def _in_log_language():
     return translation.override(settings.LANGUAGE_CODE)
 
 
-def _log(community, actor, action, *, thread=None, post=None, subject=None, note="", audit_note="") -> None:
+def _log(
+    community, actor, action, *, thread=None, post=None, subject=None, note="", audit_note="", previous_text=""
+) -> None:
     """The community's moderation log, and the platform's audit log (which the coordinator reads; `audit_note`,
     when given, is the note there: the community's log may not name what its moderators may not see)."""
     entry = ModerationAction.objects.create(
-        community=community, actor=actor, action=action, thread=thread, post=post, subject=subject, note=note[:300]
-    )
+        community=community, actor=actor, action=action, thread=thread, post=post, subject=subject, note=note[:300],
+        previous_text=previous_text,
+    )  # fmt: skip
     about = (
         member_label(subject) if subject else (f"“{thread.title}”" if thread else (f"post #{post.pk}" if post else ""))
     )
@@ -600,7 +603,25 @@ def post_edit(*, post: Post, editor: User, body: str, based_on: str = "") -> Pos
     post.save(update_fields=["body", "body_html", "edited_at", "search_text"])
     if post.is_hidden:  # the replies' quotes are compared with its text anew
         _quoting_replies_reindex(post)
+    if editor.pk != current.author_id and current.body != body:
+        _moderator_edit_recorded(post, editor=editor, previous_text=current.body)
     return post
+
+
+def _moderator_edit_recorded(post: Post, *, editor: User, previous_text: str) -> None:
+    """A moderator (or the coordinator, in the admin) rewrote a member's post: the text it replaced is kept in the
+    moderation log, and its author is told. Overwritten silently, the author's words were gone, and nobody could
+    tell who changed them."""
+    thread = post.thread
+    author = User.objects.filter(pk=post.author_id).first()
+    _log(thread.community, editor, ModerationAction.Action.EDIT_POST, thread=thread, post=post, subject=author,
+         previous_text=previous_text)  # fmt: skip
+    if author is not None and author.is_active:
+        notify(
+            recipients=[author], kind=Notification.Kind.MODERATION, actor=editor, community=thread.community,
+            text=worded(gettext_lazy("A moderator edited your post in “%(thread)s”."), thread=thread.title),
+            url=thread.url_in(thread.community) + f"#post-{post.pk}",
+        )  # fmt: skip
 
 
 @transaction.atomic

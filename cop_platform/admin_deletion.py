@@ -11,7 +11,11 @@ from django.utils.html import format_html
 
 
 class KeptWhenUsed:
-    """Mix into a ModelAdmin before admin.ModelAdmin and define `kept_because`."""
+    """Mix into a ModelAdmin before admin.ModelAdmin and define `kept_because`. `deleted_along`: models whose own
+    admin deletes none of their rows but which go with an object `kept_because` lets go (a community made by
+    mistake takes its creator's membership), so their refusal does not stop that deletion."""
+
+    deleted_along: tuple = ()
 
     def kept_because(self, obj) -> str | None:
         """Why `obj` may not be deleted, with what to do instead; None when it may."""
@@ -24,4 +28,6 @@ class KeptWhenUsed:
             # The page shows missing permissions instead of protected objects: the reason is the better answer
             # (nothing is deleted either way while anything is protected).
             perms_needed = set()
+        along = {str(model._meta.verbose_name) for model in self.deleted_along}
+        perms_needed = {name for name in perms_needed if str(name) not in along}
         return deleted, model_count, perms_needed, [*kept, *protected]

@@ -84,6 +84,11 @@ class DigestPreferenceAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # made for a member when first needed; a form without its member could only fail (a 500)
 
+    def has_delete_permission(self, request, obj=None):
+        # A member's choice: deleted, the next round made a new one with the default, and a member who had
+        # unsubscribed got digests again. Change the frequency instead.
+        return False
+
     def save_model(self, request, obj, form, change):
         # Only the fields the coordinator changed: a round may have set last_sent_at (or moved next_digest_at) since
         # the form loaded this row, and a whole-row save would put the old value back.

@@ -67,7 +67,13 @@ class ProductForm(forms.ModelForm):
 
 class ReturnForm(forms.Form):
     note = forms.CharField(
-        label=_("What should the authors change?"), max_length=500, widget=shared_fields.Textarea(attrs={"rows": 3})
+        label=_("What should the authors change?"),
+        max_length=500,
+        widget=shared_fields.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Write a note for the authors."),
+            "max_length": _("The note can be at most %(limit_value)d characters; this one has %(show_value)d."),
+        },
     )
 
 

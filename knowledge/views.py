@@ -41,7 +41,13 @@ def library(request):
 
 
 def detail(request, slug):
-    product = selectors.product_page(access.get_product_for_viewer(request.user, slug))
+    return _detail_page(request, access.get_product_for_viewer(request.user, slug))
+
+
+def _detail_page(request, product, *, return_form=None, status=200):
+    """The product's page; `return_form`, a "Send back" note refused, comes back with its error and the text."""
+    product = selectors.product_page(product)
+    can_publish = access.can_publish(request.user)
     return render(
         request,
         "knowledge/detail.html",
@@ -51,9 +57,10 @@ def detail(request, slug):
             "source_events": selectors.visible_source_events(user=request.user, product=product),
             "can_edit": access.can_edit(request.user, product),
             "can_submit": access.can_submit(request.user, product),
-            "can_publish": access.can_publish(request.user),
-            "return_form": ReturnForm() if access.can_publish(request.user) else None,
+            "can_publish": can_publish,
+            "return_form": (return_form or ReturnForm()) if can_publish else None,
         },
+        status=status,
     )
 
 
@@ -138,9 +145,9 @@ def transition(request, slug, action):
             messages.success(request, _("Published. The authors were told."))
         elif action == "return" and access.can_publish(request.user):
             form = ReturnForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, _("Write a note for the authors."))
-                return redirect(product)
+            if not form.is_valid():  # the page again, with the note as typed and what is wrong with it
+                messages.error(request, _("The product was not sent back. Please correct the note below."))
+                return _detail_page(request, product, return_form=form, status=400)
             note = form.cleaned_data["note"]
             services.product_return(product=product, actor=request.user, note=note, status_seen=status_seen)
             messages.success(request, _("Sent back to the authors with your note."))

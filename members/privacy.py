@@ -235,7 +235,9 @@ def _moderation(member: User) -> dict:
     decisions = Membership.objects.filter(decided_by=member)
     return {
         "actions_taken": _rows(ModerationAction.objects.filter(actor=member), *fields, **_COMMUNITY),
-        "actions_concerning_you": _rows(ModerationAction.objects.filter(subject=member), *fields, **_COMMUNITY),
+        "actions_concerning_you": _rows(
+            ModerationAction.objects.filter(subject=member), *fields, "previous_text", **_COMMUNITY
+        ),  # previous_text: their own post as it was before a moderator edited it
         "membership_decisions": _rows(decisions, "id", "status", "requested_at", **_COMMUNITY),
         "reports_reviewed": _rows(Report.objects.filter(reviewed_by=member), "id", "post_id", "status", "reviewed_at"),
     }
@@ -681,6 +683,8 @@ def account_delete(*, member: User, deleted_by: User | None = None, asked: bool 
     notifications = Notification.objects.select_related("recipient")
     _scrub(notifications.filter(actor=member), ["text"], needles, _in_readers_language, also=_NOTIFICATION_LANGUAGES)
     _scrub(ModerationAction.objects.filter(Q(actor=member) | Q(subject=member)), ["note"], needles, FORMER_MEMBER)
+    # Their post as it was before a moderator edited it: often the very details the moderator took out.
+    ModerationAction.objects.filter(subject=member).exclude(previous_text="").update(previous_text="")
     _scrub_knowledge(distinctive)
     _scrub_files(distinctive)
     _outbox_forget(member.email, distinctive)

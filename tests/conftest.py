@@ -58,6 +58,13 @@ def coordinator(db):
 
 
 @pytest.fixture
+def coordinator_client(client, coordinator):
+    """The test client signed in as `coordinator` (a module may define its own, for another set-up)."""
+    client.force_login(coordinator)
+    return client
+
+
+@pytest.fixture
 def report_viewer(db):
     from tests.factories import ReportViewerFactory
 

@@ -183,3 +183,26 @@ def test_linked_mentions_reads_links_under_a_script_prefix():
         assert markdown.linked_mentions(html) == {("dana", 8)}
     finally:
         set_script_prefix("/")
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        (
+            "![Budget chart 2025](https://example.org/c.png)",
+            '<p><a href="https://example.org/c.png" rel="nofollow noopener noreferrer">Budget chart 2025</a></p>\n',
+        ),
+        (
+            "![](https://example.org/c.png)",
+            '<p><a href="https://example.org/c.png" rel="nofollow noopener noreferrer">https://example.org/c.png</a>'
+            "</p>\n",
+        ),
+        (
+            "[![Chart](https://example.org/c.png)](https://example.org/report)",
+            '<p><a href="https://example.org/report" rel="nofollow noopener noreferrer">Chart</a></p>\n',
+        ),
+    ],
+)
+def test_an_image_is_a_link_named_by_its_description(text, html):
+    """Images are not shown; the sanitizer dropped them whole, leaving a post that was only an image empty."""
+    assert markdown.render(text) == html

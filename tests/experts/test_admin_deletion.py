@@ -14,12 +14,6 @@ from .factories import MemberExpertFactory, RatingFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, coordinator):
-    client.force_login(coordinator)
-    return client
-
-
 def _delete_selected(client, experts):
     return client.post(
         reverse("admin:experts_expert_changelist"),
@@ -27,36 +21,36 @@ def _delete_selected(client, experts):
     )
 
 
-def test_an_expert_members_asked_and_rated_is_kept_with_the_reason(admin_client):
+def test_an_expert_members_asked_and_rated_is_kept_with_the_reason(coordinator_client):
     rating = RatingFactory()
     expert = rating.referral.expert
 
-    page = admin_client.get(reverse("admin:experts_expert_delete", args=[expert.pk]))
+    page = coordinator_client.get(reverse("admin:experts_expert_delete", args=[expert.pk]))
     assert "Set the status to “Inactive” instead." in page.content.decode()
-    response = admin_client.post(reverse("admin:experts_expert_delete", args=[expert.pk]), {"post": "yes"})
+    response = coordinator_client.post(reverse("admin:experts_expert_delete", args=[expert.pk]), {"post": "yes"})
 
     assert response.status_code == 200  # the confirmation page again, explaining
     assert Expert.objects.filter(pk=expert.pk).exists()
     assert Referral.objects.filter(pk=rating.referral.pk).exists() and Rating.objects.filter(pk=rating.pk).exists()
 
 
-def test_delete_selected_keeps_them_too(admin_client):
+def test_delete_selected_keeps_them_too(coordinator_client):
     rating = RatingFactory()
     unasked = MemberExpertFactory()
 
-    response = _delete_selected(admin_client, [rating.referral.expert, unasked])
+    response = _delete_selected(coordinator_client, [rating.referral.expert, unasked])
 
     assert "Set the status to “Inactive” instead." in response.content.decode()
     assert Expert.objects.filter(pk__in=[rating.referral.expert.pk, unasked.pk]).count() == 2
 
 
-def test_an_expert_nobody_asked_is_deleted_and_the_role_goes_with_it(admin_client, coordinator):
+def test_an_expert_nobody_asked_is_deleted_and_the_role_goes_with_it(coordinator_client, coordinator):
     expert = MemberExpertFactory()
     services.expert_link_member(expert=expert, member=expert.member)
     member = expert.member
     assert roles.is_expert(member)
 
-    response = _delete_selected(admin_client, [expert])
+    response = _delete_selected(coordinator_client, [expert])
 
     assert response.status_code == 302
     assert not Expert.objects.filter(pk=expert.pk).exists()
@@ -65,9 +59,9 @@ def test_an_expert_nobody_asked_is_deleted_and_the_role_goes_with_it(admin_clien
     assert AuditEntry.objects.filter(action=AuditEntry.Action.ROLE_REVOKED, actor=coordinator).exists()
 
 
-def test_a_rating_is_not_deleted_in_the_admin(admin_client):
+def test_a_rating_is_not_deleted_in_the_admin(coordinator_client):
     rating = RatingFactory()
 
-    admin_client.post(reverse("admin:experts_rating_delete", args=[rating.pk]), {"post": "yes"})
+    coordinator_client.post(reverse("admin:experts_rating_delete", args=[rating.pk]), {"post": "yes"})
 
     assert Rating.objects.filter(pk=rating.pk).exists()

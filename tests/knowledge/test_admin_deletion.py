@@ -17,29 +17,25 @@ pytestmark = pytest.mark.django_db
 Status = KnowledgeProduct.Status
 
 
-@pytest.fixture
-def admin_client(client, coordinator):
-    client.force_login(coordinator)
-    return client
-
-
-def test_a_published_product_is_kept_with_the_reason(admin_client):
+def test_a_published_product_is_kept_with_the_reason(coordinator_client):
     product = KnowledgeProductFactory(status=Status.PUBLISHED, published_at=timezone.now())
 
-    response = admin_client.post(reverse("admin:knowledge_knowledgeproduct_delete", args=[product.pk]), {"post": "yes"})
+    response = coordinator_client.post(
+        reverse("admin:knowledge_knowledgeproduct_delete", args=[product.pk]), {"post": "yes"}
+    )
 
     assert "Archive it instead." in response.content.decode()
     assert KnowledgeProduct.objects.filter(pk=product.pk).exists()
 
 
-def test_a_draft_is_deleted_with_its_files_on_disk(admin_client, django_capture_on_commit_callbacks):
+def test_a_draft_is_deleted_with_its_files_on_disk(coordinator_client, django_capture_on_commit_callbacks):
     product = KnowledgeProductFactory(status=Status.DRAFT, published_at=None)
     stored = ProductFileFactory(product=product)
     path = stored.file.path
     assert os.path.exists(path)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
+        response = coordinator_client.post(
             reverse("admin:knowledge_knowledgeproduct_delete", args=[product.pk]), {"post": "yes"}
         )
 
@@ -60,12 +56,13 @@ def test_a_file_deleted_from_the_inline_leaves_the_disk(django_capture_on_commit
 
 
 @pytest.mark.parametrize("slug", ["new", "drafts", "faq", "summarize"])
-def test_the_librarys_own_addresses_are_refused(admin_client, slug):
+def test_the_librarys_own_addresses_are_refused(coordinator_client, slug):
     product = KnowledgeProductFactory(status=Status.DRAFT, published_at=None)
-    data = _change_form_data(admin_client.get(reverse("admin:knowledge_knowledgeproduct_change", args=[product.pk])))
+    url = reverse("admin:knowledge_knowledgeproduct_change", args=[product.pk])
+    data = _change_form_data(coordinator_client.get(url))
     data["slug"] = slug
 
-    response = admin_client.post(reverse("admin:knowledge_knowledgeproduct_change", args=[product.pk]), data)
+    response = coordinator_client.post(url, data)
 
     assert response.status_code == 200
     assert "This address is used by the library" in response.content.decode()

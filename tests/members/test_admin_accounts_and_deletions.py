@@ -7,10 +7,10 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from communities.models import LocalActionTeam, Thread
+from communities.models import LocalActionTeam
 from members import roles
 from members.models import AuditEntry, User
-from tests.communities.factories import CommunityFactory, MembershipFactory, ThreadFactory
+from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.factories import LocalCommunityFactory, MemberFactory
 
 from .test_audit import admin_form_data
@@ -30,15 +30,20 @@ def deletions() -> list[str]:
 
 def test_deleting_several_objects_at_once_enters_each_in_the_audit_log(coordinator_client, coordinator):
     """The admin writes the entries of a bulk deletion with bulk_create, which sends no post_save."""
-    threads = [ThreadFactory(title="Budget thread one"), ThreadFactory(title="Budget thread two")]
+    teams = [
+        LocalActionTeam.objects.create(
+            community=CommunityFactory(name=name), local_community=LocalCommunityFactory(), name="Hlaing"
+        )
+        for name in ("Budget one", "Budget two")
+    ]
 
     response = coordinator_client.post(
-        reverse("admin:communities_thread_changelist"),
-        {"action": "delete_selected", "_selected_action": [t.pk for t in threads], "post": "yes"},
+        reverse("admin:communities_localactionteam_changelist"),
+        {"action": "delete_selected", "_selected_action": [t.pk for t in teams], "post": "yes"},
     )
 
-    assert response.status_code == 302 and not Thread.objects.exists()
-    assert deletions() == ["discussion thread: Budget thread one", "discussion thread: Budget thread two"]
+    assert response.status_code == 302 and not LocalActionTeam.objects.exists()
+    assert deletions() == ["local action team: Hlaing (Budget one)", "local action team: Hlaing (Budget two)"]
     assert set(AuditEntry.objects.values_list("actor", flat=True)) == {coordinator.pk}
 
 
