@@ -236,8 +236,9 @@ def _surveys(rng, last):
     members = list(User.objects.filter(email__endswith="@demo.example.org").order_by("pk")[:200])
     for member in rng.sample(members, k=len(members) * 2 // 5):
         response = SurveyResponse.objects.create(
-            survey=closed, member=member, submitted_at=closed.opens_at + timedelta(hours=rng.randint(1, 400))
-        )
+            survey=closed, member=member, submitted_at=closed.opens_at + timedelta(hours=rng.randint(1, 400)),
+            may_quote=member.pk % 3 != 0,  # most agreed to be quoted (not drawn: the draws stay as they were)
+        )  # fmt: skip
         answers = [
             SurveyAnswer(response=response, question=useful, rating=rng.choice([3, 4, 4, 5, 5, 2])),
             SurveyAnswer(response=response, question=often, choices=[rng.choice(often.choice_list)]),

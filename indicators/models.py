@@ -116,8 +116,10 @@ class ManualFigure(FirstOfMonth, models.Model):
 
 
 class ProgressReport(models.Model):
-    """A month's PDF progress report. `file` is always a complete PDF (written before it is attached), so a
-    render that dies half-way never replaces the last good file; `job` tracks the render in progress."""
+    """A month's PDF progress report in one language (one row per month and language: a Russian reader gets the
+    Russian report, whoever asked for another language last). `file` is always a complete PDF (written before it
+    is attached), so a render that dies half-way never replaces the last good file; `job` tracks the render in
+    progress."""
 
     class Job(models.TextChoices):
         IDLE = "idle", _("idle")
@@ -125,7 +127,10 @@ class ProgressReport(models.Model):
         RENDERING = "rendering", _("rendering")
         FAILED = "failed", _("failed")
 
-    month = models.DateField(_("month"), unique=True)
+    month = models.DateField(_("month"))
+    language = models.CharField(
+        _("language"), max_length=16, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     file = models.FileField(_("file"), upload_to="reports/", blank=True)
     generated_at = models.DateTimeField(_("generated"), null=True, blank=True)
     snapshot_computed_at = models.DateTimeField(_("figures computed"), null=True, blank=True)
@@ -135,17 +140,16 @@ class ProgressReport(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # The language of the stored file: its last requester's (blank: the site's, for reports beat queued).
-    language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES, blank=True)
     error = models.TextField(_("last error"), blank=True)
 
     class Meta:
-        ordering = ["-month"]
+        ordering = ["-month", "language"]
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
+        constraints = [models.UniqueConstraint(fields=["month", "language"], name="progress_report_per_language")]
 
     def __str__(self):
-        return month_label(self.month)
+        return f"{month_label(self.month)} ({self.language})"
 
     @property
     def is_ready(self) -> bool:
@@ -156,8 +160,14 @@ class ProgressReport(models.Model):
         return self.job in (self.Job.QUEUED, self.Job.RENDERING)
 
 
+def to_the_minute(moment):
+    return moment.replace(second=0, microsecond=0) if moment else moment
+
+
 class Survey(models.Model):
-    """A short questionnaire for one community's members or for all members; each member answers once."""
+    """A short questionnaire for one community's members or for all members; each member answers once.
+    It opens and closes on the minute: members are shown the minute (in their own time zone), and a survey shown
+    as open until 06:29 must not take answers at 06:29:40."""
 
     title = models.CharField(_("title"), max_length=200)
     introduction = models.TextField(_("introduction"), blank=True, help_text=_("Shown above the questions."))
@@ -185,7 +195,12 @@ class Survey(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.opens_at, self.closes_at = to_the_minute(self.opens_at), to_the_minute(self.closes_at)
+        super().save(*args, **kwargs)
+
     def clean(self):
+        self.opens_at, self.closes_at = to_the_minute(self.opens_at), to_the_minute(self.closes_at)
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("The survey must close after it opens.")})
 
@@ -233,6 +248,15 @@ class SurveyResponse(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="survey_responses"
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
+    # Asked on the form, unticked unless the member ticks it: the progress report leaves the platform (UNDP,
+    # partners), and a comment written for a private community's survey was not written for them.
+    may_quote = models.BooleanField(
+        _("comments may be quoted"),
+        default=False,
+        help_text=_(
+            "The member agreed that their written comments be quoted, without their name, in progress reports."
+        ),
+    )
 
     class Meta:
         ordering = ["-submitted_at"]

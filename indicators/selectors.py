@@ -260,9 +260,10 @@ def manual_figures_for(month: date):
     return ManualFigure.objects.filter(month=month.replace(day=1)).order_by("code", "country")
 
 
-def report_for(month: date) -> ProgressReport | None:
-    return ProgressReport.objects.filter(month=month.replace(day=1)).first()
+def report_for(month: date, language: str) -> ProgressReport | None:
+    """The month's report in `language` (each language's is rendered and stored on its own)."""
+    return ProgressReport.objects.filter(month=month.replace(day=1), language=language).first()
 
 
-def reports_by_month(months: list[date]) -> dict[date, ProgressReport]:
-    return {r.month: r for r in ProgressReport.objects.filter(month__in=months)}
+def reports_by_month(months: list[date], language: str) -> dict[date, ProgressReport]:
+    return {r.month: r for r in ProgressReport.objects.filter(month__in=months, language=language)}

@@ -1,8 +1,9 @@
 """Writes for indicators: narratives, report requests and renders, and telling report viewers.
 
-A report render is claimed with one conditional UPDATE, so two workers (or a request and beat) never
-render the same month at once; a render that dies leaves `job=rendering` behind, which counts as stale after
-REPORT_STALE and may then be claimed again. The file is attached only once the PDF is complete."""
+Each month has one report per language. A render is claimed with one conditional UPDATE, so two workers (or a
+request and beat) never render the same month in the same language at once; a render that dies leaves
+`job=rendering` behind, which counts as stale after REPORT_STALE and may then be claimed again. The file is
+attached only once the PDF is complete."""
 
 import logging
 from datetime import date, timedelta
@@ -33,12 +34,25 @@ REPORT_STALE = timedelta(minutes=15)
 QUEUE_UNAVAILABLE = "The job queue was unavailable; the report is handed over again within the hour."
 
 
-def report_request(*, month: date, requested_by: User | None = None) -> tuple[ProgressReport, bool]:
-    """Ask for the month's report to be (re)rendered by a worker. Returns the report and whether a render was
-    queued now (False when one is already under way). A member's request renders it in their language (their
-    profile's, else the page's); beat's requests keep the language it was last asked in, and who asked."""
+def report_language(language: str | None, *, requested_by: User | None = None) -> str:
+    """The language a report is asked in: `language` if offered, else the requester's (their profile's, else the
+    active one's), else the site's (beat's requests)."""
+    if language in dict(settings.LANGUAGES):
+        return language
+    if requested_by is not None:
+        return language_for(requested_by, fallback=translation.get_language())
+    return settings.LANGUAGE_CODE
+
+
+def report_request(
+    *, month: date, language: str | None = None, requested_by: User | None = None
+) -> tuple[ProgressReport, bool]:
+    """Ask for the month's report in `language` (see report_language) to be (re)rendered by a worker. Returns the
+    report and whether a render was queued now (False when one of that month in that language is under way).
+    Each language is its own report: a request in Russian neither waits for nor replaces the English one."""
     month = month.replace(day=1)
-    report, _created = ProgressReport.objects.get_or_create(month=month)
+    language = report_language(language, requested_by=requested_by)
+    report, _created = ProgressReport.objects.get_or_create(month=month, language=language)
     now = timezone.now()
     claimable = (
         Q(job__in=[ProgressReport.Job.IDLE, ProgressReport.Job.FAILED])
@@ -46,34 +60,30 @@ def report_request(*, month: date, requested_by: User | None = None) -> tuple[Pr
         | Q(job=ProgressReport.Job.QUEUED, error=QUEUE_UNAVAILABLE)  # never handed over: may be asked for again
     )
     # Beat's requests (a render re-queued after its worker died or the broker was down) keep who asked, and so
-    # still email them, and the language they asked in.
-    asker = (
-        {"requested_by": requested_by, "language": language_for(requested_by, fallback=translation.get_language())}
-        if requested_by
-        else {}
-    )
+    # still email them.
+    asker = {"requested_by": requested_by} if requested_by else {}
     queued = ProgressReport.objects.filter(claimable, pk=report.pk).update(
         job=ProgressReport.Job.QUEUED, job_started_at=now, error="", **asker
     )
     if queued:
-        transaction.on_commit(lambda: _enqueue(report.pk, month))
+        transaction.on_commit(lambda: _enqueue(report.pk, month, language))
     report.refresh_from_db()
     return report, bool(queued)
 
 
-def _enqueue(report_pk: int, month: date) -> None:
+def _enqueue(report_pk: int, month: date, language: str) -> None:
     from .tasks import render_report_task
 
-    if not broker.hand_over(render_report_task, f"{month:%Y-%m}"):
+    if not broker.hand_over(render_report_task, f"{month:%Y-%m}", language):
         # Left queued: beat's hourly reports_sweep_stale hands it over again, and it may be asked for again at
         # once. Marked failed, it waited for someone to ask again, and the month's first
         # report, which beat asks for once, never came.
         ProgressReport.objects.filter(pk=report_pk, job=ProgressReport.Job.QUEUED).update(error=QUEUE_UNAVAILABLE)
 
 
-def _claim(month: date, *, queued_only: bool) -> ProgressReport | None:
+def _claim(month: date, language: str, *, queued_only: bool) -> ProgressReport | None:
     now = timezone.now()
-    report, _created = ProgressReport.objects.get_or_create(month=month)
+    report, _created = ProgressReport.objects.get_or_create(month=month, language=language)
     stale = Q(job_started_at__lt=now - REPORT_STALE)
     if queued_only:  # a worker's task: only a render someone asked for (see render_report_task)
         claimable = Q(job=ProgressReport.Job.QUEUED) | Q(stale, job=ProgressReport.Job.RENDERING)
@@ -87,24 +97,28 @@ def _claim(month: date, *, queued_only: bool) -> ProgressReport | None:
     return report
 
 
-def report_render(*, month: date, notify: bool = True, queued_only: bool = False) -> ProgressReport | None:
-    """Render and store the month's report (freezing the month first if it never was). Returns None when
-    another worker is rendering it right now, or, with `queued_only`, when no render was asked for (its job is
-    not queued: a duplicate message, whose render has been done)."""
+def report_render(
+    *, month: date, language: str | None = None, notify: bool = True, queued_only: bool = False
+) -> ProgressReport | None:
+    """Render and store the month's report in `language` (default: the site's), freezing the month first if it
+    never was. Returns None when another worker is rendering that report right now, or, with `queued_only`, when
+    no render was asked for (its job is not queued: a duplicate message, whose render has been done)."""
     month = month.replace(day=1)
-    report = _claim(month, queued_only=queued_only)
+    report = _claim(month, report_language(language), queued_only=queued_only)
     if report is None:
         return None
     old_name = report.file.name if report.file else ""
     try:
         if not MonthlySnapshot.objects.filter(month=month).exists():
             freeze_month(month)
-        # In the language of whoever asked for it last (the site's for beat's), whatever the worker's.
-        with translation.override(report.language or settings.LANGUAGE_CODE):
+        # In the report's own language, whatever the worker's.
+        with translation.override(report.language):
             rendered = render_report(month)
         # Saved under a new name first: the previous file stays complete and served until this one is in place.
         report.file.save(
-            f"report-{month:%Y-%m}-{timezone.now():%Y%m%d%H%M%S}.pdf", ContentFile(rendered.pdf), save=False
+            f"report-{month:%Y-%m}-{report.language}-{timezone.now():%Y%m%d%H%M%S}.pdf",
+            ContentFile(rendered.pdf),
+            save=False,
         )
         report.generated_at = timezone.now()
         report.snapshot_computed_at = rendered.snapshot_computed_at
@@ -135,12 +149,18 @@ def report_viewers():
     return User.objects.filter(groups=group, is_active=True).order_by("pk")
 
 
+def report_pdf_url(report: ProgressReport) -> str:
+    """The download of this very report: in its language, whatever the language of the page it is opened from."""
+    return reverse("indicators:report_pdf", args=[report.month]) + f"?language={report.language}"
+
+
 def report_notify_viewers(report: ProgressReport) -> int:
-    """One email per report viewer, and to whoever requested the render, with a link to the report (a link,
-    not an attachment: many read mail on slow connections, and the link checks the reader's permission)."""
-    url = settings.SITE_URL + reverse("indicators:report_pdf", args=[report.month])
+    """One email per report viewer who reads the report's language, and to whoever requested the render, with a
+    link to the report (a link, not an attachment: many read mail on slow connections, and the link checks the
+    reader's permission). A viewer who reads another language is told when the report in theirs is ready."""
+    url = settings.SITE_URL + report_pdf_url(report)
     dashboard = settings.SITE_URL + reverse("indicators:dashboard") + f"?month={report.month:%Y-%m}"
-    recipients = list(report_viewers())
+    recipients = [viewer for viewer in report_viewers() if language_for(viewer) == report.language]
     # Whoever asked for it (a coordinator, say) was promised an email too.
     requester = report.requested_by
     if requester is not None and requester.is_active and requester.pk not in {v.pk for v in recipients}:
@@ -173,18 +193,24 @@ def reports_sweep_stale() -> int:
             job_started_at__lt=timezone.now() - REPORT_STALE,
         )
         | Q(job=ProgressReport.Job.QUEUED, error=QUEUE_UNAVAILABLE)
-    ).values_list("month", flat=True)
+    ).values_list("month", "language")
     count = 0
-    for month in stale:
-        _report, queued = report_request(month=month)
+    for month, language in stale:
+        _report, queued = report_request(month=month, language=language)
         count += queued
     return count
 
 
 def report_ensure(month: date) -> bool:
-    """Beat, after freezing a month: queue its first report once. True when queued now."""
-    report = ProgressReport.objects.filter(month=month.replace(day=1)).first()
-    if report and (report.is_ready or report.in_progress or report.job == ProgressReport.Job.FAILED):
-        return False
-    _report, queued = report_request(month=month)
+    """Beat, after freezing a month: queue its first report once in each language report viewers read (and the
+    site's), so that each viewer is emailed the report in their language. True when any was queued now."""
+    month = month.replace(day=1)
+    languages = {settings.LANGUAGE_CODE} | {language_for(viewer) for viewer in report_viewers()}
+    existing = {report.language: report for report in ProgressReport.objects.filter(month=month)}
+    queued = False
+    for language in sorted(languages):
+        report = existing.get(language)
+        if report and (report.is_ready or report.in_progress or report.job == ProgressReport.Job.FAILED):
+            continue
+        queued |= report_request(month=month, language=language)[1]
     return queued

@@ -3,18 +3,35 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cop_platform.i18n import MomentInZone
 from cop_platform.ratelimit import rate_limited
 
-from .surveys import AlreadyAnswered, SurveyClosed, SurveyForm, open_surveys_for, survey_submit, surveys_for
+from .surveys import (
+    AlreadyAnswered,
+    QuoteConsentForm,
+    SurveyClosed,
+    SurveyForm,
+    asks_for_comments,
+    open_surveys_for,
+    survey_submit,
+    surveys_for,
+)
+
+
+def _with_closing_moment(survey):
+    # The closing minute in the member's time zone, named: a date alone ("open until 11/03") read as the whole
+    # of that day to a member east of the server, where the survey closed early on it.
+    survey.closes = MomentInZone(survey.closes_at)
+    return survey
 
 
 @login_required
 def survey_list(request):
-    return render(request, "indicators/surveys.html", {"surveys": list(open_surveys_for(request.user))})
+    surveys = [_with_closing_moment(survey) for survey in open_surveys_for(request.user)]
+    return render(request, "indicators/surveys.html", {"surveys": surveys})
 
 
 @login_required
@@ -32,8 +49,7 @@ def survey_answer(request, pk):
     if survey.opens_at > now:
         messages.info(
             request,
-            _("This survey opens on %(when)s.")
-            % {"when": date_format(timezone.localtime(survey.opens_at), "DATETIME_FORMAT")},
+            _("This survey opens on %(when)s.") % {"when": MomentInZone(survey.opens_at)},
         )
         return redirect("surveys:list")
     if not survey.is_open(now):
@@ -41,9 +57,13 @@ def survey_answer(request, pk):
         return redirect("surveys:list")
     questions = list(survey.questions.all())
     form = SurveyForm(request.POST or None, survey=survey, questions=questions)
-    if request.method == "POST" and form.is_valid():
+    consent = QuoteConsentForm(request.POST or None) if asks_for_comments(questions) else None
+    if request.method == "POST" and form.is_valid() and (consent is None or consent.is_valid()):
+        may_quote = bool(consent and consent.cleaned_data["may_quote"])
         try:
-            survey_submit(survey=survey, member=request.user, questions=questions, data=form.cleaned_data)
+            survey_submit(
+                survey=survey, member=request.user, questions=questions, data=form.cleaned_data, may_quote=may_quote
+            )
         except AlreadyAnswered:
             messages.info(request, _("You have already answered this survey. Thank you!"))
         except SurveyClosed:
@@ -51,4 +71,8 @@ def survey_answer(request, pk):
         else:
             messages.success(request, _("Thank you: your answers are recorded."))
         return redirect("surveys:list")
-    return render(request, "indicators/survey_answer.html", {"survey": survey, "form": form})
+    return render(
+        request,
+        "indicators/survey_answer.html",
+        {"survey": _with_closing_moment(survey), "form": form, "consent": consent},
+    )

@@ -87,6 +87,26 @@ class SurveyForm(forms.Form):
             self.fields[name] = field
 
 
+class QuoteConsentForm(forms.Form):
+    """Asked below a survey with a free-text question, never assumed: the progress report leaves the platform,
+    and a member wrote their comment for their community (a private one, perhaps), not for UNDP."""
+
+    may_quote = forms.BooleanField(
+        required=False,
+        initial=False,
+        label=_("My written comments may be quoted, without my name, in the network's progress reports"),
+        help_text=_(
+            "Progress reports are shared with UNDP and partners outside the platform. If you leave this "
+            "unticked, your comments are read only by the survey's organisers; your other answers are "
+            "counted either way."
+        ),
+    )
+
+
+def asks_for_comments(questions: list[SurveyQuestion]) -> bool:
+    return any(question.kind == SurveyQuestion.Kind.TEXT for question in questions)
+
+
 class AlreadyAnswered(Exception):
     pass
 
@@ -95,14 +115,16 @@ class SurveyClosed(Exception):
     pass
 
 
-def survey_submit(*, survey: Survey, member, questions: list[SurveyQuestion], data: dict) -> SurveyResponse:
-    """Store one member's answers. A second submission (double click, two tabs) raises AlreadyAnswered and
-    stores nothing."""
+def survey_submit(
+    *, survey: Survey, member, questions: list[SurveyQuestion], data: dict, may_quote: bool = False
+) -> SurveyResponse:
+    """Store one member's answers, and whether their comments may be quoted in progress reports. A second
+    submission (double click, two tabs) raises AlreadyAnswered and stores nothing."""
     if not survey.is_open():
         raise SurveyClosed
     try:
         with transaction.atomic():
-            response = SurveyResponse.objects.create(survey=survey, member=member)
+            response = SurveyResponse.objects.create(survey=survey, member=member, may_quote=may_quote)
             answers = []
             for question in questions:
                 value = data.get(f"q{question.pk}")
@@ -144,8 +166,10 @@ class SurveyResult:
     questions: list[QuestionResult]
 
 
-def survey_results(survey: Survey, *, until=None, text_limit: int = 20) -> SurveyResult:
-    """Counts, means and distributions per question (two queries). `until` limits to responses before it."""
+def survey_results(survey: Survey, *, until=None, text_limit: int = 20, quotable_only: bool = False) -> SurveyResult:
+    """Counts, means and distributions per question (two queries). `until` limits to responses before it.
+    `quotable_only`: the comments listed are only those their authors agreed may be quoted (for the progress
+    report); every answer is counted all the same."""
     questions = list(survey.questions.all())
     responses = survey.responses.all()
     answers = SurveyAnswer.objects.filter(response__survey=survey)
@@ -155,7 +179,8 @@ def survey_results(survey: Survey, *, until=None, text_limit: int = 20) -> Surve
     results = {q.pk: QuestionResult(question=q) for q in questions}
     counters = {q.pk: Counter() for q in questions}
     ratings: dict[int, list[int]] = {q.pk: [] for q in questions}
-    for question_id, rating, choices, text in answers.values_list("question_id", "rating", "choices", "text"):
+    rows = answers.values_list("question_id", "rating", "choices", "text", "response__may_quote")
+    for question_id, rating, choices, text, may_quote in rows:
         result = results.get(question_id)
         if result is None:
             continue
@@ -165,7 +190,7 @@ def survey_results(survey: Survey, *, until=None, text_limit: int = 20) -> Surve
             counters[question_id][str(rating)] += 1
         elif result.question.kind in (SurveyQuestion.Kind.SINGLE, SurveyQuestion.Kind.MULTIPLE):
             counters[question_id].update(choices or [])
-        elif text and len(result.texts) < text_limit:
+        elif text and len(result.texts) < text_limit and (may_quote or not quotable_only):
             result.texts.append(text)
     for question in questions:
         result = results[question.pk]
@@ -179,7 +204,8 @@ def survey_results(survey: Survey, *, until=None, text_limit: int = 20) -> Surve
 
 
 def surveys_for_month(month: date) -> list[SurveyResult]:
-    """Surveys open during the month that have answers, with results as they stood at its end."""
+    """Surveys open during the month that have answers, with results as they stood at its end, for the progress
+    report: the comments are only those their authors agreed may be quoted."""
     start, end = month_bounds(month)
     surveys = (
         Survey.objects.filter(opens_at__lt=end, closes_at__gt=start, responses__submitted_at__lt=end)
@@ -187,4 +213,4 @@ def surveys_for_month(month: date) -> list[SurveyResult]:
         .select_related("community")
         .order_by("opens_at")
     )
-    return [survey_results(survey, until=end) for survey in surveys]
+    return [survey_results(survey, until=end, quotable_only=True) for survey in surveys]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -17,6 +18,13 @@ from .converters import parse_month
 from .models import MonthlySnapshot
 from .registry import BY_CODE, by_section
 from .services import report_request
+
+
+def _report_language(request) -> str:
+    """The language of the report a viewer reads: the page's, unless a link names one (the email announcing the
+    report in the reader's language, the admin's list of reports)."""
+    asked = request.GET.get("language")
+    return asked if asked in dict(settings.LANGUAGES) else request.LANGUAGE_CODE
 
 
 def _month_name(month) -> str:
@@ -55,7 +63,7 @@ def dashboard(request):
         {
             "figures": figures,
             "months": months,
-            "report": selectors.report_for(month),
+            "report": selectors.report_for(month, request.LANGUAGE_CODE),
             "is_coordinator": roles.is_coordinator(request.user),
         },
     )
@@ -84,7 +92,7 @@ def definitions(request):
 @viewer_required
 def report_list(request):
     months = selectors.frozen_months()
-    reports = selectors.reports_by_month(months)
+    reports = selectors.reports_by_month(months, request.LANGUAGE_CODE)
     return render(request, "indicators/reports.html", {"rows": [(m, reports.get(m)) for m in months]})
 
 
@@ -126,8 +134,9 @@ def export_trend(request, fmt):
 @require_http_methods(["GET", "POST"])
 def report_status(request, month):
     _snapshot_or_404(month)
+    language = request.LANGUAGE_CODE  # the page's: a Russian page asks for, and offers, the Russian report
     if request.method == "POST":
-        report, queued = report_request(month=month, requested_by=request.user)
+        report, queued = report_request(month=month, language=language, requested_by=request.user)
         if queued:
             messages.success(
                 request,
@@ -137,12 +146,17 @@ def report_status(request, month):
         else:
             messages.info(request, _("This report is already being prepared; it will be ready in a few minutes."))
         return redirect("indicators:report", month=month)
-    return render(request, "indicators/report_status.html", {"month": month, "report": selectors.report_for(month)})
+    return render(
+        request,
+        "indicators/report_status.html",
+        {"month": month, "language": language, "report": selectors.report_for(month, language)},
+    )
 
 
 @viewer_required
 def report_pdf(request, month):
-    report = selectors.report_for(month)
+    language = _report_language(request)
+    report = selectors.report_for(month, language)
     if report is None or not report.is_ready:
         messages.info(
             request, _("The %(month)s report has not been generated yet.") % {"month": month_in_sentence(month)}
@@ -152,8 +166,10 @@ def report_pdf(request, month):
         handle = report.file.open("rb")
     except FileNotFoundError as error:
         raise Http404("The report file is missing; generate it again") from error
-    audit_record(actor=request.user, action=AuditEntry.Action.EXPORT, target=f"Progress report {month:%Y-%m} (PDF)")
-    response = FileResponse(handle, as_attachment=True, filename=f"progress-report-{month:%Y-%m}.pdf",
+    audit_record(
+        actor=request.user, action=AuditEntry.Action.EXPORT, target=f"Progress report {month:%Y-%m} (PDF, {language})"
+    )
+    response = FileResponse(handle, as_attachment=True, filename=f"progress-report-{month:%Y-%m}-{language}.pdf",
                             content_type="application/pdf")  # fmt: skip
     response["X-Content-Type-Options"] = "nosniff"
     return response

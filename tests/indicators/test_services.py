@@ -94,7 +94,7 @@ def test_the_report_email_names_its_month_as_it_reads_in_a_sentence(
     """Russian writes a month alone with a capital ("Октябрь 2026 г.", a heading), in a sentence in lower case."""
     ReportViewerFactory(language=language)
 
-    request_and_run(django_capture_on_commit_callbacks, month=OCT)
+    request_and_run(django_capture_on_commit_callbacks, month=OCT, language=language)
 
     [message] = mailoutbox
     assert month_in_sentence in message.subject

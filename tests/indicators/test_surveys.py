@@ -1,12 +1,16 @@
 """Community surveys: who is asked, answering once, validation, what is stored, result summaries (service and
 admin), and the indicators they feed."""
 
-from datetime import timedelta
+import html
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from communities.models import Membership
 from indicators.compute import compute_values
@@ -159,7 +163,7 @@ def test_the_answer_page_shows_every_question(member_client, asked):
     for question in asked["mine"].questions.all():
         assert question.text in text
     assert text.count('type="radio"') == 5 + 3  # a 1–5 rating and three choices
-    assert text.count('type="checkbox"') == 3
+    assert text.count('type="checkbox"') == 3 + 1  # three choices, and the consent to be quoted
 
 
 @pytest.mark.parametrize("key", ["all", "mine"])
@@ -409,3 +413,85 @@ def test_a_survey_open_in_the_month_is_in_that_months_report(answered):
 
     assert [(r.survey.title, r.responses) for r in october] == [("October pulse", 3)]
     assert [(r.survey.title, r.responses) for r in november] == []  # closed before November
+
+
+# --- Consent to be quoted in the progress report ------------------------------------------------------------
+
+
+def test_the_answer_page_asks_whether_comments_may_be_quoted_unticked(member_client, asked):
+    text = member_client.get(reverse("surveys:answer", args=[asked["mine"].pk])).content.decode()
+
+    [checkbox] = re.findall(r'<input type="checkbox" name="may_quote"[^>]*>', text)
+    assert "checked" not in checkbox
+    assert "My written comments may be quoted, without my name, in the network&#x27;s progress reports" in text
+    assert "Progress reports are shared with UNDP and partners outside the platform." in text
+
+
+def test_a_survey_without_a_comment_question_does_not_ask(member, member_client):
+    survey = Survey.objects.create(
+        title="Ratings only", opens_at=timezone.now() - timedelta(days=1), closes_at=timezone.now() + timedelta(days=1)
+    )
+    SurveyQuestion.objects.create(survey=survey, text="How useful is the network?")
+
+    assert 'name="may_quote"' not in member_client.get(reverse("surveys:answer", args=[survey.pk])).content.decode()
+
+
+@pytest.mark.parametrize(("ticked", "stored"), [(False, False), (True, True)])
+def test_the_answer_records_whether_the_member_agreed_to_be_quoted(member_client, asked, ticked, stored):
+    data = answers_for(asked["mine"]) | ({"may_quote": "on"} if ticked else {})
+
+    member_client.post(reverse("surveys:answer", args=[asked["mine"].pk]), data)
+
+    assert SurveyResponse.objects.get(survey=asked["mine"]).may_quote is stored
+
+
+def test_the_report_quotes_only_the_comments_their_authors_agreed_to_and_counts_them_all(answered):
+    SurveyResponse.objects.filter(answers__text="Shorter digests").update(may_quote=True)
+
+    [result] = surveys_for_month(OCT)
+
+    text = result.questions[3]
+    assert text.texts == ["Shorter digests"]  # "More webinars" was not agreed to: not quoted
+    assert (result.responses, text.answered) == (3, 2)  # every answer is still counted
+    assert result.questions[0].mean == 4.0
+    assert sorted(survey_results(answered).questions[3].texts) == ["More webinars", "Shorter digests"]  # the admin's
+
+
+def test_answers_given_before_consent_was_asked_are_not_quoted(answered):
+    assert SurveyResponse.objects.filter(may_quote=True).count() == 0  # the migration's default
+    assert [q.texts for q in surveys_for_month(OCT)[0].questions] == [[], [], [], []]
+
+
+# --- Closing time, in the member's time zone ----------------------------------------------------------------
+
+
+def test_the_closing_moment_is_shown_in_the_members_time_zone_and_named(member, member_client, asked):
+    """A date alone ("open until 11/03") read as the whole of that day to a member east of the server, where the
+    survey closed at 06:29."""
+    closes = (timezone.now() + timedelta(days=3)).replace(hour=23, minute=59, second=0, microsecond=0)
+    Survey.objects.filter(pk=asked["mine"].pk).update(closes_at=closes)
+    member.time_zone = "Asia/Yangon"
+    member.save(update_fields=["time_zone"])
+    in_yangon = timezone.localtime(closes, ZoneInfo("Asia/Yangon"))
+    shown = f"{date_format(in_yangon, 'DATETIME_FORMAT')} (Asia/Yangon)"
+    assert in_yangon.date() > closes.date() and in_yangon.strftime("%H:%M") == "06:29"
+
+    listing = html.unescape(member_client.get(reverse("surveys:list")).content.decode())
+    answer_page = html.unescape(member_client.get(reverse("surveys:answer", args=[asked["mine"].pk])).content.decode())
+
+    assert f"open until {shown}" in listing
+    assert f"Open until {shown}. You can answer once." in answer_page
+
+
+def test_a_survey_closes_at_the_minute_it_shows(db):
+    """Shown as open until 23:59, it closes at 23:59, not at 23:59:45 as entered."""
+    closes = datetime(2027, 3, 10, 23, 59, 45, tzinfo=UTC)
+    survey = Survey.objects.create(title="Pulse", opens_at=closes - timedelta(days=7), closes_at=closes)
+
+    survey.refresh_from_db()
+    assert survey.closes_at == datetime(2027, 3, 10, 23, 59, tzinfo=UTC)
+    assert not survey.is_open(now=datetime(2027, 3, 10, 23, 59, 10, tzinfo=UTC))
+    assert survey.is_open(now=datetime(2027, 3, 10, 23, 58, 59, tzinfo=UTC))
+    form_clean = Survey(title="x", opens_at=closes - timedelta(days=1), closes_at=closes)
+    form_clean.full_clean()
+    assert form_clean.closes_at.second == 0

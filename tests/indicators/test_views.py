@@ -96,6 +96,16 @@ def test_the_dashboard_has_a_trend_chart_with_a_title_and_a_table_for_every_indi
     assert "Sep 2026: 3, Oct 2026: 4" in text
 
 
+def test_each_breakdowns_link_names_its_indicator_for_screen_readers(viewer_client, frozen):
+    """A screen reader's list of links read "Breakdowns" once per indicator, none telling which."""
+    text = page(viewer_client.get(reverse("indicators:dashboard")))
+
+    links = re.findall(r'<a href="[^"]+">Breakdowns(?:<span class="visually-hidden">([^<]*)</span>)?</a>', text)
+    with_breakdowns = [i for i in _by_section() if i.dimensions]
+    assert [html.unescape(context) for context in links] == [f": {i.name}" for i in with_breakdowns]
+    assert len(set(links)) == len(links) > 1
+
+
 def _by_section():
     from indicators.registry import by_section
 
@@ -401,11 +411,17 @@ def test_the_reports_list_shows_each_frozen_month_and_its_report(viewer_client, 
     text = page(response)
 
     assert [month for month, _report in response.context["rows"]] == [OCT, SEP, OCT.replace(month=8)]
-    assert f'<a href="/indicators/2026-10/report.pdf">PDF, {FAKE_PAGES} pages</a>' in text
+    assert (f'<a href="/indicators/2026-10/report.pdf">PDF, {FAKE_PAGES} pages'
+            '<span class="visually-hidden">: October 2026</span></a>') in text  # fmt: skip
     assert '<span class="badge badge-danger">failed</span>' in text
     assert '<span class="badge badge-warning">being prepared</span>' in text
-    assert '<a href="/indicators/2026-09/report/">generate</a>' in text
-    assert '<a href="/indicators/2026-10/report/">details</a>' in text
+    assert (
+        '<a href="/indicators/2026-09/report/">generate<span class="visually-hidden">: September 2026</span></a>'
+        in text
+    )
+    assert (
+        '<a href="/indicators/2026-10/report/">details<span class="visually-hidden">: October 2026</span></a>' in text
+    )
 
 
 def test_the_reports_list_is_empty_before_any_month_is_frozen(viewer_client):
@@ -488,7 +504,7 @@ def test_the_pdf_is_served_as_an_attachment_that_is_not_sniffed(viewer_client, f
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="progress-report-2026-10.pdf"'
+    assert response["Content-Disposition"] == 'attachment; filename="progress-report-2026-10-en.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == FAKE_PDF
 
