@@ -111,6 +111,9 @@ class ProfileForm(forms.ModelForm):
         self.fields["language"].choices = [("", _("The language my browser asks for"))] + list(settings.LANGUAGES)
         self.fields["time_zone"].choices = grouped_time_zone_choices()
         self.fields["country"].choices = grouped_country_choices()
+        # The browser fills the country in as it does an address form's (WCAG 1.3.5, input purpose); the options
+        # are the countries' names in the page's language, which it matches its own saved name against.
+        self.fields["country"].widget.attrs["autocomplete"] = "country-name"
         self.fields["country"].error_messages["invalid_choice"] = _(
             "“%(value)s” is not a country code we know. Choose your country from the list."
         )

@@ -5,7 +5,7 @@ import pytest
 from communities.models import Community, Post
 from tests.factories import MemberFactory
 
-from .helpers import sign_in
+from .helpers import sign_in, site_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,7 +16,7 @@ def test_a_member_joins_a_community_starts_a_discussion_and_gets_a_reply(page, l
     colleague = MemberFactory(full_name="Sokha Chan", handle="sokha-chan")
 
     sign_in(page, live_server, author, a11y)
-    page.get_by_role("link", name="Communities").first.click()
+    site_menu(page).get_by_role("link", name="Communities").click()
     a11y(page)
     page.get_by_role("link", name="Digital transformation skills").click()
     a11y(page)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from events.models import Event
 from tests.factories import CoordinatorFactory, MemberFactory
 
-from .helpers import sign_in
+from .helpers import sign_in, site_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +21,7 @@ def test_the_coordinator_creates_an_event_in_the_admin(page, live_server, a11y):
     starts = timezone.localtime(timezone.now() + timedelta(days=10)).replace(hour=9, minute=0, second=0, microsecond=0)
 
     sign_in(page, live_server, coordinator)
-    page.get_by_role("link", name="Admin").click()
+    site_menu(page).get_by_role("link", name="Admin").click()
     a11y(page)
     page.locator("#events-event").get_by_role("link", name="Events").click()
     a11y(page)

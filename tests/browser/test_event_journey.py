@@ -7,7 +7,7 @@ from django.utils import timezone
 from events.models import Event, Registration
 from tests.factories import MemberFactory
 
-from .helpers import sign_in
+from .helpers import sign_in, site_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +22,7 @@ def test_a_member_registers_for_a_webinar_and_downloads_its_calendar_file(page, 
 
     sign_in(page, live_server, member)
 
-    page.get_by_role("link", name="Events").first.click()
+    site_menu(page).get_by_role("link", name="Events").click()
     a11y(page)
     assert "secret-room" not in page.content()
     page.get_by_role("link", name="Data literacy webinar").click()

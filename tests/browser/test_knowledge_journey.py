@@ -6,7 +6,7 @@ from knowledge.demo import tiny_pdf
 from knowledge.models import KnowledgeProduct
 from tests.factories import MemberFactory
 
-from .helpers import sign_in
+from .helpers import sign_in, site_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +23,7 @@ def test_a_member_searches_the_library_and_downloads_a_file(page, live_server, s
 
     sign_in(page, live_server, member)
 
-    page.get_by_role("link", name="Library").first.click()
+    site_menu(page).get_by_role("link", name="Library").click()
     a11y(page)
     page.get_by_label("Search", exact=True).fill("registration")
     page.get_by_role("button", name="Search").click()

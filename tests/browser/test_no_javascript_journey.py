@@ -11,7 +11,7 @@ from communities.models import Community, Post
 from events.models import Event, Registration
 from tests.factories import MemberFactory
 
-from .helpers import sign_in
+from .helpers import sign_in, site_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ def test_a_member_joins_posts_replies_and_registers_without_javascript(new_page,
     page = new_page(java_script_enabled=False)
 
     sign_in(page, live_server, member)
-    page.get_by_role("link", name="Communities").first.click()
+    site_menu(page).get_by_role("link", name="Communities").click()
     page.get_by_role("link", name="Digital transformation skills").click()
     page.get_by_role("button", name="Join").click()
     expect(page.get_by_text("Welcome to Digital transformation skills!")).to_be_visible()
@@ -45,11 +45,11 @@ def test_a_member_joins_posts_replies_and_registers_without_javascript(new_page,
     assert Post.objects.filter(author=member).count() == 2
     assert Post.objects.exclude(quoted=None).count() == 1
 
-    page.get_by_role("link", name="Events").first.click()
+    site_menu(page).get_by_role("link", name="Events").click()
     page.get_by_role("link", name="Data literacy webinar").click()
     page.get_by_role("button", name="Register").click()
     expect(page.get_by_text("You are registered").first).to_be_visible()
     assert Registration.objects.get(member=member).status == "registered"
 
-    page.get_by_role("button", name="Sign out").click()
+    site_menu(page).get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in").first).to_be_visible()

@@ -92,3 +92,32 @@ def test_each_link_of_an_error_summary_leads_to_something_on_the_page(client, co
     targets = re.findall(r'href="#([^"]+)"', summary)
     assert "id_experts" in targets
     assert all(f'id="{target}"' in page for target in targets), targets
+
+
+def test_the_coverage_grid_writes_out_the_countries_its_columns_abbreviate(client, coordinator):
+    """The codes' countries were only in abbr titles: shown to a mouse's hover, to no touch screen."""
+    from tests.platform.a11y_html import accessible_name, parse
+
+    ExpertClusterFactory()
+    client.force_login(coordinator)
+
+    root = parse(client.get(reverse("experts:coverage")).content.decode())
+
+    (thead,) = root.find_all("thead")
+    columns = {abbr.text(skip_aria_hidden=False): accessible_name(abbr.parent, root) for abbr in thead.find_all("abbr")}
+    assert columns["MM"] == "Myanmar" and columns["KZ"] == "Kazakhstan"
+    (key,) = [div for div in root.find_all("div") if div.has_class("coverage-key")]
+    written = {
+        div.find_all("dt")[0].text(): div.find_all("dd")[0].text() for div in key.find_all("dl")[0].find_all("div")
+    }
+    assert written == columns
+
+
+def test_a_reports_reasons_are_a_list_that_never_scrolls(client, community):
+    """In a box that scrolled, a phone showed four of the five reasons and nothing said there was a fifth."""
+    thread = ThreadFactory(community=community)
+    client.force_login(member_of(community))
+
+    page = client.get(reverse("communities:post_report", args=[community.slug, thread.posts.get().pk])).content.decode()
+
+    assert 'class="checkbox-list radio-list" id="id_reason"' in page
