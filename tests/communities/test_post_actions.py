@@ -19,24 +19,25 @@ pytestmark = pytest.mark.django_db
 # The thread page's loop as it was written before the actions were cards (with the quote link made absolute
 # since, see the last test, and Edit shown as communities.access.can_edit_post decides: the page showed it on a
 # member's own posts after they had left the community too, where editing answers 404): the reference they
-# must equal.
+# must equal. Since the accessibility audit each action is also named by its post's heading (aria-labelledby), and
+# "Helpful" keeps its name when pressed (the tick is aria-hidden).
 WRITTEN_IN_THE_PAGE = """{% load i18n %}{% for post in page_obj.object_list %}
     <li id="post-{{ post.pk }}" class="card stack post{% if post.is_hidden %} post-hidden{% endif %}">
       {{ post.card }}
       {% if post.is_readable and user.is_authenticated %}
       <div class="cluster post-actions">
-        {% if can_reply %}<a class="btn btn-link btn-small" href="{{ post.urls.quote }}">{% translate "Quote" %}</a>{% endif %}
+        {% if can_reply %}<a id="post-{{ post.pk }}-quote" aria-labelledby="post-{{ post.pk }}-quote post-{{ post.pk }}-heading" class="btn btn-link btn-small" href="{{ post.urls.quote }}">{% translate "Quote" %}</a>{% endif %}
         {% if access.can_post and post.author_id != user.pk %}
           <form method="post" action="{{ post.urls.helpful }}">{% csrf_token %}<input type="hidden" name="mark" value="{% if post.pk in helpful %}0{% else %}1{% endif %}">
-            <button class="btn btn-link btn-small" type="submit" aria-pressed="{% if post.pk in helpful %}true{% else %}false{% endif %}">{% if post.pk in helpful %}{% translate "Helpful ✓" %}{% else %}{% translate "Helpful" %}{% endif %}</button>
+            <button id="post-{{ post.pk }}-helpful" aria-labelledby="post-{{ post.pk }}-helpful post-{{ post.pk }}-heading" class="btn btn-link btn-small" type="submit" aria-pressed="{% if post.pk in helpful %}true{% else %}false{% endif %}">{% translate "Helpful" %}{% if post.pk in helpful %}<span aria-hidden="true"> ✓</span>{% endif %}</button>
           </form>
         {% endif %}
-        {% if post.author_id == user.pk and access.can_post or home.can_moderate %}<a class="btn btn-link btn-small" href="{{ post.urls.edit }}">{% translate "Edit" %}</a>{% endif %}
-        {% if post.author_id != user.pk and access.can_read %}<a class="btn btn-link btn-small" href="{{ post.urls.report }}">{% translate "Report" context "report a post to the moderators" %}</a>{% endif %}
+        {% if post.author_id == user.pk and access.can_post or home.can_moderate %}<a id="post-{{ post.pk }}-edit" aria-labelledby="post-{{ post.pk }}-edit post-{{ post.pk }}-heading" class="btn btn-link btn-small" href="{{ post.urls.edit }}">{% translate "Edit" %}</a>{% endif %}
+        {% if post.author_id != user.pk and access.can_read %}<a id="post-{{ post.pk }}-report" aria-labelledby="post-{{ post.pk }}-report post-{{ post.pk }}-heading" class="btn btn-link btn-small" href="{{ post.urls.report }}">{% translate "Report" context "report a post to the moderators" %}</a>{% endif %}
         {% if home.can_moderate %}
           <form method="post" action="{{ post.urls.hide }}">{% csrf_token %}
             <input type="hidden" name="hidden" value="{% if post.is_hidden %}0{% else %}1{% endif %}">
-            <button class="btn btn-link btn-small" type="submit">{% if post.is_hidden %}{% translate "Show" %}{% else %}{% translate "Hide" %}{% endif %}</button>
+            <button id="post-{{ post.pk }}-hide" aria-labelledby="post-{{ post.pk }}-hide post-{{ post.pk }}-heading" class="btn btn-link btn-small" type="submit">{% if post.is_hidden %}{% translate "Show" %}{% else %}{% translate "Hide" %}{% endif %}</button>
           </form>
         {% endif %}
       </div>
@@ -152,12 +153,12 @@ def test_what_the_viewer_may_do_shows_at_once(client, thread_setup):
     hide_url = reverse("communities:post_hide", args=[home.slug, opening.pk])
 
     before = client.get(thread.get_absolute_url()).content.decode()
-    assert 'aria-pressed="false">Helpful<' in before and hide_url not in before
+    assert 'aria-pressed="false">Helpful</button>' in before and hide_url not in before
     client.post(helpful_url)
     Membership.objects.filter(member=people["reader"], community=home).update(role=Membership.Role.MODERATOR)
     after = client.get(thread.get_absolute_url()).content.decode()
 
-    assert 'aria-pressed="true">Helpful ✓<' in after and hide_url in after
+    assert 'aria-pressed="true">Helpful<span aria-hidden="true"> ✓</span></button>' in after and hide_url in after
 
 
 @pytest.mark.parametrize(
