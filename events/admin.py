@@ -8,9 +8,10 @@ from django.http import HttpResponse
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.timesince import timesince
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from cop_platform.admin_deletion import KeptWhenUsed
 from cop_platform.forms import ADMIN_TEXT_FIELDS, small_int
 from cop_platform.slugs import insert_with_a_free_slug
 from members.audit import audit_record
@@ -121,7 +122,7 @@ def drafts_not_cancelled(count: int) -> str:
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(KeptWhenUsed, admin.ModelAdmin):
     formfield_overrides = ADMIN_TEXT_FIELDS
     form = EventAdminForm
     list_display = [
@@ -199,6 +200,13 @@ class EventAdmin(admin.ModelAdmin):
     def mean_feedback(self, obj):
         return f"{obj._feedback:.1f}" if obj._feedback else "—"
 
+    def kept_because(self, event):
+        # Deleting took its registrations (and their feedback) with it: past months' registration, attendance and
+        # satisfaction figures. Django's page blamed a missing "permission to delete registration" instead.
+        if event.registrations.exists():
+            return gettext("members registered for it; the indicators count them. Cancel it instead.")
+        return None
+
     def save_model(self, request, obj, form, change):
         services.event_render(obj)
         if not change:
@@ -222,6 +230,21 @@ class EventAdmin(admin.ModelAdmin):
             )
         if obj.starts_at != stored.starts_at:
             self._say_moved(request, obj, stored)
+            told = services.registrants_tell_moved(event=obj, former_start=stored.starts_at)
+            if told:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d registrant was told of the new time.",
+                        "%(count)d registrants were told of the new time.",
+                        told,
+                    )
+                    % {"count": told},
+                    messages.SUCCESS,
+                )
+        elif self._deadline_moved_with_the_zone(obj, stored):
+            # The start typed again in the new zone, the deadline not: it moved alone.
+            self.message_user(request, self._say_deadline_moved(obj, stored), messages.WARNING)
         if "capacity" in form.changed_data:
             promoted = services.waitlist_fill(event=obj)
             if promoted:
@@ -254,7 +277,31 @@ class EventAdmin(admin.ModelAdmin):
         hint = _(
             "Its times were read in the new time zone. To keep it at its former time, enter %(former)s as its start."
         ) % {"former": formats.date_format(former, "DATETIME_FORMAT")}
-        self.message_user(request, f"{said} {hint}", messages.WARNING)
+        said = f"{said} {hint}"
+        if self._deadline_moved_with_the_zone(event, stored):
+            said = f"{said} {self._say_deadline_moved(event, stored)}"
+        self.message_user(request, said, messages.WARNING)
+
+    @staticmethod
+    def _deadline_moved_with_the_zone(event, stored) -> bool:
+        """The registration deadline, read in a new zone like the times, moved (and registration closes then)."""
+        return (
+            event.time_zone != stored.time_zone
+            and event.registration_deadline is not None
+            and stored.registration_deadline is not None
+            and event.registration_deadline != stored.registration_deadline
+        )
+
+    @staticmethod
+    def _say_deadline_moved(event, stored) -> str:
+        zone = ZoneInfo(event.time_zone)
+        return _(
+            "Its registration deadline was read in the new time zone too: registration now closes at %(when)s. "
+            "To keep it at its former time, enter %(former)s as its deadline."
+        ) % {
+            "when": formats.date_format(timezone.localtime(event.registration_deadline, zone), "DATETIME_FORMAT"),
+            "former": formats.date_format(timezone.localtime(stored.registration_deadline, zone), "DATETIME_FORMAT"),
+        }
 
 
 def _is_id(value: str | None) -> bool:
@@ -331,6 +378,10 @@ class FeedbackAdmin(admin.ModelAdmin):
     readonly_fields = ["registration", "satisfaction", "useful", "suggestions", "created_at"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A member's answer, which the satisfaction indicators count (past months' figures with it).
         return False
 
 

@@ -71,7 +71,9 @@ def seed_events(rng: random.Random | None = None) -> int:
         events.append(event)
     _register(events, members, member, rng, now)
     for title, why, votes in TOPICS:
-        topic = services.topic_propose(member=rng.choice(members) if members else member, title=title, why=why)
+        topic, _created = services.topic_propose(
+            member=rng.choice(members) if members else member, title=title, why=why
+        )
         for voter in rng.sample(members, k=min(votes, len(members))):
             services.topic_vote(suggestion=topic, member=voter)
     return len(events)

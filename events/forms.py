@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -44,7 +45,8 @@ class TopicForm(forms.ModelForm):
 
 
 class EventAdminForm(forms.ModelForm):
-    """Refuses an end before the start with a clear message (the database refuses it too), and a draft cancelled."""
+    """Refuses an end before the start with a clear message (the database refuses it too), a draft cancelled, and an
+    event to come moved into the past."""
 
     class Meta:
         model = Event
@@ -74,6 +76,14 @@ class EventAdminForm(forms.ModelForm):
                 ),
             )
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        stored_start = self.instance.starts_at if self.instance.pk else None
+        if starts and stored_start and starts != stored_start and starts < timezone.now() <= stored_start:
+            # A slip of the date (a year, a month) moved an event to come into the past, silently: registration
+            # closed, and its registrants were told of a time gone. An event already past may still be corrected.
+            self.add_error(
+                "starts_at",
+                _("This start is in the past. An upcoming event cannot be moved into the past: check the date."),
+            )
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The end must be after the start."))
         deadline = cleaned.get("registration_deadline")

@@ -29,8 +29,9 @@ class EventError(Exception):
     """A request that cannot be carried out; the message is shown as it is."""
 
 
-def _email(registration: Registration, template: str, subject) -> None:
-    """`subject` is lazy, with an %(event)s placeholder: it is translated into the member's language."""
+def _email(registration: Registration, template: str, subject, **context) -> None:
+    """`subject` is lazy, with an %(event)s placeholder: it is translated into the member's language. `context` adds
+    to what the template is given."""
     member, event = registration.member, registration.event
     zone = member.time_zone or settings.TIME_ZONE
     with timezone.override(zone):  # sent after the transaction commits
@@ -39,7 +40,7 @@ def _email(registration: Registration, template: str, subject) -> None:
             subject=lambda: str(subject) % {"event": event.title},
             template=template,
             context={"member": member, "event": event, "registration": registration, "site_url": settings.SITE_URL,
-                     "time_zone": zone},
+                     "time_zone": zone, **context},
         )  # fmt: skip
 
 
@@ -64,7 +65,8 @@ def event_save_edited(*, event: Event) -> Event | None:
 
     A change to its time, place, link or status is a new revision for calendars. Moved, its registrants are reminded
     again before the new start (each registration is reminded once, and the reminder for the old start kept them from
-    it). Moved means the instant: a new time zone alone moves it too, the form's times being read in the new zone."""
+    it), and the caller tells them the new start (registrants_tell_moved) when the start returned differs. Moved means
+    the instant: a new time zone alone moves it too, the form's times being read in the new zone."""
     stored = Event.objects.select_for_update().filter(pk=event.pk).first()
     if stored is None:  # deleted meanwhile: saved as a new row, as the admin always did
         event.save()
@@ -182,6 +184,29 @@ def event_cancel(*, event: Event) -> int:
 
 def registrants_tell_cancelled(*, event: Event) -> int:
     """Email everyone registered or waiting that the event is cancelled (also when cancelled in the edit form)."""
+    told = 0
+    for registration in _registrants_to_tell(event):
+        _email(registration, "event-cancelled", gettext_lazy("Cancelled: %(event)s"))
+        told += 1
+    return told
+
+
+def registrants_tell_moved(*, event: Event, former_start: datetime) -> int:
+    """Email everyone registered or waiting the event's new start, each in their own time zone and language (called
+    once per move: event_save_edited reads the start as stored under the row's lock, so a second "Save" of the same
+    move finds nothing moved). Nobody is told of a move of an event that is not on (a draft, a cancelled event) or
+    that has started: there is nothing for them to come to at the new time."""
+    if event.status != Event.Status.PUBLISHED or event.has_started:
+        return 0
+    told = 0
+    for registration in _registrants_to_tell(event):
+        _email(registration, "event-moved", gettext_lazy("New time: %(event)s"), former_start=former_start)
+        told += 1
+    return told
+
+
+def _registrants_to_tell(event: Event):
+    """The registrations, live, of the members who may still read about the event."""
     live = (
         Registration.objects.filter(event=event)
         .exclude(status=Registration.Status.CANCELLED)
@@ -189,15 +214,12 @@ def registrants_tell_cancelled(*, event: Event) -> int:
     )
     # An event anyone may see needs no check per registrant (a query each, under the event's lock).
     public = events_visible_to(AnonymousUser()).filter(pk=event.pk).exists()
-    told = 0
     for registration in live:
         # Someone removed from the event's private community since registering may no longer see the event:
         # its title and date are not theirs to be sent (their place ends quietly, as on the waitlist).
         member = registration.member
         if member.is_active and (public or events_visible_to(member).filter(pk=event.pk).exists()):
-            _email(registration, "event-cancelled", gettext_lazy("Cancelled: %(event)s"))
-            told += 1
-    return told
+            yield registration
 
 
 # --- Attendance and feedback -------------------------------------------------------------------------------
@@ -352,9 +374,10 @@ def calendar_feed_reset(member: User) -> CalendarFeed:
 
 
 @transaction.atomic
-def topic_propose(*, member: User, title: str, why: str = "", community=None) -> TopicSuggestion:
-    """Suggest a topic, with the member's vote. The same one sent twice in a row (DOUBLE_SUBMIT_WINDOW: a double
-    click) is the first one: the member's row is locked, so the second waits for the first and finds it."""
+def topic_propose(*, member: User, title: str, why: str = "", community=None) -> tuple[TopicSuggestion, bool]:
+    """Suggest a topic, with the member's vote; returns (suggestion, created). The same one sent twice in a row
+    (DOUBLE_SUBMIT_WINDOW: a double click) is the first one, not created: the member's row is locked, so the second
+    waits for the first and finds it (and the page says so, not that this request added it)."""
     User.objects.select_for_update().filter(pk=member.pk).first()
     title, why = title.strip(), why.strip()
     twin = TopicSuggestion.objects.filter(
@@ -362,10 +385,10 @@ def topic_propose(*, member: User, title: str, why: str = "", community=None) ->
         created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
     ).first()  # fmt: skip
     if twin is not None:
-        return twin
+        return twin, False
     suggestion = TopicSuggestion.objects.create(title=title, why=why, community=community, proposed_by=member)
     topic_vote(suggestion=suggestion, member=member)
-    return suggestion
+    return suggestion, True
 
 
 @transaction.atomic

@@ -170,8 +170,13 @@ def topics(request):
         if form is None:
             return redirect(f"{_login_url()}?next={request.path}")
         if form.is_valid():
-            services.topic_propose(member=request.user, **form.cleaned_data)
-            messages.success(request, _("Thank you. Your topic was added with your vote."))
+            _topic, created = services.topic_propose(member=request.user, **form.cleaned_data)
+            if created:
+                messages.success(request, _("Thank you. Your topic was added with your vote."))
+            else:  # sent twice (a double click): the first request added it
+                messages.info(
+                    request, _("You proposed this topic a moment ago: it is already in the list, with your vote.")
+                )
             return redirect("events:topics")
     page = Paginator(selectors.topics(request.user), 30).get_page(request.GET.get("page"))
     return render(

@@ -1,6 +1,6 @@
 """What the event admin may not break: a capacity below the members already registered, attendance marked
-without its activity record, a registration deleted rather than cancelled; and a cancelled event is not
-announced to someone who may no longer see it."""
+without its activity record, a registration, an event members registered for, or feedback deleted; and a cancelled
+event is not announced to someone who may no longer see it."""
 
 import pytest
 from django.test import Client
@@ -47,6 +47,48 @@ def test_attendance_is_not_a_field_of_the_events_form_and_registrations_are_not_
     delete = reverse("admin:events_registration_delete", args=[registration.pk])
     assert coordinator_client.post(delete, {"post": "yes"}).status_code == 403
     assert registration.__class__.objects.filter(pk=registration.pk).exists()
+
+
+def test_an_event_members_registered_for_is_kept_with_the_reason(coordinator_client):
+    """Deleting it took the registrations (and their feedback) that past months' figures count; the page blamed a
+    missing "permission to delete registration"."""
+    registration = RegistrationFactory(status=Registration.Status.CANCELLED)  # counted in its month all the same
+    event = registration.event
+    delete = reverse("admin:events_event_delete", args=[event.pk])
+
+    page = coordinator_client.get(delete).content.decode()
+    response = coordinator_client.post(delete, {"post": "yes"})
+
+    reason = "members registered for it; the indicators count them. Cancel it instead."
+    assert reason in page and "permission to delete" not in page
+    assert response.status_code == 200 and reason in response.content.decode()  # the page again, explaining
+    assert Event.objects.filter(pk=event.pk).exists() and Registration.objects.filter(pk=registration.pk).exists()
+
+
+def test_an_event_nobody_registered_for_is_deleted(coordinator_client):
+    event = EventFactory(status=Event.Status.DRAFT)
+
+    response = coordinator_client.post(reverse("admin:events_event_delete", args=[event.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Event.objects.filter(pk=event.pk).exists()
+
+
+def test_feedback_is_not_deleted_in_the_admin(coordinator_client):
+    """A member's satisfaction answer, which the indicators count."""
+    from events.models import Feedback
+
+    feedback = Feedback.objects.create(registration=RegistrationFactory(attended=True), satisfaction=4)
+
+    response = coordinator_client.post(reverse("admin:events_feedback_delete", args=[feedback.pk]), {"post": "yes"})
+    selected = coordinator_client.post(
+        reverse("admin:events_feedback_changelist"),
+        {"action": "delete_selected", "_selected_action": [feedback.pk], "post": "yes"},
+    )
+
+    assert response.status_code == 403
+    assert selected.status_code in (200, 302)  # the action is not offered
+    assert Feedback.objects.filter(pk=feedback.pk).exists()
 
 
 def test_a_cancelled_event_is_not_announced_to_someone_removed_from_its_private_community(

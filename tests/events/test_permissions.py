@@ -156,7 +156,7 @@ def test_the_calendar_page_needs_a_signed_in_member_and_the_feed_only_its_token(
 def test_the_topics_page_is_public_but_voting_needs_a_signed_in_member(client, member):
     from events.services import topic_propose
 
-    topic = topic_propose(member=member, title="Remote onboarding")
+    topic, _created = topic_propose(member=member, title="Remote onboarding")
     url = reverse("events:topic_vote", args=[topic.pk])
 
     assert client.get(reverse("events:topics")).status_code == 200

@@ -131,12 +131,25 @@ def test_the_cancellation_email_shows_the_members_own_time_zone(django_capture_o
     assert f"1 December {event.starts_at.year}, 09:30 (Asia/Yangon)" in mailoutbox[0].body
 
 
-def test_an_events_zone_is_named_as_it_is_at_the_events_time(client):
-    """A member in Berlin read a July event's time labelled with November's abbreviation (CET, not CEST)."""
+def test_an_events_zone_is_named_right_at_the_events_time(client):
+    """A member in Berlin read a July event's time labelled with November's abbreviation (CET, not CEST). The zone's
+    name is right in every season."""
     starts = datetime(timezone.now().year + 1, 7, 1, 8, 0, tzinfo=UTC)
     event = EventFactory(starts_at=starts, ends_at=starts + timedelta(hours=1))
     client.force_login(MemberFactory(time_zone="Europe/Berlin"))
 
     detail = client.get(event.get_absolute_url()).content.decode()
 
-    assert '10:00</time> <span class="muted">(CEST)</span>' in detail
+    assert '10:00</time> <span class="muted">(Europe/Berlin)</span>' in detail
+    assert "CET" not in detail
+
+
+def test_the_event_page_and_the_schedule_name_the_zone_and_not_its_offset(client, event):
+    """Yangon's zone has no abbreviation: the pages wrote "(+0630)", which named nothing a member chose."""
+    client.force_login(MemberFactory(time_zone="Asia/Yangon"))
+
+    detail, schedule = _pages(client, event)
+
+    assert f'1 December {event.starts_at.year}, 09:30</time> <span class="muted">(Asia/Yangon)</span>' in detail
+    assert "Times are shown in your time zone (Asia/Yangon)." in schedule
+    assert "+0630" not in detail and "+0630" not in schedule

@@ -26,7 +26,7 @@ def _vote(client, topic):
 
 
 def _topic(title="Using AI tools safely", community=None, votes=0):
-    topic = services.topic_propose(member=MemberFactory(), title=title, community=community)
+    topic, _created = services.topic_propose(member=MemberFactory(), title=title, community=community)
     for _ in range(votes):
         services.topic_vote(suggestion=topic, member=MemberFactory())
     return topic
@@ -214,6 +214,12 @@ def test_a_topic_sent_twice_in_a_row_is_suggested_once(member_client, member):
     assert (first.status_code, second.status_code) == (302, 302)
     topic = TopicSuggestion.objects.get(proposed_by=member)
     assert topic.vote_count == 1
+    # The second request added nothing: it says so, not "Thank you. Your topic was added" a second time (the page
+    # both redirect to shows the first's message, not shown yet, and the second's).
+    assert _messages(second) == [
+        "Thank you. Your topic was added with your vote.",
+        "You proposed this topic a moment ago: it is already in the list, with your vote.",
+    ]
     # Another topic is another suggestion.
     member_client.post(reverse("events:topics"), {"title": "Open contracting in health", "why": ""})
     assert TopicSuggestion.objects.filter(proposed_by=member).count() == 2
@@ -231,7 +237,8 @@ def test_a_topic_sent_twice_at_once_is_suggested_once_with_one_vote():
 
         results = together(propose, propose)
 
-        assert all(isinstance(result, TopicSuggestion) for result in results), results
+        assert all(isinstance(topic, TopicSuggestion) for topic, _created in results), results
+        assert sorted(created for _topic, created in results) == [False, True]  # the second found the first's
         topic = TopicSuggestion.objects.get(proposed_by=member)
         assert topic.vote_count == 1 and TopicVote.objects.filter(suggestion=topic).count() == 1
 
