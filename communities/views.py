@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from cop_platform import cards
 from cop_platform.forms import small_int
-from cop_platform.kept_words import kept_for, kept_move
+from cop_platform.kept_words import kept_for, kept_move, words_sent
 from cop_platform.pagination import CappedIdsPaginator, IdsFirstPaginator
 from cop_platform.ratelimit import rate_limited
 from cop_platform.reversing import url_for_each
@@ -155,7 +155,9 @@ def thread_new(request, slug):
     return render(request, "communities/thread_form.html", {"form": form, "community": acc.community})
 
 
-def _thread_page(request, acc, thread, home, reply_form):
+def _thread_page(request, acc, thread, home, reply_form, *, refused: bool = False):
+    """The thread's page. `refused`: a reply that could not be posted (the thread was locked, or the member left,
+    while they wrote it) is shown read-only when the form is not offered, so that nothing they wrote is lost."""
     linked = list(thread.linked_communities.all())
     visible_ids = selectors.visible_community_ids(request.user) if linked else set()
     posts = selectors.thread_posts(thread=thread)
@@ -183,9 +185,10 @@ def _thread_page(request, acc, thread, home, reply_form):
             "following": selectors.is_following(user=request.user, thread=thread),
             "reply_form": reply_form,
             "can_reply": can_reply,
+            "refused_text": words_sent(request) if refused else [],
             **experts,
         },
-        status=400 if reply_form is not None and reply_form.errors else 200,
+        status=400 if reply_form is not None and reply_form.errors else 409 if refused else 200,
     )
 
 
@@ -261,9 +264,9 @@ def reply(request, slug, pk):
     if request.method != "POST":  # signing in from a reply sent without a session leads here: the thread's form
         kept_move(request, to=thread.url_in(acc.community))
         return redirect(thread.url_in(acc.community) + "#reply")
-    if not acc.can_post:
-        messages.error(request, _("Join the community to reply."))
-        return redirect(thread.url_in(acc.community))
+    if not acc.can_post:  # left or removed while writing: the page, with what they wrote to copy
+        messages.error(request, _("Your reply was not posted: join the community to reply."))
+        return _thread_page(request, acc, thread, home, None, refused=True)
     form = ReplyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Your reply was not posted. Please correct the errors below."))
@@ -273,9 +276,9 @@ def reply(request, slug, pk):
         post = services.post_reply(
             thread=thread, author=request.user, body=form.cleaned_data["body"], shown_in=acc.community, quoted=quoted
         )
-    except services.CommunityError as error:
+    except services.CommunityError as error:  # locked meanwhile: the page shows what they wrote, to copy
         messages.error(request, str(error))
-        return _thread_page(request, acc, thread, home, form)
+        return _thread_page(request, acc, thread, home, form, refused=True)
     messages.success(request, _("Your reply was posted."))
     return redirect(thread.url_in(acc.community) + f"?page=last#post-{post.pk}")
 

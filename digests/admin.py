@@ -90,13 +90,18 @@ class DigestPreferenceAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        # Only the fields the coordinator changed: a round may have set last_sent_at (or moved next_digest_at) since
-        # the form loaded this row, and a whole-row save would put the old value back.
-        if change:
-            if form.changed_data:
-                obj.save(update_fields=form.changed_data)
-        else:
+        # Only what the coordinator changed: a round may have set last_sent_at or moved next_digest_at since the
+        # form loaded this row, and a whole-row save would put the old values back. The form shows the date to the
+        # second, so the stored one (with microseconds) always read as changed: compared to the second here.
+        if not change:
             super().save_model(request, obj, form, change)
+            return
+        if "frequency" in form.changed_data:
+            # As the member's own choice: "off" records when they were unsubscribed, another the next date.
+            services.preference_set(member=obj.member, frequency=obj.frequency)
+        before, after = form.initial.get("next_digest_at"), obj.next_digest_at
+        if "next_digest_at" in form.changed_data and _to_the_second(before) != _to_the_second(after):
+            type(obj).objects.filter(pk=obj.pk).update(next_digest_at=after)
 
     @admin.display(description=_("next digest"))
     def preview_link(self, obj):
@@ -121,3 +126,7 @@ class DigestPreferenceAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/digests/preview.html", context)
+
+
+def _to_the_second(moment):
+    return moment.replace(microsecond=0) if moment else moment

@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from cop_platform.admin_columns import country_name
+from cop_platform.admin_deletion import KeptWhenUsed
 from cop_platform.forms import ADMIN_TEXT_FIELDS
 
 from .models import (
@@ -48,6 +49,11 @@ class MonthlySnapshotAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleted, the month was computed again from today's data by the next report (what was deleted since
+        # dropped out of it) and emailed as the same report. A month is replaced only by the command above.
         return False
 
 
@@ -127,9 +133,14 @@ class SurveyQuestionInline(admin.TabularInline):
     extra = 1
     fields = ["position", "text", "kind", "choices", "required"]
 
+    def has_delete_permission(self, request, obj=None):
+        # `obj` is the survey. Once members answered, a question deleted took their answers with it, without a
+        # confirmation page (an inline's "Delete" box is saved with the form).
+        return super().has_delete_permission(request, obj) and not (obj and obj.responses.exists())
+
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(KeptWhenUsed, admin.ModelAdmin):
     """Members see open surveys at /surveys/ and on their home page; each answers once. Results appear below
     once answers arrive, and in the progress report of each month the survey was open."""
 
@@ -157,6 +168,12 @@ class SurveyAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "—"
         return render_to_string("admin/indicators/survey_results.html", {"result": survey_results(obj, text_limit=50)})
+
+    def kept_because(self, survey):
+        # The months it was open count its answers, and their reports list it.
+        if survey.responses.exists():
+            return gettext("members answered it; the indicators and reports count the answers. Close it instead.")
+        return None
 
     def save_model(self, request, obj, form, change):
         if not change:

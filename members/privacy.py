@@ -321,6 +321,7 @@ def _surveys(member: User) -> dict:
             {
                 "survey": response.survey.title,
                 "submitted_at": response.submitted_at,
+                "comments_may_be_quoted": response.may_quote,  # in progress reports, without their name
                 "answers": [
                     {"question": a.question.text, "rating": a.rating, "choices": a.choices, "text": a.text}
                     for a in response.answers.all()

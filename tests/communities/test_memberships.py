@@ -257,8 +257,8 @@ def test_it_refuses_posts_from_a_removed_member_of_an_open_community_at_once(cli
 
     client.force_login(removed)
     response = client.post(reverse("communities:reply", args=[community.slug, thread.pk]), {"body": "Still here?"})
-    assert response.status_code == 302
-    assert last_message(response) == "Join the community to reply."
+    assert response.status_code == 409
+    assert last_message(response) == "Your reply was not posted: join the community to reply."
     assert not Post.objects.filter(author=removed).exists()
     new_thread = client.post(
         reverse("communities:thread_new", args=[community.slug]), {"title": "Back", "body": "Hello again"}

@@ -110,3 +110,37 @@ def test_a_coordinators_edit_keeps_what_a_round_set_meanwhile(admin_client, read
     preference.refresh_from_db()
     assert preference.frequency == Frequency.WEEKLY
     assert preference.last_sent_at == after_round["preference"].last_sent_at
+
+
+def test_a_coordinators_save_that_changes_nothing_keeps_the_rounds_next_date(admin_client, reader, monkeypatch):
+    """The form shows the date to the second; the stored one has microseconds, and always read as changed."""
+    after_round = round_between_read_and_save(monkeypatch, DigestPreferenceAdmin, "get_object")
+    preference = DigestPreference.objects.get(member=reader)
+
+    _admin_save(admin_client, preference, frequency=preference.frequency)
+
+    preference.refresh_from_db()
+    assert preference.next_digest_at == after_round["preference"].next_digest_at > timezone.now()
+
+
+def test_a_coordinator_turning_digests_off_records_the_unsubscription(admin_client, reader):
+    preference = DigestPreference.objects.get(member=reader)
+
+    _admin_save(admin_client, preference, frequency=Frequency.OFF)
+
+    preference.refresh_from_db()
+    assert preference.frequency == Frequency.OFF
+    assert preference.unsubscribed_at is not None
+
+
+def _admin_save(client, preference, *, frequency):
+    """The admin's change form sent with `frequency` and the next date as the form shows it (to the second)."""
+    local = timezone.localtime(preference.next_digest_at)
+    return client.post(
+        reverse("admin:digests_digestpreference_change", args=[preference.pk]),
+        {
+            "frequency": frequency,
+            "next_digest_at_0": local.strftime("%Y-%m-%d"),
+            "next_digest_at_1": local.strftime("%H:%M:%S"),
+        },
+    )
