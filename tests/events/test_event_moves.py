@@ -132,8 +132,11 @@ def _weekday_ru(day: int) -> str:
     ]
 
 
+NEW_TIME = ("New time: ", "Новое время: ")  # each in the registrant's language
+
+
 def _moved_emails(mailoutbox) -> dict[str, object]:
-    return {message.to[0]: message for message in mailoutbox if message.subject.startswith("New time: ")}
+    return {message.to[0]: message for message in mailoutbox if message.subject.startswith(NEW_TIME)}
 
 
 def test_a_new_date_emails_each_registrant_the_new_start_in_their_own_zone_and_language(
@@ -164,6 +167,7 @@ def test_a_new_date_emails_each_registrant_the_new_start_in_their_own_zone_and_l
     assert "so the next person on the waitlist gets the seat" in body
     assert "You are still on the waitlist" in told[waiting.email].body
     assert "(UTC)" in told[event.registrations.first().member.email].body  # no zone of their own: the site's
+    assert told[in_moscow.email].subject == f"Новое время: {event.title}"
     in_russian = told[in_moscow.email].body
     assert f"Когда: {_weekday_ru(11)}, 11 марта {YEAR} г. 6:30 (Europe/Moscow)" in in_russian  # 03:30 UTC
     assert (messages.SUCCESS, "4 registrants were told of the new time.") in _said(response)
