@@ -47,7 +47,7 @@ def test_a_report_viewer_reads_the_dashboard_and_downloads_the_report(page, live
     a11y(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the PDF").click()
-    assert download.value.suggested_filename == "progress-report-2026-10.pdf"
+    assert download.value.suggested_filename == "progress-report-2026-10-en.pdf"
     assert open(download.value.path(), "rb").read().startswith(b"%PDF-")
 
 
