@@ -177,6 +177,7 @@ class Digest:
         return {
             "threads": [t.pk for t in self.threads],
             "questions": [r.pk for r in self.questions],
+            "question_threads": [r.thread_id for r in self.questions],
             "events": [e.pk for e in self.events],
             "products": [p.pk for p in self.products],
             "news": [n.pk for n in self.news],
@@ -199,6 +200,10 @@ def build(member, shared: SharedContent, facts: MemberFacts, since: datetime | N
     # member's clusters is shown there and not again among the discussions; and a thread referred to several
     # experts (one referral each) is one question.
     cluster_communities = facts.expert_cluster_communities.get(member.pk)
+    # Threads an earlier issue listed, in either section: not listed again (a question's thread as a discussion
+    # later, or as a new question once a second expert was asked). Issues before "question_threads" was recorded
+    # name their questions by referral only.
+    received = set(sent.get("threads", ())) | set(sent.get("question_threads", ()))
     questions = []
     question_threads: set = set()
     if cluster_communities is not None:
@@ -209,7 +214,7 @@ def build(member, shared: SharedContent, facts: MemberFacts, since: datetime | N
                 continue
             if referral.community_id in shared.members_only_ids and referral.community_id not in mine:
                 continue  # they could not open it
-            if referral.pk in sent.get("questions", ()) or referral.thread_id in question_threads:
+            if referral.pk in sent.get("questions", ()) or referral.thread_id in question_threads | received:
                 continue
             questions.append(referral)
             question_threads.add(referral.thread_id)
@@ -217,7 +222,7 @@ def build(member, shared: SharedContent, facts: MemberFacts, since: datetime | N
                 break
     threads = [
         _thread_item(t, mine, shared) for t in shared.threads
-        if t.community_ids & mine and t.last_activity_at >= since and t.pk not in sent.get("threads", ())
+        if t.community_ids & mine and t.last_activity_at >= since and t.pk not in received
         and t.pk not in question_threads
     ][:SECTION_LIMIT]  # fmt: skip
     registered = facts.registered_event_ids.get(member.pk, set())

@@ -67,3 +67,31 @@ def test_the_subject_counts_each_thread_once(community, expert, mailoutbox, sett
 
     [email] = [m for m in mailoutbox if m.to == [expert.email]]
     assert email.subject == "CoP Platform: 2 new items for you"
+
+
+def _received(member, digest):
+    """`digest` recorded as sent to `member`, as send_batch records it."""
+    from digests.models import DigestDelivery
+
+    DigestDelivery.objects.create(
+        member=member, period="earlier", status=DigestDelivery.Status.SENT, items=digest.item_ids()
+    )
+
+
+def test_a_question_received_is_not_listed_later_as_a_discussion(community, expert):
+    thread = ThreadFactory(community=community, title="How to digitise permits")
+    referral = ReferralFactory(thread=thread)
+    _received(expert, digest_of(expert))
+    referral.status = "answered"
+    referral.save(update_fields=["status"])  # no longer waiting: before, the thread came back among discussions
+
+    assert "How to digitise permits" not in titles(digest_of(expert))["threads"]
+
+
+def test_a_question_received_is_not_listed_again_when_a_second_expert_is_asked(community, expert):
+    thread = ThreadFactory(community=community, title="How to digitise permits")
+    ReferralFactory(thread=thread)
+    _received(expert, digest_of(expert))
+    ReferralFactory(thread=thread)  # another expert asked later: a new referral of the same thread
+
+    assert titles(digest_of(expert))["questions"] == []
