@@ -18,9 +18,11 @@ their next digest as usual.
 
 import smtplib
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as db_connection
 from django.db import transaction
@@ -61,7 +63,7 @@ def preference_set(*, member: User, frequency: str) -> DigestPreference:
     if frequency == Frequency.MONTHLY and "frequency" in changes:
         # Monthly issues go out on the 1st: one due sooner (a fortnightly one due on the 31st) would be followed
         # by the month's own a few hours later.
-        changes["next_digest_at"] = next_due(Frequency.MONTHLY, now)
+        changes["next_digest_at"] = next_due(Frequency.MONTHLY, now, member.time_zone)
     elif frequency != Frequency.OFF:
         # Within the (new) period at the latest; the earlier of that and the date in the database, not the date
         # read above, which a round may have moved on since.
@@ -90,12 +92,27 @@ def _ensure_preferences(now: datetime) -> None:
     )
 
 
-def next_due(frequency: str, now: datetime) -> datetime:
-    """When a member planned at `now` is due again: the next period (monthly: the 1st of next month)."""
+# The hour of a member's day their digest is due at: in the morning, where they are. Due at the hour they were
+# first planned (for most, the hour of the first round, the same UTC hour for everyone), a digest reached Yangon
+# in the afternoon and the Americas at night.
+DIGEST_LOCAL_HOUR = 7
+
+
+def next_due(frequency: str, now: datetime, zone: str = "") -> datetime:
+    """When a member planned at `now` is due again: the next period (monthly: the 1st of next month), at the first
+    DIGEST_LOCAL_HOUR in their time zone `zone` (the site's when blank) at or after it. Never before it: the next
+    period's issue must not fall in this period, whose issue they have (one delivery per member and period)."""
     if frequency == Frequency.MONTHLY:
         first = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        return (first + timedelta(days=32)).replace(day=1)
-    return now + timedelta(days=FREQUENCY_DAYS[frequency])
+        base = (first + timedelta(days=32)).replace(day=1)
+    else:
+        base = now + timedelta(days=FREQUENCY_DAYS[frequency])
+    local = base.astimezone(ZoneInfo(zone or settings.TIME_ZONE))
+    morning = local.replace(hour=DIGEST_LOCAL_HOUR, minute=0, second=0, microsecond=0)
+    if morning < local:
+        # The next day's morning, by the calendar: a day is not always 24 hours where clocks change.
+        morning = datetime.combine(local.date() + timedelta(days=1), morning.timetz())
+    return morning.astimezone(UTC)
 
 
 @transaction.atomic
@@ -121,9 +138,12 @@ def plan(
     new_member_ids = DigestDelivery.objects.filter(round=round_).values("member_id")
     round_.planned = DigestDelivery.objects.filter(round=round_).count()
     round_.save(update_fields=["planned"])
-    for frequency in FREQUENCY_DAYS:  # (the round's rows were made from `due`: no need to filter by it again)
-        DigestPreference.objects.filter(frequency=frequency, member_id__in=new_member_ids).update(
-            next_digest_at=next_due(frequency, now)
+    # (The round's rows were made from `due`: no need to filter by it again.) One UPDATE per frequency and time
+    # zone among them, each due in its own morning: a few dozen zones at most.
+    planned = DigestPreference.objects.filter(member_id__in=new_member_ids)
+    for frequency, zone in planned.values_list("frequency", "member__time_zone").distinct().order_by():
+        planned.filter(frequency=frequency, member__time_zone=zone).update(
+            next_digest_at=next_due(frequency, now, zone)
         )
     # Everything still queued from recent periods: this round's rows, and rows a lost or failed batch left behind
     # (the claim in send_batch keeps each one to a single email). Members of one time zone and country are next

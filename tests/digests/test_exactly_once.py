@@ -2,9 +2,11 @@
 
 import io
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -80,7 +82,8 @@ def test_it_never_repeats_an_item_in_the_next_periods_digest(community, mailoutb
     ThreadFactory(
         community=community, author=author, title="Payroll audits", last_activity_at=start + timedelta(days=12)
     )
-    later = start + timedelta(days=14)
+    later = DigestPreference.objects.get(member=reader).next_digest_at  # two weeks on, in the reader's morning
+    assert start + timedelta(days=14) <= later < start + timedelta(days=15)
 
     assert run(later)["sent"] == 1
 
@@ -278,11 +281,13 @@ def test_next_digest_at_advances_by_the_frequency(community, frequency, days, no
 
     services.plan(now=now)
 
-    due_again = services.next_due(frequency, now)
+    due_again = services.next_due(frequency, now, reader.time_zone)
+    local = due_again.astimezone(ZoneInfo(reader.time_zone or settings.TIME_ZONE))
+    assert (local.hour, local.minute) == (services.DIGEST_LOCAL_HOUR, 0)  # in the reader's morning
     if frequency == Frequency.MONTHLY:
-        assert due_again.day == 1 and due_again > now  # the first of next month, whatever the month's length
+        assert local.day == 1 and due_again > now  # the first of next month, whatever the month's length
     else:
-        assert due_again == now + timedelta(days=days)
+        assert now + timedelta(days=days) <= due_again < now + timedelta(days=days + 1)
     assert DigestPreference.objects.get(member=reader).next_digest_at == due_again
     assert DigestDelivery.objects.get(member=reader).period.startswith(f"{frequency}:")
     # Not due again until then: no new delivery row before that moment, one at it.
@@ -367,3 +372,26 @@ def test_a_crash_mid_batch_keeps_what_was_sent_and_never_resends_the_email_in_fl
 
     assert [m.to[0] for m in mailoutbox] == [members[first].email, members[untouched].email]
     assert DigestDelivery.objects.get(member=in_flight).status == Status.SENDING
+
+
+@pytest.mark.parametrize(
+    ("zone", "sent_at", "due"),
+    [
+        # Sent at 10:00 UTC (16:30 in Yangon): two weeks on, the next 07:00 in Yangon is the morning after.
+        ("Asia/Yangon", datetime(2027, 3, 1, 10, tzinfo=UTC), datetime(2027, 3, 16, 0, 30, tzinfo=UTC)),
+        # 23:00 UTC is already 05:00 in Almaty: its 07:00 is two hours on, the same day there.
+        ("Asia/Almaty", datetime(2027, 3, 1, 23, tzinfo=UTC), datetime(2027, 3, 16, 2, tzinfo=UTC)),
+        # New York's clocks move forward on 14 March 2027: 07:00 there is 11:00 UTC after it, not 12:00.
+        ("America/New_York", datetime(2027, 3, 1, 15, tzinfo=UTC), datetime(2027, 3, 16, 11, tzinfo=UTC)),
+    ],
+)
+def test_each_member_is_due_in_their_own_morning(community, zone, sent_at, due):
+    """Due at the hour of their first round, every member got their digest at the same UTC hour: the afternoon in
+    Yangon, the middle of the night in the Americas."""
+    reader = subscriber(community)
+    reader.time_zone = zone
+    reader.save(update_fields=["time_zone"])
+
+    services.plan(now=sent_at)
+
+    assert DigestPreference.objects.get(member=reader).next_digest_at == due
