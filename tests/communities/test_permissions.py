@@ -27,7 +27,7 @@ ROLES = ("anonymous", "non_member", "member", "moderator", "leader", "coordinato
 OK = "200"  # the page renders
 NOT_FOUND = "404"  # the community, thread or action does not exist for this viewer
 LOGIN = "login"  # redirected to the sign-in page
-REFUSED = "refused"  # redirected back with an error message; nothing changed
+REFUSED = "refused"  # redirected back with an error message (or the page again: 409); nothing changed
 DONE = "done"  # redirected after doing it; the database changed
 
 
@@ -385,6 +385,9 @@ def test_it_allows_each_role_what_the_matrix_says(client, world, view, visibilit
     elif expected == LOGIN:
         assert response.status_code == 302
         assert response.url.startswith(reverse("account_login"))
+    elif response.status_code == 409:  # refused, the page again with what was written (a reply: to copy)
+        assert expected == REFUSED
+        assert "error" in [message.level_tag for message in get_messages(response.wsgi_request)]
     else:
         assert response.status_code == 302
         assert not response.url.startswith(reverse("account_login"))
