@@ -71,6 +71,21 @@ def report_request(
     return report, bool(queued)
 
 
+def report_request_in_every_language(
+    *, month: date, language: str, requested_by: User | None = None
+) -> tuple[ProgressReport, bool]:
+    """A viewer's "Generate" on the report's page: the month's report in their `language` (as report_request); and
+    when it is "Generate again" (theirs was made before), again in each other language it was made in, so that an
+    edited narrative or a corrected figure reaches every reader (made in the viewer's language alone, the others
+    kept the old text). Returns report_request's answer for the viewer's."""
+    made_in = set(ProgressReport.objects.filter(month=month.replace(day=1)).values_list("language", flat=True))
+    report, queued = report_request(month=month, language=language, requested_by=requested_by)
+    if report.language in made_in:
+        for other in sorted(made_in - {report.language}):
+            report_request(month=report.month, language=other)
+    return report, queued
+
+
 def _enqueue(report_pk: int, month: date, language: str) -> None:
     from .tasks import render_report_task
 

@@ -17,7 +17,7 @@ from .access import viewer_required
 from .converters import parse_month
 from .models import MonthlySnapshot
 from .registry import BY_CODE, by_section
-from .services import report_request
+from .services import report_request_in_every_language
 
 
 def _report_language(request) -> str:
@@ -136,7 +136,7 @@ def report_status(request, month):
     _snapshot_or_404(month)
     language = request.LANGUAGE_CODE  # the page's: a Russian page asks for, and offers, the Russian report
     if request.method == "POST":
-        report, queued = report_request(month=month, language=language, requested_by=request.user)
+        report, queued = report_request_in_every_language(month=month, language=language, requested_by=request.user)
         if queued:
             messages.success(
                 request,

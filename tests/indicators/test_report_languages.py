@@ -144,3 +144,23 @@ def test_beat_prepares_the_first_report_in_each_language_its_viewers_read(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert report_ensure(OCT) is False  # once
     assert callbacks == [] and len(renders) == 2
+
+
+def test_generate_again_renders_every_language_the_report_was_made_in(
+    october, renders, django_capture_on_commit_callbacks
+):
+    """A coordinator edits the month's narrative and generates the report again: made again in their language
+    alone, the Russian report kept the old text."""
+    english, russian = Client(), Client()
+    reader(english, "en")
+    reader(russian, "ru")
+    report_page = reverse("indicators:report", args=[OCT])
+    for client in (english, russian):  # each reader's first report: only theirs is made
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(report_page)
+    assert renders == [(OCT, "en"), (OCT, "ru")]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        english.post(report_page)  # again, after the narrative changed
+
+    assert sorted(renders[2:]) == [(OCT, "en"), (OCT, "ru")]
