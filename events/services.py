@@ -73,6 +73,13 @@ def event_save_edited(*, event: Event) -> Event | None:
         return None
     # As stored, not as read at the start of the request: a cancellation meanwhile counted one.
     event.sequence, event.revised_at = stored.sequence, stored.revised_at
+    for name in ("starts_at", "ends_at", "registration_deadline"):
+        # The form gives times to the second; one stored finer (an event made by the demo data or the site's
+        # services) came back a few microseconds "earlier", and every save of its text was a move: its
+        # registrants emailed a new time that was the old one.
+        ours, theirs = getattr(event, name), getattr(stored, name)
+        if ours and theirs and ours.replace(microsecond=0) == theirs.replace(microsecond=0):
+            setattr(event, name, theirs)
     if any(getattr(event, name) != getattr(stored, name) for name in CALENDAR_FIELDS):
         event.revise()
     elif any(getattr(event, name) != getattr(stored, name) for name in CALENDAR_TEXT):

@@ -325,3 +325,25 @@ def test_a_past_events_text_and_times_can_still_be_corrected(coordinator_client)
     saved = Event.objects.get(pk=event.pk)
     assert (saved.title, saved.starts_at) == ("Budget webinar (recorded)", starts - timedelta(hours=1))
     assert not OutboxEmail.objects.exists()  # a past event's registrants are not told of a new time
+
+
+def test_a_save_of_an_event_stored_to_the_microsecond_moves_nothing(
+    coordinator_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The form gives times to the second: an event made by the demo data (times to the microsecond) came back a
+    few microseconds earlier, and a save of its title emailed its registrants a "new" time."""
+    event = EventFactory(
+        starts_at=datetime(YEAR, 3, 10, 3, 30, 0, 123456, tzinfo=UTC), ends_at=datetime(YEAR, 3, 10, 5, tzinfo=UTC),
+        time_zone="Asia/Yangon",
+    )  # fmt: skip
+    RegistrationFactory(event=event)
+    sequence = event.sequence
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _saved(coordinator_client, event, title="A clearer title")
+
+    assert response.status_code == 200
+    stored = Event.objects.get(pk=event.pk)
+    assert stored.title == "A clearer title" and stored.starts_at == event.starts_at and stored.sequence == sequence
+    assert _moved_emails(mailoutbox) == {}
+    assert not [m for m in _said(response) if "now starts" in m[1]]
