@@ -89,19 +89,26 @@ class DigestPreferenceAdmin(admin.ModelAdmin):
         # unsubscribed got digests again. Change the frequency instead.
         return False
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("frequency", "next_digest_at"):
+            # The page carries the values it showed, and "changed" means changed from those: compared with the row
+            # read again on saving, a round's new date, or the member's own "off" chosen meanwhile, read as the
+            # coordinator's change, and the values on their screen were written back over them.
+            field.show_hidden_initial = True
+        return field
+
     def save_model(self, request, obj, form, change):
-        # Only what the coordinator changed: a round may have set last_sent_at or moved next_digest_at since the
-        # form loaded this row, and a whole-row save would put the old values back. The form shows the date to the
-        # second, so the stored one (with microseconds) always read as changed: compared to the second here.
+        # Only what the coordinator changed (see formfield_for_dbfield), each through its own write: a whole-row
+        # save put back last_sent_at and next_digest_at as the page had read them.
         if not change:
             super().save_model(request, obj, form, change)
             return
         if "frequency" in form.changed_data:
             # As the member's own choice: "off" records when they were unsubscribed, another the next date.
             services.preference_set(member=obj.member, frequency=obj.frequency)
-        before, after = form.initial.get("next_digest_at"), obj.next_digest_at
-        if "next_digest_at" in form.changed_data and _to_the_second(before) != _to_the_second(after):
-            type(obj).objects.filter(pk=obj.pk).update(next_digest_at=after)
+        if "next_digest_at" in form.changed_data:
+            type(obj).objects.filter(pk=obj.pk).update(next_digest_at=obj.next_digest_at)
 
     @admin.display(description=_("next digest"))
     def preview_link(self, obj):
@@ -127,6 +134,3 @@ class DigestPreferenceAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/digests/preview.html", context)
 
-
-def _to_the_second(moment):
-    return moment.replace(microsecond=0) if moment else moment
