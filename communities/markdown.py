@@ -147,11 +147,21 @@ def _plain_words(text: str) -> str:
 _TAG = re.compile(r"<[^>]*>")
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _quotes(quote_words: str, quoted_words: str) -> bool:
     """Whether a quote whose words are `quote_words` is of the post whose words are `quoted_words`: all of it, as
-    `quote` inserts it, or a part the author kept. A quote of anything else (another post, an outside text) is not,
-    nor an empty one."""
-    return bool(quote_words) and quote_words in quoted_words
+    `quote` inserts it, or a part the author kept, or what it said before its author edited it (a typo mended
+    after it was quoted): at least half of the quote's distinct words are the post's. A quote of anything else
+    (another post, an outside text) shares few of them; an empty one is of nothing. When in doubt it is the post's:
+    words a moderator hid must not stay readable in the replies that quoted them."""
+    if not quote_words:
+        return False
+    if quote_words in quoted_words:
+        return True
+    quote = set(_WORD.findall(quote_words.casefold()))
+    return 2 * len(quote & set(_WORD.findall(quoted_words.casefold()))) >= len(quote)
 
 
 def leading_quote_dropped(text: str, quoted: str) -> str:

@@ -83,6 +83,22 @@ def test_the_hidden_posts_quote_trimmed_by_its_author_is_still_left_out(client, 
     assert "and its quote with it" in shown
 
 
+def test_the_hidden_posts_quote_is_left_out_though_its_author_edited_it_after_it_was_quoted(
+    client, community, thread, author, hidden
+):
+    """A typo mended after the quote was made: the quote's words were no longer the post's, and the words the
+    moderator hid stayed readable, and searchable, in the reply."""
+    reply = _reply(thread, author, community, markdown.quote(hidden.body) + "Thanks!", hidden)
+    services.post_edit(post=hidden, editor=hidden.author, body="Call zanzibarite on 555-0199 today, please")
+    _hide(hidden)
+
+    shown = _page(client, community, thread)
+
+    assert "555-0199" not in shown and "Thanks!" in shown
+    reply.refresh_from_db()
+    assert reply.search_text == "Thanks!"
+
+
 @pytest.mark.parametrize(
     ("html", "quoted", "left"),
     [
