@@ -4,24 +4,16 @@ keeps its shape so members learn where things will be."""
 from django.utils import timezone
 
 from communities.selectors import my_communities
-from cop_platform.i18n import MomentInZone
 from digests.content import news_for_home
 from events.access import events_visible_to
 from indicators.access import can_view as can_view_indicators
-from indicators.surveys import unanswered_open_surveys_for
+from indicators.surveys import unanswered_open_surveys_for, with_closing_moment
 from knowledge.access import published_visible_to
 
 
 def upcoming_events_for(member):
     """Upcoming published events the member may see; those of their communities are on the schedule too."""
     return events_visible_to(member).filter(status="published", starts_at__gt=timezone.now()).order_by("starts_at")
-
-
-def _closing_named(survey):
-    # As on the surveys page: the closing minute in the member's zone, named. "until 11 March" read as the whole
-    # of that day, and the survey closed at 06:29 on it.
-    survey.closes = MomentInZone(survey.closes_at)
-    return survey
 
 
 def home_for(member) -> dict:
@@ -36,6 +28,6 @@ def home_for(member) -> dict:
             published_visible_to(member).only("title", "slug", "type", "published_at").order_by("-published_at")[:5]
         ),
         "news": news_for_home(member, community_ids={community.pk for community in communities}),
-        "open_surveys": [_closing_named(survey) for survey in unanswered_open_surveys_for(member)[:3]],
+        "open_surveys": [with_closing_moment(survey) for survey in unanswered_open_surveys_for(member)[:3]],
         "can_view_indicators": can_view_indicators(member),
     }

@@ -133,4 +133,3 @@ class DigestPreferenceAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/digests/preview.html", context)
-

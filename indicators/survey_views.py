@@ -18,19 +18,13 @@ from .surveys import (
     open_surveys_for,
     survey_submit,
     surveys_for,
+    with_closing_moment,
 )
-
-
-def _with_closing_moment(survey):
-    # The closing minute in the member's time zone, named: a date alone ("open until 11/03") read as the whole
-    # of that day to a member east of the server, where the survey closed early on it.
-    survey.closes = MomentInZone(survey.closes_at)
-    return survey
 
 
 @login_required
 def survey_list(request):
-    surveys = [_with_closing_moment(survey) for survey in open_surveys_for(request.user)]
+    surveys = [with_closing_moment(survey) for survey in open_surveys_for(request.user)]
     return render(request, "indicators/surveys.html", {"surveys": surveys})
 
 
@@ -74,5 +68,5 @@ def survey_answer(request, pk):
     return render(
         request,
         "indicators/survey_answer.html",
-        {"survey": _with_closing_moment(survey), "form": form, "consent": consent},
+        {"survey": with_closing_moment(survey), "form": form, "consent": consent},
     )

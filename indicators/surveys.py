@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Membership
 from cop_platform import forms as shared_fields
+from cop_platform.i18n import MomentInZone
 from members.models import Activity
 from members.services import activity_record
 
@@ -101,6 +102,14 @@ class QuoteConsentForm(forms.Form):
             "counted either way."
         ),
     )
+
+
+def with_closing_moment(survey: Survey) -> Survey:
+    """`survey` with `closes`: its closing minute in the reader's time zone, named, when a template writes it. A
+    date alone ("open until 11 March") read as the whole of that day to a member east of the server, where the
+    survey closed early on it."""
+    survey.closes = MomentInZone(survey.closes_at)
+    return survey
 
 
 def asks_for_comments(questions: list[SurveyQuestion]) -> bool:
