@@ -164,6 +164,27 @@ def thread_posts(*, thread: Thread) -> QuerySet[Post]:
     return thread.posts.select_related("author", "quoted__author").order_by("created_at", "pk")
 
 
+def post_page_number(post: Post) -> int:
+    """The page of its thread that shows `post` (thread_posts' order, POSTS_PER_PAGE a page). It stays that page:
+    replies come after it, and posts are hidden, never deleted. A link with "?page=last" led elsewhere once the
+    thread grew, and one without a page to page 1."""
+    before = Post.objects.filter(thread_id=post.thread_id).filter(
+        Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, pk__lt=post.pk)
+    )
+    return before.count() // POSTS_PER_PAGE + 1
+
+
+def post_anchor(post: Post) -> str:
+    """What follows a thread's address to show `post`: its page (none for the first) and its anchor."""
+    page = post_page_number(post)
+    return (f"?page={page}" if page > 1 else "") + f"#post-{post.pk}"
+
+
+def post_address(post: Post, community) -> str:
+    """The address of `post` on its thread's page in `community` (where the viewer reads it)."""
+    return post.thread.url_in(community) + post_anchor(post)
+
+
 def helpful_marks(*, user, posts) -> set[int]:
     if not user.is_authenticated:
         return set()

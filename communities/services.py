@@ -18,7 +18,7 @@ from members.audit import audit_record, member_label
 from members.models import Activity, AuditEntry, User
 from members.services import activity_record
 
-from . import markdown
+from . import markdown, selectors
 from .member_counts import member_counts_forget
 from .models import (
     REPORTS_TO_AUTO_HIDE,
@@ -542,7 +542,7 @@ def post_reply(*, thread: Thread, author: User, body: str, shown_in: Community, 
     post.save(force_insert=True)
     Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now)
     activity_record(member=author, kind=Activity.Kind.REPLY, community=shown_in)
-    anchor = f"?page=last#post-{post.pk}"
+    anchor = selectors.post_anchor(post)  # the page it stays on
     _notify_readers(
         thread=thread,
         members=[f for f in thread.followers.all() if f not in mentioned],
@@ -620,7 +620,7 @@ def _moderator_edit_recorded(post: Post, *, editor: User, previous_text: str) ->
         notify(
             recipients=[author], kind=Notification.Kind.MODERATION, actor=editor, community=thread.community,
             text=worded(gettext_lazy("A moderator edited your post in “%(thread)s”."), thread=thread.title),
-            url=thread.url_in(thread.community) + f"#post-{post.pk}",
+            url=selectors.post_address(post, thread.community),
         )  # fmt: skip
 
 

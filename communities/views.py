@@ -284,7 +284,7 @@ def reply(request, slug, pk):
 
 
 def _post_url(post: Post, community) -> str:
-    return post.thread.url_in(community) + f"#post-{post.pk}"
+    return selectors.post_address(post, community)
 
 
 @login_required

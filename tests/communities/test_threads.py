@@ -99,7 +99,9 @@ def test_it_posts_a_reply_and_updates_the_thread(client, community, thread, auth
     assert Activity.objects.filter(member=replier, kind=Activity.Kind.REPLY, community=community).count() == 1
     notified = Notification.objects.filter(kind=Notification.Kind.REPLY)
     assert {n.recipient for n in notified} == {author, follower}
-    assert all(n.url == response.url and n.actor == replier for n in notified)
+    # The page the reply stays on ("?page=last" led elsewhere once the thread grew).
+    assert all(n.url == f"{thread.get_absolute_url()}#post-{reply.pk}" for n in notified)
+    assert all(n.actor == replier for n in notified)
     assert replier in thread.followers.all()
 
 
@@ -579,3 +581,22 @@ def test_it_opens_a_notification_and_marks_it_read(client, community, thread, au
     assert first.read_at is not None
     assert second.read_at is None
     assert client.get(response.url).status_code == 200
+
+
+def test_a_notification_leads_to_the_page_its_post_stays_on(client, community, thread, author):
+    """Posts hidden are never deleted, and replies come after: a post's page never changes. "?page=last" led to
+    another page once the thread grew past it, and a link without a page to page 1."""
+    from communities.selectors import POSTS_PER_PAGE
+
+    for n in range(POSTS_PER_PAGE):  # the opening post and these fill page 1 and start page 2
+        PostFactory(thread=thread, body=f"Earlier reply {n}")
+    follower = member_of(community)
+    services.thread_toggle_follow(thread=thread, member=follower)
+    reply = services.post_reply(thread=thread, author=member_of(community), body="Late news", shown_in=community)
+    for n in range(POSTS_PER_PAGE):  # the thread grows on: page 3
+        PostFactory(thread=thread, body=f"Later reply {n}")
+
+    url = Notification.objects.get(recipient=follower, kind=Notification.Kind.REPLY).url
+    assert url == f"{thread.get_absolute_url()}?page=2#post-{reply.pk}"
+    client.force_login(follower)
+    assert f'id="post-{reply.pk}"' in client.get(url).content.decode()
