@@ -20,11 +20,17 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# Links in emails lead to where `make run` serves (HOST, PORT), unless SITE_URL says otherwise.
+RUN_SITE_URL = $${SITE_URL:-http://$(HOST):$(PORT)}
+
 seed: migrate
-	$(PY) manage.py seed_demo --if-empty --members $(DEMO_MEMBERS)
+	SITE_URL="$(RUN_SITE_URL)" $(PY) manage.py seed_demo --if-empty --members $(DEMO_MEMBERS)
 
 # Web server, Celery worker and beat on the embedded defaults (or whatever the environment configures).
-# Ctrl-C stops all three.
+# Ctrl-C stops all three: the terminal signals each of them, and the shell waits for them to finish. When the
+# web server stops by itself, or make is terminated, the shell stops the others. Each trap first turns the traps
+# off: `kill 0` signals the shell too, and a trap that ran again on it looped until the shell crashed, leaving a
+# worker running.
 run: seed
 	@echo ""
 	@echo "  The platform is starting at http://$(HOST):$(PORT)/"
@@ -36,7 +42,9 @@ run: seed
 	@echo "    member@example.org       (member)"
 	@echo "  Emails land in var/mail/. Press Ctrl-C to stop."
 	@echo ""
-	@trap 'kill 0' INT TERM EXIT; \
+	@export SITE_URL="$(RUN_SITE_URL)"; \
+	trap 'trap "" INT TERM; trap - EXIT; wait' INT; \
+	trap 'trap "" INT TERM; trap - EXIT; kill 0; wait' TERM EXIT; \
 	$(VENV)/bin/celery -A cop_platform worker --loglevel=INFO --concurrency=1 -Q email -n email@%h & \
 	$(VENV)/bin/celery -A cop_platform worker --loglevel=INFO --concurrency=2 -Q celery,digests,reports -n worker@%h & \
 	$(VENV)/bin/celery -A cop_platform beat --loglevel=INFO & \

@@ -6,7 +6,9 @@ Celery on kombu's filesystem transport (no server), email written to files in va
 Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and EMAIL_URL.
 """
 
+import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -17,7 +19,29 @@ from django.utils.translation import gettext_lazy
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class _SetVariables(Mapping):
+    """The environment without its empty variables: `KEY=` (a line of a copied .env.example, which
+    docker-compose passes on) reads as unset, so the default applies. Read as "", CELERY_BROKER_URL made Celery
+    look for RabbitMQ on localhost, MEDIA_ROOT wrote uploads to the working directory, SERVER_EMAIL sent error
+    emails from nobody. A required variable set empty is missing, and says so."""
+
+    def __getitem__(self, key):
+        value = os.environ[key]
+        if value == "":
+            raise KeyError(key)
+        return value
+
+    def __iter__(self):
+        return (key for key, value in os.environ.items() if value != "")
+
+    def __len__(self):
+        return sum(1 for _key in self)
+
+
 env = environ.Env()
+env.ENVIRON = _SetVariables()
 
 # Everything the running platform writes (SQLite file, broker folders, mail, media, static) lives here.
 VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))

@@ -156,3 +156,18 @@ def test_every_queue_has_a_worker_and_email_one_of_its_own(runner):
     assert {"email"} in consumed
     names = [line.split(" -n ")[1].split()[0] for line in workers]
     assert len(set(names)) == len(workers)  # one node name each
+
+
+def test_a_variable_set_empty_is_unset(tmp_path):
+    """`KEY=` lines of a copied .env.example reach the containers: read as "", the broker was Celery's own
+    amqp://localhost, MEDIA_ROOT the working directory and SERVER_EMAIL nobody."""
+    empty = {"CELERY_BROKER_URL": "", "CACHE_URL": "", "EMAIL_URL": "", "TIME_ZONE": "", "CONN_MAX_AGE": ""}
+
+    assert _settings(empty, tmp_path) == _settings({}, tmp_path)
+
+
+def test_a_required_variable_set_empty_is_missing(tmp_path):
+    result = _run(["-c", PROBE], {**PRODUCTION, "SECRET_KEY": ""}, tmp_path)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
