@@ -228,7 +228,7 @@ def main() -> None:
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         pending = DigestDelivery.objects.filter(status__in=["queued", "sending"]).count()
-        report = ProgressReport.objects.filter(month=previous_month()).first()
+        report = ProgressReport.objects.filter(month=previous_month(), language=settings.LANGUAGE_CODE).first()
         if not pending and report and not report.in_progress:
             break
         time.sleep(2)
@@ -244,7 +244,7 @@ def main() -> None:
     sent = DigestDelivery.objects.filter(status="sent", sent_at__gte=round_started).count()
     server_errors = sum(n for status, n in statuses.items() if status >= 500)
     total = sum(statuses.values())
-    report = ProgressReport.objects.filter(month=previous_month()).first()
+    report = ProgressReport.objects.filter(month=previous_month(), language=settings.LANGUAGE_CODE).first()
     print(f"{total} requests in {elapsed:.0f} s ({total / elapsed:.1f}/s) by {args.clients} clients: {dict(statuses)}")
     print(f"replies accepted {len(accepted_replies)}, lost {len(lost_replies)}")
     print(f"registrations accepted {len(accepted_registrations)}, lost {len(lost_registrations)}")
