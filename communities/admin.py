@@ -16,6 +16,9 @@ class LocalActionTeamInline(admin.TabularInline):
     autocomplete_fields = ["leader", "local_community"]
     fields = ["name", "local_community", "leader"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("community")  # each row's name names it
+
 
 @admin.register(Community)
 class CommunityAdmin(KeptWhenUsed, admin.ModelAdmin):
@@ -396,6 +399,7 @@ class ReportAdmin(admin.ModelAdmin):
     list_display = ["post", "reason", "reporter", "status", "created_at"]
     list_filter = ["status", "reason", "post__thread__community"]
     list_select_related = ["post__thread", "post__author", "reporter"]
+    search_fields = ["post__thread__title", "post__author__full_name", "post__author__email", "reporter__email"]
     readonly_fields = ["post", "reporter", "reason", "note", "status", "created_at", "reviewed_by", "reviewed_at"]
     actions = [uphold_reports, dismiss_reports]
 
@@ -410,6 +414,7 @@ class ModerationActionAdmin(admin.ModelAdmin):
     list_display = ["created_at", "community", "actor", "action", "subject", "note"]
     list_filter = ["action", "community"]
     list_select_related = ["community", "actor", "subject"]
+    search_fields = ["actor__full_name", "actor__email", "subject__full_name", "subject__email", "note"]
     date_hierarchy = "created_at"
     readonly_fields = ["previous_text"]  # as every field: nothing here is changed (see the permissions below)
 
@@ -427,5 +432,6 @@ class ModerationActionAdmin(admin.ModelAdmin):
 class LocalActionTeamAdmin(admin.ModelAdmin):
     list_display = ["name", "community", "local_community", "leader"]
     list_filter = ["community", "local_community__country"]
+    list_select_related = ["community", "local_community", "leader"]  # leader may be empty: not joined by default
     search_fields = ["name"]
     autocomplete_fields = ["leader", "local_community", "community", "members"]  # members: looked up as typed

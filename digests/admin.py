@@ -22,6 +22,16 @@ class NewsItemAdmin(admin.ModelAdmin):
     search_fields = ["title", "text"]
     filter_horizontal = ["communities"]
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # "Show from / until" said nothing of email: the item goes into every matching member's digest then.
+        if "starts_at" in form.base_fields:
+            form.base_fields["starts_at"].help_text = _(
+                "From then until it expires, the item is in the email digests of the members it is for, and on "
+                "their home page."
+            )
+        return form
+
 
 @admin.register(DigestRound)
 class DigestRoundAdmin(admin.ModelAdmin):
@@ -64,7 +74,7 @@ class DigestRoundAdmin(admin.ModelAdmin):
 class DigestDeliveryAdmin(admin.ModelAdmin):
     list_display = ["member", "period", "status", "attempts", "sent_at", "error"]
     list_filter = ["status", "round"]
-    search_fields = ["member__email"]
+    search_fields = ["member__email", "member__full_name"]
     list_select_related = ["member"]
     readonly_fields = ["member", "period", "round", "status", "attempts", "claimed_at", "sent_at", "error", "items",
                        "created_at"]  # fmt: skip

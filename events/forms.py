@@ -57,6 +57,21 @@ class EventAdminForm(forms.ModelForm):
         for name in ("starts_at", "ends_at", "registration_deadline"):
             if name in self.fields:  # EventAdmin reads and shows them in that zone
                 self.fields[name].help_text = _("In the organizer's time zone (“When and where”).")
+        # What saving does beyond the row, said before the coordinator saves: who is emailed.
+        consequences = {
+            "status": _("Cancelled: everyone registered or waiting is emailed (a draft cannot be cancelled)."),
+            "starts_at": _(
+                "In the organizer's time zone (“When and where”). A new start, or a new time zone, emails everyone "
+                "registered or waiting the new time."
+            ),
+            "capacity": _(
+                "Empty for no limit. Beyond it, members join a waitlist; raising it moves waiting members up and "
+                "emails them."
+            ),
+        }
+        for name, text in consequences.items():
+            if name in self.fields:
+                self.fields[name].help_text = text
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]

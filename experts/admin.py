@@ -35,13 +35,18 @@ class StatusHistoryInline(admin.TabularInline):
     fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by", "expert")  # two queries a row, else
+
     def has_add_permission(self, request, obj=None):
         return False
 
 
 def _status_action(status, label):
     def action(modeladmin, request, queryset):
-        experts = list(queryset)  # counted before: a list filtered by status no longer holds them afterwards
+        # Listed before: a list filtered by status no longer holds them afterwards. Those already so are left out
+        # of the count ("5 experts set to Inactive" for five that already were).
+        experts = [expert for expert in queryset if expert.status != status]
         for expert in experts:
             services.expert_set_status(expert=expert, status=status, actor=request.user, note="bulk change in admin")
         count = len(experts)
@@ -181,13 +186,24 @@ class ExpertAdmin(KeptWhenUsed, admin.ModelAdmin):
 
 @admin.register(Referral)
 class ReferralAdmin(admin.ModelAdmin):
+    """Questions are asked of experts on the thread's page ("Ask an expert"), which checks the expert, emails them
+    and sets the due date. Here only the due date can be changed; what happened stays as it was recorded (the time
+    to a first answer and the answered share are indicators)."""
+
     list_display = ["thread", "expert", "community", "status", "due_at", "first_answer_at", "reminded_at"]
     list_filter = ["status", "community", "expert__clusters"]
     search_fields = ["thread__title", "expert__name"]
     list_select_related = ["thread", "expert", "community"]
-    raw_id_fields = ["thread", "first_answer"]
-    autocomplete_fields = ["expert", "asked_by", "flagged_by"]
     date_hierarchy = "created_at"
+    readonly_fields = [
+        "thread", "community", "expert", "asked_by", "flagged_by", "status", "created_at", "first_answer",
+        "first_answer_at", "reminded_at", "resolved_at",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        # Added here, a referral skipped the service: an inactive expert, a due date past, no email (their first
+        # word of it was the overdue reminder).
+        return False
 
 
 @admin.register(Rating)
@@ -195,6 +211,7 @@ class RatingAdmin(admin.ModelAdmin):
     list_display = ["referral", "score", "rater", "created_at"]
     list_filter = ["score"]
     list_select_related = ["referral__expert", "referral__thread", "rater"]
+    search_fields = ["referral__expert__name", "referral__thread__title", "rater__full_name", "rater__email"]
     readonly_fields = ["referral", "rater", "score", "comment", "created_at"]
 
     def has_add_permission(self, request):

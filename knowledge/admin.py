@@ -39,8 +39,12 @@ def publish_products(modeladmin, request, queryset):
 
 @admin.action(description=_("Archive the selected products"))
 def archive_products(modeladmin, request, queryset):
-    for product in queryset:
+    archived = 0
+    for product in queryset.exclude(status=KnowledgeProduct.Status.ARCHIVED):
         services.product_archive(product=product, actor=request.user)
+        archived += 1
+    said = ngettext("%(count)d product archived.", "%(count)d products archived.", archived) % {"count": archived}
+    modeladmin.message_user(request, said, messages.SUCCESS if archived else messages.WARNING)
 
 
 @admin.register(KnowledgeProduct)
