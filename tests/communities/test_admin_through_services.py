@@ -15,12 +15,6 @@ from .factories import CommunityFactory, MembershipFactory, PostFactory, ThreadF
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def coordinator_client(client, coordinator):
-    client.force_login(coordinator)
-    return client
-
-
 def act(client, url_name, action, rows):
     return client.post(reverse(url_name), {"action": action, "_selected_action": [row.pk for row in rows]}, follow=True)
 

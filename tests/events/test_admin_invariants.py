@@ -10,18 +10,12 @@ from communities.models import Community, Membership
 from events import services
 from events.models import Event, Registration
 from tests.communities.factories import CommunityFactory, MembershipFactory
-from tests.support.together import postgresql_only, together
+from tests.support.together import posted_twice_at_once, postgresql_only, together
 
 from .factories import EventFactory, RegistrationFactory, in_hours
 from .test_admin_and_validation import _event_form
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def coordinator_client(client, coordinator):
-    client.force_login(coordinator)
-    return client
 
 
 def test_the_capacity_cannot_go_below_the_members_registered(coordinator_client):
@@ -166,13 +160,8 @@ def test_two_saves_of_a_cancellation_at_once_tell_each_registrant_once():
         registrant = RegistrationFactory(event=event).member
         data = _event_form(status="cancelled", slug=event.slug)
         url = reverse("admin:events_event_change", args=[event.pk])
-        clients = [Client(), Client()]
-        for each in clients:
-            each.force_login(coordinator)
 
-        results = together(
-            *(lambda each=each, url=url, data=data: each.post(url, data).status_code for each in clients)
-        )
+        results = posted_twice_at_once(coordinator, url, data)
 
         assert results == [302, 302]
         cancelled = [e for e in OutboxEmail.objects.all() if "Cancelled" in e.payload["subject"]]
@@ -192,14 +181,9 @@ def test_two_duplications_of_an_event_at_once_make_two_drafts_under_addresses_of
     for _round in range(3):  # a race that loses only sometimes should still show up
         event = EventFactory(slug=f"bootcamp-{_round}", communities=[CommunityFactory()])
         data = {"action": "duplicate_events", "_selected_action": [event.pk]}
-        clients = [Client(), Client()]
-        for each in clients:
-            each.force_login(coordinator)
         url = reverse("admin:events_event_changelist")
 
-        results = together(
-            *(lambda each=each, url=url, data=data: each.post(url, data).status_code for each in clients)
-        )
+        results = posted_twice_at_once(coordinator, url, data)
 
         assert results == [302, 302]
         copies = Event.objects.filter(slug__startswith=f"bootcamp-{_round}-copy")

@@ -15,12 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def coordinator_client(client, coordinator):
-    client.force_login(coordinator)
-    return client
-
-
-@pytest.fixture
 def event():
     starts = timezone.now().replace(second=0, microsecond=0) + timezone.timedelta(days=14)
     return EventFactory(slug="budget-webinar", starts_at=starts, ends_at=starts + timezone.timedelta(hours=2))

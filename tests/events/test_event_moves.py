@@ -6,14 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib import messages
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from cop_platform.models import OutboxEmail
 from events.models import Event, Registration
 from tests.factories import MemberFactory
-from tests.support.together import postgresql_only, together
+from tests.support.together import posted_twice_at_once, postgresql_only
 
 from .factories import EventFactory, RegistrationFactory
 from .test_admin_and_validation import _event_form, _split
@@ -21,12 +20,6 @@ from .test_admin_and_validation import _event_form, _split
 pytestmark = pytest.mark.django_db
 
 YEAR = timezone.now().year + 2  # a March well ahead, whatever the day the tests run
-
-
-@pytest.fixture
-def coordinator_client(client, coordinator):
-    client.force_login(coordinator)
-    return client
 
 
 @pytest.fixture
@@ -242,13 +235,8 @@ def test_two_saves_of_a_move_at_once_email_each_registrant_once():
         data = _event_form(title=event.title, slug=event.slug, join_url=event.join_url,
                            starts_at=starts + timedelta(days=1), ends_at=event.ends_at + timedelta(days=1))  # fmt: skip
         url = reverse("admin:events_event_change", args=[event.pk])
-        clients = [Client(), Client()]
-        for each in clients:
-            each.force_login(coordinator)
 
-        results = together(
-            *(lambda each=each, url=url, data=data: each.post(url, data).status_code for each in clients)
-        )
+        results = posted_twice_at_once(coordinator, url, data)
 
         assert results == [302, 302]
         moved = [e for e in OutboxEmail.objects.all() if e.payload["subject"].startswith("New time")]

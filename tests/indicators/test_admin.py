@@ -12,12 +12,6 @@ from .conftest import FAKE_PAGES, OCT, SEP
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def coordinator_client(client, coordinator):
-    client.force_login(coordinator)
-    return client
-
-
 def narrative_data(month="2026-10-17", highlights="Attendance doubled."):
     return {"month": month, "highlights": highlights, "lessons_learned": "", "next_steps": ""}
 

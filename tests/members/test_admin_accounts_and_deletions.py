@@ -18,12 +18,6 @@ from .test_audit import admin_form_data
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def coordinator_client(client, coordinator):
-    client.force_login(coordinator)
-    return client
-
-
 def deletions() -> list[str]:
     return sorted(AuditEntry.objects.filter(action=AuditEntry.Action.DELETION).values_list("target", flat=True))
 

@@ -23,12 +23,6 @@ def privileged():
     return account
 
 
-@pytest.fixture
-def coordinator_client(client, coordinator):
-    client.force_login(coordinator)
-    return client
-
-
 def _change(client, address: EmailAddress, **data):
     fields = {"user": address.user_id, "email": address.email, "verified": "on", "primary": "on", **data}
     return client.post(reverse("admin:account_emailaddress_change", args=[address.pk]), fields)

@@ -28,12 +28,6 @@ from tests.knowledge.factories import KnowledgeProductFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def coordinator_client(client, coordinator):
-    client.force_login(coordinator)
-    return client
-
-
 def page(client, url) -> str:
     response = client.get(url)
     assert response.status_code == 200

@@ -32,3 +32,13 @@ def together(*calls, timeout: float = 30) -> list:
         thread.join(timeout=timeout)
     assert not any(thread.is_alive() for thread in threads)
     return results
+
+
+def posted_twice_at_once(user, url: str, data: dict) -> list:
+    """The same form sent by `user` from two clients at once (a double click, two tabs): each response's status."""
+    from django.test import Client
+
+    clients = [Client(), Client()]
+    for each in clients:
+        each.force_login(user)
+    return together(*(lambda each=each: each.post(url, data).status_code for each in clients))
