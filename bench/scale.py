@@ -20,6 +20,10 @@ slowest run again once the load is off: "slow on their own" are the ones to fix,
 CPU. Their plans go to var/bench-scale/slow-sql-plans.txt. A digest round runs last (`send_digests --now` to an SMTP
 sink in this process, for the --digest-members members with a verified address); --skip-digest skips it.
 
+Each client asks for the same pages again and again, and nothing is written meanwhile: with the page cache on (the
+default, cop_platform/page_cache.py) the figures are those of a member's repeat views, served from the cache;
+--no-page-cache draws every page, which is what a first view, or any view after a commit, costs.
+
 Goals (issue #10): each main page within 3x of the ceiling (its throughput at least a third of the ceiling's) and
 p95 under 300 ms at 10 concurrent clients; no request over 30 SQL queries; no SQL statement over 100 ms.
 The client runs on the same machine as gunicorn and PostgreSQL: it takes CPU from both, the same for a page
@@ -194,12 +198,14 @@ def load(
 
 
 # --- Gunicorn --------------------------------------------------------------------------------------------------
-def start_gunicorn(port: int, workers: int, threads: int, statement_timeout: float) -> subprocess.Popen:
+def start_gunicorn(
+    port: int, workers: int, threads: int, statement_timeout: float, *, page_cache: dict
+) -> subprocess.Popen:
     log = open(GUNICORN_LOG, "w")  # noqa: SIM115 - kept open for the server's life
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "cop_platform.wsgi", "-w", str(workers), "--threads", str(threads),
          "-b", f"127.0.0.1:{port}", "--timeout", "120", "--error-logfile", "-", "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, "SCALE_STATEMENT_TIMEOUT_MS": str(int(statement_timeout * 1000))},
+        cwd=ROOT, env={**os.environ, "SCALE_STATEMENT_TIMEOUT_MS": str(int(statement_timeout * 1000)), **page_cache},
         stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     deadline = time.time() + 60
@@ -267,6 +273,10 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915 - a script: one story from t
     parser.add_argument("--worker-threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--only", default="", help="comma-separated page names to run (default: all)")
     parser.add_argument("--skip-digest", action="store_true")
+    parser.add_argument(
+        "--no-page-cache", action="store_true",
+        help="draw every page (PAGE_CACHE_SECONDS=0): what a first view costs; the default measures repeat views",
+    )  # fmt: skip
     parser.add_argument("--reseed", action="store_true", help="drop the database's schema and seed again")
     args = parser.parse_args()
     args.threads = args.threads or max(args.posts // 20, 2)
@@ -512,7 +522,17 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915 - a script: one story from t
     port = free_port()
     print(f"\ngunicorn -w {args.workers} --threads {args.worker_threads} on 127.0.0.1:{port}; {args.clients} "
           f"clients, {args.warmup:g} s warm-up + {args.seconds:g} s per page and per ceiling", flush=True)  # fmt: skip
-    server = start_gunicorn(port, args.workers, args.worker_threads, args.statement_timeout)
+    page_cache = {"PAGE_CACHE_SECONDS": "0"} if args.no_page_cache else {}
+    print(
+        "page cache: "
+        + (
+            "off (--no-page-cache): every page is drawn, as on a first view"
+            if args.no_page_cache
+            else "on: a client's repeat views of a page are served from it (cop_platform/page_cache.py)"
+        ),
+        flush=True,
+    )
+    server = start_gunicorn(port, args.workers, args.worker_threads, args.statement_timeout, page_cache=page_cache)
     rows = []
     try:
         for name, (paths, cookie) in pages.items():

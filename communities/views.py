@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from cop_platform import cards
 from cop_platform.forms import small_int
 from cop_platform.kept_words import kept_for, kept_move, words_sent
+from cop_platform.page_cache import cached_page
 from cop_platform.pagination import CappedIdsPaginator, IdsFirstPaginator
 from cop_platform.ratelimit import rate_limited
 from cop_platform.reversing import url_for_each
@@ -33,6 +34,7 @@ from .member_counts import member_counts_attach
 from .models import Membership, Post
 
 
+@cached_page
 def community_list(request):
     community_filter = selectors.community_directory(user=request.user, params=request.GET)
     page = Paginator(community_filter.qs, 24).get_page(request.GET.get("page"))
@@ -73,6 +75,7 @@ def community_create(request):
     return render(request, "communities/community_form.html", {"form": form})
 
 
+@cached_page
 def community_detail(request, slug):
     acc = access.get_community_access(request.user, slug)
     context = {"access": acc, "community": acc.community}
@@ -240,6 +243,7 @@ def _link_post_actions(posts, community, page_url: str) -> None:
 
 
 @login_required  # discussions are for signed-in members; anonymous visitors are asked to sign in first
+@cached_page
 def thread_detail(request, slug, pk):
     acc, thread, home = access.get_thread(request.user, slug, pk)
     reply_form = None

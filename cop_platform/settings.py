@@ -199,6 +199,10 @@ else:
         }
     }
 
+# Whole pages kept for the viewer who saw them, while the database is unchanged (cop_platform/page_cache.py):
+# PostgreSQL only; 0 turns it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=120)
+
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 # Short timeouts so a web request never hangs on a Redis broker that is down or stuck (tests use these too).
 REDIS_BROKER_TRANSPORT_OPTIONS = {

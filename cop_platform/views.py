@@ -1,9 +1,12 @@
 from django.shortcuts import render
 
+from cop_platform.page_cache import cached_page
+
 from . import home_selectors
 from .kept_words import same_site_referer, words_sent
 
 
+@cached_page
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "home_anonymous.html")

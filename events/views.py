@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from cop_platform import cards
 from cop_platform.i18n import in_language_of
+from cop_platform.page_cache import cached_page
 from cop_platform.pagination import CountedWithPagePaginator
 from cop_platform.ratelimit import rate_limited
 from members import roles
@@ -19,6 +20,7 @@ from .forms import CheckInForm, FeedbackForm, TopicForm
 from .models import CalendarFeed, Registration, TopicSuggestion
 
 
+@cached_page
 def schedule(request):
     schedule_filter = selectors.schedule(user=request.user, params=request.GET)
     page = CountedWithPagePaginator(schedule_filter.qs, 20).get_page(request.GET.get("page"))
@@ -36,6 +38,7 @@ def schedule(request):
     )
 
 
+@cached_page
 def detail(request, slug):
     event = selectors.event_page(access.get_event_for_viewer(request.user, slug), user=request.user)
     registration = access.live_registration(request.user, event)

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from communities import access as community_access
 from communities.models import Membership
 from cop_platform import cards
+from cop_platform.page_cache import cached_page
 from cop_platform.ratelimit import rate_limited
 from members import roles
 
@@ -21,6 +22,7 @@ from .models import Referral
 
 
 @login_required
+@cached_page
 def directory(request):
     is_coordinator = roles.is_coordinator(request.user)
     expert_filter = selectors.expert_directory(params=request.GET, include_unlisted=is_coordinator)
@@ -40,6 +42,7 @@ def directory(request):
 
 
 @login_required
+@cached_page
 def detail(request, pk):
     expert = access.get_expert_for_viewer(request.user, pk)
     show_contact = access.can_see_contact_details(request.user)

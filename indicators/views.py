@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cop_platform.page_cache import cached_page
 from cop_platform.templatetags.months import month_in_sentence
 from members import roles
 from members.audit import audit_record
@@ -51,6 +52,7 @@ def _chosen_month(request, months):
 
 
 @viewer_required
+@cached_page
 def dashboard(request):
     months = selectors.frozen_months()
     month = _chosen_month(request, months)
@@ -70,6 +72,7 @@ def dashboard(request):
 
 
 @viewer_required
+@cached_page
 def indicator_detail(request, code):
     indicator = BY_CODE.get(code)
     if indicator is None:
@@ -90,6 +93,7 @@ def definitions(request):
 
 
 @viewer_required
+@cached_page
 def report_list(request):
     months = selectors.frozen_months()
     reports = selectors.reports_by_month(months, request.LANGUAGE_CODE)

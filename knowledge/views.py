@@ -9,6 +9,7 @@ from communities import access as community_access
 from communities.access import communities_visible_to
 from cop_platform import cards
 from cop_platform.client_ip import client_ip
+from cop_platform.page_cache import cached_page
 from cop_platform.pagination import CappedPaginator
 
 from . import access, product_cards, selectors, services
@@ -16,6 +17,7 @@ from .forms import ProductForm, ReturnForm
 from .models import KnowledgeProduct, ProductFile
 
 
+@cached_page
 def library(request):
     library_filter, products = selectors.library(user=request.user, params=request.GET)
     query = library_filter.search_text
@@ -40,6 +42,7 @@ def library(request):
     )
 
 
+@cached_page
 def detail(request, slug):
     return _detail_page(request, access.get_product_for_viewer(request.user, slug))
 

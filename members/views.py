@@ -11,6 +11,7 @@ from django.views.i18n import set_language
 
 from cop_platform import cards
 from cop_platform.i18n import language_cookie_delete, language_cookie_set, language_for
+from cop_platform.page_cache import cached_page
 from cop_platform.pagination import CappedPaginator
 from cop_platform.ratelimit import rate_limited
 
@@ -83,6 +84,7 @@ def profile_edit(request):
 
 
 @login_required
+@cached_page
 def directory(request):
     member_filter = selectors.member_directory(params=request.GET)
     paginator = CappedPaginator(member_filter.qs, DIRECTORY_PAGE_SIZE)
@@ -103,6 +105,7 @@ def directory(request):
 
 
 @login_required
+@cached_page
 def detail(request, pk: int):
     member = access.get_member_for_viewer(request.user, pk)
     return render(

@@ -1,0 +1,168 @@
+"""Whole pages, kept for the viewer who saw them and served again while nothing they show can have changed.
+
+Why: at scale (bench/scale.py) the main pages answered at 5–12x the ceiling, a bare view behind the same
+middleware. The cards (cop_platform/cards.py) took the template engine's share down; what is left is a dozen
+queries and the page around the cards, 20–50 ms of work where the ceiling's whole request takes about 2. A member
+who reloads a page, goes back to it, or pages back and forth, and a report viewer who returns to the dashboard,
+gets the page they saw, drawn again only when it could differ.
+
+A page is served from the cache only when its key is the same, and the key holds everything the page is drawn from:
+- **The database.** PostgreSQL's current snapshot (`pg_current_snapshot()`): which transactions are visible. What
+  a query sees is decided by its snapshot alone, and every commit, of any process, gives later requests another
+  one. So a page drawn under one snapshot is served only while no write has been committed since (anywhere in
+  the database: coarse, but never stale, whatever wrote, signals or not). Other databases have no such snapshot:
+  there (SQLite, the embedded default) pages are drawn every time.
+- **The viewer**: their id, a digest of their session's data (words kept from a form sent after the session
+  ended, for example), the language and the time zone.
+- **The request**: scheme, host and full path with its query, and whether htmx asked for it.
+- **The clock**: the minute. Pages show "5 minutes ago", upcoming events and open surveys; none is finer.
+- **The release**: templates, code and compiled translations (a deploy draws every page again).
+
+What differs between two draws of the same page is written into slots on the way out: the Content-Security-Policy
+nonce (cop_platform.security) and the CSRF fields. Slots are NUL characters, which no text from the database or a
+form can hold (PostgreSQL refuses them; cop_platform.security.NulCharacterGuard and Django's forms refuse them).
+
+A page is drawn, not served, and not kept when: the request carries messages to show (the page shows them once);
+the view changed the session, added a message or wrote to the database (then serving it again would skip that);
+it answered anything but a 200 HTML page with no cookie or header of its own; or a transaction is open (the
+snapshot does not show the transaction's own writes: tests inside one, ATOMIC_REQUESTS).
+
+Entries expire after settings.PAGE_CACHE_SECONDS (0 turns the cache off); the cache is the site's (Redis in
+production, shared with the rate limits and the cards), and a page for each viewer and address they visited in
+that time stays small next to it. A member deleted meanwhile is a commit: their name is in no page served after.
+"""
+
+import hashlib
+import re
+import time
+from functools import cache as once_per_process
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+
+from cop_platform.release import ROOT, files_version, translation_files
+
+NONCE_SLOT = "\x00nonce\x00"
+CSRF_SLOT = "\x00csrf\x00"
+# The one form {% csrf_token %} writes: every CSRF field of a page is one (cop_platform.cards fills its slots so).
+_CSRF_FIELD = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value=")([^"]*)(")')
+_WRITES = re.compile(r"\s*(insert|update|delete|merge|create|alter|drop|truncate|copy|lock)\b", re.IGNORECASE)
+
+
+def cached_page(view):
+    """Serve `view`'s page from the cache while nothing it shows can have changed (see the module's doc).
+    For views whose GET draws a page and changes nothing: one that writes on GET is still drawn every time."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        key = page_key(request)
+        if key is None:
+            return view(request, *args, **kwargs)
+        kept = cache.get(key)
+        if kept is not None:
+            return served(request, *kept)
+        watch = _WriteWatch()
+        with connection.execute_wrapper(watch):
+            response = view(request, *args, **kwargs)
+        if keepable(request, response, wrote=watch.wrote):
+            cache.set(key, kept_form(request, response), settings.PAGE_CACHE_SECONDS)
+        return response
+
+    wrapper.is_cached_page = True  # tests/platform/test_page_cache_pages.py finds the cached views by it
+    return wrapper
+
+
+def page_key(request) -> str | None:
+    """The page's key in the cache, or None when the page must be drawn (see the module's doc)."""
+    if not settings.PAGE_CACHE_SECONDS or request.method != "GET" or _has_messages(request):
+        return None
+    snapshot = database_snapshot()
+    if snapshot is None:
+        return None
+    user = request.user
+    session = getattr(request, "session", None)
+    parts = [
+        release_digest(),
+        snapshot,
+        str(int(time.time() // 60)),
+        str(user.pk if user.is_authenticated else 0),  # the session holds it too: said twice, for whoever reads this
+        repr(sorted(session.items())) if session is not None else "",
+        translation.get_language() or "",
+        timezone.get_current_timezone_name(),
+        request.scheme,
+        request.get_host(),
+        request.get_full_path(),
+        request.headers.get("HX-Request", ""),
+    ]
+    return "page:" + hashlib.blake2b("\x00".join(parts).encode(), digest_size=20).hexdigest()
+
+
+def database_snapshot() -> str | None:
+    """PostgreSQL's current snapshot as text, or None where there is none to read: another database, or a
+    transaction open (its own writes are not in the snapshot)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_snapshot()::text")
+        return cursor.fetchone()[0]
+
+
+def keepable(request, response, *, wrote: bool) -> bool:
+    """Whether serving this response again would be the same as drawing it: nothing written, no state changed."""
+    if wrote or response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if set(response.headers) != {"Content-Type"} or not response["Content-Type"].startswith("text/html"):
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    storage = getattr(request, "_messages", None)
+    return storage is None or not (storage.used or storage._queued_messages)
+
+
+def kept_form(request, response) -> tuple[str, str]:
+    """(content type, body) with this request's nonce and CSRF fields as slots."""
+    body = response.content.decode(response.charset)
+    nonce = getattr(request, "csp_nonce", "")
+    if nonce:
+        body = body.replace(nonce, NONCE_SLOT)
+    body = _CSRF_FIELD.sub(lambda field: field.group(1) + CSRF_SLOT + field.group(3), body)
+    return response["Content-Type"], body
+
+
+def served(request, content_type: str, body: str) -> HttpResponse:
+    """The kept page with this request's nonce and CSRF token in its slots."""
+    body = body.replace(NONCE_SLOT, getattr(request, "csp_nonce", ""))
+    if CSRF_SLOT in body:
+        body = body.replace(CSRF_SLOT, get_token(request))  # and the CSRF cookie is set, as a draw would
+    return HttpResponse(body, content_type=content_type)
+
+
+def _has_messages(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0  # reads them without marking them shown
+
+
+class _WriteWatch:
+    """An execute wrapper that notes whether any statement but a read was run."""
+
+    wrote = False
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self.wrote and _WRITES.match(sql):
+            self.wrote = True
+        return execute(sql, params, many, context)
+
+
+@once_per_process
+def release_digest() -> str:
+    """Templates, code and compiled translations (cop_platform.release): read once per process, as a deploy
+    starts new processes."""
+    apps = [path for path in ROOT.glob("*/") if (path / "__init__.py").exists()]
+    code = [path for app in apps for path in app.rglob("*.py")]
+    return files_version([*ROOT.joinpath("templates").rglob("*.html"), *code, *translation_files()])

@@ -1,0 +1,295 @@
+"""Whole pages served again from the cache while nothing they show can have changed (cop_platform.page_cache).
+
+Most tests stand in for PostgreSQL's snapshot with a value they change by hand (`snapshot`), so they run on SQLite
+too: a new value is a commit somewhere. The last ones read the real snapshot and need PostgreSQL, outside a test
+transaction (transactional_db), where a commit is a commit.
+"""
+
+import re
+import time
+
+import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.base import SessionBase
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from communities.models import Community, Thread
+from cop_platform import page_cache
+from cop_platform.kept_words import SESSION_KEY, _member_digest
+from tests.communities.factories import CommunityFactory, ThreadFactory, member_of
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+NONCE = re.compile(r'nonce="([^"]+)"')
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class Snapshot:
+    """What page_cache.database_snapshot answers: `value`, changed by a test as a commit would change it."""
+
+    value = "100:100:"
+
+    def commit(self):
+        xmax = int(self.value.split(":")[1]) + 1
+        self.value = f"{xmax}:{xmax}:"
+
+
+@pytest.fixture
+def snapshot(monkeypatch):
+    state = Snapshot()
+    monkeypatch.setattr(page_cache, "database_snapshot", lambda: state.value)
+    return state
+
+
+@pytest.fixture
+def community():
+    return CommunityFactory(name="Digital Government")
+
+
+@pytest.fixture
+def reader(community):
+    return member_of(community)
+
+
+@pytest.fixture
+def reader_client(client, reader):
+    client.force_login(reader)
+    return client
+
+
+def _queries(client, url) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_a_page_is_served_again_without_its_queries_while_the_database_is_unchanged(reader_client, community, snapshot):
+    ThreadFactory(community=community, title="Procurement rules")
+    url = community.get_absolute_url()
+
+    drawn, first = _queries(reader_client, url)
+    served, second = _queries(reader_client, url)
+
+    assert "Procurement rules" in first and "Procurement rules" in second
+    assert served <= 2 < drawn  # the session and the member: no query of the page's own
+    assert NONCE.findall(first) != NONCE.findall(second)  # each response its own nonce …
+    assert NONCE.sub("", CSRF.sub("", first)) == NONCE.sub("", CSRF.sub("", second))  # … in the same page
+
+
+def test_after_a_commit_the_page_is_drawn_again(reader_client, community, snapshot):
+    url = community.get_absolute_url()
+    assert "Procurement rules" not in reader_client.get(url).content.decode()
+
+    ThreadFactory(community=community, title="Procurement rules")
+    assert "Procurement rules" not in reader_client.get(url).content.decode()  # the same snapshot: kept
+    snapshot.commit()
+
+    assert "Procurement rules" in reader_client.get(url).content.decode()
+
+
+def test_a_served_page_carries_this_requests_nonce_and_a_working_csrf_token(reader, community, snapshot):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(reader)
+    url = community.get_absolute_url()
+    browser.get(url)
+
+    response = browser.get(url)  # served from the cache
+    body = response.content.decode()
+    policy = response["Content-Security-Policy"]
+
+    nonces = set(NONCE.findall(body))
+    assert len(nonces) == 1 and f"'nonce-{nonces.pop()}'" in policy
+    assert "\x00" not in body
+    token = CSRF.findall(body)[0]
+    left = browser.post(reverse("communities:leave", args=[community.slug]), {"csrfmiddlewaretoken": token})
+    assert left.status_code == 302  # not 403: the token is this browser's
+
+
+def test_each_viewer_has_their_own_page(community, snapshot):
+    private = CommunityFactory(name="Budget Officers Only", visibility=Community.Visibility.PRIVATE)
+    insider, outsider = member_of(private), MemberFactory()
+    url = reverse("communities:list")
+    insider_client, outsider_client = Client(), Client()
+    insider_client.force_login(insider)
+    outsider_client.force_login(outsider)
+
+    assert "Budget Officers Only" in insider_client.get(url).content.decode()
+
+    assert "Budget Officers Only" not in outsider_client.get(url).content.decode()
+    assert "Budget Officers Only" in insider_client.get(url).content.decode()
+
+
+def test_each_language_and_query_has_its_own_page(reader_client, community, snapshot):
+    ThreadFactory(community=community, title="Procurement rules")
+    ThreadFactory(community=community, title="Mangrove planting")
+    url = community.get_absolute_url()
+
+    assert "Mangrove planting" in reader_client.get(url).content.decode()
+    assert "Mangrove planting" not in reader_client.get(url + "?q=procurement").content.decode()
+    russian = reader_client.get(url, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+    assert 'lang="ru"' in russian
+
+
+def test_a_page_with_messages_is_drawn_and_shows_them_once(reader_client, community, snapshot):
+    url = community.get_absolute_url()
+    reader_client.get(url)  # kept without a message
+    reader_client.post(reverse("communities:leave", args=[community.slug]))  # "You left …", shown on the next page
+    snapshot.value = "100:100:"  # as if nothing had been committed: only the message differs
+
+    shown = reader_client.get(url)
+    after = reader_client.get(url)
+
+    assert "You left" in shown.content.decode()
+    assert "You left" not in after.content.decode()
+
+
+def test_the_minute_and_the_release_are_in_the_key(reader_client, community, snapshot, monkeypatch):
+    url = community.get_absolute_url()
+    reader_client.get(url)
+    ThreadFactory(community=community, title="Procurement rules")
+
+    monkeypatch.setattr(page_cache.time, "time", lambda: 60.0 * 10_000_000)
+    assert "Procurement rules" in reader_client.get(url).content.decode()
+
+    ThreadFactory(community=community, title="Mangrove planting")
+    monkeypatch.setattr(page_cache, "release_digest", lambda: "next release")
+    assert "Mangrove planting" in reader_client.get(url).content.decode()
+
+
+def _request(user):
+    request = RequestFactory().get("/somewhere/")
+    request.user = user
+    request.session = SessionBase()
+    request._messages = FallbackStorage(request)
+    request.csp_nonce = "n0nce"
+    return request
+
+
+def _writes(request):
+    Thread.objects.filter(pk=0).update(title="nothing")  # an UPDATE, even of no row
+
+
+def _changes_the_session(request):
+    request.session["seen"] = True
+
+
+def _adds_a_message(request):
+    messages.info(request, "Hello")
+
+
+@pytest.mark.parametrize("side_effect", [_writes, _changes_the_session, _adds_a_message])
+def test_a_view_that_writes_changes_the_session_or_adds_a_message_is_drawn_every_time(reader, snapshot, side_effect):
+    drawn = []
+
+    def view(request):
+        drawn.append(request)
+        side_effect(request)
+        return HttpResponse("<p>page</p>")
+
+    cached = page_cache.cached_page(view)
+    cached(_request(reader))
+    cached(_request(reader))
+
+    assert len(drawn) == 2
+
+
+def test_a_view_that_only_reads_is_drawn_once(reader, snapshot):
+    drawn = []
+
+    def view(request):
+        drawn.append(request)
+        list(Thread.objects.all())
+        return HttpResponse(f'<p nonce="{request.csp_nonce}">page</p>')
+
+    cached = page_cache.cached_page(view)
+    cached(_request(reader))
+    second = _request(reader)
+    second.csp_nonce = "an0ther"
+    served = cached(second)
+
+    assert len(drawn) == 1
+    assert served.content == b'<p nonce="an0ther">page</p>'
+
+
+def test_only_a_plain_200_html_page_is_kept():
+    request = _request(MemberFactory())
+    assert page_cache.keepable(request, HttpResponse("<p>ok</p>"), wrote=False)
+    assert not page_cache.keepable(request, HttpResponse("<p>ok</p>"), wrote=True)
+    assert not page_cache.keepable(request, HttpResponse("no", status=404), wrote=False)
+    assert not page_cache.keepable(request, HttpResponse("{}", content_type="application/json"), wrote=False)
+    with_cookie = HttpResponse("<p>ok</p>")
+    with_cookie.set_cookie("seen", "1")
+    assert not page_cache.keepable(request, with_cookie, wrote=False)
+    with_header = HttpResponse("<p>ok</p>")
+    with_header["Content-Disposition"] = "attachment"
+    assert not page_cache.keepable(request, with_header, wrote=False)
+
+
+def test_words_kept_from_a_signed_out_form_fill_the_reply_once_then_the_page_is_kept(
+    client, community, reader, snapshot
+):
+    thread = ThreadFactory(community=community)
+    page = thread.url_in(community)
+    client.force_login(reader)
+    client.get(page)
+    session = client.session
+    session[SESSION_KEY] = {"path": page, "member": _member_digest(reader.pk), "at": time.time(),
+                            "fields": {"body": "We tried this in Mandalay."}}  # fmt: skip
+    session.save()
+
+    assert client.get(page).context["reply_form"].initial["body"] == "We tried this in Mandalay."
+    again = client.get(page)
+    assert "We tried this in Mandalay." not in again.content.decode()
+    assert again.context is None or "body" not in again.context["reply_form"].initial
+
+
+def test_there_is_no_snapshot_on_sqlite_or_inside_a_transaction():
+    assert page_cache.database_snapshot() is None  # every test runs in a transaction (or on SQLite)
+
+
+# --- The real snapshot (PostgreSQL, outside a test transaction) ---------------------------------------------------
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's snapshot")
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_commit_by_anyone_draws_the_page_again():
+    community = CommunityFactory(name="Digital Government")
+    viewer = member_of(community)
+    browser = Client()
+    browser.force_login(viewer)
+    url = community.get_absolute_url()
+
+    drawn, _ = _queries(browser, url)
+    served, _ = _queries(browser, url)
+    assert served <= 3 < drawn  # the session, the member and the snapshot
+
+    ThreadFactory(community=community, title="Procurement rules")  # committed at once (autocommit)
+    assert "Procurement rules" in browser.get(url).content.decode()
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_snapshot_is_read_outside_a_transaction_only():
+    from django.db import transaction
+
+    assert page_cache.database_snapshot()
+    with transaction.atomic():
+        assert page_cache.database_snapshot() is None
+
+
+def test_page_cache_seconds_0_turns_it_off(reader_client, community, snapshot, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = community.get_absolute_url()
+    reader_client.get(url)
+    ThreadFactory(community=community, title="Procurement rules")
+
+    assert "Procurement rules" in reader_client.get(url).content.decode()  # drawn again, the snapshot unchanged

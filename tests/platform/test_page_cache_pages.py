@@ -1,0 +1,95 @@
+"""Every page kept by cop_platform.page_cache is the same page when drawn twice for the same viewer, apart from
+its slots (the nonce and the CSRF fields): nothing in it is random or read from the request beyond what the key
+holds. A page that differed would be served as the first draw. Drawn for each role that may open it, in the URL
+matrix's world (tests/platform/matrix_world.py)."""
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cop_platform import page_cache
+from indicators.registry import BY_CODE
+from tests.platform import matrix_world as mw
+
+pytestmark = pytest.mark.django_db
+
+INDICATOR = next(iter(BY_CODE))
+ROLES_DRAWN = ("anonymous", "member", "leader", "coordinator", "report_viewer")
+
+
+def _cached_pages(world) -> dict[str, str]:
+    """Each cached view's URL name -> an address of it (with a query where the page has one)."""
+    a, thread = world.a, world.thread_a
+    return {
+        "home": reverse("home"),
+        "communities:list": reverse("communities:list") + "?q=Quokka",
+        "communities:detail": a.get_absolute_url() + "?q=Quokka",
+        "communities:thread": thread.url_in(a) + "?page=1",
+        "events:schedule": reverse("events:schedule"),
+        "events:detail": world.event_a.get_absolute_url(),
+        "knowledge:library": reverse("knowledge:library") + "?q=Quokka",
+        "knowledge:detail": world.product.get_absolute_url(),
+        "members:directory": reverse("members:directory") + "?q=Mira",
+        "members:detail": reverse("members:detail", args=[world.users["member"].pk]),
+        "experts:directory": reverse("experts:directory"),
+        "experts:detail": reverse("experts:detail", args=[world.expert.pk]),
+        "indicators:dashboard": reverse("indicators:dashboard"),
+        "indicators:indicator": reverse("indicators:indicator", args=[INDICATOR]),
+        "indicators:reports": reverse("indicators:reports"),
+    }
+
+
+def _cached_url_names() -> set[str]:
+    """The URL names whose view is wrapped by page_cache.cached_page."""
+    names = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                view = pattern.callback
+                while view is not None:
+                    if getattr(view, "is_cached_page", False):
+                        names.add(namespace + pattern.name)
+                        break
+                    view = getattr(view, "__wrapped__", None)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.db import transaction
+
+    media = override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("page-cache-media"),
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    )
+    with django_db_blocker.unblock(), media, transaction.atomic():
+        yield mw.build_world()
+        transaction.set_rollback(True)
+
+
+def test_every_cached_page_is_listed_here(world):
+    assert _cached_url_names() == set(_cached_pages(world))
+
+
+@pytest.mark.parametrize("role", ROLES_DRAWN)
+def test_a_cached_page_drawn_twice_is_the_same_page(world, role):
+    client = Client()
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    drawn = 0
+    for name, url in _cached_pages(world).items():
+        first, second = client.get(url), client.get(url)
+        assert first.status_code == second.status_code, name
+        if first.status_code != 200:
+            continue
+        drawn += 1
+        assert page_cache.kept_form(first.wsgi_request, first) == page_cache.kept_form(second.wsgi_request, second), (
+            f"{name} ({url}) differs between two draws for {role}"
+        )
+    assert drawn >= 3
