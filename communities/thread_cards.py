@@ -9,6 +9,7 @@ changing: the row is cached with SINCE_SLOT in its place, and the text is filled
 from django.template.defaultfilters import timesince_filter
 
 from cop_platform import cards
+from cop_platform.page_cache import minute_start
 
 CARD_TEMPLATE = "communities/includes/thread_row.html"
 # Where a row's "3 hours" goes: the template writes it there and nowhere else, and every value in a row is
@@ -39,6 +40,8 @@ def rendered_cards(threads, *, community, visible_ids: set[int]) -> list[str]:
     """Each thread's row HTML, in order, from the cache or rendered (and cached), its time ago filled in."""
     values = [card_fields(thread, community=community, visible_ids=visible_ids) for thread in threads]
     html = cards.rendered(CARD_TEMPLATE, values, kind="thread-row")
-    # The time ago as {{ moment|timesince }} would write it, in the request's language.
-    since = [timesince_filter(thread.last_activity_at) for thread in threads]
+    # The time ago as {{ moment|timesince }} would write it, in the request's language, counted from the minute's
+    # start: the same all minute long, as the page may be kept for that minute (cop_platform/page_cache.py).
+    now = minute_start()
+    since = [timesince_filter(thread.last_activity_at, now) for thread in threads]
     return [cards.filled(row, SINCE_SLOT, text) for row, text in zip(html, since, strict=True)]

@@ -15,8 +15,14 @@ A page is served from the cache only when its key is the same, and the key holds
 - **The viewer**: their id, a digest of their session's data (words kept from a form sent after the session
   ended, for example), the language and the time zone.
 - **The request**: scheme, host and full path with its query, and whether htmx asked for it.
-- **The clock**: the minute. Pages show "5 minutes ago", upcoming events and open surveys; none is finer.
-- **The release**: templates, code and compiled translations (a deploy draws every page again).
+- **The clock**: the minute. Pages show upcoming events and open surveys, to the minute, and how long ago a
+  thread was active, counted from the minute's start (minute_start) so that it is the same all minute long.
+- **The release**: templates, code, compiled translations, the installed packages and the environment the
+  settings are read from (a deploy, or a restart with another setting, draws every page again).
+
+The snapshot is read first, before anything else of the request is (PageSnapshotMiddleware, placed before the
+sessions): the member's row, read by the middleware below it, is then no older than the key says. Read after it,
+an admin's commit in between (a coordinator no longer staff) would be in the key but not in the page.
 
 What differs between two draws of the same page is written into slots on the way out: the Content-Security-Policy
 nonce (cop_platform.security) and the CSRF fields. Slots are NUL characters, which no text from the database or a
@@ -27,14 +33,20 @@ the view changed the session, added a message or wrote to the database (then ser
 it answered anything but a 200 HTML page with no cookie or header of its own; or a transaction is open (the
 snapshot does not show the transaction's own writes: tests inside one, ATOMIC_REQUESTS).
 
-Entries expire after settings.PAGE_CACHE_SECONDS (0 turns the cache off); the cache is the site's (Redis in
-production, shared with the rate limits and the cards), and a page for each viewer and address they visited in
-that time stays small next to it. A member deleted meanwhile is a commit: their name is in no page served after.
+Entries expire after settings.PAGE_CACHE_SECONDS (0 turns the cache off), and at the latest when their minute ends.
+The cache is the site's (Redis in production, shared with the rate limits and the cards). So that an address
+anyone can vary without end (`?junk=1`, `?junk=2`, …) does not fill it with pages nobody reads again, a page is kept
+only when it is drawn the second time within its minute (the first draw leaves a small mark), and kept compressed.
+A member deleted meanwhile is a commit: their name is in no page served after it.
 """
 
 import hashlib
+import importlib.metadata
+import os
 import re
 import time
+import zlib
+from datetime import UTC, datetime
 from functools import cache as once_per_process
 from functools import wraps
 
@@ -43,6 +55,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
 from cop_platform.release import ROOT, files_version, translation_files
@@ -51,6 +64,7 @@ NONCE_SLOT = "\x00nonce\x00"
 CSRF_SLOT = "\x00csrf\x00"
 # The one form {% csrf_token %} writes: every CSRF field of a page is one (cop_platform.cards fills its slots so).
 _CSRF_FIELD = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value=")([^"]*)(")')
+_PER_HOST = {"HOSTNAME", "PWD", "OLDPWD", "SHLVL", "_"}
 _WRITES = re.compile(r"\s*(insert|update|delete|merge|create|alter|drop|truncate|copy|lock)\b", re.IGNORECASE)
 
 
@@ -65,12 +79,14 @@ def cached_page(view):
             return view(request, *args, **kwargs)
         kept = cache.get(key)
         if kept is not None:
-            return served(request, *kept)
+            content_type, packed = kept
+            return served(request, content_type, zlib.decompress(packed).decode())
         watch = _WriteWatch()
         with connection.execute_wrapper(watch):
             response = view(request, *args, **kwargs)
-        if keepable(request, response, wrote=watch.wrote):
-            cache.set(key, kept_form(request, response), settings.PAGE_CACHE_SECONDS)
+        if keepable(request, response, wrote=watch.wrote) and not cache.add(f"{key}:drawn", True, seconds_kept()):
+            content_type, body = kept_form(request, response)
+            cache.set(key, (content_type, zlib.compress(body.encode(), 1)), seconds_kept())  # drawn before: kept
         return response
 
     wrapper.is_cached_page = True  # tests/platform/test_page_cache_pages.py finds the cached views by it
@@ -81,7 +97,7 @@ def page_key(request) -> str | None:
     """The page's key in the cache, or None when the page must be drawn (see the module's doc)."""
     if not settings.PAGE_CACHE_SECONDS or request.method != "GET" or _has_messages(request):
         return None
-    snapshot = database_snapshot()
+    snapshot = getattr(request, "page_snapshot", None)  # read first (PageSnapshotMiddleware)
     if snapshot is None:
         return None
     user = request.user
@@ -100,6 +116,42 @@ def page_key(request) -> str | None:
         request.headers.get("HX-Request", ""),
     ]
     return "page:" + hashlib.blake2b("\x00".join(parts).encode(), digest_size=20).hexdigest()
+
+
+class PageSnapshotMiddleware:
+    """Reads the database's snapshot for a GET of a cached page, before anything else of the request is read
+    (placed before the sessions and the member): see the module's doc."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.PAGE_CACHE_SECONDS and request.method == "GET" and _is_cached_page(request):
+            request.page_snapshot = database_snapshot()
+        return self.get_response(request)
+
+
+def _is_cached_page(request) -> bool:
+    try:
+        view = resolve(request.path_info, getattr(request, "urlconf", None)).func
+    except Resolver404:
+        return False
+    while view is not None:  # under login_required and the like
+        if getattr(view, "is_cached_page", False):
+            return True
+        view = getattr(view, "__wrapped__", None)
+    return False
+
+
+def minute_start() -> datetime:
+    """The start of the key's minute: a time ago on a cached page is counted from it, the same all minute long."""
+    return datetime.fromtimestamp(int(time.time()) // 60 * 60, tz=UTC)
+
+
+def seconds_kept() -> int:
+    """PAGE_CACHE_SECONDS, and never past the minute's end: the key holds the minute, so no request could find the
+    page after it (it would only take room in Redis)."""
+    return max(1, min(settings.PAGE_CACHE_SECONDS, 60 - int(time.time()) % 60))
 
 
 def database_snapshot() -> str | None:
@@ -161,8 +213,13 @@ class _WriteWatch:
 
 @once_per_process
 def release_digest() -> str:
-    """Templates, code and compiled translations (cop_platform.release): read once per process, as a deploy
-    starts new processes."""
+    """Templates, code and compiled translations (cop_platform.release), and the environment the settings are read
+    from (a new SITE_NAME, say): read once per process, as a deploy or a restart starts new processes."""
     apps = [path for path in ROOT.glob("*/") if (path / "__init__.py").exists()]
     code = [path for app in apps for path in app.rglob("*.py")]
-    return files_version([*ROOT.joinpath("templates").rglob("*.html"), *code, *translation_files()])
+    files = files_version([*ROOT.joinpath("templates").rglob("*.html"), *code, *translation_files()])
+    packages = sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions())
+    # Not the container's or the shell's own (HOSTNAME is a container's id): web processes that share a cache
+    # and a release share their pages.
+    environment = sorted((name, value) for name, value in os.environ.items() if name not in _PER_HOST)
+    return hashlib.blake2b(repr((files, packages, environment)).encode(), digest_size=16).hexdigest()

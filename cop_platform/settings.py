@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "cop_platform.compression.TextGZipMiddleware",
     # A NUL character fails every PostgreSQL query that meets it: dropped from cookies, refused in addresses.
     "cop_platform.security.NulCharacterGuard",
+    # A cached page's key holds the database's snapshot: read before the session and the member are.
+    "cop_platform.page_cache.PageSnapshotMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -200,8 +202,8 @@ else:
     }
 
 # Whole pages kept for the viewer who saw them, while the database is unchanged (cop_platform/page_cache.py):
-# PostgreSQL only; 0 turns it off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=120)
+# PostgreSQL only; at most until the minute ends (the key holds the minute); 0 turns it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 # Short timeouts so a web request never hangs on a Redis broker that is down or stuck (tests use these too).

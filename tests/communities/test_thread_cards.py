@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from communities.models import Community, Membership, Thread
 from communities.thread_cards import SINCE_SLOT
+from cop_platform.page_cache import minute_start
 from members.privacy import account_delete
 from tests.factories import MemberFactory
 
@@ -34,7 +35,8 @@ def member(client, community):
 def thread(community):
     return ThreadFactory(
         community=community, title="Citizens' budgets", author=MemberFactory(full_name="Hnin Wai"),
-        last_activity_at=timezone.now() - timedelta(hours=3), reply_count=4,
+        # Three hours before this minute's start, which a time ago is counted from (cop_platform.page_cache).
+        last_activity_at=minute_start() - timedelta(hours=3), reply_count=4,
     )  # fmt: skip
 
 

@@ -7,11 +7,13 @@ transaction (transactional_db), where a commit is a commit.
 
 import re
 import time
+from datetime import UTC, datetime
 
 import pytest
 from django.contrib import messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.signals import request_started
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
@@ -63,6 +65,12 @@ def reader_client(client, reader):
     return client
 
 
+def _kept(client, url):
+    """Draw the page twice: a page is kept from its second draw within the minute."""
+    for _ in range(2):
+        assert client.get(url).status_code == 200
+
+
 def _queries(client, url) -> tuple[int, str]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
@@ -74,7 +82,8 @@ def test_a_page_is_served_again_without_its_queries_while_the_database_is_unchan
     ThreadFactory(community=community, title="Procurement rules")
     url = community.get_absolute_url()
 
-    drawn, first = _queries(reader_client, url)
+    _queries(reader_client, url)  # drawn once: a mark
+    drawn, first = _queries(reader_client, url)  # drawn again: kept
     served, second = _queries(reader_client, url)
 
     assert "Procurement rules" in first and "Procurement rules" in second
@@ -85,10 +94,10 @@ def test_a_page_is_served_again_without_its_queries_while_the_database_is_unchan
 
 def test_after_a_commit_the_page_is_drawn_again(reader_client, community, snapshot):
     url = community.get_absolute_url()
-    assert "Procurement rules" not in reader_client.get(url).content.decode()
+    _kept(reader_client, url)
 
     ThreadFactory(community=community, title="Procurement rules")
-    assert "Procurement rules" not in reader_client.get(url).content.decode()  # the same snapshot: kept
+    assert "Procurement rules" not in reader_client.get(url).content.decode()  # the same snapshot: served
     snapshot.commit()
 
     assert "Procurement rules" in reader_client.get(url).content.decode()
@@ -98,7 +107,7 @@ def test_a_served_page_carries_this_requests_nonce_and_a_working_csrf_token(read
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(reader)
     url = community.get_absolute_url()
-    browser.get(url)
+    _kept(browser, url)
 
     response = browser.get(url)  # served from the cache
     body = response.content.decode()
@@ -120,8 +129,10 @@ def test_each_viewer_has_their_own_page(community, snapshot):
     insider_client.force_login(insider)
     outsider_client.force_login(outsider)
 
+    _kept(insider_client, url)
     assert "Budget Officers Only" in insider_client.get(url).content.decode()
 
+    _kept(outsider_client, url)
     assert "Budget Officers Only" not in outsider_client.get(url).content.decode()
     assert "Budget Officers Only" in insider_client.get(url).content.decode()
 
@@ -140,7 +151,7 @@ def test_each_language_and_query_has_its_own_page(reader_client, community, snap
 
 def test_a_page_with_messages_is_drawn_and_shows_them_once(reader_client, community, snapshot):
     url = community.get_absolute_url()
-    reader_client.get(url)  # kept without a message
+    _kept(reader_client, url)  # without a message
     reader_client.post(reverse("communities:leave", args=[community.slug]))  # "You left …", shown on the next page
     snapshot.value = "100:100:"  # as if nothing had been committed: only the message differs
 
@@ -153,8 +164,9 @@ def test_a_page_with_messages_is_drawn_and_shows_them_once(reader_client, commun
 
 def test_the_minute_and_the_release_are_in_the_key(reader_client, community, snapshot, monkeypatch):
     url = community.get_absolute_url()
-    reader_client.get(url)
+    _kept(reader_client, url)
     ThreadFactory(community=community, title="Procurement rules")
+    assert "Procurement rules" not in reader_client.get(url).content.decode()
 
     monkeypatch.setattr(page_cache.time, "time", lambda: 60.0 * 10_000_000)
     assert "Procurement rules" in reader_client.get(url).content.decode()
@@ -170,6 +182,7 @@ def _request(user):
     request.session = SessionBase()
     request._messages = FallbackStorage(request)
     request.csp_nonce = "n0nce"
+    request.page_snapshot = page_cache.database_snapshot()
     return request
 
 
@@ -195,10 +208,10 @@ def test_a_view_that_writes_changes_the_session_or_adds_a_message_is_drawn_every
         return HttpResponse("<p>page</p>")
 
     cached = page_cache.cached_page(view)
-    cached(_request(reader))
-    cached(_request(reader))
+    for _ in range(3):
+        cached(_request(reader))
 
-    assert len(drawn) == 2
+    assert len(drawn) == 3
 
 
 def test_a_view_that_only_reads_is_drawn_once(reader, snapshot):
@@ -211,11 +224,12 @@ def test_a_view_that_only_reads_is_drawn_once(reader, snapshot):
 
     cached = page_cache.cached_page(view)
     cached(_request(reader))
-    second = _request(reader)
-    second.csp_nonce = "an0ther"
-    served = cached(second)
+    cached(_request(reader))
+    third = _request(reader)
+    third.csp_nonce = "an0ther"
+    served = cached(third)
 
-    assert len(drawn) == 1
+    assert len(drawn) == 2  # kept from its second draw
     assert served.content == b'<p nonce="an0ther">page</p>'
 
 
@@ -268,9 +282,10 @@ def test_on_postgresql_a_commit_by_anyone_draws_the_page_again():
     browser.force_login(viewer)
     url = community.get_absolute_url()
 
+    _queries(browser, url)
     drawn, _ = _queries(browser, url)
     served, _ = _queries(browser, url)
-    assert served <= 3 < drawn  # the session, the member and the snapshot
+    assert served <= 3 < drawn  # the snapshot, the session and the member
 
     ThreadFactory(community=community, title="Procurement rules")  # committed at once (autocommit)
     assert "Procurement rules" in browser.get(url).content.decode()
@@ -289,7 +304,70 @@ def test_on_postgresql_the_snapshot_is_read_outside_a_transaction_only():
 def test_page_cache_seconds_0_turns_it_off(reader_client, community, snapshot, settings):
     settings.PAGE_CACHE_SECONDS = 0
     url = community.get_absolute_url()
-    reader_client.get(url)
+    _kept(reader_client, url)
     ThreadFactory(community=community, title="Procurement rules")
 
     assert "Procurement rules" in reader_client.get(url).content.decode()  # drawn again, the snapshot unchanged
+
+
+@pytest.mark.parametrize(("now", "seconds"), [(600.0, 60), (615.5, 45), (659.9, 1)])
+def test_a_page_is_kept_until_its_minute_ends_at_the_latest(monkeypatch, settings, now, seconds):
+    settings.PAGE_CACHE_SECONDS = 60
+    monkeypatch.setattr(page_cache.time, "time", lambda: now)
+    assert page_cache.seconds_kept() == seconds
+    settings.PAGE_CACHE_SECONDS = 20
+    assert page_cache.seconds_kept() == min(20, seconds)
+
+
+def test_the_snapshot_is_read_before_the_session_and_the_member(reader_client, community, monkeypatch):
+    """Read after them, a commit in between (the member no longer staff) would be in the key and not in the page."""
+    before_snapshot = []
+    with CaptureQueriesContext(connection) as queries:
+
+        def snapshot_read():
+            before_snapshot.append([q["sql"] for q in queries.captured_queries[request_start[-1] :]])
+            return "100:100:"
+
+        request_start = []
+        started = lambda **kwargs: request_start.append(len(queries.captured_queries))  # noqa: E731
+        request_started.connect(started, weak=False)
+        monkeypatch.setattr(page_cache, "database_snapshot", snapshot_read)
+        try:
+            reader_client.get(community.get_absolute_url())
+        finally:
+            request_started.disconnect(started)
+
+    assert before_snapshot == [[]]
+    assert any("django_session" in query["sql"] for query in queries.captured_queries)  # read after it
+
+
+def test_an_address_anyone_can_vary_is_kept_only_when_drawn_twice(client, snapshot, monkeypatch):
+    kept = []
+    real_set = page_cache.cache.set
+
+    def kept_set(key, value, timeout=None, version=None):
+        if key.startswith("page:"):
+            kept.append(key)
+        return real_set(key, value, timeout, version)
+
+    monkeypatch.setattr(page_cache.cache, "set", kept_set)
+    for n in range(5):
+        client.get(f"{reverse('knowledge:library')}?junk={n}")
+    assert kept == []
+
+    client.get(f"{reverse('knowledge:library')}?junk=4")
+    assert len(kept) == 1
+
+
+def test_a_time_ago_is_counted_from_the_minutes_start(reader_client, community, settings, monkeypatch):
+    """The same all minute long: a page kept for the minute says what a fresh draw says."""
+    settings.PAGE_CACHE_SECONDS = 0
+    active = datetime(2026, 3, 2, 9, 0, 30, tzinfo=UTC)
+    ThreadFactory(community=community, title="Procurement rules", last_activity_at=active)
+    for seconds_later in (4 * 60 + 31, 5 * 60 + 29):  # 9:05:01 and 9:05:59: 4 minutes from 9:05:00
+        monkeypatch.setattr(page_cache.time, "time", lambda later=seconds_later: active.timestamp() + later)
+        page = reader_client.get(community.get_absolute_url()).content.decode()
+        row = re.search(r"Procurement rules.*?</tr>", page, re.S)
+        assert row and ("4\xa0minutes" in row.group(0) or "4 minutes" in row.group(0)), page[
+            page.find("Procurement") :
+        ][:800]
