@@ -599,7 +599,7 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915 - a script: one story from t
         f"\n== Pages: {args.clients} concurrent clients, gunicorn -w {args.workers} --threads "
         f"{args.worker_threads}, PostgreSQL; ceiling = bare view returning as many bytes from memory =="
     )
-    header = (f"{'page':<30}{'KB':>6}{'req/s':>7}{'p50':>8}{'p95':>8}{'max':>8}{'n':>5}{'SQL':>4}{'in SQL':>7}"
+    header = (f"{'page':<30}{'KB':>6}{'req/s':>7}{'p50':>8}{'p95':>8}{'max':>8}{'n':>7}{'SQL':>4}{'in SQL':>7}"
               f" | {'ceil r/s':>8}{'c.p50':>7}{'c.p95':>7} | {'rps x':>7}{'p50 x':>7}"
               " | goals: <=3x, p95<300, <=30 SQL")  # fmt: skip
     print(header)
@@ -616,7 +616,7 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915 - a script: one story from t
             marks = " ".join("ok" if goal else "MISS" for goal in goals)
         failed = f"  ({page.failures}/{len(page.latencies)} failed)" if page.failures else ""
         print(f"{name[:29]:<30}{size / 1024:6.1f}{page.rps:7.1f}{page.p50:8.0f}{page.p95:8.0f}{page.max:8.0f}"
-              f"{len(page.latencies):5d}{page.max_queries:4d}{percentile(page.sql_ms, 0.5):7.0f}"
+              f"{len(page.latencies):7d}{page.max_queries:4d}{percentile(page.sql_ms, 0.5):7.0f}"
               f" | {ceiling.rps:8.1f}{ceiling.p50:7.1f}"
               f"{ceiling.p95:7.1f} | {rps_ratio:7.1f}{p50_ratio:7.1f} | {marks}{failed}")  # fmt: skip
     print(
