@@ -1,4 +1,5 @@
-"""Whole pages, kept for the viewer who saw them and served again while nothing they show can have changed.
+"""Whole pages, kept for the viewer who saw them (visitors who are not signed in share theirs) and served again
+while nothing they show can have changed.
 
 Why: at scale (bench/scale.py) the main pages answered at 5–12x the ceiling, a bare view behind the same
 middleware. The cards (cop_platform/cards.py) took the template engine's share down; what is left is a dozen
@@ -9,16 +10,20 @@ gets the page they saw, drawn again only when it could differ.
 A page is served from the cache only when its key is the same, and the key holds everything the page is drawn from:
 - **The database.** PostgreSQL's current snapshot (`pg_current_snapshot()`): which transactions are visible. What
   a query sees is decided by its snapshot alone, and every commit, of any process, gives later requests another
-  one. So a page drawn under one snapshot is served only while no write has been committed since (anywhere in
-  the database: coarse, but never stale, whatever wrote, signals or not). Other databases have no such snapshot:
-  there (SQLite, the embedded default) pages are drawn every time.
+  one. So a page drawn under one snapshot is served only while no write has been committed since (in any
+  database of the PostgreSQL server, whose transaction ids are shared: coarse, but never stale, whatever wrote,
+  signals or not). Other database engines have no such snapshot: there (SQLite, the embedded default) pages are
+  drawn every time.
 - **The viewer**: their id, a digest of their session's data (words kept from a form sent after the session
   ended, for example), the language and the time zone.
 - **The request**: scheme, host and full path with its query, and whether htmx asked for it.
-- **The clock**: the minute. Pages show upcoming events and open surveys, to the minute, and how long ago a
-  thread was active, counted from the minute's start (minute_start) so that it is the same all minute long.
-- **The release**: templates, code, compiled translations, the installed packages and the environment the
-  settings are read from (a deploy, or a restart with another setting, draws every page again).
+- **The clock**: the minute. Surveys open and close on the minute; how long ago a thread was active is counted
+  from the minute's start (minute_start), so that it is the same all minute long. An event's times may hold
+  seconds: a kept page may offer "Register" or "Check in" for up to a minute after it closed, and the form then
+  says it has closed.
+- **The release**: templates, code, compiled translations, collectstatic's manifest, the installed packages and
+  the environment the settings are read from (a deploy, or a restart with another setting, draws every page
+  again). Settings changed while the process runs are not in it.
 
 The snapshot is read first, before anything else of the request is (PageSnapshotMiddleware, placed before the
 sessions): the member's row, read by the middleware below it, is then no older than the key says. Read after it,
@@ -34,14 +39,18 @@ it answered anything but a 200 HTML page with no cookie or header of its own; or
 snapshot does not show the transaction's own writes: tests inside one, ATOMIC_REQUESTS).
 
 Entries expire after settings.PAGE_CACHE_SECONDS (0 turns the cache off), and at the latest when their minute ends.
-The cache is the site's (Redis in production, shared with the rate limits and the cards). So that an address
-anyone can vary without end (`?junk=1`, `?junk=2`, …) does not fill it with pages nobody reads again, a page is kept
-only when it is drawn the second time within its minute (the first draw leaves a small mark), and kept compressed.
+The cache is the site's (Redis in production, shared with the rate limits and the cards), and pages are kept
+compressed. An address without a query is kept when first drawn: there are as many as there are objects. So that
+one anyone can vary without end (`?junk=1`, `?junk=2`, …) does not fill it with pages nobody reads again, an
+address with a query is kept only when drawn a second time within its minute (the first draw leaves a small
+mark). That bounds, not ends, what a client can store: pages it asks for twice a minute each, which the
+cache's eviction (volatile-lru, README) may make room for by evicting rate-limit counters.
 A member deleted meanwhile is a commit: their name is in no page served after it.
 """
 
 import hashlib
 import importlib.metadata
+import math
 import os
 import re
 import time
@@ -49,6 +58,7 @@ import zlib
 from datetime import UTC, datetime
 from functools import cache as once_per_process
 from functools import wraps
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -74,9 +84,10 @@ def cached_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        key = page_key(request)
-        if key is None:
+        keyed = page_key(request)
+        if keyed is None:
             return view(request, *args, **kwargs)
+        key, minute = keyed
         kept = cache.get(key)
         if kept is not None:
             content_type, packed = kept
@@ -84,17 +95,25 @@ def cached_page(view):
         watch = _WriteWatch()
         with connection.execute_wrapper(watch):
             response = view(request, *args, **kwargs)
-        if keepable(request, response, wrote=watch.wrote) and not cache.add(f"{key}:drawn", True, seconds_kept()):
+        seconds = seconds_kept(minute)
+        if seconds and keepable(request, response, wrote=watch.wrote) and _worth_keeping(request, key, seconds):
             content_type, body = kept_form(request, response)
-            cache.set(key, (content_type, zlib.compress(body.encode(), 1)), seconds_kept())  # drawn before: kept
+            cache.set(key, (content_type, zlib.compress(body.encode(), 1)), seconds)
         return response
 
     wrapper.is_cached_page = True  # tests/platform/test_page_cache_pages.py finds the cached views by it
     return wrapper
 
 
-def page_key(request) -> str | None:
-    """The page's key in the cache, or None when the page must be drawn (see the module's doc)."""
+def _worth_keeping(request, key: str, seconds: int) -> bool:
+    """An address with a query is kept from its second draw within the minute (the first leaves a mark): anyone
+    can vary a query without end. One without is kept at once: such addresses are as many as the objects."""
+    return not request.META.get("QUERY_STRING") or not cache.add(f"{key}:drawn", True, seconds)
+
+
+def page_key(request) -> tuple[str, int] | None:
+    """The page's key in the cache and the minute it holds, or None when the page must be drawn (see the
+    module's doc)."""
     if not settings.PAGE_CACHE_SECONDS or request.method != "GET" or _has_messages(request):
         return None
     snapshot = getattr(request, "page_snapshot", None)  # read first (PageSnapshotMiddleware)
@@ -102,10 +121,11 @@ def page_key(request) -> str | None:
         return None
     user = request.user
     session = getattr(request, "session", None)
+    minute = int(time.time() // 60)
     parts = [
         release_digest(),
         snapshot,
-        str(int(time.time() // 60)),
+        str(minute),
         str(user.pk if user.is_authenticated else 0),  # the session holds it too: said twice, for whoever reads this
         repr(sorted(session.items())) if session is not None else "",
         translation.get_language() or "",
@@ -115,7 +135,7 @@ def page_key(request) -> str | None:
         request.get_full_path(),
         request.headers.get("HX-Request", ""),
     ]
-    return "page:" + hashlib.blake2b("\x00".join(parts).encode(), digest_size=20).hexdigest()
+    return "page:" + hashlib.blake2b("\x00".join(parts).encode(), digest_size=20).hexdigest(), minute
 
 
 class PageSnapshotMiddleware:
@@ -148,10 +168,11 @@ def minute_start() -> datetime:
     return datetime.fromtimestamp(int(time.time()) // 60 * 60, tz=UTC)
 
 
-def seconds_kept() -> int:
-    """PAGE_CACHE_SECONDS, and never past the minute's end: the key holds the minute, so no request could find the
-    page after it (it would only take room in Redis)."""
-    return max(1, min(settings.PAGE_CACHE_SECONDS, 60 - int(time.time()) % 60))
+def seconds_kept(minute: int) -> int:
+    """PAGE_CACHE_SECONDS, and never past the end of the key's `minute`: no request could find the page after it
+    (it would only take room in Redis). 0 once that minute is over (a draw that took until the next)."""
+    left = math.ceil((minute + 1) * 60 - time.time())
+    return max(0, min(settings.PAGE_CACHE_SECONDS, left))
 
 
 def database_snapshot() -> str | None:
@@ -217,7 +238,8 @@ def release_digest() -> str:
     from (a new SITE_NAME, say): read once per process, as a deploy or a restart starts new processes."""
     apps = [path for path in ROOT.glob("*/") if (path / "__init__.py").exists()]
     code = [path for app in apps for path in app.rglob("*.py")]
-    files = files_version([*ROOT.joinpath("templates").rglob("*.html"), *code, *translation_files()])
+    static = Path(settings.STATIC_ROOT) / "staticfiles.json"  # collectstatic's manifest: a new stylesheet's name
+    files = files_version([*ROOT.joinpath("templates").rglob("*.html"), *code, *translation_files(), static])
     packages = sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions())
     # Not the container's or the shell's own (HOSTNAME is a container's id): web processes that share a cache
     # and a release share their pages.
