@@ -377,10 +377,8 @@ def test_a_time_ago_is_counted_from_the_minutes_start(reader_client, community, 
     for seconds_later in (4 * 60 + 31, 5 * 60 + 29):  # 9:05:01 and 9:05:59: 4 minutes from 9:05:00
         monkeypatch.setattr(page_cache.time, "time", lambda later=seconds_later: active.timestamp() + later)
         page = reader_client.get(community.get_absolute_url()).content.decode()
-        row = re.search(r"Procurement rules.*?</tr>", page, re.S)
-        assert row and ("4\xa0minutes" in row.group(0) or "4 minutes" in row.group(0)), page[
-            page.find("Procurement") :
-        ][:800]
+        row = re.search(r"Procurement rules.*?</tr>", page, re.S).group(0)
+        assert ">4\xa0minutes</time>" in row
 
 
 def test_visitors_share_a_page_and_each_gets_a_csrf_token_of_their_own(community, snapshot):
