@@ -101,7 +101,7 @@ def cached_page(view):
             cache.set(key, (content_type, zlib.compress(body.encode(), 1)), seconds)
         return response
 
-    wrapper.is_cached_page = True  # tests/platform/test_page_cache_pages.py finds the cached views by it
+    wrapper.is_cached_page = True  # is_cached_view finds it
     return wrapper
 
 
@@ -153,10 +153,14 @@ class PageSnapshotMiddleware:
 
 def _is_cached_page(request) -> bool:
     try:
-        view = resolve(request.path_info, getattr(request, "urlconf", None)).func
+        return is_cached_view(resolve(request.path_info, getattr(request, "urlconf", None)).func)
     except Resolver404:
         return False
-    while view is not None:  # under login_required and the like
+
+
+def is_cached_view(view) -> bool:
+    """Whether `view` is wrapped by cached_page, under login_required and the like."""
+    while view is not None:
         if getattr(view, "is_cached_page", False):
             return True
         view = getattr(view, "__wrapped__", None)

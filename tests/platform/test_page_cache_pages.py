@@ -4,12 +4,11 @@ holds. A page that differed would be served as the first draw. Drawn for each ro
 matrix's world (tests/platform/matrix_world.py)."""
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cop_platform import page_cache
 from indicators.registry import BY_CODE
-from tests.platform import matrix_world as mw
 
 pytestmark = pytest.mark.django_db
 
@@ -47,37 +46,20 @@ def _cached_url_names() -> set[str]:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                view = pattern.callback
-                while view is not None:
-                    if getattr(view, "is_cached_page", False):
-                        names.add(namespace + pattern.name)
-                        break
-                    view = getattr(view, "__wrapped__", None)
+            elif isinstance(pattern, URLPattern) and pattern.name and page_cache.is_cached_view(pattern.callback):
+                names.add(namespace + pattern.name)
 
     walk(get_resolver().url_patterns, "")
     return names
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    from django.db import transaction
-
-    media = override_settings(
-        MEDIA_ROOT=tmp_path_factory.mktemp("page-cache-media"),
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-    )
-    with django_db_blocker.unblock(), media, transaction.atomic():
-        yield mw.build_world()
-        transaction.set_rollback(True)
-
-
-def test_every_cached_page_is_listed_here(world):
-    assert _cached_url_names() == set(_cached_pages(world))
+def test_every_cached_page_is_listed_here(matrix_world):
+    assert _cached_url_names() == set(_cached_pages(matrix_world))
 
 
 @pytest.mark.parametrize("role", ROLES_DRAWN)
-def test_a_cached_page_drawn_twice_is_the_same_page(world, role):
+def test_a_cached_page_drawn_twice_is_the_same_page(matrix_world, role):
+    world = matrix_world
     client = Client()
     user = world.users[role]
     if user is not None:

@@ -32,8 +32,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from communities.models import Membership, Notification, Post, Report
@@ -69,18 +68,10 @@ INDICATORS = (L, F, F, F, F, F, OK, OK, OK)
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Built once for the module inside a transaction rolled back at its end; each test runs in a savepoint of it,
-    so what a test changes is undone after it (as tests/communities/test_permissions.py does)."""
-    media = override_settings(
-        MEDIA_ROOT=tmp_path_factory.mktemp("url-matrix-media"),
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-    )
-    with django_db_blocker.unblock(), media, transaction.atomic():
-        world = mw.build_world()
-        world.sessions = {role: _session_of(user) for role, user in world.users.items() if user is not None}
-        yield world
-        transaction.set_rollback(True)
+def world(matrix_world):
+    """The matrix's world (tests/platform/conftest.py), with a signed-in session for each role."""
+    matrix_world.sessions = {role: _session_of(user) for role, user in matrix_world.users.items() if user is not None}
+    return matrix_world
 
 
 def _session_of(user) -> str:
