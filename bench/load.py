@@ -124,7 +124,7 @@ def main() -> None:
     from digests.models import DigestDelivery
     from events.models import Event, Registration
     from indicators.compute import previous_month
-    from indicators.models import ProgressReport
+    from indicators.selectors import report_for
     from members.models import User
 
     call_command("migrate", verbosity=0)
@@ -228,7 +228,7 @@ def main() -> None:
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         pending = DigestDelivery.objects.filter(status__in=["queued", "sending"]).count()
-        report = ProgressReport.objects.filter(month=previous_month(), language=settings.LANGUAGE_CODE).first()
+        report = report_for(previous_month(), settings.LANGUAGE_CODE)
         if not pending and report and not report.in_progress:
             break
         time.sleep(2)
@@ -244,7 +244,7 @@ def main() -> None:
     sent = DigestDelivery.objects.filter(status="sent", sent_at__gte=round_started).count()
     server_errors = sum(n for status, n in statuses.items() if status >= 500)
     total = sum(statuses.values())
-    report = ProgressReport.objects.filter(month=previous_month(), language=settings.LANGUAGE_CODE).first()
+    report = report_for(previous_month(), settings.LANGUAGE_CODE)
     print(f"{total} requests in {elapsed:.0f} s ({total / elapsed:.1f}/s) by {args.clients} clients: {dict(statuses)}")
     print(f"replies accepted {len(accepted_replies)}, lost {len(lost_replies)}")
     print(f"registrations accepted {len(accepted_registrations)}, lost {len(lost_registrations)}")

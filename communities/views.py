@@ -287,10 +287,6 @@ def reply(request, slug, pk):
     return redirect(thread.url_in(acc.community) + f"?page=last#post-{post.pk}")
 
 
-def _post_url(post: Post, community) -> str:
-    return selectors.post_address(post, community)
-
-
 @login_required
 @rate_limited("post")
 def post_edit(request, slug, pk):
@@ -309,7 +305,7 @@ def post_edit(request, slug, pk):
         except services.PostChangedMeanwhile as error:
             return _post_changed_meanwhile(request, post, acc.community, error)
         messages.success(request, _("Your changes were saved."))
-        return redirect(_post_url(post, acc.community))
+        return redirect(selectors.post_address(post, acc.community))
     return render(request, "communities/post_edit.html", {"form": form, "post": post, "community": acc.community})
 
 
@@ -338,7 +334,7 @@ def post_helpful(request, slug, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Marked as helpful.") if marked else _("No longer marked as helpful."))
-    return redirect(_post_url(post, acc.community))
+    return redirect(selectors.post_address(post, acc.community))
 
 
 @login_required
@@ -355,7 +351,7 @@ def post_report(request, slug, pk):
             messages.error(request, str(error))
         else:
             messages.success(request, _("Thank you. The moderators will review this post."))
-        return redirect(_post_url(post, acc.community))
+        return redirect(selectors.post_address(post, acc.community))
     return render(request, "communities/report_form.html", {"form": form, "post": post, "community": acc.community})
 
 
@@ -428,7 +424,7 @@ def post_hide(request, slug, pk):
     hidden = request.POST.get("hidden") == "1"
     services.post_set_hidden(post=post, actor=request.user, hidden=hidden)
     messages.success(request, _("The post is hidden.") if hidden else _("The post is visible again."))
-    return redirect(_post_url(post, acc.community))
+    return redirect(selectors.post_address(post, acc.community))
 
 
 @login_required

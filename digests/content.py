@@ -214,7 +214,9 @@ def build(member, shared: SharedContent, facts: MemberFacts, since: datetime | N
                 continue
             if referral.community_id in shared.members_only_ids and referral.community_id not in mine:
                 continue  # they could not open it
-            if referral.pk in sent.get("questions", ()) or referral.thread_id in question_threads | received:
+            if referral.pk in sent.get("questions", ()) or (
+                referral.thread_id in question_threads or referral.thread_id in received
+            ):
                 continue
             questions.append(referral)
             question_threads.add(referral.thread_id)

@@ -140,7 +140,8 @@ def plan(
     round_.save(update_fields=["planned"])
     # (The round's rows were made from `due`: no need to filter by it again.) One UPDATE per frequency and time
     # zone among them, each due in its own morning: a few dozen zones at most.
-    planned = DigestPreference.objects.filter(member_id__in=new_member_ids)
+    # Not "off": a member who unsubscribed since their row was made has no next date (next_due knows no "off").
+    planned = DigestPreference.objects.filter(member_id__in=new_member_ids).exclude(frequency=Frequency.OFF)
     for frequency, zone in planned.values_list("frequency", "member__time_zone").distinct().order_by():
         planned.filter(frequency=frequency, member__time_zone=zone).update(
             next_digest_at=next_due(frequency, now, zone)

@@ -54,7 +54,7 @@ class EventAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("starts_at", "ends_at", "registration_deadline"):
+        for name in ("ends_at", "registration_deadline"):  # starts_at's, below, says it and more
             if name in self.fields:  # EventAdmin reads and shows them in that zone
                 self.fields[name].help_text = _("In the organizer's time zone (“When and where”).")
         # What saving does beyond the row, said before the coordinator saves: who is emailed.

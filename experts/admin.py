@@ -46,7 +46,7 @@ def _status_action(status, label):
     def action(modeladmin, request, queryset):
         # Listed before: a list filtered by status no longer holds them afterwards. Those already so are left out
         # of the count ("5 experts set to Inactive" for five that already were).
-        experts = [expert for expert in queryset if expert.status != status]
+        experts = list(queryset.exclude(status=status))
         for expert in experts:
             services.expert_set_status(expert=expert, status=status, actor=request.user, note="bulk change in admin")
         count = len(experts)

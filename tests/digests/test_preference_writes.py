@@ -167,9 +167,7 @@ def test_a_round_after_the_page_was_shown_keeps_its_next_date(admin_client, read
     services.send_batch(ids)
     after_round = DigestPreference.objects.get(pk=preference.pk)
 
-    print("SHOWN", shown, "AFTER", after_round.next_digest_at, after_round.last_sent_at)
-    r = admin_client.post(url, shown)
-    print("STATUS", r.status_code)
+    admin_client.post(url, shown)
 
     preference.refresh_from_db()
     assert preference.next_digest_at == after_round.next_digest_at > timezone.now()
