@@ -8,7 +8,8 @@ not hold, in one statement.
 A count is kept under the community's generation, a random token the cache also holds. A membership saved, or
 deleted with its member (communities.receivers), ended by account deletion or deleted in the admin moves its
 community to a new generation at once and again when its transaction commits: a page that counted before the
-commit keeps its count under a generation nobody reads any more. Without the cache (Redis down, see
+commit keeps its count under a generation nobody reads any more, and the pages kept
+meanwhile are not served again (cop_platform.page_cache.kept_pages_forget). Without the cache (Redis down, see
 cop_platform.cache) every page counts; a change made while Redis is unreachable, or in another process with the
 embedded defaults' per-process cache, shows within MEMBER_COUNT_SECONDS.
 """
@@ -19,6 +20,8 @@ from collections.abc import Iterable
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
+
+from cop_platform.page_cache import kept_pages_forget
 
 from .models import Membership
 
@@ -72,3 +75,6 @@ def _next_generation(community_ids: set[int]) -> None:
     # do, README), one per community.
     generation = secrets.token_hex(6)
     cache.set_many({_generation_key(pk): generation for pk in community_ids}, timeout=None)
+    # After the counts' generation, never before: a page that read the new generation of pages then reads the
+    # new generation of counts too.
+    kept_pages_forget()

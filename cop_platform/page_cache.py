@@ -46,6 +46,13 @@ address with a query is kept only when drawn a second time within its minute (th
 mark). That bounds, not ends, what a client can store: pages it asks for twice a minute each, which the
 cache's eviction (volatile-lru, README) may make room for by evicting rate-limit counters.
 A member deleted meanwhile is a commit: their name is in no page served after it.
+
+What a page shows from the cache rather than the database is as fresh as that cache: the cards are keyed by their
+values, read under the page's snapshot. The communities' member counts are not (communities.member_counts): a
+commit moves a community's count to a new generation just after it commits, and a page drawn in between would hold
+the old count under the new snapshot. So moving a count to a new generation also forgets every kept page
+(kept_pages_forget): a page is served only under the generation of pages it was drawn under, read after the
+snapshot, in the same round trip as the page itself.
 """
 
 import hashlib
@@ -53,6 +60,7 @@ import importlib.metadata
 import math
 import os
 import re
+import secrets
 import time
 import zlib
 from datetime import UTC, datetime
@@ -70,6 +78,8 @@ from django.utils import timezone, translation
 
 from cop_platform.release import ROOT, files_version, translation_files
 
+# Changed by kept_pages_forget: a page kept under another generation is drawn again.
+GENERATION_KEY = "pages-generation"
 NONCE_SLOT = "\x00nonce\x00"
 CSRF_SLOT = "\x00csrf\x00"
 # The one form {% csrf_token %} writes: every CSRF field of a page is one (cop_platform.cards fills its slots so).
@@ -88,9 +98,11 @@ def cached_page(view):
         if keyed is None:
             return view(request, *args, **kwargs)
         key, minute = keyed
-        kept = cache.get(key)
-        if kept is not None:
-            content_type, packed = kept
+        found = cache.get_many([key, GENERATION_KEY])  # one round trip for both
+        generation = found.get(GENERATION_KEY, "")
+        kept = found.get(key)
+        if kept is not None and kept[0] == generation:
+            _generation, content_type, packed = kept
             return served(request, content_type, zlib.decompress(packed).decode())
         watch = _WriteWatch()
         with connection.execute_wrapper(watch):
@@ -98,11 +110,21 @@ def cached_page(view):
         seconds = seconds_kept(minute)
         if seconds and keepable(request, response, wrote=watch.wrote) and _worth_keeping(request, key, seconds):
             content_type, body = kept_form(request, response)
-            cache.set(key, (content_type, zlib.compress(body.encode(), 1)), seconds)
+            cache.set(key, (generation, content_type, zlib.compress(body.encode(), 1)), seconds)
         return response
 
     wrapper.is_cached_page = True  # is_cached_view finds it
     return wrapper
+
+
+def kept_pages_forget() -> None:
+    """No page kept so far is served again. For what a page shows from the cache rather than the database, when
+    it changes after a commit: a page drawn between the commit and the change (its key already has the new
+    snapshot) would otherwise be served with the old value until its minute ends. Call it after changing that
+    value (communities.member_counts does, when a commit moves a community's count to a new generation)."""
+    # A random token, never expiring (Redis evicts only keys that do, README): nothing to get wrong when it
+    # was never set or is gone, and one key for the whole site.
+    cache.set(GENERATION_KEY, secrets.token_hex(6), timeout=None)
 
 
 def _worth_keeping(request, key: str, seconds: int) -> bool:

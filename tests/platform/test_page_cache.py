@@ -402,3 +402,24 @@ def test_an_address_without_a_query_is_kept_at_its_first_draw(reader_client, com
 
     assert "Procurement rules" not in reader_client.get(url).content.decode()
     assert "Procurement rules" in reader_client.get(url + "?page=1").content.decode()  # first draw
+
+
+def test_a_page_drawn_before_a_member_count_moves_on_is_not_served_after(
+    reader_client, community, snapshot, monkeypatch
+):
+    """communities.member_counts moves a count to a new generation just after the commit: a page drawn in between
+    has the new snapshot and the old count. Moving the count on forgets it."""
+    from communities import member_counts
+
+    url = reverse("communities:list")
+    assert "1 member" in reader_client.get(url).content.decode()  # counted and kept
+    moved = member_counts._next_generation
+    monkeypatch.setattr(member_counts, "_next_generation", lambda ids: None)  # the commit, not yet its hand-off
+    member_of(community)
+    snapshot.commit()
+    assert "1 member" in reader_client.get(url).content.decode()  # drawn in between, with the count kept before
+    assert "1 member" in reader_client.get(url).content.decode()  # and kept
+
+    moved({community.pk})  # on_commit: the count moves on
+
+    assert "2 members" in reader_client.get(url).content.decode()
