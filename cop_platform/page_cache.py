@@ -42,9 +42,11 @@ Entries expire after settings.PAGE_CACHE_SECONDS (0 turns the cache off), and at
 The cache is the site's (Redis in production, shared with the rate limits and the cards), and pages are kept
 compressed. An address without a query is kept when first drawn: there are as many as there are objects. So that
 one anyone can vary without end (`?junk=1`, `?junk=2`, …) does not fill it with pages nobody reads again, an
-address with a query is kept only when drawn a second time within its minute (the first draw leaves a small
-mark). That bounds, not ends, what a client can store: pages it asks for twice a minute each, which the
-cache's eviction (volatile-lru, README) may make room for by evicting rate-limit counters.
+address with a query is kept only when its view asked for every name in it (a name it never reads, `?junk=1`,
+cannot change what it shows), and only when drawn a second time within its minute (the first draw leaves a small
+mark). That bounds, not ends, what a client can store: pages it asks for twice a minute each, with values of
+their own in the names the view reads (`?q=1`, `?q=2`, …), which the cache's eviction (volatile-lru, README) may
+make room for by evicting rate-limit counters.
 A member deleted meanwhile is a commit: their name is in no page served after it.
 
 What a page shows from the cache rather than the database is as fresh as that cache: the cards are keyed by their
@@ -71,7 +73,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
@@ -105,10 +107,16 @@ def cached_page(view):
             _generation, content_type, packed = kept
             return served(request, content_type, zlib.decompress(packed).decode())
         watch = _WriteWatch()
+        request.GET = query = _QueryReads(request.GET)
         with connection.execute_wrapper(watch):
             response = view(request, *args, **kwargs)
         seconds = seconds_kept(minute)
-        if seconds and keepable(request, response, wrote=watch.wrote) and _worth_keeping(request, key, seconds):
+        if (
+            seconds
+            and keepable(request, response, wrote=watch.wrote)
+            and query.all_read()
+            and _worth_keeping(request, key, seconds)
+        ):
             content_type, body = kept_form(request, response)
             cache.set(key, (generation, content_type, zlib.compress(body.encode(), 1)), seconds)
         return response
@@ -245,6 +253,38 @@ def served(request, content_type: str, body: str) -> HttpResponse:
 def _has_messages(request) -> bool:
     storage = getattr(request, "_messages", None)
     return storage is not None and len(storage) > 0  # reads them without marking them shown
+
+
+class _QueryReads(QueryDict):
+    """request.GET, noting the names the view asked for one by one. A name it never asked for (`?junk=1`) cannot
+    change what the page shows beyond links that repeat the query ({% querystring %} copies it whole): such a page
+    is drawn, not kept, and leaves no mark."""
+
+    def __init__(self, query: QueryDict | str = "", mutable: bool = False, encoding: str | None = None):
+        # From a QueryDict (cached_page) or as QueryDict.copy() makes one (`__class__("", mutable=True, …)`).
+        if isinstance(query, QueryDict):
+            super().__init__("", mutable=True, encoding=query.encoding)
+            for name, values in query.lists():
+                self.setlist(name, values)
+            self._mutable = query._mutable
+        else:
+            super().__init__(query, mutable=mutable, encoding=encoding)
+        self.names_read = set()
+
+    def __getitem__(self, name):  # get() asks here too
+        self.names_read.add(name)
+        return super().__getitem__(name)
+
+    def _getlist(self, name, *args, **kwargs):  # getlist() and lists of values
+        self.names_read.add(name)
+        return super()._getlist(name, *args, **kwargs)
+
+    def __contains__(self, name):
+        self.names_read.add(name)
+        return super().__contains__(name)
+
+    def all_read(self) -> bool:
+        return self.names_read.issuperset(self.keys())
 
 
 class _WriteWatch:

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.signals import request_started
@@ -351,22 +352,56 @@ def test_the_snapshot_is_read_before_the_session_and_the_member(reader_client, c
     assert any("django_session" in query["sql"] for query in queries.captured_queries)  # read after it
 
 
-def test_an_address_anyone_can_vary_is_kept_only_when_drawn_twice(client, snapshot, monkeypatch):
-    kept = []
-    real_set = page_cache.cache.set
+@pytest.fixture
+def kept(monkeypatch):
+    """The keys of the pages page_cache keeps, and of the marks it leaves (`…:drawn`), in order."""
+    keys = []
+    real_set, real_add = page_cache.cache.set, page_cache.cache.add
 
     def kept_set(key, value, timeout=None, version=None):
         if key.startswith("page:"):
-            kept.append(key)
+            keys.append(key)
         return real_set(key, value, timeout, version)
 
-    monkeypatch.setattr(page_cache.cache, "set", kept_set)
-    for n in range(5):
-        client.get(f"{reverse('knowledge:library')}?junk={n}")
-    assert kept == []
+    def kept_add(key, value, timeout=None, version=None):
+        if key.startswith("page:"):
+            keys.append(key)
+        return real_add(key, value, timeout, version)
 
-    client.get(f"{reverse('knowledge:library')}?junk=4")
-    assert len(kept) == 1
+    monkeypatch.setattr(page_cache.cache, "set", kept_set)
+    monkeypatch.setattr(page_cache.cache, "add", kept_add)
+    return keys
+
+
+def test_an_address_anyone_can_vary_is_kept_only_when_drawn_twice(client, snapshot, kept):
+    for n in range(5):
+        client.get(f"{reverse('knowledge:library')}?q=budget{n}")
+    assert [key for key in kept if not key.endswith(":drawn")] == []
+
+    client.get(f"{reverse('knowledge:library')}?q=budget4")
+    assert len([key for key in kept if not key.endswith(":drawn")]) == 1
+
+
+@pytest.mark.parametrize("query", ["junk=1", "q=budget&junk=1", "page=1&junk="])
+def test_a_page_whose_query_names_something_its_view_never_reads_is_not_kept(client, snapshot, kept, query):
+    url = f"{reverse('knowledge:library')}?{query}"
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+
+    assert kept == []  # neither a page nor a mark
+
+
+def test_a_name_read_only_by_asking_whether_it_is_there_counts_as_read(rf, snapshot, kept):
+    @page_cache.cached_page
+    def view(request):
+        return HttpResponse("with" if "compact" in request.GET else "without")
+
+    for _ in range(2):
+        request = rf.get("/?compact")
+        request.page_snapshot, request.user = snapshot.value, AnonymousUser()
+        assert view(request).content == b"with"
+
+    assert len([key for key in kept if not key.endswith(":drawn")]) == 1
 
 
 def test_a_time_ago_is_counted_from_the_minutes_start(reader_client, community, settings, monkeypatch):
