@@ -47,9 +47,12 @@ def _status_action(status, label):
         # Listed before: a list filtered by status no longer holds them afterwards. Those already so are left out
         # of the count ("5 experts set to Inactive" for five that already were).
         experts = list(queryset.exclude(status=status))
-        for expert in experts:
+        # Counted as the service reports them, not as listed: a second click (or another coordinator) may have
+        # changed some of them between the listing and the write, and the service then leaves them alone.
+        count = sum(
             services.expert_set_status(expert=expert, status=status, actor=request.user, note="bulk change in admin")
-        count = len(experts)
+            for expert in experts
+        )
         done = ngettext("%(count)d expert set to “%(status)s”.", "%(count)d experts set to “%(status)s”.", count)
         modeladmin.message_user(request, done % {"count": count, "status": label}, messages.SUCCESS)
 

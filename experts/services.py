@@ -30,20 +30,21 @@ class ExpertError(Exception):
 
 
 @transaction.atomic
-def expert_set_status(*, expert: Expert, status: str, actor: User | None = None, note: str = "") -> Expert:
-    """Move an expert along the pipeline, keeping dated history. Setting the same status is a no-op."""
+def expert_set_status(*, expert: Expert, status: str, actor: User | None = None, note: str = "") -> bool:
+    """Move an expert along the pipeline, keeping dated history. Setting the status it already has writes
+    nothing; returns whether the status changed, so that a caller counts only real changes."""
     # The status as stored, under the row's lock: `expert` may have been read before another change (an admin
     # action clicked twice), which wrote a second, identical, history row from the status it had read.
     expert.status = Expert.objects.select_for_update().values_list("status", flat=True).get(pk=expert.pk)
     if expert.status == status:
-        return expert
+        return False
     ExpertStatusChange.objects.create(
         expert=expert, from_status=expert.status, to_status=status, changed_by=actor, note=note[:300]
     )
     expert.status = status
     expert.status_changed_at = timezone.now()
     expert.save(update_fields=["status", "status_changed_at"])
-    return expert
+    return True
 
 
 @transaction.atomic

@@ -246,6 +246,29 @@ def test_a_bulk_change_from_a_list_filtered_by_status_counts_the_experts_it_chan
     assert "2 experts set to “Engaged”." in [str(m) for m in get_messages(response.wsgi_request)]
 
 
+def test_a_bulk_change_counts_only_the_experts_it_changed_when_another_click_changed_some_meanwhile(
+    client, coordinator, monkeypatch
+):
+    """A double click: both requests list the same experts; before, the later one reported them all as set too,
+    though the first had already done it."""
+    mapped, changed_meanwhile = ExpertFactory(status=Expert.Status.MAPPED), ExpertFactory(status=Expert.Status.MAPPED)
+    set_status = services.expert_set_status
+
+    def other_click_first(**kwargs):
+        # Runs after the action listed its experts: the other request's write lands between listing and writing.
+        if not ExpertStatusChange.objects.filter(expert=changed_meanwhile).exists():
+            set_status(expert=Expert.objects.get(pk=changed_meanwhile.pk), status=Expert.Status.ENGAGED)
+        return set_status(**kwargs)
+
+    monkeypatch.setattr(services, "expert_set_status", other_click_first)
+    client.force_login(coordinator)
+
+    response = _bulk_status(client, [mapped, changed_meanwhile], "engaged")
+
+    assert "1 expert set to “Engaged”." in [str(m) for m in get_messages(response.wsgi_request)]
+    assert ExpertStatusChange.objects.filter(expert=changed_meanwhile).count() == 1
+
+
 def test_the_status_actions_are_named_in_the_coordinators_language(client, coordinator):
     """Before, each action's name was written once, in English, when the admin module was loaded."""
     client.force_login(coordinator)

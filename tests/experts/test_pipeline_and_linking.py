@@ -46,8 +46,9 @@ def test_it_keeps_a_dated_history_of_status_changes(coordinator):
 def test_it_ignores_setting_the_same_status(coordinator):
     since = timezone.now() - timedelta(days=3)
     expert = ExpertFactory(status=Expert.Status.ACTIVE, status_changed_at=since)
-    services.expert_set_status(expert=expert, status=Expert.Status.ACTIVE, actor=coordinator)
+    changed = services.expert_set_status(expert=expert, status=Expert.Status.ACTIVE, actor=coordinator)
     expert.refresh_from_db()
+    assert changed is False
     assert expert.status_changed_at == since
     assert not ExpertStatusChange.objects.exists()
 
@@ -57,12 +58,13 @@ def test_a_status_set_again_from_an_earlier_read_adds_no_history(coordinator):
     identical, history row."""
     expert = ExpertFactory(status=Expert.Status.MAPPED)
     second_click = Expert.objects.get(pk=expert.pk)
-    services.expert_set_status(expert=expert, status=Expert.Status.ENGAGED, actor=coordinator)
+    first = services.expert_set_status(expert=expert, status=Expert.Status.ENGAGED, actor=coordinator)
 
-    services.expert_set_status(expert=second_click, status=Expert.Status.ENGAGED, actor=coordinator)
+    second = services.expert_set_status(expert=second_click, status=Expert.Status.ENGAGED, actor=coordinator)
 
     history = ExpertStatusChange.objects.filter(expert=expert)
     assert list(history.values_list("from_status", "to_status")) == [("mapped", "engaged")]
+    assert (first, second) == (True, False)  # what the admin's action counts
 
 
 def test_it_records_the_first_stage_when_an_expert_is_created(coordinator):
