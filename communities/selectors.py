@@ -14,6 +14,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
 from django.db.models.functions import Cast, Coalesce
@@ -164,25 +165,53 @@ def thread_posts(*, thread: Thread) -> QuerySet[Post]:
     return thread.posts.select_related("author", "quoted__author").order_by("created_at", "pk")
 
 
+def _shown_before(created_at, pk) -> Q:
+    """The posts a thread shows before the one created at `created_at` with `pk` (thread_posts' order); values
+    or OuterRefs."""
+    return Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk)
+
+
+def _page_after(posts_before: int) -> int:
+    return posts_before // POSTS_PER_PAGE + 1
+
+
+def _anchor(page: int, post_pk: int) -> str:
+    return (f"?page={page}" if page > 1 else "") + f"#post-{post_pk}"
+
+
 def post_page_number(post: Post) -> int:
     """The page of its thread that shows `post` (thread_posts' order, POSTS_PER_PAGE a page). It stays that page:
     replies come after it, and posts are hidden, never deleted. A link with "?page=last" led elsewhere once the
     thread grew, and one without a page to page 1."""
-    before = Post.objects.filter(thread_id=post.thread_id).filter(
-        Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, pk__lt=post.pk)
-    )
-    return before.count() // POSTS_PER_PAGE + 1
+    before = Post.objects.filter(thread_id=post.thread_id).filter(_shown_before(post.created_at, post.pk))
+    return _page_after(before.count())
 
 
 def post_anchor(post: Post) -> str:
     """What follows a thread's address to show `post`: its page (none for the first) and its anchor."""
-    page = post_page_number(post)
-    return (f"?page={page}" if page > 1 else "") + f"#post-{post.pk}"
+    return _anchor(post_page_number(post), post.pk)
 
 
 def post_address(post: Post, community) -> str:
     """The address of `post` on its thread's page in `community` (where the viewer reads it)."""
     return post.thread.url_in(community) + post_anchor(post)
+
+
+def with_addresses(posts: QuerySet[Post], community) -> list[Post]:
+    """`posts`, each with `address`: post_address's in `community`. Its page is counted in the list's own query
+    (a subquery): post_address would count once per row."""
+    before = (
+        Post.objects.filter(thread_id=OuterRef("thread_id"))
+        .filter(_shown_before(OuterRef("created_at"), OuterRef("pk")))
+        .order_by()
+        .values("thread_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    listed = list(posts.annotate(posts_before=Coalesce(Subquery(before), 0)))
+    for post in listed:
+        post.address = post.thread.url_in(community) + _anchor(_page_after(post.posts_before), post.pk)
+    return listed
 
 
 def helpful_marks(*, user, posts) -> set[int]:
@@ -215,11 +244,12 @@ def active_members(community: Community) -> QuerySet[Membership]:
     )
 
 
-def moderation_queue(community: Community) -> QuerySet[Post]:
-    """Posts with open reports, in this community's own threads, most reported first."""
+def moderation_queue(community: Community) -> list[Post]:
+    """Posts with open reports, in this community's own threads, most reported first, each with the `address`
+    of its thread's page that shows it (long threads are paginated)."""
     from .models import Report
 
-    return (
+    posts = (
         Post.objects.filter(thread__community=community, reports__status=Report.Status.OPEN)
         .annotate(open_reports=Count("reports", filter=Q(reports__status=Report.Status.OPEN)))
         .select_related("author", "thread")
@@ -228,6 +258,7 @@ def moderation_queue(community: Community) -> QuerySet[Post]:
         )
         .order_by("-open_reports", "-pk")
     )
+    return with_addresses(posts, community)
 
 
 def unread_notification_count(user) -> int:

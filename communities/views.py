@@ -297,26 +297,29 @@ def post_edit(request, slug, pk):
     kept = kept_for(request) if request.method == "GET" else {}
     initial = {"body": kept.get("body", post.body), "based_on": kept.get("based_on", post.text_version())}
     form = PostEditForm(request.POST or None, initial=initial)
+    address = selectors.post_address(post, acc.community)  # for the Cancel link, or the redirect
+    context = {"form": form, "post": post, "community": acc.community, "post_address": address}
     if request.method == "POST" and form.is_valid():
         try:
             services.post_edit(
                 post=post, editor=request.user, body=form.cleaned_data["body"], based_on=form.cleaned_data["based_on"]
             )
         except services.PostChangedMeanwhile as error:
-            return _post_changed_meanwhile(request, post, acc.community, error)
+            return _post_changed_meanwhile(request, context, error)
         messages.success(request, _("Your changes were saved."))
-        return redirect(selectors.post_address(post, acc.community))
-    return render(request, "communities/post_edit.html", {"form": form, "post": post, "community": acc.community})
+        return redirect(address)
+    return render(request, "communities/post_edit.html", context)
 
 
-def _post_changed_meanwhile(request, post, community, error):
+def _post_changed_meanwhile(request, context, error):
     """The editor's text comes back as typed, under the post as it is now; the form now starts from that
     version, so saving again is a deliberate choice over it."""
+    post = context["post"]
     post.refresh_from_db()
     data = request.POST.copy()
     data["based_on"] = post.text_version()
     messages.error(request, str(error))
-    context = {"form": PostEditForm(data), "post": post, "community": community, "changed_meanwhile": True}
+    context = {**context, "form": PostEditForm(data), "changed_meanwhile": True}
     return render(request, "communities/post_edit.html", context, status=409)
 
 
@@ -344,6 +347,7 @@ def post_report(request, slug, pk):
     if not acc.can_read:
         raise Http404
     form = ReportForm(request.POST or None)
+    address = selectors.post_address(post, acc.community)  # for the Cancel link, or the redirect
     if request.method == "POST" and form.is_valid():
         try:
             services.post_report(post=post, reporter=request.user, **form.cleaned_data)
@@ -351,8 +355,9 @@ def post_report(request, slug, pk):
             messages.error(request, str(error))
         else:
             messages.success(request, _("Thank you. The moderators will review this post."))
-        return redirect(selectors.post_address(post, acc.community))
-    return render(request, "communities/report_form.html", {"form": form, "post": post, "community": acc.community})
+        return redirect(address)
+    context = {"form": form, "post": post, "community": acc.community, "post_address": address}
+    return render(request, "communities/report_form.html", context)
 
 
 @require_POST

@@ -1,0 +1,90 @@
+"""Pages about one post link back to the page of its thread that shows it: long threads are paginated, and a link
+without the page led to page 1, where the post is not."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from communities import services
+from communities.models import Membership, Report
+from communities.selectors import POSTS_PER_PAGE
+
+from .factories import CommunityFactory, PostFactory, ThreadFactory, member_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def community():
+    return CommunityFactory()
+
+
+@pytest.fixture
+def moderator(community):
+    return member_of(community, Membership.Role.MODERATOR)
+
+
+def _post_on_page_2(community, **fields):
+    thread = ThreadFactory(community=community)
+    PostFactory.create_batch(POSTS_PER_PAGE - 1, thread=thread)  # with the opening post, page 1 is full
+    return PostFactory(thread=thread, **fields)
+
+
+def _on_page_2(post) -> str:
+    return f'href="{post.thread.get_absolute_url()}?page=2#post-{post.pk}"'
+
+
+def _reported(post, times=1):
+    for _ in range(times):
+        services.post_report(post=post, reporter=member_of(post.thread.community), reason=Report.Reason.SPAM)
+
+
+def test_the_cancel_link_of_the_edit_form_leads_to_the_posts_page(client, community):
+    author = member_of(community)
+    post = _post_on_page_2(community, author=author)
+    client.force_login(author)
+
+    page = client.get(reverse("communities:post_edit", args=[community.slug, post.pk])).content.decode()
+
+    assert _on_page_2(post) in page
+
+
+def test_the_cancel_link_of_the_report_form_leads_to_the_posts_page(client, community):
+    post = _post_on_page_2(community)
+    client.force_login(member_of(community))
+
+    page = client.get(reverse("communities:post_report", args=[community.slug, post.pk])).content.decode()
+
+    assert _on_page_2(post) in page
+
+
+def test_the_moderation_queue_links_each_post_to_its_page(client, community, moderator):
+    late = _post_on_page_2(community)
+    early = PostFactory(thread=ThreadFactory(community=community))
+    for post in (late, early):
+        _reported(post)
+    client.force_login(moderator)
+
+    page = client.get(reverse("communities:moderation", args=[community.slug])).content.decode()
+
+    assert _on_page_2(late) in page
+    assert f'href="{early.thread.get_absolute_url()}#post-{early.pk}"' in page
+
+
+def _queries(client, url) -> int:
+    client.get(url)  # what the first visit caches (the header) is not the page's own cost
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_moderation_queue_counts_the_posts_pages_in_its_own_query(client, community, moderator):
+    _reported(_post_on_page_2(community))
+    client.force_login(moderator)
+    url = reverse("communities:moderation", args=[community.slug])
+    few = _queries(client, url)
+    for _ in range(4):
+        _reported(_post_on_page_2(community), times=2)
+
+    assert _queries(client, url) == few
