@@ -582,9 +582,11 @@ class PostChangedMeanwhile(CommunityError):
 
 
 @transaction.atomic
-def post_edit(*, post: Post, editor: User, body: str, based_on: str = "") -> Post:
+def post_edit(*, post: Post, editor: User, body: str, based_on: str = "", anchor: str | None = None) -> Post:
     """Save `body` as the post's text. `based_on` is the text_version() the editor started from: when the text
-    changed since (another editor saved first), nothing is written and PostChangedMeanwhile says so."""
+    changed since (another editor saved first), nothing is written and PostChangedMeanwhile says so. `anchor`
+    is selectors.post_anchor(post) when the caller has it already (an edit leaves the post on its page): a
+    moderator's edit tells the author where to find it."""
     current = Post.objects.select_for_update().only("body", "author").get(pk=post.pk)
     # In the author's language, as the rest of their post (and as account deletion writes it). Read only when
     # needed, and not joined above: PostgreSQL locks no row on the nullable side of an outer join.
@@ -604,11 +606,11 @@ def post_edit(*, post: Post, editor: User, body: str, based_on: str = "") -> Pos
     if post.is_hidden:  # the replies' quotes are compared with its text anew
         _quoting_replies_reindex(post)
     if editor.pk != current.author_id and current.body != body:
-        _moderator_edit_recorded(post, editor=editor, previous_text=current.body)
+        _moderator_edit_recorded(post, editor=editor, previous_text=current.body, anchor=anchor)
     return post
 
 
-def _moderator_edit_recorded(post: Post, *, editor: User, previous_text: str) -> None:
+def _moderator_edit_recorded(post: Post, *, editor: User, previous_text: str, anchor: str | None) -> None:
     """A moderator (or the coordinator, in the admin) rewrote a member's post: the text it replaced is kept in the
     moderation log, and its author is told. Overwritten silently, the author's words were gone, and nobody could
     tell who changed them."""
@@ -620,7 +622,7 @@ def _moderator_edit_recorded(post: Post, *, editor: User, previous_text: str) ->
         notify(
             recipients=[author], kind=Notification.Kind.MODERATION, actor=editor, community=thread.community,
             text=worded(gettext_lazy("A moderator edited your post in “%(thread)s”."), thread=thread.title),
-            url=selectors.post_address(post, thread.community),
+            url=thread.url_in(thread.community) + (anchor or selectors.post_anchor(post)),
         )  # fmt: skip
 
 

@@ -297,13 +297,17 @@ def post_edit(request, slug, pk):
     kept = kept_for(request) if request.method == "GET" else {}
     initial = {"body": kept.get("body", post.body), "based_on": kept.get("based_on", post.text_version())}
     form = PostEditForm(request.POST or None, initial=initial)
-    address = selectors.post_address(post, acc.community)  # for the Cancel link, or the redirect
+    # Counted once, for the Cancel link, the redirect and a moderator's notice to the author alike: an edit
+    # leaves the post on its page.
+    anchor = selectors.post_anchor(post)
+    address = post.thread.url_in(acc.community) + anchor
     context = {"form": form, "post": post, "community": acc.community, "post_address": address}
     if request.method == "POST" and form.is_valid():
         try:
             services.post_edit(
-                post=post, editor=request.user, body=form.cleaned_data["body"], based_on=form.cleaned_data["based_on"]
-            )
+                post=post, editor=request.user, body=form.cleaned_data["body"], based_on=form.cleaned_data["based_on"],
+                anchor=anchor,
+            )  # fmt: skip
         except services.PostChangedMeanwhile as error:
             return _post_changed_meanwhile(request, context, error)
         messages.success(request, _("Your changes were saved."))

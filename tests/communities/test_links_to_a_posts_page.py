@@ -1,6 +1,8 @@
 """Pages about one post link back to the page of its thread that shows it: long threads are paginated, and a link
 without the page led to page 1, where the post is not."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -88,3 +90,24 @@ def test_the_moderation_queue_counts_the_posts_pages_in_its_own_query(client, co
         _reported(_post_on_page_2(community), times=2)
 
     assert _queries(client, url) == few
+
+
+def _page_counts(queries) -> list[str]:
+    """The queries that count the posts shown before one (selectors.post_page_number's)."""
+    return [q["sql"] for q in queries if re.match(r'SELECT COUNT\(\*\) AS "__count" FROM "communities_post"', q["sql"])]
+
+
+def test_a_moderators_edit_counts_the_posts_page_once_for_the_notice_and_the_redirect(client, community, moderator):
+    post = _post_on_page_2(community, author=member_of(community))
+    client.force_login(moderator)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse("communities:post_edit", args=[community.slug, post.pk]),
+            {"body": "Contact details removed by a moderator.", "based_on": post.text_version()},
+        )
+
+    assert response.url == f"{post.thread.get_absolute_url()}?page=2#post-{post.pk}"
+    notice = post.author.notifications.get()
+    assert notice.url == response.url
+    assert len(_page_counts(queries)) == 1
