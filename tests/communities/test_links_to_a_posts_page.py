@@ -11,6 +11,7 @@ from django.urls import reverse
 from communities import services
 from communities.models import Membership, Report
 from communities.selectors import POSTS_PER_PAGE
+from tests.support.pages import queries_for
 
 from .factories import CommunityFactory, PostFactory, ThreadFactory, member_of
 
@@ -74,22 +75,15 @@ def test_the_moderation_queue_links_each_post_to_its_page(client, community, mod
     assert f'href="{early.thread.get_absolute_url()}#post-{early.pk}"' in page
 
 
-def _queries(client, url) -> int:
-    client.get(url)  # what the first visit caches (the header) is not the page's own cost
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_the_moderation_queue_counts_the_posts_pages_in_its_own_query(client, community, moderator):
     _reported(_post_on_page_2(community))
     client.force_login(moderator)
     url = reverse("communities:moderation", args=[community.slug])
-    few = _queries(client, url)
+    few = queries_for(client, url)
     for _ in range(4):
         _reported(_post_on_page_2(community), times=2)
 
-    assert _queries(client, url) == few
+    assert queries_for(client, url) == few
 
 
 def _page_counts(queries) -> list[str]:

@@ -4,8 +4,6 @@ rows, long lists can be searched, actions say what they did, and forms say befor
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,15 +18,9 @@ from tests.events.factories import EventFactory, RegistrationFactory
 from tests.experts.factories import ExpertFactory, ReferralFactory
 from tests.factories import CoordinatorFactory, LocalCommunityFactory, MemberFactory
 from tests.knowledge.factories import KnowledgeProductFactory
+from tests.support.pages import queries_for
 
 pytestmark = pytest.mark.django_db
-
-
-def _queries(client, url) -> int:
-    client.get(url)  # what the first visit caches (the header, permissions) is not the page's own cost
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def _said(response) -> list[str]:
@@ -75,20 +67,20 @@ def _figures(n):
 def test_a_list_reads_its_rows_people_with_the_rows(coordinator_client, changelist, make):
     """Each of these names a person who may be empty: Django's own select_related leaves such a column out."""
     make(2)
-    few = _queries(coordinator_client, reverse(changelist))
+    few = queries_for(coordinator_client, reverse(changelist))
     make(6)
 
-    assert _queries(coordinator_client, reverse(changelist)) == few
+    assert queries_for(coordinator_client, reverse(changelist)) == few
 
 
 def test_an_events_form_reads_its_registrations_with_their_members(coordinator_client):
     event = EventFactory()
     RegistrationFactory.create_batch(2, event=event)
     url = reverse("admin:events_event_change", args=[event.pk])
-    few = _queries(coordinator_client, url)
+    few = queries_for(coordinator_client, url)
     RegistrationFactory.create_batch(8, event=event)
 
-    assert _queries(coordinator_client, url) == few
+    assert queries_for(coordinator_client, url) == few
 
 
 def test_an_experts_form_reads_its_history_with_who_changed_it(coordinator_client):
@@ -96,11 +88,11 @@ def test_an_experts_form_reads_its_history_with_who_changed_it(coordinator_clien
     expert = ExpertFactory()
     url = reverse("admin:experts_expert_change", args=[expert.pk])
     expert_services.expert_set_status(expert=expert, status=Expert.Status.ACTIVE, actor=coordinator)
-    few = _queries(coordinator_client, url)
+    few = queries_for(coordinator_client, url)
     for status in [Expert.Status.INACTIVE, Expert.Status.ACTIVE] * 3:
         expert_services.expert_set_status(expert=expert, status=status, actor=CoordinatorFactory())
 
-    assert _queries(coordinator_client, url) == few
+    assert queries_for(coordinator_client, url) == few
 
 
 # --- Search ----------------------------------------------------------------------------------------------------

@@ -23,12 +23,6 @@ def _tags(obj) -> set[str]:
     return set(obj.tags.names()) if hasattr(obj, "tags") else set(obj.expertise.names())
 
 
-@pytest.fixture
-def coordinator_client(client):
-    client.force_login(CoordinatorFactory())
-    return client
-
-
 def _choose(client, tags) -> str:
     """Choose `tags` in the list and open the merge page: the ids it lists, as its form sends them back."""
     client.post(
