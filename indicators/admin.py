@@ -37,6 +37,16 @@ class IndicatorValueInline(admin.TabularInline):
         return False
 
 
+class DescribedForm:
+    """An admin form whose fields stand in one fieldset under `form_description`: what saving it does not do
+    by itself (recompute a month, generate a report again), said where the coordinator edits."""
+
+    form_description = ""
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": self.get_fields(request, obj), "description": self.form_description})]
+
+
 @admin.register(MonthlySnapshot)
 class MonthlySnapshotAdmin(admin.ModelAdmin):
     """Frozen months, read-only: recompute with `python manage.py compute_indicators --month YYYY-MM --recompute`."""
@@ -58,7 +68,7 @@ class MonthlySnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonthlyNarrative)
-class MonthlyNarrativeAdmin(admin.ModelAdmin):
+class MonthlyNarrativeAdmin(DescribedForm, admin.ModelAdmin):
     """The month's words for the progress report. Regenerate the report afterwards (Progress reports)."""
 
     formfield_overrides = ADMIN_TEXT_FIELDS
@@ -68,12 +78,11 @@ class MonthlyNarrativeAdmin(admin.ModelAdmin):
     date_hierarchy = "month"
     readonly_fields = ["updated_at", "updated_by"]
 
-    def get_fieldsets(self, request, obj=None):
-        # Said on the page, not only here: a report already made keeps the words it was made with.
-        return [(None, {"fields": self.get_fields(request, obj), "description": _(
-            "A report already generated keeps the words it was made with: generate it again afterwards (on the "
-            "report's page, or Progress reports → “Generate the selected reports again”)."
-        )})]  # fmt: skip
+    # Said on the page, not only here: a report already made keeps the words it was made with.
+    form_description = _(
+        "A report already generated keeps the words it was made with: generate it again afterwards (on the "
+        "report's page, or Progress reports → “Generate the selected reports again”)."
+    )
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
@@ -81,7 +90,7 @@ class MonthlyNarrativeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ManualFigure)
-class ManualFigureAdmin(admin.ModelAdmin):
+class ManualFigureAdmin(DescribedForm, admin.ModelAdmin):
     """Figures the platform cannot count itself. They enter a month's indicators when it is (re)computed:
     after changing a frozen month's figures, recompute it with
     `python manage.py compute_indicators --month YYYY-MM --recompute`."""
@@ -92,12 +101,11 @@ class ManualFigureAdmin(admin.ModelAdmin):
     search_fields = ["source_note"]
     readonly_fields = ["entered_by", "entered_at"]
 
-    def get_fieldsets(self, request, obj=None):
-        return [(None, {"fields": self.get_fields(request, obj), "description": _(
-            "A month's figures enter its indicators when it is computed. For a month already frozen, have it "
-            "computed again (python manage.py compute_indicators --month YYYY-MM --recompute), then generate its "
-            "report again."
-        )})]  # fmt: skip
+    form_description = _(
+        "A month's figures enter its indicators when it is computed. For a month already frozen, have it "
+        "computed again (python manage.py compute_indicators --month YYYY-MM --recompute), then generate its "
+        "report again."
+    )
 
     def save_model(self, request, obj, form, change):
         obj.entered_by = request.user

@@ -46,6 +46,20 @@ def test_a_second_narrative_for_a_month_is_refused_whatever_the_day(coordinator_
     assert MonthlyNarrative.objects.get().highlights == "First"
 
 
+@pytest.mark.parametrize(
+    ("form", "said"),
+    [
+        ("admin:indicators_monthlynarrative_add", "A report already generated keeps the words it was made with"),
+        ("admin:indicators_manualfigure_add", "For a month already frozen, have it computed again"),
+    ],
+)
+def test_the_narrative_and_figure_forms_say_what_saving_them_does_not_redo(coordinator_client, form, said):
+    html = coordinator_client.get(reverse(form)).content.decode()
+
+    assert said in html
+    assert 'name="month"' in html  # under the description, the form's fields
+
+
 def test_frozen_months_are_read_only_in_the_admin(coordinator_client):
     snapshot, _computed = freeze_month(OCT)
 
