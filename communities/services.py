@@ -13,7 +13,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from cop_platform.i18n import in_language_of
+from cop_platform.i18n import in_language_of, language_for
 from members.audit import audit_record, member_label
 from members.models import Activity, AuditEntry, User
 from members.services import activity_record
@@ -503,8 +503,8 @@ DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
 def thread_create(*, community: Community, author: User, title: str, body: str) -> Thread:
     """Start a discussion. The same one sent twice in a row (DOUBLE_SUBMIT_WINDOW) is the first one."""
     User.objects.select_for_update().filter(pk=author.pk).first()  # a member's two submissions, one at a time
-    title = _forgotten_mentions_replaced(title, lambda: author.language)
-    body = _forgotten_mentions_replaced(body, lambda: author.language)
+    title = _forgotten_mentions_replaced(title, lambda: language_for(author))
+    body = _forgotten_mentions_replaced(body, lambda: language_for(author))
     now = timezone.now()
     twin = (
         Thread.objects.filter(
@@ -531,7 +531,7 @@ def post_reply(*, thread: Thread, author: User, body: str, shown_in: Community, 
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
     if thread.is_locked:
         raise CommunityError(_("This thread is locked and takes no more replies."))
-    body = _forgotten_mentions_replaced(body, lambda: author.language)
+    body = _forgotten_mentions_replaced(body, lambda: language_for(author))
     now = timezone.now()
     twin = _same_reply_just_posted(thread=thread, author=author, body=body, quoted=quoted, now=now)
     if twin is not None:
@@ -591,7 +591,8 @@ def post_edit(*, post: Post, editor: User, body: str, based_on: str = "", anchor
     # In the author's language, as the rest of their post (and as account deletion writes it). Read only when
     # needed, and not joined above: PostgreSQL locks no row on the nullable side of an outer join.
     body = _forgotten_mentions_replaced(
-        body, lambda: User.objects.filter(pk=current.author_id).values_list("language", flat=True).first() or ""
+        body,
+        lambda: language_for(User.objects.filter(pk=current.author_id).only("language", "browser_language").first()),
     )
     if current.changed_since(based_on, body):
         raise PostChangedMeanwhile(
@@ -643,7 +644,8 @@ def posts_mention_forget(
     if since is not None:  # only those written or edited since
         candidates = candidates.filter(Q(created_at__gte=since) | Q(edited_at__gte=since))
     posts = list(candidates.only("body", "body_html", "author", "quoted"))
-    languages = dict(User.objects.filter(pk__in={p.author_id for p in posts}).values_list("pk", "language"))
+    authors = User.objects.filter(pk__in={p.author_id for p in posts}).only("language", "browser_language")
+    languages = {author.pk: language_for(author) for author in authors}
     bodies = {
         post.pk: markdown.mention_replaced(
             post.body, handle, replacement(languages.get(post.author_id, "")), in_address=in_address

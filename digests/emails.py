@@ -17,6 +17,8 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import ngettext
 
+from cop_platform.i18n import language_for
+
 UNSUBSCRIBE_SALT = "digests.unsubscribe"
 # Private-use characters: nothing a template or a member's name produces by accident.
 NAME_MARK = "\ue000name\ue000"
@@ -87,7 +89,7 @@ def _render(member, digest, language: str, time_zone: str, unsubscribe: str) -> 
 
 def render_bodies(member, digest, *, unsubscribe: str, bodies: dict | None = None) -> tuple[str, str]:
     """The text and HTML bodies of `member`'s email; reuses a body in `bodies` rendered for the same content."""
-    language = getattr(member, "language", "") or settings.LANGUAGE_CODE
+    language = language_for(member)
     time_zone = member.time_zone or settings.TIME_ZONE
     key = (language, time_zone, digest.content_key())
     shared = bodies.get(key) if bodies is not None else None
@@ -107,7 +109,7 @@ def render_bodies(member, digest, *, unsubscribe: str, bodies: dict | None = Non
 
 
 def build_message(member, digest, *, connection=None, bodies: dict | None = None) -> EmailMultiAlternatives:
-    language = getattr(member, "language", "") or settings.LANGUAGE_CODE
+    language = language_for(member)
     unsubscribe = unsubscribe_url(member)
     text, html = render_bodies(member, digest, unsubscribe=unsubscribe, bodies=bodies)
     with translation.override(language):

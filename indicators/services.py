@@ -194,6 +194,7 @@ def report_notify_viewers(report: ProgressReport) -> int:
             subject=lambda: _("Progress report %(month)s is ready") % {"month": month_in_sentence(report.month)},
             template="report-ready",
             context=context,
+            language=report.language,  # for one who chose none, whose browser is not known: what they asked for
         )
         sent += 1
     return sent

@@ -86,7 +86,8 @@ class MemberAdmin(DjangoUserAdmin):
     filter_horizontal = ["groups", "user_permissions", "languages"]
     actions = [delete_accounts]
     readonly_fields = [
-        "last_login", "date_joined", "profile_completed_at", "deletion_requested_at", "deletion_requested_by"
+        "last_login", "date_joined", "profile_completed_at", "deletion_requested_at", "deletion_requested_by",
+        "browser_language",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
@@ -104,6 +105,7 @@ class MemberAdmin(DjangoUserAdmin):
                     "languages",
                     "interests",
                     "language",
+                    "browser_language",
                     "time_zone",
                     "hide_email",
                     "profile_completed_at",

@@ -164,6 +164,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("Pages and emails are shown in this language."),
     )
+    # For a member who chose none ("the language my browser asks for"): what their browser asked for when they
+    # last signed in. Emails, notifications and reports rendered away from their requests use it
+    # (cop_platform.i18n.language_for): without it they came in the language of whoever acted, or in English.
+    browser_language = models.CharField(
+        _("language of the browser at the last sign-in"),
+        max_length=16,
+        blank=True,
+        editable=False,
+        help_text=_("Used for emails and notifications while no language of the site is chosen."),
+    )
     hide_email = models.BooleanField(
         _("hide my email address"),
         default=False,

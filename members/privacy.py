@@ -56,7 +56,7 @@ from communities.models import (
 )
 from communities.services import _leaders_locked
 from cop_platform import broker
-from cop_platform.i18n import in_language_of
+from cop_platform.i18n import in_language_of, language_for
 from cop_platform.mail import queue_email_to
 from digests.models import DigestDelivery, DigestPreference
 from events.models import CalendarFeed, Event, Registration, TopicSuggestion, TopicVote
@@ -150,7 +150,7 @@ def _rows(queryset, *fields, **expressions) -> list[dict]:
 
 _PROFILE_FIELDS = (
     "email", "full_name", "handle", "organization", "position_level", "gender", "city_region", "time_zone",
-    "language", "hide_email", "date_joined", "profile_completed_at", "last_login",
+    "language", "browser_language", "hide_email", "date_joined", "profile_completed_at", "last_login",
 )  # fmt: skip
 _COMMUNITY = {"community_name": F("community__name")}
 
@@ -721,7 +721,7 @@ def account_delete(*, member: User, deleted_by: User | None = None, asked: bool 
     member.set_unusable_password()
     member.is_active = member.is_staff = member.is_superuser = False
     member.organization = member.city_region = member.position_level = member.time_zone = ""
-    member.language = ""
+    member.language = member.browser_language = ""
     member.local_community = None
     member.hide_email = True
     member.last_login = None
@@ -844,16 +844,16 @@ def former_member_in(language: str) -> str:
 
 
 def _in_authors_language(thread: Thread) -> str:
-    return former_member_in(thread.author.language if thread.author else "")
+    return former_member_in(language_for(thread.author) if thread.author else "")
 
 
-# A notification is written in the language its actor used the site in (one text for all its recipients).
-_NOTIFICATION_LANGUAGES = ("recipient__language",)
+# What _in_readers_language reads of each notification's recipient.
+_NOTIFICATION_LANGUAGES = ("recipient__language", "recipient__browser_language")
 
 
 def _in_readers_language(notification: Notification) -> str:
     # A notification is worded in its recipient's language (communities.services.worded).
-    return former_member_in(notification.recipient.language)
+    return former_member_in(language_for(notification.recipient))
 
 
 def _replace(text: str, needles: list[str], replacement: str) -> str:

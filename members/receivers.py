@@ -16,12 +16,14 @@ from cop_platform.i18n import language_cookie_set
 
 from .audit import audit_record
 from .models import Activity, AuditEntry, User
-from .services import activity_record
+from .services import activity_record, member_browser_language_set
 
 
 @receiver(user_logged_in, dispatch_uid="members.record_login")
 def record_login(sender, request, user, **kwargs):
     activity_record(member=user, kind=Activity.Kind.LOGIN)
+    # Before activate_language below switches the request to the saved choice: the browser's own.
+    member_browser_language_set(member=user, language=getattr(request, "LANGUAGE_CODE", "") if request else "")
 
 
 @receiver(allauth_user_logged_in, dispatch_uid="members.activate_language")

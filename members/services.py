@@ -4,6 +4,7 @@ import unicodedata
 from datetime import datetime
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -110,6 +111,15 @@ def member_language_set(*, member: User, language: str) -> bool:
         return False
     member.language = language
     return bool(User.objects.filter(pk=member.pk).update(language=language))
+
+
+def member_browser_language_set(*, member: User, language: str) -> bool:
+    """Remember the language `member`'s browser asked for as they signed in (cop_platform.i18n.language_for uses
+    it while they choose none). One UPDATE, only when it changed and is one the site offers; True when it did."""
+    if language not in dict(settings.LANGUAGES) or member.browser_language == language:
+        return False
+    member.browser_language = language
+    return bool(User.objects.filter(pk=member.pk).update(browser_language=language))
 
 
 @transaction.atomic

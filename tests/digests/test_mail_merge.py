@@ -152,3 +152,17 @@ def test_each_member_gets_the_digest_in_their_own_language(community, mailoutbox
         assert f'<html lang="{language}">' in message.alternatives[0][0]  # screen readers, and Burmese fonts
     assert "Dear" not in sent[by_language["ru"].email].body
     assert sent[by_language["ru"].email].subject != sent[by_language["en"].email].subject
+
+
+def test_a_member_without_a_choice_gets_the_digest_in_their_browsers_language(community, mailoutbox):
+    """No language of the site chosen: the one their browser asked for at their last sign-in, not English."""
+    from django.utils import translation
+
+    (member,) = readers(community, names=["Reader my"], language="", browser_language="my")
+    _round, ids = services.plan(everyone=True)
+    services.send_batch(ids)
+
+    (message,) = mailoutbox
+    with translation.override("my"):
+        assert translation.gettext("Upcoming events") in message.body
+    assert '<html lang="my">' in message.alternatives[0][0]

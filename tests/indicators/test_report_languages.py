@@ -164,3 +164,32 @@ def test_generate_again_renders_every_language_the_report_was_made_in(
         english.post(report_page)  # again, after the narrative changed
 
     assert sorted(renders[2:]) == [(OCT, "en"), (OCT, "ru")]
+
+
+def test_a_viewer_without_a_choice_is_sent_the_report_in_their_browsers_language(
+    db, renders, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Their browser asked for Burmese when they last signed in (members.User.browser_language): the Burmese report,
+    announced in Burmese, rather than the English one."""
+    viewer = ReportViewerFactory(language="", browser_language="my")
+    freeze_month(OCT)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report_ensure(OCT)
+
+    assert sorted(renders) == [(OCT, "en"), (OCT, "my")]
+    (message,) = [m for m in mailoutbox if m.to == [viewer.email]]
+    assert "report.pdf?language=my" in message.body
+    assert message.subject != "Progress report October 2026 is ready"
+
+
+def test_whoever_asked_without_a_choice_of_their_own_is_told_in_the_reports_language(
+    db, october, renders, mailoutbox, django_capture_on_commit_callbacks
+):
+    coordinator = ReportViewerFactory(language="")  # and no sign-in recorded yet
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report_request(month=OCT, language="ru", requested_by=coordinator)
+
+    (message,) = mailoutbox
+    assert "октябрь 2026" in message.subject
