@@ -5,7 +5,7 @@ from django.utils.translation import ngettext
 
 from cop_platform import forms as shared_fields
 
-from .models import Event, Registration, TopicSuggestion
+from .models import TIMES_ON_THE_MINUTE, Event, Registration, TopicSuggestion, to_the_minute
 
 
 class FeedbackForm(forms.Form):
@@ -56,13 +56,15 @@ class EventAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("ends_at", "registration_deadline"):  # starts_at's, below, says it and more
             if name in self.fields:  # EventAdmin reads and shows them in that zone
-                self.fields[name].help_text = _("In the organizer's time zone (“When and where”).")
+                self.fields[name].help_text = _(
+                    "In the organizer's time zone (“When and where”). To the minute: seconds are dropped."
+                )
         # What saving does beyond the row, said before the coordinator saves: who is emailed.
         consequences = {
             "status": _("Cancelled: everyone registered or waiting is emailed (a draft cannot be cancelled)."),
             "starts_at": _(
-                "In the organizer's time zone (“When and where”). A new start, or a new time zone, emails everyone "
-                "registered or waiting the new time."
+                "In the organizer's time zone (“When and where”). To the minute: seconds are dropped. A new start, or "
+                "a new time zone, emails everyone registered or waiting the new time."
             ),
             "capacity": _(
                 "Empty for no limit. Beyond it, members join a waitlist; raising it moves waiting members up and "
@@ -81,6 +83,11 @@ class EventAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # As they will be saved (Event.save drops the seconds), so that an end in the start's minute is refused
+        # here with a message, not by the database, and a start is compared as it will be stored.
+        for name in TIMES_ON_THE_MINUTE:
+            if cleaned.get(name):
+                cleaned[name] = to_the_minute(cleaned[name])
         # self.instance holds the stored status until after clean(); a new event's is the default, a draft.
         if cleaned.get("status") == Event.Status.CANCELLED and self.instance.status == Event.Status.DRAFT:
             self.add_error(

@@ -18,8 +18,18 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def to_the_minute(moment):
+    """`moment` without its seconds (None stays None). The same rule as indicators.models.to_the_minute, kept here
+    so that events need not import the indicators app (which reads events)."""
+    return moment.replace(second=0, microsecond=0) if moment else moment
+
+
 class Event(models.Model):
-    """A webinar, meeting or training. Times are stored in UTC and shown in each viewer's time zone."""
+    """A webinar, meeting or training. Times are stored in UTC and shown in each viewer's time zone.
+
+    Its start, end and registration deadline are on the minute (save() drops seconds): members are shown the minute,
+    and a page is kept for up to a minute (cop_platform.page_cache, keyed by the minute), so an event starting at
+    10:00:40 was offered "Register" by a page kept from 10:00 after registration had closed."""
 
     class Kind(models.TextChoices):
         WEBINAR = "webinar", _("Webinar")
@@ -101,8 +111,17 @@ class Event(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.keep_to_the_minute()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("events:detail", args=[self.slug])
+
+    def keep_to_the_minute(self) -> None:
+        """Drop the seconds of its times (see the class's docstring)."""
+        for name in TIMES_ON_THE_MINUTE:
+            setattr(self, name, to_the_minute(getattr(self, name)))
 
     def revise(self) -> None:
         """A new revision of what calendars hold of the event (its time, place, link or status); saved by the caller."""
@@ -130,6 +149,10 @@ class Event(models.Model):
         if self.status != self.Status.PUBLISHED or self.starts_at <= now:
             return False
         return self.registration_deadline is None or now < self.registration_deadline
+
+
+# The times Event.save keeps to the minute.
+TIMES_ON_THE_MINUTE = ("starts_at", "ends_at", "registration_deadline")
 
 
 class Registration(models.Model):

@@ -73,13 +73,12 @@ def event_save_edited(*, event: Event) -> Event | None:
         return None
     # As stored, not as read at the start of the request: a cancellation meanwhile counted one.
     event.sequence, event.revised_at = stored.sequence, stored.revised_at
-    for name in ("starts_at", "ends_at", "registration_deadline"):
-        # The form gives times to the second; one stored finer (an event made by the demo data or the site's
-        # services) came back a few microseconds "earlier", and every save of its text was a move: its
-        # registrants emailed a new time that was the old one.
-        ours, theirs = getattr(event, name), getattr(stored, name)
-        if ours and theirs and ours.replace(microsecond=0) == theirs.replace(microsecond=0):
-            setattr(event, name, theirs)
+    # Both compared on the minute, as Event.save keeps them: a time given to the second or finer is not a move (one
+    # stored finer, by the demo data, came back from the form a few microseconds "earlier", and every save of its
+    # text emailed its registrants a new time that was the old one), nor is one stored with seconds before
+    # migration 0005 or written past save() (an UPDATE).
+    event.keep_to_the_minute()
+    stored.keep_to_the_minute()
     if any(getattr(event, name) != getattr(stored, name) for name in CALENDAR_FIELDS):
         event.revise()
     elif any(getattr(event, name) != getattr(stored, name) for name in CALENDAR_TEXT):
@@ -261,7 +260,9 @@ def check_in_open(event: Event, now: datetime | None = None) -> bool:
     """Whether the event takes check-ins now: from 30 minutes before it starts to an hour after it ends (the
     event page offers the link for the same window)."""
     now = now or timezone.now()
-    return event.starts_at - CHECKIN_OPENS_BEFORE <= now <= event.ends_at + CHECKIN_CLOSES_AFTER
+    # Closed from the minute it closes (times are on the minute), as registration closes at the start: a page kept
+    # for that minute (cop_platform.page_cache) would otherwise offer a check-in that closed a second into it.
+    return event.starts_at - CHECKIN_OPENS_BEFORE <= now < event.ends_at + CHECKIN_CLOSES_AFTER
 
 
 @transaction.atomic
