@@ -76,6 +76,7 @@ def export_attendees(modeladmin, request, queryset):
 
 @admin.action(description=_("Duplicate as a new draft"))
 def duplicate_events(modeladmin, request, queryset):
+    copied = 0
     for event in queryset.prefetch_related("communities", "clusters", "speaker_members", "speaker_experts"):
         related = {
             name: list(getattr(event, name).all())
@@ -93,7 +94,13 @@ def duplicate_events(modeladmin, request, queryset):
             insert_with_a_free_slug(copy, lambda base=f"{event.slug}-copy": _free_slug(base))
             for name, objects in related.items():
                 getattr(copy, name).set(objects)
-    modeladmin.message_user(request, _("Copied as drafts: adjust their dates before publishing."), messages.SUCCESS)
+        copied += 1
+    said = ngettext(
+        "%(count)d event copied as a draft: adjust its dates before publishing.",
+        "%(count)d events copied as drafts: adjust their dates before publishing.",
+        copied,
+    )
+    modeladmin.message_user(request, said % {"count": copied}, messages.SUCCESS)
 
 
 def _free_slug(base: str) -> str:
@@ -106,14 +113,38 @@ def _free_slug(base: str) -> str:
 @admin.action(description=_("Cancel the events and email registrants"))
 def cancel_events(modeladmin, request, queryset):
     drafts = queryset.filter(status=Event.Status.DRAFT).count()
-    told = sum(services.event_cancel(event=event) for event in queryset.exclude(status=Event.Status.DRAFT))
-    modeladmin.message_user(
-        request,
-        ngettext("%(count)d registrant was told.", "%(count)d registrants were told.", told) % {"count": told},
-        messages.SUCCESS,
-    )
+    outcomes = [services.event_cancel(event=event) for event in queryset.exclude(status=Event.Status.DRAFT)]
+    told = [count for count in outcomes if count is not None]  # for each event cancelled now, how many were told
+    already = len(outcomes) - len(told)  # cancelled before: nobody is told twice
+    said = events_cancelled(told, already)
+    modeladmin.message_user(request, said, messages.SUCCESS if told else messages.WARNING)
     if drafts:
         modeladmin.message_user(request, drafts_not_cancelled(drafts), messages.WARNING)
+
+
+def events_cancelled(told: list[int], already: int) -> str:
+    """What the cancel action did, as it happened: it said "0 registrants were told." (as a success) when every event
+    selected was a draft or cancelled already, and when the events it cancelled had nobody to tell."""
+    if not told:
+        said = gettext("No event was cancelled.")
+    else:
+        said = ngettext("%(count)d event was cancelled.", "%(count)d events were cancelled.", len(told)) % {
+            "count": len(told)
+        }
+        said += " " + _registrants_told(sum(told))
+    if already:
+        said += " " + ngettext(
+            "%(count)d event was cancelled already: its registrants were not told again.",
+            "%(count)d events were cancelled already: their registrants were not told again.",
+            already,
+        ) % {"count": already}
+    return said
+
+
+def _registrants_told(count: int) -> str:
+    if not count:
+        return gettext("There was no registrant to tell.")
+    return ngettext("%(count)d registrant was told.", "%(count)d registrants were told.", count) % {"count": count}
 
 
 def drafts_not_cancelled(count: int) -> str:
@@ -224,15 +255,15 @@ class EventAdmin(KeptWhenUsed, admin.ModelAdmin):
             return
         if stored.status != Event.Status.CANCELLED and obj.status == Event.Status.CANCELLED:
             told = services.registrants_tell_cancelled(event=obj)
-            self.message_user(
-                request,
-                ngettext(
+            if told:
+                said = ngettext(
                     "%(count)d registrant was told of the cancellation.",
                     "%(count)d registrants were told of the cancellation.",
                     told,
-                )
-                % {"count": told},
-            )
+                ) % {"count": told}
+            else:  # "0 registrants were told of the cancellation." read as if telling had failed
+                said = gettext("There was no registrant to tell of the cancellation.")
+            self.message_user(request, said)
         if obj.starts_at != stored.starts_at:
             self._say_moved(request, obj, stored)
             told = services.registrants_tell_moved(event=obj, former_start=stored.starts_at)
@@ -346,14 +377,45 @@ class FeedbackEventFilter(EventFilter):
 
 @admin.action(description=_("Mark as attended"))
 def mark_attended(modeladmin, request, queryset):
-    count = services.attendance_mark(registrations=queryset.select_related("member", "event"), attended=True)
-    modeladmin.message_user(request, _("%(count)d marked as attended.") % {"count": count}, messages.SUCCESS)
+    outcome = services.attendance_mark(registrations=queryset.select_related("member", "event"), attended=True)
+    marked = ngettext(
+        "%(count)d registration marked as attended.", "%(count)d registrations marked as attended.", outcome.marked
+    )
+    _say_attendance(
+        modeladmin, request, outcome, marked=marked, none=gettext("No registration was marked as attended.")
+    )
 
 
 @admin.action(description=_("Mark as no-show"))
 def mark_no_show(modeladmin, request, queryset):
-    count = services.attendance_mark(registrations=queryset.select_related("member", "event"), attended=False)
-    modeladmin.message_user(request, _("%(count)d marked as no-show.") % {"count": count}, messages.SUCCESS)
+    outcome = services.attendance_mark(registrations=queryset.select_related("member", "event"), attended=False)
+    marked = ngettext(
+        "%(count)d registration marked as no-show.", "%(count)d registrations marked as no-show.", outcome.marked
+    )
+    _say_attendance(modeladmin, request, outcome, marked=marked, none=gettext("No registration was marked as no-show."))
+
+
+def _say_attendance(modeladmin, request, outcome: services.AttendanceMarked, *, marked: str, none: str) -> None:
+    """What an attendance action did: how many it marked (`marked`, with a %(count)d), or that it marked `none` (a
+    warning), and why it left the others unchanged. "0 marked as attended." was said as a success."""
+    if outcome.marked or outcome.unchanged:
+        said = marked % {"count": outcome.marked} if outcome.marked else none
+        if outcome.unchanged:
+            said += " " + ngettext(
+                "%(count)d registration was left unchanged: already marked that way, or holding no seat (on the "
+                "waitlist or cancelled).",
+                "%(count)d registrations were left unchanged: already marked that way, or holding no seat (on the "
+                "waitlist or cancelled).",
+                outcome.unchanged,
+            ) % {"count": outcome.unchanged}
+        modeladmin.message_user(request, said, messages.SUCCESS if outcome.marked else messages.WARNING)
+    if outcome.not_started:
+        not_started = ngettext(
+            "%(count)d registration was left unchanged: its event has not started yet.",
+            "%(count)d registrations were left unchanged: their event has not started yet.",
+            outcome.not_started,
+        )
+        modeladmin.message_user(request, not_started % {"count": outcome.not_started}, messages.WARNING)
 
 
 @admin.register(Registration)
@@ -396,12 +458,20 @@ class FeedbackAdmin(admin.ModelAdmin):
 def decline_topics(modeladmin, request, queryset):
     # A scheduled topic keeps its event: "not planned" beside the event it became said two things at once.
     scheduled = queryset.filter(status=TopicSuggestion.Status.SCHEDULED).count()
+    already = queryset.filter(status=TopicSuggestion.Status.DECLINED).count()
     declined = queryset.exclude(status__in=[TopicSuggestion.Status.SCHEDULED, TopicSuggestion.Status.DECLINED]).update(
         status=TopicSuggestion.Status.DECLINED
     )
-    said = ngettext("%(count)d topic marked as not planned.", "%(count)d topics marked as not planned.", declined) % {
-        "count": declined
-    }
+    if declined:
+        said = ngettext(
+            "%(count)d topic marked as not planned.", "%(count)d topics marked as not planned.", declined
+        ) % {"count": declined}
+    else:  # "0 topics marked as not planned." said nothing of why
+        said = gettext("No topic was marked as not planned.")
+    if already:
+        said += " " + ngettext(
+            "%(count)d topic was not planned already.", "%(count)d topics were not planned already.", already
+        ) % {"count": already}
     if scheduled:
         said += " " + ngettext(
             "%(count)d scheduled topic was left as it is.",

@@ -1,5 +1,6 @@
 """Writes for events: registration with a waitlist, cancellation, attendance, feedback, reminders, topics."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -176,12 +177,14 @@ def _promote_waitlist(event: Event) -> Registration | None:
 
 
 @transaction.atomic
-def event_cancel(*, event: Event) -> int:
-    """Cancel the event and tell everyone registered or waiting. A draft stays a draft: it was never announced, and a
-    cancelled event is shown to everyone who may see the event (events.access), so cancelling it published it."""
+def event_cancel(*, event: Event) -> int | None:
+    """Cancel the event and tell everyone registered or waiting; returns how many were told, or None when it was not
+    cancelled now (a draft, or cancelled already: nobody is told twice). A draft stays a draft: it was never
+    announced, and a cancelled event is shown to everyone who may see the event (events.access), so cancelling it
+    published it."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.status in (Event.Status.CANCELLED, Event.Status.DRAFT):
-        return 0
+        return None
     event.status = Event.Status.CANCELLED
     event.revise()  # the calendars that imported it cross it out
     event.save(update_fields=["status", "sequence", "revised_at"])
@@ -231,29 +234,52 @@ def _registrants_to_tell(event: Event):
 # --- Attendance and feedback -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AttendanceMarked:
+    """What attendance_mark did with the registrations it was given."""
+
+    marked: int  # now marked as asked
+    unchanged: int  # already marked so, or holding no seat (on the waitlist, cancelled)
+    not_started: int  # left as they were: their event has not started
+
+
 @transaction.atomic
-def attendance_mark(*, registrations, attended: bool) -> int:
-    """Mark attendance in bulk. A member's first 'attended' writes the activity record."""
-    count = 0
+def attendance_mark(*, registrations, attended: bool) -> AttendanceMarked:
+    """Mark attendance in bulk (the coordinator's actions). A registration for an event that has not started is left
+    as it is: nobody has come to it yet, or stayed away (a click on the wrong rows marked next week's registrants
+    as no-shows, and as attended counted them in the indicators before the event was held). A member's first
+    'attended' writes the activity record."""
+    marked = unchanged = not_started = 0
     for registration in registrations:
-        # A conditional UPDATE, not the registration as read: the coordinator's "Mark as attended" and the
-        # member's check-in at once both read it unmarked and recorded the attendance twice. The second one's
-        # UPDATE waits for the first's row lock, then finds the registration marked and changes nothing.
-        changed = (
-            Registration.objects.filter(pk=registration.pk, status=Registration.Status.REGISTERED)
-            .exclude(attended=attended)
-            .update(attended=attended)
-        )
-        if not changed:
-            continue
-        already_recorded = Activity.objects.filter(
-            member=registration.member, kind=Activity.Kind.EVENT_ATTENDANCE, occurred_at=registration.event.starts_at
-        ).exists()
-        if attended and not already_recorded:  # corrections back and forth record the attendance once
-            activity_record(member=registration.member, kind=Activity.Kind.EVENT_ATTENDANCE,
-                            occurred_at=registration.event.starts_at)  # fmt: skip
-        count += 1
-    return count
+        if not registration.event.has_started:
+            not_started += 1
+        elif _attendance_record(registration, attended=attended):
+            marked += 1
+        else:
+            unchanged += 1
+    return AttendanceMarked(marked=marked, unchanged=unchanged, not_started=not_started)
+
+
+def _attendance_record(registration: Registration, *, attended: bool) -> bool:
+    """Mark one registration with a seat; whether it changed. A member's first 'attended' writes the activity
+    record."""
+    # A conditional UPDATE, not the registration as read: the coordinator's "Mark as attended" and the member's
+    # check-in at once both read it unmarked and recorded the attendance twice. The second one's UPDATE waits for
+    # the first's row lock, then finds the registration marked and changes nothing.
+    changed = (
+        Registration.objects.filter(pk=registration.pk, status=Registration.Status.REGISTERED)
+        .exclude(attended=attended)
+        .update(attended=attended)
+    )
+    if not changed:
+        return False
+    already_recorded = Activity.objects.filter(
+        member=registration.member, kind=Activity.Kind.EVENT_ATTENDANCE, occurred_at=registration.event.starts_at
+    ).exists()
+    if attended and not already_recorded:  # corrections back and forth record the attendance once
+        activity_record(member=registration.member, kind=Activity.Kind.EVENT_ATTENDANCE,
+                        occurred_at=registration.event.starts_at)  # fmt: skip
+    return True
 
 
 def check_in_open(event: Event, now: datetime | None = None) -> bool:
@@ -280,7 +306,8 @@ def check_in(*, event: Event, member: User, code: str) -> Registration:
     if registration is None:
         raise EventError(_("You are not registered for this event."))
     Registration.objects.filter(pk=registration.pk).update(checked_in_at=now)
-    attendance_mark(registrations=[registration], attended=True)
+    # Not attendance_mark: check-in opens half an hour before the start, and a member at the door has come.
+    _attendance_record(registration, attended=True)
     registration.refresh_from_db()
     return registration
 

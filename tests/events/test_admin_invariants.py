@@ -116,7 +116,7 @@ def test_cancelling_a_draft_in_the_list_leaves_it_a_draft_and_says_so(coordinato
     )
 
     assert [str(message) for message in response.context["messages"]] == [
-        "1 registrant was told.",
+        "1 event was cancelled. 1 registrant was told.",
         "1 draft stays a draft: it was never announced, and a cancelled event is shown to everyone. "
         "Delete it if it will not take place.",
     ]

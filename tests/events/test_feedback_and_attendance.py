@@ -5,6 +5,7 @@ import csv
 import io
 
 import pytest
+from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -20,6 +21,10 @@ pytestmark = pytest.mark.django_db
 
 def _messages(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def _said(response) -> list[tuple[int, str]]:
+    return [(message.level, str(message)) for message in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture
@@ -129,11 +134,23 @@ def test_the_admin_marks_attendance_in_bulk_and_records_it_once(client, coordina
     client.force_login(coordinator)
 
     response = _registration_action(client, "mark_attended", [came, waiting])
-    assert "1 marked as attended." in response.content.decode()
+    assert _said(response) == [
+        (
+            messages.SUCCESS,
+            "1 registration marked as attended. 1 registration was left unchanged: already marked that way, or "
+            "holding no seat (on the waitlist or cancelled).",
+        )
+    ]
     response = _registration_action(client, "mark_no_show", [stayed_away])
-    assert "1 marked as no-show." in response.content.decode()
-    response = _registration_action(client, "mark_attended", [came])  # again: nothing new
-    assert "0 marked as attended." in response.content.decode()
+    assert _said(response) == [(messages.SUCCESS, "1 registration marked as no-show.")]
+    response = _registration_action(client, "mark_attended", [came])  # again: nothing new, and said as a warning
+    assert _said(response) == [
+        (
+            messages.WARNING,
+            "No registration was marked as attended. 1 registration was left unchanged: already marked that way, "
+            "or holding no seat (on the waitlist or cancelled).",
+        )
+    ]
 
     for registration in (came, stayed_away, waiting):
         registration.refresh_from_db()
@@ -274,7 +291,7 @@ def test_the_admin_duplicates_an_event_as_a_draft(client, coordinator):
         follow=True,
     )
 
-    assert "Copied as drafts" in response.content.decode()
+    assert _messages(response) == ["1 event copied as a draft: adjust its dates before publishing."]
     copy = Event.objects.exclude(pk=event.pk).get()
     assert copy.slug == "data-literacy-bootcamp-copy"
     assert copy.title == "Data literacy bootcamp (copy)"
