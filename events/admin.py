@@ -250,9 +250,24 @@ class EventAdmin(KeptWhenUsed, admin.ModelAdmin):
             return
         # Compared with the event as stored, read under the row's lock (the admin's save is one transaction): a second
         # "Save" sent at once (a double click) waits there, finds the event cancelled, and tells nobody a second time.
-        stored = services.event_save_edited(event=obj)
-        if stored is None:
-            return
+        # What follows from the change is done in save_related, once the form's other fields are saved too.
+        form.event_as_stored = services.event_save_edited(event=obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Here, not in save_model: who is told of a cancellation or a new time, and who moves up from the waitlist,
+        # is whoever may see the event, and that depends on its communities, saved only now (save_model runs before
+        # them). Decided earlier, an event opened to everyone in the same save as its cancellation told none of the
+        # registrants its former private community no longer held, and a member waiting for a seat who could see
+        # it only now lost their place instead of taking the seat. The emails are kept in the outbox within the
+        # admin's transaction and handed over once it commits (cop_platform.mail.queue_email): none goes out if
+        # the save fails.
+        stored = getattr(form, "event_as_stored", None)
+        if change and stored is not None:  # None: a new event, or one deleted meanwhile and saved anew
+            self._follow_up_the_change(request, form.instance, form, stored)
+
+    def _follow_up_the_change(self, request, obj, form, stored):
+        """Tell registrants of a cancellation or a new time, fill seats a new capacity opened, and say what was done."""
         if stored.status != Event.Status.CANCELLED and obj.status == Event.Status.CANCELLED:
             told = services.registrants_tell_cancelled(event=obj)
             if told:

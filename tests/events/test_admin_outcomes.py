@@ -91,7 +91,10 @@ def test_cancelling_events_already_cancelled_says_no_event_was_cancelled(coordin
     response = _action(coordinator_client, "event", "cancel_events", [cancelled])
 
     assert _said(response) == [
-        (messages.WARNING, "No event was cancelled. 1 event was cancelled already: its registrants were not told again.")
+        (
+            messages.WARNING,
+            "No event was cancelled. 1 event was cancelled already: its registrants were not told again.",
+        )
     ]
     assert mailoutbox == []
 
@@ -170,8 +173,7 @@ def test_declining_topics_not_planned_already_says_none_was_declined(coordinator
     assert _said(response) == [
         (
             messages.WARNING,
-            "No topic was marked as not planned. 1 topic was not planned already. 1 scheduled topic was left as "
-            "it is.",
+            "No topic was marked as not planned. 1 topic was not planned already. 1 scheduled topic was left as it is.",
         )
     ]
     scheduled.refresh_from_db()
