@@ -45,8 +45,8 @@ class TopicForm(forms.ModelForm):
 
 
 class EventAdminForm(forms.ModelForm):
-    """Refuses an end before the start with a clear message (the database refuses it too), a draft cancelled, and an
-    event to come moved into the past."""
+    """Refuses an end before the start with a clear message (the database refuses it too), a draft cancelled, an event
+    to come moved into the past, and an event published for the first time with a start in the past."""
 
     class Meta:
         model = Event
@@ -98,14 +98,8 @@ class EventAdminForm(forms.ModelForm):
                 ),
             )
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
-        stored_start = self.instance.starts_at if self.instance.pk else None
-        if starts and stored_start and starts != stored_start and starts < timezone.now() <= stored_start:
-            # A slip of the date (a year, a month) moved an event to come into the past, silently: registration
-            # closed, and its registrants were told of a time gone. An event already past may still be corrected.
-            self.add_error(
-                "starts_at",
-                _("This start is in the past. An upcoming event cannot be moved into the past: check the date."),
-            )
+        if starts and starts < timezone.now():
+            self._check_a_start_in_the_past(cleaned)
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The end must be after the start."))
         deadline = cleaned.get("registration_deadline")
@@ -125,3 +119,26 @@ class EventAdminForm(forms.ModelForm):
                     % {"count": registered},
                 )
         return cleaned
+
+    def _check_a_start_in_the_past(self, cleaned) -> None:
+        """An event to come is not moved into the past, nor published there; one already published and past may
+        still be corrected."""
+        stored_start = self.instance.starts_at if self.instance.pk else None
+        # self.instance holds the stored status until after clean(); a new event's is the default, a draft.
+        if cleaned.get("status") == Event.Status.PUBLISHED and self.instance.status == Event.Status.DRAFT:
+            # A copy made with "Duplicate" keeps the dates of the event copied, and was published unchanged: an
+            # announcement of an event gone, closed to registration.
+            self.add_error(
+                "starts_at",
+                _(
+                    "This start is in the past: an event cannot be published with a start in the past. Check the "
+                    "date (a copy keeps the dates of the event it was copied from), or keep it a draft."
+                ),
+            )
+        elif stored_start and cleaned["starts_at"] != stored_start and timezone.now() <= stored_start:
+            # A slip of the date (a year, a month) moved an event to come into the past, silently: registration
+            # closed, and its registrants were told of a time gone. An event already past may still be corrected.
+            self.add_error(
+                "starts_at",
+                _("This start is in the past. An upcoming event cannot be moved into the past: check the date."),
+            )

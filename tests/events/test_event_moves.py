@@ -1,6 +1,7 @@
 """An event moved in the admin, also by changing only its time zone (the form reads its times in the zone chosen in
 it): the coordinator is told where it now starts, its registrants are emailed the new start and reminded again
-before it; an upcoming event is not moved into the past."""
+before it; an upcoming event is not moved into the past, and none is published there for the first time (a new one,
+a draft, a copy)."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -313,6 +314,53 @@ def test_a_past_events_text_and_times_can_still_be_corrected(coordinator_client)
     saved = Event.objects.get(pk=event.pk)
     assert (saved.title, saved.starts_at) == ("Budget webinar (recorded)", starts - timedelta(hours=1))
     assert not OutboxEmail.objects.exists()  # a past event's registrants are not told of a new time
+
+
+PUBLISHED_IN_THE_PAST = (
+    "This start is in the past: an event cannot be published with a start in the past. Check the date (a copy keeps "
+    "the dates of the event it was copied from), or keep it a draft."
+)
+
+
+def test_a_new_event_is_not_published_with_a_start_in_the_past(coordinator_client):
+    starts = timezone.now() - timedelta(days=2)
+
+    response = coordinator_client.post(reverse("admin:events_event_add"), _event_form(starts_at=starts))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["starts_at"] == [PUBLISHED_IN_THE_PAST]
+    assert not Event.objects.exists()
+
+
+def test_a_copy_of_a_past_event_is_not_published_unchanged_but_may_be_kept_a_draft(coordinator_client):
+    """A copy keeps the dates of the event it copies: published as it was made, it announced an event gone."""
+    starts = timezone.now().replace(second=0, microsecond=0) - timedelta(days=30)
+    original = EventFactory(slug="budget-clinic", starts_at=starts, ends_at=starts + timedelta(hours=1))
+    coordinator_client.post(
+        reverse("admin:events_event_changelist"), {"action": "duplicate_events", "_selected_action": [original.pk]}
+    )
+    copy = Event.objects.get(slug="budget-clinic-copy")
+
+    published = _saved(coordinator_client, copy, status="published")
+    kept_a_draft = _saved(coordinator_client, copy, status="draft", title="Budget clinic (next one)")
+
+    assert published.context["adminform"].form.errors["starts_at"] == [PUBLISHED_IN_THE_PAST]
+    assert kept_a_draft.redirect_chain  # saved, back to the list
+    assert Event.objects.get(pk=copy.pk).status == Event.Status.DRAFT
+
+
+def test_a_draft_is_published_once_its_start_is_to_come(coordinator_client):
+    starts = timezone.now().replace(second=0, microsecond=0) - timedelta(days=1)
+    draft = EventFactory(status=Event.Status.DRAFT, starts_at=starts, ends_at=starts + timedelta(hours=1))
+    to_come = starts + timedelta(days=30)
+
+    response = _saved(
+        coordinator_client, draft, status="published", starts_at_0=_split(to_come)[0], ends_at_0=_split(to_come)[0]
+    )
+
+    assert response.redirect_chain
+    published = Event.objects.get(pk=draft.pk)
+    assert (published.status, published.starts_at) == (Event.Status.PUBLISHED, to_come)
 
 
 def test_a_save_of_an_event_stored_to_the_microsecond_moves_nothing(
