@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_MEMBERS ?= 300
 
-.PHONY: install run test test-postgres lint migrate seed worker beat web bench clean
+.PHONY: install check-port run test test-postgres lint migrate seed worker beat web bench clean
 
 install: $(VENV)/.installed
 
@@ -26,12 +26,40 @@ RUN_SITE_URL = $${SITE_URL:-http://$(HOST):$(PORT)}
 seed: migrate
 	SITE_URL="$(RUN_SITE_URL)" $(PY) manage.py seed_demo --if-empty --members $(DEMO_MEMBERS)
 
+# Whether the web server's address is free, said at once: before anything is installed, seeded or started, rather
+# than by runserver after the workers started. SO_REUSEADDR as runserver binds, so a port in TIME_WAIT still counts
+# as free; an IPv6 address is written with a colon (HOST=::1 or HOST=[::1]).
+define RUN_ADDRESS_CHECK
+import socket, sys
+host, port = sys.argv[1], sys.argv[2]
+try:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host.strip("[]"), int(port)))
+except (OSError, ValueError) as error:
+    sys.exit(
+        f"make run: cannot serve at {host}:{port} ({error}).\n"
+        f"  Is another `make run` or server using port {port}? Stop it, or choose another port: make run PORT=8001"
+    )
+endef
+export RUN_ADDRESS_CHECK
+
+check-port:
+	@$(PYTHON) -c "$$RUN_ADDRESS_CHECK" '$(HOST)' '$(PORT)'
+
+# How long the workers and beat have to stop once asked (TERM) before they are killed (KILL). The watchdog that kills
+# them sets its own TERM trap: the shell ignores TERM by then, and a subshell would inherit that, outliving the run
+# (and its sleep with it) to KILL whatever had their process ids next.
+RUN_STOP_SECONDS ?= 10
+
 # Web server, Celery worker and beat on the embedded defaults (or whatever the environment configures).
-# Ctrl-C stops all three: the terminal signals each of them, and the shell waits for them to finish. When the
-# web server stops by itself, or make is terminated, the shell stops the others. Each trap first turns the traps
-# off: `kill 0` signals the shell too, and a trap that ran again on it looped until the shell crashed, leaving a
-# worker running.
-run: seed
+# Ctrl-C stops all three: the terminal signals each of them, and the shell waits for them to finish. When the web
+# server stops by itself (it could not start: the port taken since check-port looked, a configuration error), the
+# shell says so, asks the workers and beat to stop, kills whichever is still running RUN_STOP_SECONDS later, and
+# exits with the web server's status. It signals them by their process ids, not `kill 0`: that signalled make and
+# whatever had started make too (a script, a test) when they shared its process group. When make is terminated,
+# the shell stops the workers and beat the same way once the web server has stopped.
+run: check-port seed
 	@echo ""
 	@echo "  The platform is starting at http://$(HOST):$(PORT)/"
 	@echo "  Demo logins (password: $${DEMO_PASSWORD:-cop-demo-2026}):"
@@ -43,12 +71,25 @@ run: seed
 	@echo "  Emails land in var/mail/. Press Ctrl-C to stop."
 	@echo ""
 	@export SITE_URL="$(RUN_SITE_URL)"; \
-	trap 'trap "" INT TERM; trap - EXIT; wait' INT; \
-	trap 'trap "" INT TERM; trap - EXIT; kill 0; wait' TERM EXIT; \
-	$(VENV)/bin/celery -A cop_platform worker --loglevel=INFO --concurrency=1 -Q email -n email@%h & \
-	$(VENV)/bin/celery -A cop_platform worker --loglevel=INFO --concurrency=2 -Q celery,digests,reports -n worker@%h & \
-	$(VENV)/bin/celery -A cop_platform beat --loglevel=INFO & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	others=""; interrupted=""; \
+	stop_others() { \
+		kill $$others 2>/dev/null; \
+		( trap 'kill $$nap; exit' TERM; sleep $(RUN_STOP_SECONDS) & nap=$$!; wait $$nap; kill -KILL $$others ) >/dev/null 2>&1 & \
+		watchdog=$$!; \
+		wait $$others; kill $$watchdog 2>/dev/null; \
+	}; \
+	trap 'interrupted=1' INT; \
+	trap 'trap "" INT TERM; stop_others; exit 143' TERM; \
+	$(VENV)/bin/celery -A cop_platform worker --loglevel=INFO --concurrency=1 -Q email -n email@%h & others="$$others $$!"; \
+	$(VENV)/bin/celery -A cop_platform worker --loglevel=INFO --concurrency=2 -Q celery,digests,reports -n worker@%h & others="$$others $$!"; \
+	$(VENV)/bin/celery -A cop_platform beat --loglevel=INFO & others="$$others $$!"; \
+	$(PY) manage.py runserver $(HOST):$(PORT); web=$$?; \
+	trap "" INT TERM; \
+	if [ -n "$$interrupted" ]; then wait $$others; exit 0; fi; \
+	echo "" >&2; \
+	echo "make run: the web server stopped (exit status $$web), so the Celery workers and beat are stopped too." >&2; \
+	stop_others; \
+	exit $$web
 
 # The whole suite: SQLite and the filesystem broker by default; PostgreSQL and Redis when
 # DATABASE_URL and REDIS_URL are set.
