@@ -5,9 +5,9 @@ only").
 The header's values are the viewer's (their name, staff or not) and the site's name and logo, so each member has
 one header per language; the footer's are the site's name and tagline, so everyone shares it per language. What
 differs from request to request is a slot, filled in on the way out: which link is the current page, the unread
-count, the forms' CSRF field (the header's sign-out, the footer's language switcher) and the page the language
-switcher returns to. As slots rather than values they keep one entry per member in the cache, where every page
-and every new notification would otherwise add one.
+count (twice: after Notifications and in the phone's Menu button), the forms' CSRF field (the header's sign-out,
+the footer's language switcher) and the page the language switcher returns to. As slots rather than values they
+keep one entry per member in the cache, where every page and every new notification would otherwise add one.
 """
 
 import re
@@ -77,12 +77,14 @@ def header(context) -> str:
     request, user = context.get("request"), context.get("user")
     current = current_link(request.path if request else "", user)
     card = CURRENT_SLOT.sub(lambda slot: ' aria-current="page"' if slot.group(1) == current else "", card)
-    card = cards.filled(card, UNREAD_SLOT, unread_badge(context.get("unread_notifications")))
+    # Two unread slots: after "Notifications" and in the (phone's) Menu button.
+    card = cards.filled(card, UNREAD_SLOT, unread_badge(context.get("unread_notifications")), count=-1)
     return cards.csrf_filled(card, context)
 
 
 def unread_badge(count) -> str:
-    """What follows "Notifications" in the header: the unread count, if any."""
+    """What follows "Notifications" and the closed Menu's label in the header: the unread count, if any, which a
+    screen reader reads "3 unread"."""
     if not count:
         return ""
     return format_html(

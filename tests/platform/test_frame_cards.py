@@ -121,9 +121,28 @@ def test_a_member_has_one_header_in_the_cache_whatever_the_page_or_unread_count(
     for url in ["/", reverse("communities:list"), reverse("members:directory")]:
         header(client, url)
     Notification.objects.create(recipient=member, kind=Notification.Kind.MENTION, text="Mentioned", url="/")
-    assert 'class="badge">1<' in header(client)
+    assert header(client).count('class="badge">1<') == 2  # Notifications' and the Menu button's
 
     assert len([key for key in stored if key.startswith("header-card:")]) == 1
+
+
+def test_the_closed_menus_button_shows_the_unread_count_as_a_number(client, member):
+    """On a phone the links fold into a "Menu" (<details>): its button showed a dot for unread notifications, and
+    a screen reader heard the count only as the button's description. It now shows the count in its name."""
+    assert "site-menu-unread" in header(client) and 'class="badge"' not in header(client)  # nothing unread
+    for text in ["One", "Two", "Three"]:
+        Notification.objects.create(recipient=member, kind=Notification.Kind.MENTION, text=text, url="/")
+
+    shown = header(client)
+
+    badge = '<span class="badge">3<span class="visually-hidden"> unread</span></span>'
+    button = shown[shown.index('<summary class="site-menu-button">') : shown.index("</summary>")]
+    assert button == f'<summary class="site-menu-button">Menu<span class="site-menu-unread"> {badge}</span>'
+    assert f"Notifications {badge}</a>" in shown and "<!--unread-->" not in shown
+    assert "aria-describedby" not in shown  # the count is in the button's name, not a description
+
+    client.cookies["django_language"] = "ru"
+    assert '<span class="badge">3<span class="visually-hidden"> непрочитанных</span></span>' in header(client)
 
 
 def test_error_pages_have_the_members_header(client, member):
@@ -138,6 +157,7 @@ def test_visitors_get_the_visitors_header(client):
     shown = header(client, reverse("account_login"))
     assert 'aria-current="page">Sign in' in shown and reverse("account_signup") in shown
     assert "Sign out" not in shown and "Members" not in shown and CSRF_SLOT not in shown and "<!--" not in shown
+    assert "site-menu-unread" not in shown
 
 
 def test_the_forms_carry_a_working_csrf_token_never_cached(member, monkeypatch):
