@@ -48,8 +48,8 @@ check-port:
 	@$(PYTHON) -c "$$RUN_ADDRESS_CHECK" '$(HOST)' '$(PORT)'
 
 # How long the workers and beat have to stop once asked (TERM) before they are killed (KILL). The watchdog that kills
-# them sets its own TERM trap: the shell ignores TERM by then, and a subshell would inherit that, outliving the run
-# (and its sleep with it) to KILL whatever had their process ids next.
+# them traps TERM itself (the shell ignores TERM by then, and a subshell would too): once they have stopped it ends,
+# its sleep with it, rather than outliving the run and killing whatever has their process ids next.
 RUN_STOP_SECONDS ?= 10
 
 # Web server, Celery worker and beat on the embedded defaults (or whatever the environment configures).
