@@ -17,10 +17,9 @@ A page is served from the cache only when its key is the same, and the key holds
 - **The viewer**: their id, a digest of their session's data (words kept from a form sent after the session
   ended, for example), the language and the time zone.
 - **The request**: scheme, host and full path with its query, and whether htmx asked for it.
-- **The clock**: the minute. Surveys open and close on the minute; how long ago a thread was active is counted
-  from the minute's start (minute_start), so that it is the same all minute long. An event's times may hold
-  seconds: a kept page may offer "Register" or "Check in" for up to a minute after it closed, and the form then
-  says it has closed.
+- **The clock**: the minute. Surveys and events open and close on the minute (their times are stored without
+  seconds), so a page kept for its minute never offers "Register" or "Check in" after it closed; how long ago a
+  thread was active is counted from the minute's start (minute_start), so that it is the same all minute long.
 - **The release**: templates, code, compiled translations, collectstatic's manifest, the installed packages and
   the environment the settings are read from (a deploy, or a restart with another setting, draws every page
   again). Settings changed while the process runs are not in it.

@@ -190,7 +190,13 @@ def test_cancelling_an_event_in_its_edit_form_emails_registrants(
     class EditedStatus:
         changed_data = ["status"]
 
+        def save_m2m(self):
+            pass
+
     event.status = Event.Status.CANCELLED
+    admin, form = EventAdmin(Event, site), EditedStatus()
+    form.instance = event
     with django_capture_on_commit_callbacks(execute=True):
-        EventAdmin(Event, site).save_model(request, event, EditedStatus(), change=True)
+        admin.save_model(request, event, form, change=True)
+        admin.save_related(request, form, [], change=True)  # registrants are told once the communities are saved
     assert [m.subject for m in mailoutbox] == ["Cancelled: Briefing"]
