@@ -154,3 +154,23 @@ def test_every_reason_to_report_a_post_shows_on_a_small_phone(new_page, live_ser
     assert reasons.evaluate("list => list.scrollHeight <= list.clientHeight")  # nothing scrolled out of sight
     last = page.locator("#id_reason .check").last.bounding_box()
     assert last["y"] + last["height"] <= box["y"] + box["height"]
+
+
+@pytest.mark.parametrize("language", ["ru", "my"])
+def test_a_long_badge_wraps_rather_than_widening_a_phones_page(new_page, live_server, language):
+    """"Your request is waiting for a leader", a badge, in Burmese: it did not wrap, and the page was 473 pixels
+    wide on a 375-pixel phone."""
+    from communities.models import Community
+    from communities.services import community_join
+
+    community = CommunityFactory(name="HR management", visibility=Community.Visibility.REQUEST)
+    member = MemberFactory()
+    community_join(member=member, community=community)
+    page = new_page(viewport=PHONE)
+    sign_in(page, live_server, member)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+
+    page.goto(live_server.url + community.get_absolute_url())
+
+    assert page.locator(".badge-warning").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
