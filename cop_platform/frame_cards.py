@@ -16,7 +16,7 @@ from functools import lru_cache
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import localize
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import npgettext
 
 from cop_platform import cards
 
@@ -87,8 +87,10 @@ def unread_badge(count) -> str:
     screen reader reads "3 unread"."""
     if not count:
         return ""
+    # A plural, for the word after the number: Russian says "1 непрочитанное", "3 непрочитанных".
+    unread = npgettext("notifications, after their number", "unread", "unread", count)
     return format_html(
-        ' <span class="badge">{}<span class="visually-hidden"> {}</span></span>', localize(count), gettext("unread")
+        ' <span class="badge">{}<span class="visually-hidden"> {}</span></span>', localize(count), unread
     )
 
 

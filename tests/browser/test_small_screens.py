@@ -158,7 +158,7 @@ def test_every_reason_to_report_a_post_shows_on_a_small_phone(new_page, live_ser
 
 @pytest.mark.parametrize("language", ["ru", "my"])
 def test_a_long_badge_wraps_rather_than_widening_a_phones_page(new_page, live_server, language):
-    """"Your request is waiting for a leader", a badge, in Burmese: it did not wrap, and the page was 473 pixels
+    """ "Your request is waiting for a leader", a badge, in Burmese: it did not wrap, and the page was 473 pixels
     wide on a 375-pixel phone."""
     from communities.models import Community
     from communities.services import community_join

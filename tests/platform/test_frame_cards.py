@@ -211,3 +211,13 @@ def test_the_sites_name_and_tagline_show_as_configured(client, member, settings)
 
     assert "<span>Astana Civil Service Hub</span>" in header(client)
     assert "<strong>Astana Civil Service Hub</strong> · Learning together" in footer(client)
+
+
+@pytest.mark.parametrize("count, word", [(1, "непрочитанное"), (3, "непрочитанных"), (5, "непрочитанных")])
+def test_a_screen_reader_hears_the_unread_count_with_the_word_agreeing_with_it(count, word):
+    from django.utils import translation
+
+    from cop_platform.frame_cards import unread_badge
+
+    with translation.override("ru"):
+        assert f'<span class="visually-hidden"> {word}</span>' in unread_badge(count)
