@@ -4,6 +4,7 @@ fonts to fetch; every chart carries a text alternative and sits next to a table 
 Presentation attributes (not CSS classes) so WeasyPrint's SVG renderer draws them the same as a browser."""
 
 from datetime import date
+from math import ceil
 
 from django.utils import dateformat
 from django.utils.formats import get_format, number_format
@@ -15,6 +16,10 @@ ACCENT = "#0468b1"  # UNDP blue, as in site.css
 GRID = "#d0d5dd"
 TEXT = "#344054"
 MUTED = "#667085"
+
+# Units whose figures can be fractions: a share, a median of hours, a mean score. Every other unit counts
+# things (members, events, downloads…), whose axis must not offer a "0.5" of them.
+FRACTIONAL_UNITS = frozenset({"%", "hours", "score"})
 
 
 def format_value(value, unit: str = "") -> str:
@@ -45,15 +50,42 @@ def _nice_max(value: float) -> float:
     return 10 * magnitude
 
 
+def _axis_top(highest: float, unit: str) -> float:
+    """The value at the top of the y axis. The axis is ruled at 0, half-way and the top, so for counts the
+    top must be even: a small count goes up to the next even number (4 for 3) rather than to 5 or 1."""
+    if unit == "%":
+        return 100
+    top = _nice_max(highest)
+    if unit not in FRACTIONAL_UNITS and top % 2:
+        return max(2 * ceil(highest / 2), 2)
+    return top
+
+
+def _labelled_months(count: int) -> list[int]:
+    """The indexes of the months that get a label: all of a short trend; of a longer one, every second month
+    counting back from the last, so the latest month is always named and no two labels sit side by side."""
+    if count <= 6:
+        return list(range(count))
+    return list(range(count - 1, -1, -2))[::-1]
+
+
+def _label_anchor(index: int, count: int) -> str:
+    """Where a month's label hangs from its x: the first and the last would cross the drawing's edges if
+    centred under their month (long month names, as in Russian or Burmese), so they grow inwards."""
+    if count > 1 and index == count - 1:
+        return "end"
+    if count > 1 and index == 0:
+        return "start"
+    return "middle"
+
+
 def line_chart(points: list[tuple[date, float | None]], *, title: str, unit: str = "") -> SafeString:
     """A 12-month trend: a line through the months that have a figure, a dot on each, the last one labelled."""
     width, height = 640, 220
     left, right, top, bottom = 56, 16, 16, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for _m, v in points if v is not None]
-    top_value = _nice_max(max(values, default=0))
-    if unit == "%":
-        top_value = 100
+    top_value = _axis_top(max(values, default=0), unit)
     step_x = plot_w / max(len(points) - 1, 1)
 
     def xy(index: int, value: float) -> tuple[float, float]:
@@ -67,14 +99,11 @@ def line_chart(points: list[tuple[date, float | None]], *, title: str, unit: str
             f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="{MUTED}">'
             f"{escape(format_value(top_value * fraction, unit))}</text>"
         )
-    for index, (month, _value) in enumerate(points):
-        if len(points) > 6 and index % 2 and index != len(points) - 1:
-            continue
+    for index in _labelled_months(len(points)):
         x = left + index * step_x
-        anchor = "end" if index == len(points) - 1 and len(points) > 1 else "middle"  # the last label stays inside
         parts.append(
-            f'<text x="{x:.1f}" y="{height - 12}" text-anchor="{anchor}" font-size="12" fill="{MUTED}">'
-            f"{escape(month_label(month))}</text>"
+            f'<text x="{x:.1f}" y="{height - 12}" text-anchor="{_label_anchor(index, len(points))}" font-size="12" '
+            f'fill="{MUTED}">{escape(month_label(points[index][0]))}</text>'
         )
     # Break the line where a month has no figure rather than drawing through it.
     segment: list[str] = []
