@@ -119,14 +119,17 @@ class Expert(models.Model):
 class ExpertStatusChange(models.Model):
     """Dated history of an expert's pipeline stage."""
 
-    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="status_history")
-    from_status = models.CharField(max_length=16, choices=Expert.Status.choices, blank=True)
-    to_status = models.CharField(max_length=16, choices=Expert.Status.choices)
-    changed_at = models.DateTimeField(default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    expert = models.ForeignKey(
+        Expert, verbose_name=_("expert"), on_delete=models.CASCADE, related_name="status_history"
     )
-    note = models.CharField(max_length=300, blank=True)
+    from_status = models.CharField(_("previous status"), max_length=16, choices=Expert.Status.choices, blank=True)
+    to_status = models.CharField(_("new status"), max_length=16, choices=Expert.Status.choices)
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
@@ -134,7 +137,8 @@ class ExpertStatusChange(models.Model):
         verbose_name_plural = _("status history")
 
     def __str__(self):
-        return f"{self.expert}: {self.from_status or '—'} → {self.to_status}"
+        # The stages' names in the reader's language, as the admin's columns show them, not their codes.
+        return f"{self.expert}: {self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
 class Referral(models.Model):

@@ -28,14 +28,20 @@ class MonthlySnapshot(models.Model):
 class IndicatorValue(models.Model):
     """One figure: an indicator, a dimension (total, country, gender…) and a key within it."""
 
-    snapshot = models.ForeignKey(MonthlySnapshot, on_delete=models.CASCADE, related_name="values")
-    code = models.CharField(max_length=64)
-    dimension = models.CharField(max_length=32, default="total")
-    key = models.CharField(max_length=100, default="total")
-    value = models.FloatField(null=True)
+    snapshot = models.ForeignKey(
+        MonthlySnapshot, verbose_name=_("monthly snapshot"), on_delete=models.CASCADE, related_name="values"
+    )
+    code = models.CharField(_("indicator"), max_length=64)
+    # Translators: what a figure is broken down by: a country, a gender, a community…
+    dimension = models.CharField(_("breakdown"), max_length=32, default="total")
+    # Translators: one group of a breakdown: one country, one gender, one community…
+    key = models.CharField(_("group"), max_length=100, default="total")
+    value = models.FloatField(_("value"), null=True)
 
     class Meta:
         ordering = ["code", "dimension", "key"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
         constraints = [
             models.UniqueConstraint(fields=["snapshot", "code", "dimension", "key"], name="indicator_value_unique")
         ]
@@ -73,8 +79,9 @@ class MonthlyNarrative(FirstOfMonth, models.Model):
     next_steps = models.TextField(_("next steps"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-month"]
@@ -99,8 +106,9 @@ class ManualFigure(FirstOfMonth, models.Model):
         help_text=_("Where the figure comes from: a report, an attendance sheet, a partner…"),
     )
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )  # fmt: skip
     entered_at = models.DateTimeField(_("entered"), auto_now=True)
 
     class Meta:
@@ -138,8 +146,9 @@ class ProgressReport(models.Model):
     job = models.CharField(_("job"), max_length=12, choices=Job.choices, default=Job.IDLE)
     job_started_at = models.DateTimeField(_("job started"), null=True, blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
     error = models.TextField(_("last error"), blank=True)
 
     class Meta:
@@ -178,8 +187,9 @@ class Survey(models.Model):
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )  # fmt: skip
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -119,12 +119,14 @@ def _fit_bytes(filename: str, limit: int) -> str:
 
 
 class ProductFile(models.Model):
-    product = models.ForeignKey(KnowledgeProduct, on_delete=models.CASCADE, related_name="files")
+    product = models.ForeignKey(
+        KnowledgeProduct, verbose_name=_("knowledge product"), on_delete=models.CASCADE, related_name="files"
+    )
     file = models.FileField(_("file"), upload_to=product_file_path, max_length=300)
     original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
+    content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -40,7 +40,7 @@ def test_it_keeps_a_dated_history_of_status_changes(coordinator):
         ("contacted", "engaged", None, ""),
     ]
     assert all(before <= h.changed_at <= timezone.now() for h in history)
-    assert str(history[0]) == f"{expert.name}: mapped → contacted"
+    assert str(history[0]) == f"{expert.name}: Mapped → Contacted"
 
 
 def test_it_ignores_setting_the_same_status(coordinator):
