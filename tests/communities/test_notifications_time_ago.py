@@ -1,0 +1,51 @@
+"""The notifications page says how long ago each notification came, as a sentence: "13 minutes ago", in the
+reader's language, not a bare "13 minutes"."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from communities.models import Notification
+from tests.factories import MemberFactory
+from tests.support.marked_translations import marked, marked_translations
+
+pytestmark = pytest.mark.django_db
+
+
+def notifications_page(client, language: str) -> str:
+    member = MemberFactory()
+    Notification.objects.create(
+        recipient=member, kind=Notification.Kind.MENTION, text="Mentioned in a discussion", url="/",
+        created_at=timezone.now() - timedelta(minutes=13, seconds=20),
+    )  # fmt: skip
+    client.force_login(member)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client.get(reverse("notifications")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "ago"),
+    [
+        ("en", "13\xa0minutes ago"),
+        # Django's own Russian for "%(delta)s ago" (contrib.humanize's catalog), before the platform's has it.
+        ("ru", "13\xa0минут назад"),
+    ],
+)
+def test_each_notification_says_how_long_ago_it_came(client, language, ago):
+    html = notifications_page(client, language)
+
+    assert f'<html lang="{language}"' in html
+    assert f">{ago}</time>" in html
+
+
+def test_the_whole_phrase_is_for_translators_to_word(client, monkeypatch):
+    # Burmese puts "ago" where its grammar wants it: the translation places the time, not the template.
+    marked_translations(monkeypatch)
+
+    html = notifications_page(client, "my")
+
+    time_since = marked("13\xa0minutes")
+    assert f">{marked(f'{time_since} ago')}</time>" in html
