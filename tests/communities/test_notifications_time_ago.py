@@ -30,7 +30,6 @@ def notifications_page(client, language: str) -> str:
     ("language", "ago"),
     [
         ("en", "13\xa0minutes ago"),
-        # Django's own Russian for "%(delta)s ago" (contrib.humanize's catalog), before the platform's has it.
         ("ru", "13\xa0минут назад"),
     ],
 )
@@ -49,3 +48,19 @@ def test_the_whole_phrase_is_for_translators_to_word(client, monkeypatch):
 
     time_since = marked("13\xa0minutes")
     assert f">{marked(f'{time_since} ago')}</time>" in html
+
+
+def test_a_leader_sees_how_long_ago_each_request_to_join_came(client):
+    from communities.models import Community, Membership
+    from communities.services import community_join
+    from tests.communities.factories import CommunityFactory, MembershipFactory
+
+    community = CommunityFactory(visibility=Community.Visibility.REQUEST)
+    leader = MembershipFactory(community=community, role=Membership.Role.LEADER).member
+    request = community_join(member=MemberFactory(organization="Ministry of Finance"), community=community)
+    Membership.objects.filter(pk=request.pk).update(requested_at=timezone.now() - timedelta(hours=2, seconds=20))
+    client.force_login(leader)
+
+    html = client.get(reverse("communities:members", args=[community.slug])).content.decode()
+
+    assert "Ministry of Finance · <time" in html and "2\xa0hours ago</time>" in html
