@@ -17,6 +17,9 @@ from cop_platform import cards
 from . import markdown
 
 CARD_TEMPLATE = "communities/includes/post_card.html"
+# Where a card links to the post it quotes: its anchor when the page shows that post, else the thread's page with
+# `?post=`, which leads to the page that shows it (a card does not know which page it is on).
+QUOTED_SLOT = "<!--quoted-post-->"
 ACTIONS_TEMPLATE = "communities/includes/post_actions.html"
 
 
@@ -55,9 +58,20 @@ def card_fields(post, *, author_url: str, is_expert_answer: bool, shows_body: bo
     return fields
 
 
-def rendered_cards(card_values: list[dict]) -> list[str]:
-    """Each card's HTML, in order: from the cache, or rendered (and cached) when it is not there."""
-    return cards.rendered(CARD_TEMPLATE, card_values, kind="post")
+def rendered_cards(card_values: list[dict], *, page_url: str) -> list[str]:
+    """Each card's HTML, in order: from the cache, or rendered (and cached) when it is not there; with the link to
+    the post it quotes for a page of the thread at `page_url` showing these posts."""
+    shown = {values["pk"] for values in card_values}
+    return [
+        cards.filled(card, QUOTED_SLOT, quoted_link(values.get("quoted_id"), shown, page_url))
+        for card, values in zip(cards.rendered(CARD_TEMPLATE, card_values, kind="post"), card_values, strict=True)
+    ]
+
+
+def quoted_link(quoted_id: int | None, shown: set[int], page_url: str) -> str:
+    if quoted_id is None:
+        return ""
+    return f"#post-{quoted_id}" if quoted_id in shown else f"{page_url}?post={quoted_id}"
 
 
 def action_fields(post, *, viewer, can_reply: bool, can_post: bool, can_read: bool, can_moderate: bool,

@@ -170,7 +170,7 @@ def _thread_page(request, acc, thread, home, reply_form, *, refused: bool = Fals
     page_url = thread.url_in(acc.community)
     _link_post_actions(page.object_list, acc.community, page_url)
     experts = expert_views.thread_context(thread=thread, user=request.user, community_acc=acc)
-    _attach_cards(page.object_list, request.user, home, experts["expert_member_ids"])
+    _attach_cards(page.object_list, request.user, home, experts["expert_member_ids"], page_url)
     can_reply = acc.can_post and not thread.is_locked
     _attach_actions(page.object_list, request.user, acc, home, can_reply=can_reply)
     return render(
@@ -195,7 +195,7 @@ def _thread_page(request, acc, thread, home, reply_form, *, refused: bool = Fals
     )
 
 
-def _attach_cards(posts, user, home, expert_member_ids) -> None:
+def _attach_cards(posts, user, home, expert_member_ids, page_url: str) -> None:
     """Each post's byline and body as `post.card` (HTML, usually from the cache: communities/post_cards.py),
     and whether the viewer may read it as `post.is_readable` (the actions under it are shown only then)."""
     values = []
@@ -209,7 +209,7 @@ def _attach_cards(posts, user, home, expert_member_ids) -> None:
                 shows_body=post.is_readable,
             )
         )
-    cards.attach(posts, post_cards.rendered_cards(values))
+    cards.attach(posts, post_cards.rendered_cards(values, page_url=page_url))
 
 
 def _attach_actions(posts, user, acc, home, *, can_reply: bool) -> None:
@@ -246,6 +246,12 @@ def _link_post_actions(posts, community, page_url: str) -> None:
 @cached_page
 def thread_detail(request, slug, pk):
     acc, thread, home = access.get_thread(request.user, slug, pk)
+    shown = small_int(request.GET.get("post", ""))
+    if shown:  # a quoted post's link (post_cards.quoted_link): to the page of the thread that shows it
+        post = thread.posts.filter(pk=shown).only("pk", "created_at", "thread").first()
+        if post is not None:
+            post.thread = thread
+            return redirect(selectors.post_address(post, acc.community))
     reply_form = None
     if acc.can_post and not thread.is_locked:
         initial = {}

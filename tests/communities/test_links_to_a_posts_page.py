@@ -105,3 +105,31 @@ def test_a_moderators_edit_counts_the_posts_page_once_for_the_notice_and_the_red
     notice = post.author.notifications.get()
     assert notice.url == response.url
     assert len(_page_counts(queries)) == 1
+
+
+def test_a_reply_links_to_the_post_it_quotes_on_another_page_through_the_threads_page(client, community):
+    """ "See the post" was `#post-N` alone: from page 2, a quoted post on page 1 was nowhere to be found."""
+    post = _post_on_page_2(community)  # page 1 holds the first twenty
+    thread = post.thread
+    quoted_on_1 = thread.posts.order_by("created_at", "pk").first()
+    reply = PostFactory(thread=thread, quoted=quoted_on_1)  # page 2, with `post`
+    answer = PostFactory(thread=thread, quoted=post)  # page 2 too
+    reader = member_of(community)
+    client.force_login(reader)
+
+    page = client.get(thread.get_absolute_url() + "?page=2").content.decode()
+
+    link = f"{thread.get_absolute_url()}?post={quoted_on_1.pk}"
+    assert f'href="{link}"' in page and f'href="#post-{post.pk}"' in page  # the one on this page: its anchor
+    assert reply.pk and answer.pk
+    response = client.get(link)
+    assert response.status_code == 302 and response.url == f"{thread.get_absolute_url()}#post-{quoted_on_1.pk}"
+
+
+def test_a_post_of_another_thread_leads_nowhere_from_this_one(client, community):
+    thread, elsewhere = ThreadFactory(community=community), PostFactory(thread=ThreadFactory(community=community))
+    client.force_login(member_of(community))
+
+    response = client.get(f"{thread.get_absolute_url()}?post={elsewhere.pk}")
+
+    assert response.status_code == 200  # the thread's own page, not the other thread's
