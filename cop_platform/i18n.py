@@ -4,6 +4,8 @@ for when they last signed in (members.User.browser_language), else the site's.
 Pages follow the language cookie (LocaleMiddleware); a member's choice is also stored on their profile so
 that emails, which are rendered far from any request, and a sign-in on another device use it too."""
 
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.utils import formats, timezone, translation
 
@@ -16,6 +18,13 @@ def language_for(recipient, *, fallback: str | None = None) -> str:
         if language and language in offered:
             return language
     return fallback or settings.LANGUAGE_CODE
+
+
+def browser_language(request) -> str:
+    """The language LocaleMiddleware picks for `request` from its browser's Accept-Language alone, without the
+    language cookie (which, for a member who chose a language, holds that choice)."""
+    headers_only = SimpleNamespace(COOKIES={}, META=request.META)
+    return translation.get_language_from_request(headers_only)
 
 
 def in_language_of(recipient, *, fallback: str | None = None):

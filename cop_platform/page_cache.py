@@ -282,6 +282,18 @@ class _QueryReads(QueryDict):
         self.names_read.add(name)
         return super().__contains__(name)
 
+    # A copy notes what is read of it in the same set: a FilterSet that copies its data to add defaults
+    # (events.filters.ScheduleFilter) reads the names from the copy.
+    def __copy__(self):
+        copied = super().__copy__()
+        copied.names_read = self.names_read
+        return copied
+
+    def __deepcopy__(self, memo):
+        copied = super().__deepcopy__(memo)
+        copied.names_read = self.names_read
+        return copied
+
     def all_read(self) -> bool:
         return self.names_read.issuperset(self.keys())
 

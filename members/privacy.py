@@ -760,7 +760,9 @@ def _mentions_forget(handle: str, since: datetime | None = None) -> None:
     threads = Thread.objects.select_related("author")
     if since is not None:
         threads = threads.filter(created_at__gte=since)
-    _scrub(threads, ["title"], [f"@{handle}"], _in_authors_language, also=("author__language",))
+    _scrub(
+        threads, ["title"], [f"@{handle}"], _in_authors_language, also=("author__language", "author__browser_language")
+    )
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.dispatch import receiver
 from django.utils import translation
 
-from cop_platform.i18n import language_cookie_set
+from cop_platform.i18n import browser_language, language_cookie_set
 
 from .audit import audit_record
 from .models import Activity, AuditEntry, User
@@ -22,8 +22,17 @@ from .services import activity_record, member_browser_language_set
 @receiver(user_logged_in, dispatch_uid="members.record_login")
 def record_login(sender, request, user, **kwargs):
     activity_record(member=user, kind=Activity.Kind.LOGIN)
-    # Before activate_language below switches the request to the saved choice: the browser's own.
-    member_browser_language_set(member=user, language=getattr(request, "LANGUAGE_CODE", "") if request else "")
+    member_browser_language_set(member=user, language=_shown_without_a_choice(request, user))
+
+
+def _shown_without_a_choice(request, user) -> str:
+    """The language the site would be shown in to `user` if they chose none: the page's, unless they chose one,
+    whose cookie (set by their last sign-in) the page followed; then the browser's own."""
+    if request is None or not hasattr(request, "META"):
+        return ""
+    if user.language:
+        return browser_language(request)
+    return getattr(request, "LANGUAGE_CODE", "")
 
 
 @receiver(allauth_user_logged_in, dispatch_uid="members.activate_language")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.i18n import set_language
 
 from cop_platform import cards
-from cop_platform.i18n import language_cookie_delete, language_cookie_set, language_for
+from cop_platform.i18n import browser_language, language_cookie_delete, language_cookie_set, language_for
 from cop_platform.page_cache import cached_page
 from cop_platform.pagination import CappedPaginator
 from cop_platform.ratelimit import rate_limited
@@ -39,10 +39,18 @@ def onboarding(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         services.member_profile_update(member=request.user, form=form)
+        _browser_language_kept(request, form)
         with translation.override(language_for(request.user, fallback=translation.get_language())):
             messages.success(request, _("Welcome! Your profile is complete."))
         return _follow_profile_language(redirect(_safe_next(request, "home")), form)
     return render(request, "members/onboarding.html", {"form": form, "next": _safe_next(request, "")})
+
+
+def _browser_language_kept(request, form: ProfileForm) -> None:
+    """A choice given up for "the browser's": emails and notifications follow the browser from now on, not the
+    language their last sign-in recorded (the cookie of the choice, then: cop_platform.i18n.browser_language)."""
+    if "language" in form.changed_data and not form.instance.language:
+        services.member_browser_language_set(member=request.user, language=browser_language(request))
 
 
 def _follow_profile_language(response, form: ProfileForm):
@@ -76,6 +84,7 @@ def profile_edit(request):
     if request.method == "POST":
         if form.is_valid():
             services.member_profile_update(member=request.user, form=form)
+            _browser_language_kept(request, form)
             with translation.override(language_for(request.user, fallback=translation.get_language())):
                 messages.success(request, _("Your profile was saved."))
             return _follow_profile_language(redirect("members:detail", pk=request.user.pk), form)

@@ -84,3 +84,37 @@ def test_deleting_an_account_forgets_the_browsers_language_and_the_export_holds_
     privacy.account_delete(member=member)
     member.refresh_from_db()
     assert member.browser_language == ""
+
+
+def test_a_member_who_chose_has_their_browsers_own_recorded_not_the_cookie_of_their_choice(client):
+    member = MemberFactory(language="ru")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"  # set by their last sign-in
+
+    sign_in(client, member, HTTP_ACCEPT_LANGUAGE="my")
+
+    member.refresh_from_db()
+    assert member.browser_language == "my"
+
+
+def test_giving_up_a_choice_for_the_browsers_language_is_followed_away_from_pages_at_once(client):
+    member = MemberFactory(language="ru", browser_language="ru")  # recorded before this rule, say
+    client.force_login(member)
+    data = {field: getattr(member, field) for field in ("full_name", "organization", "position_level", "gender")}
+    data |= {"country": member.country.code, "language": "", "time_zone": member.time_zone or ""}
+
+    response = client.post(reverse("members:profile_edit"), data, HTTP_ACCEPT_LANGUAGE="my")
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.language, member.browser_language, language_for(member)) == ("", "my", "my")
+
+
+def test_the_threads_that_mention_a_deleted_member_are_renamed_without_a_query_each(django_assert_max_num_queries):
+    from tests.communities.factories import ThreadFactory
+
+    gone = MemberFactory(handle="ann-lee")
+    for language in ("ru", "my", "en", "ru"):
+        ThreadFactory(title="Ask @ann-lee about budgets", author=MemberFactory(language="", browser_language=language))
+
+    with django_assert_max_num_queries(6):
+        privacy._mentions_forget(gone.handle)

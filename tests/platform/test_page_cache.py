@@ -391,6 +391,18 @@ def test_a_page_whose_query_names_something_its_view_never_reads_is_not_kept(cli
     assert kept == []  # neither a page nor a mark
 
 
+@pytest.mark.parametrize(
+    "query", ["when=past", "when=upcoming&community=&kind=webinar&language=", "community=x&kind=webinar&page=2"]
+)
+def test_a_filter_that_reads_a_copy_of_the_query_has_its_page_kept(client, snapshot, kept, query):
+    """The schedule's filter copies the query to add its defaults, and reads the copy: its pages (what its form
+    sends) were never kept."""
+    for _ in range(2):
+        assert client.get(f"{reverse('events:schedule')}?{query}").status_code == 200
+
+    assert len([key for key in kept if not key.endswith(":drawn")]) == 1
+
+
 def test_a_name_read_only_by_asking_whether_it_is_there_counts_as_read(rf, snapshot, kept):
     @page_cache.cached_page
     def view(request):
