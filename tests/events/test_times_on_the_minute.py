@@ -107,6 +107,13 @@ def _migrate_to_the_minute():
     import_module("events.migrations.0005_events_on_the_minute").to_the_minute(apps, None)
 
 
+# Whatever the site's zone: TruncMinute without one truncated in it and moved every event by its offset.
+@pytest.fixture(params=["UTC", "Asia/Yangon", "America/New_York"])
+def site_zone(request, settings):
+    settings.TIME_ZONE = request.param
+
+
+@pytest.mark.usefixtures("site_zone")
 def test_the_migration_brings_events_stored_with_seconds_to_the_minute():
     event = EventFactory(starts_at=at(3, 30), ends_at=at(5, 0), registration_deadline=at(3, 0, day=9))
     no_deadline = EventFactory(starts_at=at(4, 0), ends_at=at(5, 0))
@@ -123,6 +130,7 @@ def test_the_migration_brings_events_stored_with_seconds_to_the_minute():
     assert (no_deadline.starts_at, no_deadline.ends_at, no_deadline.registration_deadline) == (at(4, 0), at(5, 0), None)
 
 
+@pytest.mark.usefixtures("site_zone")
 def test_the_migration_ends_an_event_held_within_one_minute_at_the_next_minute():
     """10:00:10 to 10:00:50 would end as it starts once both lose their seconds, which the database refuses."""
     event = EventFactory(starts_at=at(3, 30), ends_at=at(5, 0))
@@ -132,3 +140,20 @@ def test_the_migration_ends_an_event_held_within_one_minute_at_the_next_minute()
 
     event.refresh_from_db()
     assert (event.starts_at, event.ends_at) == (at(3, 30), at(3, 31))
+
+
+@pytest.mark.usefixtures("site_zone")
+def test_the_migration_brings_recorded_attendance_to_its_events_minute():
+    """Attendance is recorded at its event's start, and a correction looks it up there: it would record it again."""
+    from members.models import Activity
+    from tests.factories import MemberFactory
+
+    member = MemberFactory()
+    Activity.objects.create(member=member, kind=Activity.Kind.EVENT_ATTENDANCE, occurred_at=at(3, 30, 12, 345))
+    other = Activity.objects.create(member=member, kind=Activity.Kind.LOGIN, occurred_at=at(3, 30, 12, 345))
+
+    _migrate_to_the_minute()
+
+    assert Activity.objects.get(kind=Activity.Kind.EVENT_ATTENDANCE).occurred_at == at(3, 30)
+    other.refresh_from_db()
+    assert other.occurred_at == at(3, 30, 12, 345)  # only attendance is dated by an event

@@ -11,7 +11,10 @@ from indicators.models import Survey
 pytestmark = pytest.mark.django_db
 
 
-def test_surveys_stored_with_seconds_open_and_close_on_the_minute():
+# Whatever the site's zone: TruncMinute without one truncated in it and moved every survey by its offset.
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Yangon", "America/New_York"])
+def test_surveys_stored_with_seconds_open_and_close_on_the_minute(settings, zone):
+    settings.TIME_ZONE = zone
     survey = Survey.objects.create(
         title="Pulse", opens_at=datetime(2027, 3, 1, 9, tzinfo=UTC), closes_at=datetime(2027, 3, 10, 23, 59, tzinfo=UTC)
     )
