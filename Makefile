@@ -28,7 +28,7 @@ seed: migrate
 
 # Whether the web server's address is free, said at once: before anything is installed, seeded or started, rather
 # than by runserver after the workers started. SO_REUSEADDR as runserver binds, so a port in TIME_WAIT still counts
-# as free; an IPv6 address is written with a colon (HOST=::1 or HOST=[::1]).
+# as free; an IPv6 address is written in brackets, as runserver takes it (HOST=[::1]).
 define RUN_ADDRESS_CHECK
 import socket, sys
 host, port = sys.argv[1], sys.argv[2]
@@ -57,8 +57,9 @@ RUN_STOP_SECONDS ?= 10
 # server stops by itself (it could not start: the port taken since check-port looked, a configuration error), the
 # shell says so, asks the workers and beat to stop, kills whichever is still running RUN_STOP_SECONDS later, and
 # exits with the web server's status. It signals them by their process ids, not `kill 0`: that signalled make and
-# whatever had started make too (a script, a test) when they shared its process group. When make is terminated,
-# the shell stops the workers and beat the same way once the web server has stopped.
+# whatever had started make too (a script, a test) when they shared its process group. When make alone is
+# terminated (TERM to its process, not to its group: an editor's stop button may do that), the shell acts only once
+# the web server has stopped, which nothing then asks it to: stop the group instead (Ctrl-C, or kill -- -PGID).
 run: check-port seed
 	@echo ""
 	@echo "  The platform is starting at http://$(HOST):$(PORT)/"
