@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from taggit.managers import TaggableManager
@@ -183,7 +184,7 @@ class Referral(models.Model):
         indexes = [models.Index(fields=["status", "due_at"], name="referral_due")]
 
     def __str__(self):
-        return f"{self.expert} on “{self.thread}”"
+        return gettext("%(expert)s on “%(thread)s”") % {"expert": self.expert, "thread": self.thread}
 
     @property
     def is_overdue(self) -> bool:
@@ -211,4 +212,4 @@ class Rating(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.score}/5 for {self.referral}"
+        return gettext("%(score)d/5 for %(referral)s") % {"score": self.score, "referral": self.referral}

@@ -43,3 +43,18 @@ def test_the_first_row_of_a_history_has_no_stage_before_it():
     change = ExpertStatusChange(expert=expert, from_status="", to_status=Expert.Status.MAPPED)
 
     assert str(change) == "Arun Prasad: — → Mapped"
+
+
+@pytest.mark.django_db
+def test_a_referral_and_a_rating_are_named_in_the_readers_language():
+    from django.utils import translation
+
+    from tests.communities.factories import ThreadFactory
+
+    from .factories import RatingFactory, ReferralFactory
+
+    referral = ReferralFactory(expert__name="Arun Prasad", thread=ThreadFactory(title="Budget rules"))
+    rating = RatingFactory(referral=referral, score=4)
+    with translation.override("ru"):
+        assert str(referral) == "Arun Prasad: «Budget rules»"
+        assert str(rating) == "4/5 за Arun Prasad: «Budget rules»"
