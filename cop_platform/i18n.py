@@ -1,5 +1,5 @@
 """The language a person reads: the one they chose (members.User.language), else the one their browser asked
-for when they last signed in (members.User.browser_language), else the site's.
+for when they last signed in or gave up their choice (members.User.browser_language), else the site's.
 
 Pages follow the language cookie (LocaleMiddleware); a member's choice is also stored on their profile so
 that emails, which are rendered far from any request, and a sign-in on another device use it too."""
@@ -11,8 +11,8 @@ from django.utils import formats, timezone, translation
 
 
 def language_for(recipient, *, fallback: str | None = None) -> str:
-    """`recipient`'s chosen language if it is still offered, else their browser's at their last sign-in, else
-    `fallback` (default: LANGUAGE_CODE)."""
+    """`recipient`'s chosen language if it is still offered, else their browser's (members.User.browser_language),
+    else `fallback` (default: LANGUAGE_CODE)."""
     offered = dict(settings.LANGUAGES)
     for language in (getattr(recipient, "language", ""), getattr(recipient, "browser_language", "")):
         if language and language in offered:
