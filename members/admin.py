@@ -1,4 +1,5 @@
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserCreationForm
@@ -298,8 +299,40 @@ class GuardedEmailAddressAdmin(EmailAddressAdmin):
 
     @admin.action(description=EmailAddressAdmin.make_verified.short_description, permissions=["change"])
     def make_verified(self, request, queryset):
+        """allauth's action, on the accounts this coordinator may change, saying what it left undone and that
+        verifying an address also linked the expert profile mapped under it (experts.receivers)."""
         changeable = accounts_changeable_by(request.user, User.objects.all()).values("pk")
-        super().make_verified(request, queryset.filter(user__in=changeable))
+        unverified = queryset.filter(verified=False)
+        allowed = unverified.filter(user__in=changeable)
+        owners = list(allowed.values_list("user_id", flat=True))
+        left, linked_before = len(unverified) - len(owners), _experts_linked(owners)
+        super().make_verified(request, allowed)
+        self._say_verified(request, verified=len(owners), left=left, linked=_experts_linked(owners) - linked_before)
+
+    def _say_verified(self, request, *, verified: int, left: int, linked: int) -> None:
+        # allauth says each address it marked; not the rest.
+        if not verified and not left:
+            said = _("No address was marked as verified: those chosen were already.")
+            self.message_user(request, said, messages.WARNING)
+        if left:
+            said = ngettext(
+                "%(count)d address was left unverified: its account is for a superuser to change.",
+                "%(count)d addresses were left unverified: their accounts are for a superuser to change.",
+                left,
+            ) % {"count": left}
+            self.message_user(request, said, messages.WARNING)
+        if linked:
+            said = ngettext(
+                "%(count)d expert profile mapped under such an address was linked to its account.",
+                "%(count)d expert profiles mapped under such addresses were linked to their accounts.",
+                linked,
+            ) % {"count": linked}
+            self.message_user(request, said, messages.INFO)
+
+
+def _experts_linked(member_ids: list[int]) -> int:
+    # By name, not imported: the experts app builds on this one.
+    return apps.get_model("experts", "Expert").objects.filter(member__in=member_ids).count()
 
 
 admin.site.unregister(EmailAddress)

@@ -85,3 +85,39 @@ def test_nobody_changes_the_address_of_an_account_being_deleted(client, member):
 
     assert _change(client, address, email="back@example.org").status_code == 403
     assert member.emailaddress_set.get().email == address.email
+
+
+def test_marking_addresses_verified_says_what_it_did_and_which_experts_it_linked(
+    coordinator_client, privileged, member
+):
+    from experts.models import Expert
+
+    EmailAddress.objects.create(user=privileged, email="second@example.org", verified=False)
+    EmailAddress.objects.create(user=member, email="mapped@example.org", verified=False)
+    expert = Expert.objects.create(name="Mapped Expert", email="mapped@example.org")
+
+    response = coordinator_client.post(
+        reverse("admin:account_emailaddress_changelist"),
+        {"action": "make_verified", "_selected_action": list(EmailAddress.objects.values_list("pk", flat=True))},
+        follow=True,
+    )
+
+    said = [str(message) for message in response.context["messages"]]
+    assert said == [
+        "Marked mapped@example.org as verified.",  # allauth's own
+        "1 address was left unverified: its account is for a superuser to change.",
+        "1 expert profile mapped under such an address was linked to its account.",
+    ]
+    expert.refresh_from_db()
+    assert expert.member == member
+
+
+def test_marking_addresses_verified_again_says_nothing_was_done(coordinator_client, member):
+    response = coordinator_client.post(
+        reverse("admin:account_emailaddress_changelist"),
+        {"action": "make_verified", "_selected_action": [member.emailaddress_set.get().pk]},  # verified already
+        follow=True,
+    )
+
+    said = [str(message) for message in response.context["messages"]]
+    assert said == ["No address was marked as verified: those chosen were already."]
