@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cop_platform.minutes import to_the_minute
 from members.models import TIME_ZONE_CHOICES
 
 
@@ -16,12 +17,6 @@ def new_checkin_code() -> str:
 
 def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
-
-
-def to_the_minute(moment):
-    """`moment` without its seconds (None stays None). The same rule as indicators.models.to_the_minute, kept here
-    so that events need not import the indicators app (which reads events)."""
-    return moment.replace(second=0, microsecond=0) if moment else moment
 
 
 class Event(models.Model):

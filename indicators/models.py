@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from cop_platform.minutes import to_the_minute
+
 from .registry import MANUAL_CHOICES
 
 
@@ -167,10 +169,6 @@ class ProgressReport(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.job in (self.Job.QUEUED, self.Job.RENDERING)
-
-
-def to_the_minute(moment):
-    return moment.replace(second=0, microsecond=0) if moment else moment
 
 
 class Survey(models.Model):

@@ -2,10 +2,9 @@
 row reads with the stages' names ("Contacted → Engaged"), not their codes."""
 
 import pytest
-from django.utils.functional import Promise
 
 from experts.models import Expert, ExpertStatusChange
-from tests.support.marked_translations import marked, marked_translations
+from tests.support.marked_translations import assert_named_for_translators, marked, marked_translations
 
 from .factories import ExpertFactory
 
@@ -21,11 +20,7 @@ COLUMNS = {
 
 @pytest.mark.parametrize(("field", "name"), COLUMNS.items())
 def test_each_column_of_the_history_has_a_translatable_name(field, name, monkeypatch):
-    verbose_name = ExpertStatusChange._meta.get_field(field).verbose_name
-    marked_translations(monkeypatch)
-
-    assert isinstance(verbose_name, Promise)
-    assert str(verbose_name) == marked(name)
+    assert_named_for_translators(ExpertStatusChange, field, name, monkeypatch)
 
 
 @pytest.mark.django_db

@@ -2,10 +2,9 @@
 entered a figure or asked for a report, and the columns of a snapshot's figures."""
 
 import pytest
-from django.utils.functional import Promise
 
 from indicators.models import IndicatorValue, ManualFigure, MonthlyNarrative, ProgressReport, Survey
-from tests.support.marked_translations import marked, marked_translations
+from tests.support.marked_translations import assert_named_for_translators, marked, marked_translations
 
 FIELDS = [
     (MonthlyNarrative, "updated_by", "updated by"),
@@ -22,11 +21,7 @@ FIELDS = [
 
 @pytest.mark.parametrize(("model", "field", "name"), FIELDS)
 def test_each_field_the_admin_shows_has_a_translatable_name(model, field, name, monkeypatch):
-    verbose_name = model._meta.get_field(field).verbose_name
-    marked_translations(monkeypatch)
-
-    assert isinstance(verbose_name, Promise)
-    assert str(verbose_name) == marked(name)
+    assert_named_for_translators(model, field, name, monkeypatch)
 
 
 def test_a_snapshots_figures_are_headed_in_the_readers_language(monkeypatch):

@@ -1,10 +1,9 @@
 """A product's files as the admin lists them under the product: every column is named in the reader's language."""
 
 import pytest
-from django.utils.functional import Promise
 
 from knowledge.models import ProductFile
-from tests.support.marked_translations import marked, marked_translations
+from tests.support.marked_translations import assert_named_for_translators
 
 COLUMNS = {
     "product": "knowledge product",
@@ -18,8 +17,4 @@ COLUMNS = {
 
 @pytest.mark.parametrize(("field", "name"), COLUMNS.items())
 def test_each_column_of_a_products_files_has_a_translatable_name(field, name, monkeypatch):
-    verbose_name = ProductFile._meta.get_field(field).verbose_name
-    marked_translations(monkeypatch)
-
-    assert isinstance(verbose_name, Promise)
-    assert str(verbose_name) == marked(name)
+    assert_named_for_translators(ProductFile, field, name, monkeypatch)

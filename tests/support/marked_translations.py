@@ -3,6 +3,7 @@ its message between ⟦ and ⟧, so a test can tell a label that a translator ca
 English, without the catalogs having the message yet."""
 
 from django.utils import translation
+from django.utils.functional import Promise
 
 OPEN, CLOSE = "⟦", "⟧"
 
@@ -28,3 +29,13 @@ def marked_translations(monkeypatch) -> None:
     for name, function in [("gettext", gettext), ("ngettext", ngettext), ("pgettext", pgettext),
                            ("npgettext", npgettext)]:  # fmt: skip
         monkeypatch.setattr(translation._trans, name, function, raising=False)
+
+
+def assert_named_for_translators(model, field: str, name: str, monkeypatch) -> None:
+    """`model`'s `field` is named `name` (its verbose name) through gettext, lazily: the admin shows it in the
+    reader's language."""
+    verbose_name = model._meta.get_field(field).verbose_name
+    marked_translations(monkeypatch)
+
+    assert isinstance(verbose_name, Promise)
+    assert str(verbose_name) == marked(name)
