@@ -14,9 +14,10 @@ def site(request):
 
 
 def notifications(request):
-    """The unread count in the header: one COUNT query, and only for signed-in members."""
+    """The unread count in the header: one COUNT query, and only for signed-in members. None on a page drawn to be
+    kept, where the count is a slot (cop_platform.page_cache) filled in each time."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or getattr(request, "page_unread_slot", False):
         return {}
     from communities.selectors import unread_notification_count
 

@@ -18,7 +18,7 @@ from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.translation import npgettext
 
-from cop_platform import cards
+from cop_platform import cards, page_cache
 
 HEADER_TEMPLATE = "includes/site_header.html"
 FOOTER_TEMPLATE = "includes/site_footer.html"
@@ -77,8 +77,13 @@ def header(context) -> str:
     request, user = context.get("request"), context.get("user")
     current = current_link(request.path if request else "", user)
     card = CURRENT_SLOT.sub(lambda slot: ' aria-current="page"' if slot.group(1) == current else "", card)
-    # Two unread slots: after "Notifications" and in the (phone's) Menu button.
-    card = cards.filled(card, UNREAD_SLOT, unread_badge(context.get("unread_notifications")), count=-1)
+    # Two unread slots: after "Notifications" and in the (phone's) Menu button. A page drawn to be kept has the
+    # page cache's own slot there, filled in each time it is served (cop_platform.page_cache).
+    if getattr(request, "page_unread_slot", False):
+        badge = page_cache.UNREAD_SLOT
+    else:
+        badge = unread_badge(context.get("unread_notifications"))
+    card = cards.filled(card, UNREAD_SLOT, badge, count=-1)
     return cards.csrf_filled(card, context)
 
 

@@ -7,15 +7,17 @@ queries and the page around the cards, 20–50 ms of work where the ceiling's wh
 who reloads a page, goes back to it, or pages back and forth, and a report viewer who returns to the dashboard,
 gets the page they saw, drawn again only when it could differ.
 
-A page is served from the cache only when its key is the same, and the key holds everything the page is drawn from:
-- **The database.** PostgreSQL's current snapshot (`pg_current_snapshot()`): which transactions are visible. What
-  a query sees is decided by its snapshot alone, and every commit, of any process, gives later requests another
-  one. So a page drawn under one snapshot is served only while no write has been committed since (in any
-  database of the PostgreSQL server, whose transaction ids are shared: coarse, but never stale, whatever wrote,
-  signals or not). Other database engines have no such snapshot: there (SQLite, the embedded default) pages are
-  drawn every time.
-- **The viewer**: their id, a digest of their session's data (words kept from a form sent after the session
-  ended, for example), the language and the time zone.
+A page is served from the cache only when its key is the same and the database has not changed under it:
+- **The database.** The page is kept with PostgreSQL's snapshot read before it was drawn (which transactions were
+  visible) and the tables its statements named. It is served while no transaction that wrote one of those tables
+  has committed since (cop_platform.table_writes: each table's trigger notes the transactions that wrote it,
+  whatever wrote, signals or not). Another member's reply draws the discussion again, not the library. Other
+  database engines have no such snapshot: there (SQLite, the embedded default) pages are drawn every time.
+- **The viewer**: their row as this request read it (name, staff or not, time zone, …), a digest of their
+  session's data (words kept from a form sent after the session ended, for example), the language and the time
+  zone. They are read before the page is drawn (middleware), so they are in the key rather than in its tables.
+  Whatever else the request reads before its view draws the page (the permissions a decorator checks) is noted
+  by PageReadsMiddleware, placed first, and kept among the page's tables.
 - **The request**: scheme, host and full path with its query, and whether htmx asked for it.
 - **The clock**: the minute. Surveys and events open and close on the minute (their times are stored without
   seconds), so a page kept for its minute never offers "Register" or "Check in" after it closed; how long ago a
@@ -24,18 +26,17 @@ A page is served from the cache only when its key is the same, and the key holds
   the environment the settings are read from (a deploy, or a restart with another setting, draws every page
   again). Settings changed while the process runs are not in it.
 
-The snapshot is read first, before anything else of the request is (PageSnapshotMiddleware, placed before the
-sessions): the member's row, read by the middleware below it, is then no older than the key says. Read after it,
-an admin's commit in between (a coordinator no longer staff) would be in the key but not in the page.
-
 What differs between two draws of the same page is written into slots on the way out: the Content-Security-Policy
-nonce (cop_platform.security) and the CSRF fields. Slots are NUL characters, which no text from the database or a
-form can hold (PostgreSQL refuses them; cop_platform.security.NulCharacterGuard and Django's forms refuse them).
+nonce (cop_platform.security), the CSRF fields and the header's unread count (a COUNT each time: a notification for
+one member would otherwise draw everyone's pages again, all counted from one table). Slots are NUL characters,
+which no text from the database or a form can hold (PostgreSQL refuses them; cop_platform.security.NulCharacterGuard
+and Django's forms refuse them).
 
 A page is drawn, not served, and not kept when: the request carries messages to show (the page shows them once);
 the view changed the session, added a message or wrote to the database (then serving it again would skip that);
 it answered anything but a 200 HTML page with no cookie or header of its own; or a transaction is open (the
-snapshot does not show the transaction's own writes: tests inside one, ATOMIC_REQUESTS).
+snapshot does not show the transaction's own writes: tests inside one, ATOMIC_REQUESTS). A served page says so in
+its X-Page-Cache header ("hit").
 
 Entries expire after settings.PAGE_CACHE_SECONDS (0 turns the cache off), and at the latest when their minute ends.
 The cache is the site's (Redis in production, shared with the rate limits and the cards), and pages are kept
@@ -46,14 +47,14 @@ cannot change what it shows), and only when drawn a second time within its minut
 mark). That bounds, not ends, what a client can store: pages it asks for twice a minute each, with values of
 their own in the names the view reads (`?q=1`, `?q=2`, …), which the cache's eviction (volatile-lru, README) may
 make room for by evicting rate-limit counters.
-A member deleted meanwhile is a commit: their name is in no page served after it.
+A member deleted meanwhile is a write to the members' table: their name is in no page served after it.
 
 What a page shows from the cache rather than the database is as fresh as that cache: the cards are keyed by their
-values, read under the page's snapshot. The communities' member counts are not (communities.member_counts): a
+values, read from the page's tables. The communities' member counts are not (communities.member_counts): a
 commit moves a community's count to a new generation just after it commits, and a page drawn in between would hold
-the old count under the new snapshot. So moving a count to a new generation also forgets every kept page
-(kept_pages_forget): a page is served only under the generation of pages it was drawn under, read after the
-snapshot, in the same round trip as the page itself.
+the old count, not drawn from the memberships' table. So moving a count to a new generation also forgets every
+kept page (kept_pages_forget): a page is served only under the generation of pages it was drawn under, read in the
+same round trip as the page itself.
 """
 
 import hashlib
@@ -77,12 +78,17 @@ from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
+from cop_platform import table_writes
 from cop_platform.release import ROOT, files_version, translation_files
 
 # Changed by kept_pages_forget: a page kept under another generation is drawn again.
 GENERATION_KEY = "pages-generation"
 NONCE_SLOT = "\x00nonce\x00"
 CSRF_SLOT = "\x00csrf\x00"
+UNREAD_SLOT = "\x00unread\x00"  # the header's unread count (frame_cards): filled in each time
+# Read before a page is drawn, and held by its key by value rather than kept among its tables: the session's data
+# and the viewer's own row (any sign-in anywhere writes those tables).
+KEYED_TABLES = frozenset({"django_session", "members_user"})
 # The one form {% csrf_token %} writes: every CSRF field of a page is one (cop_platform.cards fills its slots so).
 _CSRF_FIELD = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value=")([^"]*)(")')
 _PER_HOST = {"HOSTNAME", "PWD", "OLDPWD", "SHLVL", "_"}
@@ -102,26 +108,63 @@ def cached_page(view):
         found = cache.get_many([key, GENERATION_KEY])  # one round trip for both
         generation = found.get(GENERATION_KEY, "")
         kept = found.get(key)
+        snapshot = None
         if kept is not None and kept[0] == generation:
-            _generation, content_type, packed = kept
-            return served(request, content_type, zlib.decompress(packed).decode())
-        watch = _WriteWatch()
-        request.GET = query = _QueryReads(request.GET)
-        with connection.execute_wrapper(watch):
-            response = view(request, *args, **kwargs)
+            _generation, drawn_under, tables, content_type, packed = kept
+            changed, snapshot = written_since(drawn_under, tables)
+            if not changed:
+                return served(request, content_type, zlib.decompress(packed).decode())
+        snapshot = snapshot or database_snapshot()  # before anything the page shows is read
+        if snapshot is None:
+            return view(request, *args, **kwargs)
+        response, reads = _drawn(view, request, args, kwargs)
         seconds = seconds_kept(minute)
         if (
             seconds
-            and keepable(request, response, wrote=watch.wrote)
-            and query.all_read()
+            and keepable(request, response, wrote=reads.wrote)
+            and reads.query.all_read()
             and _worth_keeping(request, key, seconds)
         ):
             content_type, body = kept_form(request, response)
-            cache.set(key, (generation, content_type, zlib.compress(body.encode(), 1)), seconds)
+            kept = (generation, snapshot, tuple(sorted(reads.tables)), content_type, zlib.compress(body.encode(), 1))
+            cache.set(key, kept, seconds)
+        _unread_filled(request, response)
         return response
 
     wrapper.is_cached_page = True  # is_cached_view finds it
     return wrapper
+
+
+def _drawn(view, request, args, kwargs):
+    """The view's response, rendered, and what drawing it read (_Reads), with the tables the request read before
+    (PageReadsMiddleware: the permissions a decorator checked, say) but those the key holds."""
+    reads = _Reads(request)
+    reads.tables |= request.page_reads.tables - KEYED_TABLES
+    request.GET = reads.query
+    # The header's unread count is a slot (_unread_filled): it changes with every notification, the page need not.
+    request.page_unread_slot = request.user.is_authenticated
+    try:
+        with connection.execute_wrapper(reads):
+            response = view(request, *args, **kwargs)
+            if getattr(response, "is_rendered", True) is False:  # a TemplateResponse reads as it renders
+                response.render()
+    finally:
+        request.page_unread_slot = False  # an error page drawn after an exception shows the count itself
+    return response, reads
+
+
+def _unread_filled(request, response) -> None:
+    """The drawn page with the member's unread count in its slots."""
+    if response.streaming or UNREAD_SLOT.encode() not in response.content:
+        return
+    response.content = response.content.replace(UNREAD_SLOT.encode(), _unread_badge(request).encode())
+
+
+def _unread_badge(request) -> str:
+    from communities.selectors import unread_notification_count
+    from cop_platform.frame_cards import unread_badge
+
+    return unread_badge(unread_notification_count(request.user))
 
 
 def kept_pages_forget() -> None:
@@ -143,19 +186,18 @@ def _worth_keeping(request, key: str, seconds: int) -> bool:
 def page_key(request) -> tuple[str, int] | None:
     """The page's key in the cache and the minute it holds, or None when the page must be drawn (see the
     module's doc)."""
-    if not settings.PAGE_CACHE_SECONDS or request.method != "GET" or _has_messages(request):
+    if not settings.PAGE_CACHE_SECONDS or request.method != "GET" or _has_messages(request) or not can_keep():
         return None
-    snapshot = getattr(request, "page_snapshot", None)  # read first (PageSnapshotMiddleware)
-    if snapshot is None:
+    if not hasattr(request, "page_reads"):  # without PageReadsMiddleware, what was read before is not known
         return None
     user = request.user
     session = getattr(request, "session", None)
     minute = int(time.time() // 60)
     parts = [
         release_digest(),
-        snapshot,
         str(minute),
-        str(user.pk if user.is_authenticated else 0),  # the session holds it too: said twice, for whoever reads this
+        # The member's row as read for this request, before the page was drawn: their name, staff or not, …
+        repr([getattr(user, field.attname) for field in user._meta.concrete_fields]) if user.is_authenticated else "",
         repr(sorted(session.items())) if session is not None else "",
         translation.get_language() or "",
         timezone.get_current_timezone_name(),
@@ -167,17 +209,21 @@ def page_key(request) -> tuple[str, int] | None:
     return "page:" + hashlib.blake2b("\x00".join(parts).encode(), digest_size=20).hexdigest(), minute
 
 
-class PageSnapshotMiddleware:
-    """Reads the database's snapshot for a GET of a cached page, before anything else of the request is read
-    (placed before the sessions and the member): see the module's doc."""
+class PageReadsMiddleware:
+    """Notes the tables a GET of a cached page reads before its view draws it (the permissions that
+    indicators.access.viewer_required checks, say): the page is kept with them. Placed before the sessions and
+    the member are read: their tables are read there too, but the key holds what was read of them (KEYED_TABLES).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.PAGE_CACHE_SECONDS and request.method == "GET" and _is_cached_page(request):
-            request.page_snapshot = database_snapshot()
-        return self.get_response(request)
+        if not (settings.PAGE_CACHE_SECONDS and request.method == "GET" and _is_cached_page(request) and can_keep()):
+            return self.get_response(request)
+        request.page_reads = TableReads()
+        with connection.execute_wrapper(request.page_reads):
+            return self.get_response(request)
 
 
 def _is_cached_page(request) -> bool:
@@ -185,6 +231,13 @@ def _is_cached_page(request) -> bool:
         return is_cached_view(resolve(request.path_info, getattr(request, "urlconf", None)).func)
     except Resolver404:
         return False
+
+
+def can_keep() -> bool:
+    """Whether pages can be kept: on PostgreSQL, with every table's writes noted (cop_platform.table_writes), and
+    outside a transaction (the snapshot does not show the transaction's own writes: tests inside one,
+    ATOMIC_REQUESTS)."""
+    return table_writes.complete() and not connection.in_atomic_block
 
 
 def is_cached_view(view) -> bool:
@@ -209,13 +262,15 @@ def seconds_kept(minute: int) -> int:
 
 
 def database_snapshot() -> str | None:
-    """PostgreSQL's current snapshot as text, or None where there is none to read: another database, or a
-    transaction open (its own writes are not in the snapshot)."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return None
+    """PostgreSQL's current snapshot as text: which transactions are visible."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_current_snapshot()::text")
         return cursor.fetchone()[0]
+
+
+def written_since(snapshot: str, tables) -> tuple[bool, str]:
+    """Whether a commit since `snapshot` wrote one of `tables`, and the current snapshot (table_writes)."""
+    return table_writes.written_since(snapshot, tables)
 
 
 def keepable(request, response, *, wrote: bool) -> bool:
@@ -242,11 +297,15 @@ def kept_form(request, response) -> tuple[str, str]:
 
 
 def served(request, content_type: str, body: str) -> HttpResponse:
-    """The kept page with this request's nonce and CSRF token in its slots."""
+    """The kept page with this request's nonce, CSRF token and unread count in its slots."""
     body = body.replace(NONCE_SLOT, getattr(request, "csp_nonce", ""))
     if CSRF_SLOT in body:
         body = body.replace(CSRF_SLOT, get_token(request))  # and the CSRF cookie is set, as a draw would
-    return HttpResponse(body, content_type=content_type)
+    if UNREAD_SLOT in body:
+        body = body.replace(UNREAD_SLOT, _unread_badge(request))
+    response = HttpResponse(body, content_type=content_type)
+    response["X-Page-Cache"] = "hit"  # for operators and bench/load.py: served, not drawn
+    return response
 
 
 def _has_messages(request) -> bool:
@@ -298,15 +357,28 @@ class _QueryReads(QueryDict):
         return self.names_read.issuperset(self.keys())
 
 
-class _WriteWatch:
-    """An execute wrapper that notes whether any statement but a read was run."""
+class TableReads:
+    """An execute wrapper that notes the tables the statements name (table_writes.tables_in), and whether any
+    statement was not a read."""
 
-    wrote = False
+    def __init__(self):
+        self.tables = set()
+        self.wrote = False
 
     def __call__(self, execute, sql, params, many, context):
+        self.tables |= table_writes.tables_in(sql)
         if not self.wrote and _WRITES.match(sql):
             self.wrote = True
         return execute(sql, params, many, context)
+
+
+class _Reads(TableReads):
+    """What a page's draw read: its tables, whether it wrote (then it is not kept), and the query's names
+    (_QueryReads)."""
+
+    def __init__(self, request):
+        super().__init__()
+        self.query = _QueryReads(request.GET)
 
 
 @once_per_process

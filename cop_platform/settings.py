@@ -105,8 +105,9 @@ MIDDLEWARE = [
     "cop_platform.compression.TextGZipMiddleware",
     # A NUL character fails every PostgreSQL query that meets it: dropped from cookies, refused in addresses.
     "cop_platform.security.NulCharacterGuard",
-    # A cached page's key holds the database's snapshot: read before the session and the member are.
-    "cop_platform.page_cache.PageSnapshotMiddleware",
+    # Notes the tables a cached page's request reads before its view (cop_platform.page_cache): first, before
+    # the session, the member and the permissions are.
+    "cop_platform.page_cache.PageReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -277,6 +278,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-stale-search": {"task": "knowledge.tasks.sweep_stale_search_task", "schedule": 600},
     # Every minute: emails written while the broker was down go out once it is back.
     "sweep-outbox": {"task": "cop_platform.tasks.sweep_outbox_task", "schedule": 60},
+    # Every 10 minutes: the table write log (cop_platform.table_writes) forgets what no kept page can need.
+    "prune-table-writes": {"task": "cop_platform.tasks.prune_table_writes_task", "schedule": 600},
 }
 
 # --- Email --------------------------------------------------------------------------------------------------

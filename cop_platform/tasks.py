@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from . import table_writes
 from .mail import outbox_send, outbox_sweep, payload_to_message
 
 
@@ -17,6 +18,12 @@ def send_email_task(outbox_pk) -> None:
 def sweep_outbox_task() -> int:
     """Beat, every minute: emails written while the broker was down go out once it is back."""
     return outbox_sweep()
+
+
+@shared_task
+def prune_table_writes_task() -> int:
+    """Beat, every 10 minutes: the table write log keeps only what kept pages can need (table_writes.prune)."""
+    return table_writes.prune()
 
 
 @shared_task

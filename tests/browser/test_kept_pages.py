@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from communities.models import Thread
-from cop_platform import page_cache
 from tests.communities.factories import CommunityFactory, ThreadFactory, member_of
+from tests.support.kept_pages import fake_database
 
 from .helpers import sign_in
 
@@ -22,9 +22,9 @@ def test_a_served_page_shows_and_sends_as_a_drawn_one(page, live_server, monkeyp
     community = CommunityFactory()
     thread = ThreadFactory(community=community, title="Budget transparency")
     sign_in(page, live_server, member_of(community))
-    # The database as it is now, for every request (the live server runs in this process): what changes below is
-    # not seen, so the second visit is served from the cache.
-    monkeypatch.setattr(page_cache, "database_snapshot", lambda: "1:1:")
+    # Commits are told by hand, for every request (the live server runs in this process): the change below is not,
+    # so the second visit is served from the cache.
+    fake_database(monkeypatch)
     page.goto(live_server.url + thread.get_absolute_url())
     Thread.objects.filter(pk=thread.pk).update(title="Renamed meanwhile")
 

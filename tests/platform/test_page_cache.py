@@ -1,8 +1,8 @@
 """Whole pages served again from the cache while nothing they show can have changed (cop_platform.page_cache).
 
-Most tests stand in for PostgreSQL's snapshot with a value they change by hand (`snapshot`), so they run on SQLite
-too: a new value is a commit somewhere. The last ones read the real snapshot and need PostgreSQL, outside a test
-transaction (transactional_db), where a commit is a commit.
+Most tests stand in for PostgreSQL's snapshot and table write log with commits they tell by hand (`snapshot`,
+tests/support/kept_pages.py), so they run on SQLite too. The ones marked postgresql_only read the real ones,
+outside a test transaction (transactional_db), where a commit is a commit.
 """
 
 import re
@@ -15,18 +15,18 @@ from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.base import SessionBase
-from django.core.signals import request_started
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from communities.models import Community, Thread
+from communities.models import Community, Notification, Thread
 from cop_platform import page_cache
 from cop_platform.kept_words import SESSION_KEY, _member_digest
 from tests.communities.factories import CommunityFactory, ThreadFactory, member_of
 from tests.factories import MemberFactory
+from tests.support.kept_pages import fake_database
 
 pytestmark = pytest.mark.django_db
 
@@ -42,21 +42,9 @@ def clock(monkeypatch):
     monkeypatch.setattr(page_cache, "time", SimpleNamespace(time=lambda: middle))
 
 
-class Snapshot:
-    """What page_cache.database_snapshot answers: `value`, changed by a test as a commit would change it."""
-
-    value = "100:100:"
-
-    def commit(self):
-        xmax = int(self.value.split(":")[1]) + 1
-        self.value = f"{xmax}:{xmax}:"
-
-
 @pytest.fixture
 def snapshot(monkeypatch):
-    state = Snapshot()
-    monkeypatch.setattr(page_cache, "database_snapshot", lambda: state.value)
-    return state
+    return fake_database(monkeypatch)
 
 
 @pytest.fixture
@@ -96,7 +84,7 @@ def test_a_page_is_served_again_without_its_queries_while_the_database_is_unchan
     served, second = _queries(reader_client, url)
 
     assert "Procurement rules" in first and "Procurement rules" in second
-    assert served <= 2 < drawn  # the session and the member: no query of the page's own
+    assert served <= 3 < drawn  # the session, the member and the unread count: no query of the page's own
     assert NONCE.findall(first) != NONCE.findall(second)  # each response its own nonce …
     assert NONCE.sub("", CSRF.sub("", first)) == NONCE.sub("", CSRF.sub("", second))  # … in the same page
 
@@ -163,7 +151,6 @@ def test_a_page_with_messages_is_drawn_and_shows_them_once(reader_client, commun
     url = community.get_absolute_url()
     _kept(reader_client, url)  # without a message
     reader_client.post(reverse("communities:leave", args=[community.slug]))  # "You left …", shown on the next page
-    snapshot.value = "100:100:"  # as if nothing had been committed: only the message differs
 
     shown = reader_client.get(url)
     after = reader_client.get(url)
@@ -194,7 +181,7 @@ def _request(user):
     request.session = SessionBase()
     request._messages = FallbackStorage(request)
     request.csp_nonce = "n0nce"
-    request.page_snapshot = page_cache.database_snapshot()
+    request.page_reads = page_cache.TableReads()  # PageReadsMiddleware's
     return request
 
 
@@ -276,39 +263,8 @@ def test_words_kept_from_a_signed_out_form_fill_the_reply_once_then_the_page_is_
     assert again.context is None or "body" not in again.context["reply_form"].initial
 
 
-def test_there_is_no_snapshot_on_sqlite_or_inside_a_transaction():
-    assert page_cache.database_snapshot() is None  # every test runs in a transaction (or on SQLite)
-
-
-# --- The real snapshot (PostgreSQL, outside a test transaction) ---------------------------------------------------
-postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's snapshot")
-
-
-@postgresql_only
-@pytest.mark.django_db(transaction=True)
-def test_on_postgresql_a_commit_by_anyone_draws_the_page_again():
-    community = CommunityFactory(name="Digital Government")
-    viewer = member_of(community)
-    browser = Client()
-    browser.force_login(viewer)
-    url = community.get_absolute_url()
-
-    drawn, _ = _queries(browser, url)
-    served, _ = _queries(browser, url)
-    assert served <= 3 < drawn  # the snapshot, the session and the member
-
-    ThreadFactory(community=community, title="Procurement rules")  # committed at once (autocommit)
-    assert "Procurement rules" in browser.get(url).content.decode()
-
-
-@postgresql_only
-@pytest.mark.django_db(transaction=True)
-def test_on_postgresql_the_snapshot_is_read_outside_a_transaction_only():
-    from django.db import transaction
-
-    assert page_cache.database_snapshot()
-    with transaction.atomic():
-        assert page_cache.database_snapshot() is None
+def test_no_page_is_kept_on_sqlite_or_inside_a_transaction():
+    assert not page_cache.can_keep()  # every test runs in a transaction (or on SQLite)
 
 
 def test_page_cache_seconds_0_turns_it_off(reader_client, community, snapshot, settings):
@@ -328,28 +284,6 @@ def test_a_page_is_kept_until_its_minute_ends_at_the_latest(monkeypatch, setting
     assert page_cache.seconds_kept(10) == seconds
     settings.PAGE_CACHE_SECONDS = 20
     assert page_cache.seconds_kept(10) == min(20, seconds)
-
-
-def test_the_snapshot_is_read_before_the_session_and_the_member(reader_client, community, monkeypatch):
-    """Read after them, a commit in between (the member no longer staff) would be in the key and not in the page."""
-    before_snapshot = []
-    with CaptureQueriesContext(connection) as queries:
-
-        def snapshot_read():
-            before_snapshot.append([q["sql"] for q in queries.captured_queries[request_start[-1] :]])
-            return "100:100:"
-
-        request_start = []
-        started = lambda **kwargs: request_start.append(len(queries.captured_queries))  # noqa: E731
-        request_started.connect(started, weak=False)
-        monkeypatch.setattr(page_cache, "database_snapshot", snapshot_read)
-        try:
-            reader_client.get(community.get_absolute_url())
-        finally:
-            request_started.disconnect(started)
-
-    assert before_snapshot == [[]]
-    assert any("django_session" in query["sql"] for query in queries.captured_queries)  # read after it
 
 
 @pytest.fixture
@@ -410,7 +344,7 @@ def test_a_name_read_only_by_asking_whether_it_is_there_counts_as_read(rf, snaps
 
     for _ in range(2):
         request = rf.get("/?compact")
-        request.page_snapshot, request.user = snapshot.value, AnonymousUser()
+        request.user, request.page_reads = AnonymousUser(), page_cache.TableReads()
         assert view(request).content == b"with"
 
     assert len([key for key in kept if not key.endswith(":drawn")]) == 1
@@ -470,3 +404,77 @@ def test_a_page_drawn_before_a_member_count_moves_on_is_not_served_after(
     moved({community.pk})  # on_commit: the count moves on
 
     assert "2 members" in reader_client.get(url).content.decode()
+
+
+def test_a_commit_that_wrote_none_of_the_pages_tables_leaves_it_served(reader_client, community, snapshot):
+    url = community.get_absolute_url()
+    _kept(reader_client, url)
+    ThreadFactory(community=community, title="Procurement rules")
+
+    snapshot.commit("events_event", "knowledge_knowledgeproduct")
+    served = reader_client.get(url)
+    assert served["X-Page-Cache"] == "hit" and "Procurement rules" not in served.content.decode()
+
+    snapshot.commit("communities_thread")
+    drawn = reader_client.get(url)
+    assert "X-Page-Cache" not in drawn and "Procurement rules" in drawn.content.decode()
+
+
+def test_a_page_is_kept_with_the_tables_it_read(reader_client, community, snapshot, monkeypatch):
+    stored, real_set = {}, page_cache.cache.set
+
+    def kept_set(key, value, timeout=None, version=None):
+        if key.startswith("page:"):
+            stored[key] = value
+        return real_set(key, value, timeout, version)
+
+    monkeypatch.setattr(page_cache.cache, "set", kept_set)
+    ThreadFactory(community=community)
+    reader_client.get(community.get_absolute_url())
+
+    (_generation, drawn_under, tables, _type, _packed), *_ = stored.values()
+    assert drawn_under == snapshot.value
+    assert {"communities_community", "communities_thread", "communities_membership"} <= set(tables)
+    assert "django_session" not in tables  # read before the draw: the session is in the key
+
+
+def _notify(member):
+    Notification.objects.create(recipient=member, kind=Notification.Kind.MENTION, text="You were mentioned", url="/")
+
+
+def test_the_unread_count_on_a_served_page_is_counted_when_served(reader, reader_client, community, snapshot):
+    url = community.get_absolute_url()
+    _kept(reader_client, url)
+    _notify(reader)
+    _notify(reader)
+
+    served = reader_client.get(url)
+    body = served.content.decode()
+    assert served["X-Page-Cache"] == "hit"
+    assert body.count('<span class="badge">2<span class="visually-hidden"> unread</span></span>') == 2
+    assert "\x00" not in body
+
+
+def test_a_page_drawn_to_be_kept_shows_the_unread_count_too(reader, reader_client, community, snapshot, kept):
+    _notify(reader)
+    body = reader_client.get(community.get_absolute_url()).content.decode()
+
+    assert kept  # drawn to be kept: the count a slot in what was kept, filled in what was sent
+    assert body.count('<span class="badge">1<span class="visually-hidden"> unread</span></span>') == 2
+
+
+def test_an_error_page_after_a_cached_views_exception_shows_the_unread_count(reader, reader_client, snapshot):
+    _notify(reader)
+    missing = reader_client.get(reverse("communities:detail", args=["no-such-community"]))
+
+    assert missing.status_code == 404
+    assert '<span class="badge">1<span' in missing.content.decode()
+
+
+def test_the_members_own_row_is_in_the_key(reader, reader_client, community, snapshot):
+    """Read before the page is drawn (middleware): a change to it is in no table the page read."""
+    url = community.get_absolute_url()
+    _kept(reader_client, url)
+    type(reader).objects.filter(pk=reader.pk).update(full_name="Renamed Reader")
+
+    assert "Renamed Reader" in reader_client.get(url).content.decode()

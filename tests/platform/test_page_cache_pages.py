@@ -4,11 +4,14 @@ holds. A page that differed would be served as the first draw. Drawn for each ro
 matrix's world (tests/platform/matrix_world.py)."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from cop_platform import page_cache
+from cop_platform import page_cache, table_writes
 from indicators.registry import BY_CODE
+from tests.support.kept_pages import fake_database
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +78,49 @@ def test_a_cached_page_drawn_twice_is_the_same_page(matrix_world, role):
             f"{name} ({url}) differs between two draws for {role}"
         )
     assert drawn >= 3
+
+
+@pytest.mark.parametrize("role", ROLES_DRAWN)
+def test_a_kept_page_is_kept_with_every_table_its_request_read_but_those_its_key_holds(matrix_world, role, monkeypatch):
+    """Before its draw, by middleware or a decorator (the permissions indicators.access.viewer_required checks),
+    as in it: a table read and not kept with the page would leave the page served after a write to it. After the
+    draw only the unread count is read, filled in each time."""
+    fake_database(monkeypatch)
+    queries = CaptureQueriesContext(connection)
+    draws, kept = [], {}
+    real_drawn, real_set = page_cache._drawn, page_cache.cache.set
+
+    def drawn(*args):
+        start = len(queries.captured_queries)
+        try:
+            return real_drawn(*args)
+        finally:
+            draws.append((start, len(queries.captured_queries)))
+
+    def kept_set(key, value, timeout=None, version=None):
+        if key.startswith("page:"):
+            kept["tables"] = set(value[2])
+        return real_set(key, value, timeout, version)
+
+    monkeypatch.setattr(page_cache, "_drawn", drawn)
+    monkeypatch.setattr(page_cache.cache, "set", kept_set)
+    client = Client()
+    user = matrix_world.users[role]
+    if user is not None:
+        client.force_login(user)
+    checked = 0
+    for name, url in _cached_pages(matrix_world).items():
+        for _ in range(2):  # an address with a query is kept from its second draw
+            draws.clear()
+            kept.clear()
+            with queries:
+                client.get(url)
+            if not kept:
+                continue
+            checked += 1
+            (start, end), *_ = draws
+            read = [table_writes.tables_in(query["sql"]) for query in queries.captured_queries]
+            before, after = set().union(*read[:start]), set().union(*read[end:])
+            assert before - page_cache.KEYED_TABLES <= kept["tables"], f"{name} ({url}) for {role}"
+            assert after <= {"communities_notification"}, f"{name} ({url}) for {role}"
+    assert checked >= 3

@@ -1,0 +1,39 @@
+"""The table write log (cop_platform.table_writes): which tables each committed transaction wrote, so that a kept
+page is served again after commits that wrote none of its tables. PostgreSQL only: elsewhere no page is kept.
+
+Each table's trigger is added after migrate (table_writes.triggers_install, on post_migrate), for the tables of
+later migrations too.
+"""
+
+from django.db import migrations
+
+from cop_platform.migration_sql import postgresql_only
+
+CREATE = [
+    "CREATE TABLE IF NOT EXISTS cop_table_write (xid xid8 NOT NULL, table_name text NOT NULL, "
+    "PRIMARY KEY (xid, table_name))",
+    # One row: notes below `below` were deleted; `next` is the xmin prune recorded last time, the next `below`.
+    "CREATE TABLE IF NOT EXISTS cop_table_write_horizon (id int PRIMARY KEY CHECK (id = 1), below xid8 NOT NULL, "
+    "next xid8 NOT NULL)",
+    "INSERT INTO cop_table_write_horizon VALUES (1, '0', '0') ON CONFLICT DO NOTHING",
+    # SET search_path: the log is found as at migration time, whatever the writer's search_path.
+    """CREATE OR REPLACE FUNCTION cop_table_written() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+    BEGIN
+        INSERT INTO cop_table_write (xid, table_name) VALUES (pg_current_xact_id(), TG_TABLE_NAME)
+        ON CONFLICT DO NOTHING;
+        RETURN NULL;
+    END $$""",
+]
+DROP = [
+    # Each table's trigger goes with the function (CASCADE).
+    "DROP FUNCTION IF EXISTS cop_table_written() CASCADE",
+    "DROP TABLE IF EXISTS cop_table_write_horizon",
+    "DROP TABLE IF EXISTS cop_table_write",
+]
+
+
+
+class Migration(migrations.Migration):
+    dependencies = [("cop_platform", "0002_outbox_next_try")]
+
+    operations = [postgresql_only(CREATE, DROP)]

@@ -1,0 +1,150 @@
+"""The table write log (cop_platform.table_writes) on PostgreSQL, outside a test transaction, where a commit is a
+commit, and the page cache served by it: a page is drawn again after a commit that wrote one of its tables, and
+served after one that did not."""
+
+import psycopg2
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from communities.models import Thread
+from cop_platform import page_cache, table_writes
+from tests.communities.factories import CommunityFactory, ThreadFactory, member_of
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the write log is PostgreSQL's"),
+    pytest.mark.django_db(transaction=True),
+]
+
+THREADS = ["communities_thread"]
+
+
+@pytest.fixture(autouse=True)
+def tables_read_again():
+    table_writes.logged_tables.cache_clear()
+    yield
+    table_writes.logged_tables.cache_clear()
+
+
+@pytest.fixture
+def other_connection():
+    """Another process's connection: psycopg2's own, not Django's."""
+    settings = connection.settings_dict
+    other = psycopg2.connect(
+        dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"] or 5432
+    )
+    yield other
+    other.close()
+
+
+def _written(since, tables=THREADS) -> bool:
+    return table_writes.written_since(since, tables)[0]
+
+
+def test_every_table_has_the_trigger():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+        tables = {name for (name,) in cursor.fetchall()}
+
+    assert table_writes.logged_tables() == tables - set(table_writes.LOG_TABLES)
+    assert page_cache.can_keep()
+
+
+def test_a_commit_is_noted_with_the_tables_it_wrote():
+    before = page_cache.database_snapshot()
+    ThreadFactory()
+
+    changed, now = table_writes.written_since(before, THREADS)
+    assert changed and now != before
+    assert not _written(before, ["events_event"])
+    assert not _written(now)
+
+
+def test_a_write_in_raw_sql_by_another_connection_is_noted(other_connection):
+    before = page_cache.database_snapshot()
+    with other_connection.cursor() as cursor:
+        cursor.execute("UPDATE communities_thread SET title = title WHERE false")  # a statement, even of no row
+    assert not _written(before)  # not committed yet
+    other_connection.commit()
+
+    assert _written(before)
+
+
+def test_a_transaction_open_when_the_page_was_drawn_is_noted_when_it_commits(other_connection):
+    with other_connection.cursor() as cursor:
+        cursor.execute("TRUNCATE communities_thread CASCADE")
+    before = page_cache.database_snapshot()  # the other transaction is in progress in it
+    assert not _written(before)
+    other_connection.commit()
+
+    assert _written(before)
+
+
+def test_a_rolled_back_write_is_not_noted():
+    ThreadFactory()
+    before = page_cache.database_snapshot()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Thread.objects.update(title="Renamed")
+        raise RuntimeError
+
+    assert not _written(before)
+
+
+def test_a_table_added_later_is_noted_after_migrate_and_no_page_is_kept_meanwhile():
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE cop_test_added_later (id int)")
+    try:
+        assert table_writes.logged_tables() is None
+        assert not page_cache.can_keep()
+
+        assert table_writes.triggers_install() == 1  # post_migrate
+        assert table_writes.triggers_install() == 0
+        table_writes.logged_tables.cache_clear()
+        assert "cop_test_added_later" in table_writes.logged_tables()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE cop_test_added_later")
+
+
+def _notes() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM cop_table_write")
+        return cursor.fetchone()[0]
+
+
+def test_prune_deletes_only_notes_no_kept_page_can_need():
+    ThreadFactory()
+    drawn_before = page_cache.database_snapshot()
+    table_writes.prune()  # records the line; deletes below the last one
+    ThreadFactory()
+    assert _written(drawn_before)
+
+    table_writes.prune()  # deletes what was written before the first prune
+    assert _notes() > 0  # the second thread's
+    table_writes.prune()
+    assert _notes() == 0
+
+    assert _written(drawn_before)  # older than the line: counted as changed, its notes may be gone
+    assert not _written(page_cache.database_snapshot())
+
+
+def test_a_page_is_served_after_commits_that_wrote_none_of_its_tables_and_drawn_after_one_that_did():
+    community = CommunityFactory(name="Digital Government")
+    browser = Client()
+    browser.force_login(member_of(community))
+    url = community.get_absolute_url()
+    browser.get(url)  # drawn and kept
+
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE knowledge_knowledgeproduct SET title = title")
+        cursor.execute("UPDATE events_event SET title = title")
+    with CaptureQueriesContext(connection) as queries:
+        served = browser.get(url)
+    assert served["X-Page-Cache"] == "hit"
+    assert len(queries) <= 4  # the session, the member, the write log and the unread count
+
+    ThreadFactory(community=community, title="Procurement rules")  # committed at once (autocommit)
+    drawn = browser.get(url)
+    assert "X-Page-Cache" not in drawn
+    assert "Procurement rules" in drawn.content.decode()
