@@ -5,9 +5,11 @@ SMTP sink.
 
     createdb -h 127.0.0.1 cop_load
     DATABASE_URL=postgres://USER@127.0.0.1:5432/cop_load REDIS_URL=redis://127.0.0.1:6379/11 \\
-        python bench/load.py [--members 2000] [--clients 12] [--seconds 60]
+        python bench/load.py [--members 2000] [--clients 12] [--seconds 60] [--writes 0.3]
 
-Point it at scratch databases: it seeds demo data and adds a load-test community. Exit status 1 on failure.
+Point it at scratch databases: it seeds demo data and adds a load-test community. Exit status 1 on failure. It
+also prints how many page views the page cache served (cop_platform/page_cache.py): `--writes 0.05` is closer to
+a real site's share of writes than the default's 30%.
 """
 
 import argparse
@@ -63,10 +65,12 @@ class Client:
         self.port = port
         self.cookie = f"sessionid={session_key}; csrftoken={CSRF}"
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.served = False
 
     def request(self, method: str, path: str, form: dict | None = None) -> int:
+        """The response's status (599 when the connection failed); `served` says whether the page cache served it."""
         headers = {"Cookie": self.cookie, "Host": "127.0.0.1", "Referer": f"http://127.0.0.1:{self.port}/"}
-        body = None
+        body, self.served = None, False
         if form is not None:
             body = urlencode({**form, "csrfmiddlewaretoken": CSRF})
             headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -75,6 +79,7 @@ class Client:
                 self.connection.request(method, path, body=body, headers=headers)
                 response = self.connection.getresponse()
                 response.read()
+                self.served = response.getheader("X-Page-Cache") == "hit"
                 return response.status
             except (http.client.HTTPException, OSError):
                 self.connection.close()
@@ -89,6 +94,9 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=12)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument(
+        "--writes", type=float, default=0.3, help="share of requests that reply or register (2/3 and 1/3); 0.3"
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get("REDIS_URL"):
         sys.exit("Set DATABASE_URL (a scratch PostgreSQL database) and REDIS_URL (a scratch Redis db).")
@@ -176,6 +184,7 @@ def main() -> None:
     wait_http(web_port)
 
     statuses: Counter = Counter()
+    views: Counter = Counter()  # page views by whether the page cache served them
     accepted_replies: list[str] = []
     accepted_registrations: set[tuple[int, int]] = set()
     lock = threading.Lock()
@@ -188,9 +197,11 @@ def main() -> None:
         while time.monotonic() < stop:
             member, client = rng.choice(clients)
             roll = rng.random()
-            if roll < 0.7:
+            if roll >= args.writes:
                 status = client.request("GET", rng.choice(pages))
-            elif roll < 0.9:
+                with lock:
+                    views[client.served] += 1
+            elif roll < args.writes * 2 / 3:
                 marker = f"load-{uuid.uuid4().hex}"
                 status = client.request(
                     "POST", f"/communities/{community.slug}/threads/{thread.pk}/reply/", {"body": marker}
@@ -246,6 +257,8 @@ def main() -> None:
     total = sum(statuses.values())
     report = report_for(previous_month(), settings.LANGUAGE_CODE)
     print(f"{total} requests in {elapsed:.0f} s ({total / elapsed:.1f}/s) by {args.clients} clients: {dict(statuses)}")
+    page_views = views[True] + views[False]
+    print(f"page views {page_views}, served from the page cache {views[True]} ({views[True] / max(page_views, 1):.0%})")
     print(f"replies accepted {len(accepted_replies)}, lost {len(lost_replies)}")
     print(f"registrations accepted {len(accepted_registrations)}, lost {len(lost_registrations)}")
     print(f"digests marked sent {sent}, received by the SMTP sink {sink.messages}")

@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from communities.models import Community, Notification, Thread
-from cop_platform import page_cache
+from cop_platform import page_cache, table_writes
 from cop_platform.kept_words import SESSION_KEY, _member_digest
 from tests.communities.factories import CommunityFactory, ThreadFactory, member_of
 from tests.factories import MemberFactory
@@ -478,3 +478,24 @@ def test_the_members_own_row_is_in_the_key(reader, reader_client, community, sna
     type(reader).objects.filter(pk=reader.pk).update(full_name="Renamed Reader")
 
     assert "Renamed Reader" in reader_client.get(url).content.decode()
+
+
+def test_the_tables_a_statement_reads_are_the_words_of_it_that_name_one(monkeypatch):
+    tables = frozenset({"communities_post", "communities_thread", "members_user"})
+    monkeypatch.setattr(table_writes, "logged_tables", lambda: tables)
+    sql = (
+        'SELECT "communities_post"."id", author.full_name FROM "communities_post" '
+        "INNER JOIN communities_thread ON (communities_thread.id = thread_id) "
+        'LEFT JOIN "members_user" author ON author.id = "communities_post"."author_id"'
+    )
+
+    assert table_writes.tables_in(sql) == tables
+    assert table_writes.tables_in('SELECT "communities_post_tags"."members_user_id" FROM x') == set()
+
+
+def test_on_sqlite_no_write_is_noted_and_no_page_kept(settings):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's")
+    assert not table_writes.complete()
+    assert table_writes.triggers_install() == 0
+    assert table_writes.prune() == 0
