@@ -22,7 +22,8 @@ sink in this process, for the --digest-members members with a verified address);
 
 Each client asks for the same pages again and again, and nothing is written meanwhile: with the page cache on (the
 default, cop_platform/page_cache.py) the figures are those of a member's repeat views, served from the cache;
---no-page-cache draws every page, which is what a first view, or any view after a commit, costs.
+--no-page-cache draws every page, which is what a first view, or any view after a commit that wrote one of its
+tables, costs.
 
 Goals (issue #10): each main page within 3x of the ceiling (its throughput at least a third of the ceiling's) and
 p95 under 300 ms at 10 concurrent clients; no request over 30 SQL queries; no SQL statement over 100 ms.
@@ -92,6 +93,7 @@ class Result:
         self.max_queries = 0
         self.bytes = 0
         self.seconds = 0.0
+        self.served = 0  # answers within the window that the page cache served (X-Page-Cache: hit)
 
     @property
     def failures(self) -> int:
@@ -139,7 +141,7 @@ def load(
 
     def client(number: int) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-        latencies, sql_ms, statuses, errors, completed, max_queries, size = [], [], {}, 0, 0, 0, 0
+        latencies, sql_ms, statuses, errors, completed, max_queries, size, served = [], [], {}, 0, 0, 0, 0, 0
         i = number
         barrier.wait()
         start, stop = window["start"], window["stop"]
@@ -156,6 +158,7 @@ def load(
                 status = response.status
                 queries = int(response.getheader("X-Queries") or 0)
                 in_sql = float(response.getheader("X-SQL-Ms") or 0)
+                hit = response.getheader("X-Page-Cache") == "hit"
             except (OSError, http.client.HTTPException):  # a timeout or a dropped connection: counted, and slow
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
@@ -174,12 +177,14 @@ def load(
                 size = len(body)
                 if ended < stop and status == 200:
                     completed += 1
+                    served += hit
         connection.close()
         with lock:
             result.latencies.extend(latencies)
             result.sql_ms.extend(sql_ms)
             result.errors += errors
             result.completed += completed
+            result.served += served
             for status, count in statuses.items():
                 result.statuses[status] = result.statuses.get(status, 0) + count
             result.max_queries = max(result.max_queries, max_queries)
@@ -243,6 +248,42 @@ class CountingHandler:
 
 
 # --- Main ------------------------------------------------------------------------------------------------------
+def served_share(result: Result) -> str:
+    return f"{result.served / result.completed:.0%}" if result.completed else "-"
+
+
+class Replies:
+    """A member replying in a discussion of another community than `measured`'s, `per_second` times a second, in
+    a thread of this process (its own database connection), until stop(): the writes of a site in use."""
+
+    def __init__(self, measured, per_second: float):
+        self.written = 0
+        self._stop = threading.Event()
+        self._thread = None
+        if per_second > 0:
+            self._thread = threading.Thread(target=self._reply, args=(measured.pk, per_second), daemon=True)
+            self._thread.start()
+
+    def _reply(self, measured_pk: int, per_second: float) -> None:
+        from django.db import connection
+
+        from communities.models import Membership, Thread
+        from communities.services import post_reply
+
+        thread = Thread.objects.exclude(community_id=measured_pk).select_related("community").order_by("pk").first()
+        author = Membership.objects.filter(community=thread.community, status="active").first().member
+        while not self._stop.wait(1 / per_second):
+            post_reply(thread=thread, author=author, body=f"A reply while pages are measured ({self.written}).",
+                       shown_in=thread.community)  # fmt: skip
+            self.written += 1
+        connection.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
+
+
 def main() -> None:  # noqa: C901, PLR0912, PLR0915 - a script: one story from top to bottom
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=100_000)
@@ -272,6 +313,11 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915 - a script: one story from t
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--worker-threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--only", default="", help="comma-separated page names to run (default: all)")
+    parser.add_argument(
+        "--replies-per-second", type=float, default=0,
+        help="while pages are measured, a member replies in a discussion of another community this often (the page "
+        "cache draws again the pages that read the discussions' tables after each reply, and serves the others)",
+    )  # fmt: skip
     parser.add_argument("--skip-digest", action="store_true")
     parser.add_argument(
         "--no-page-cache", action="store_true",
@@ -534,6 +580,7 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915 - a script: one story from t
     )
     server = start_gunicorn(port, args.workers, args.worker_threads, args.statement_timeout, page_cache=page_cache)
     rows = []
+    replies = Replies(big.community, args.replies_per_second)
     try:
         for name, (paths, cookie) in pages.items():
             paths = paths if isinstance(paths, list) else [paths]
@@ -562,11 +609,15 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915 - a script: one story from t
                                seconds=args.seconds, warmup=args.warmup, timeout=args.timeout)  # fmt: skip
                 rows.append((name, size, page, ceiling))
                 print(f"  {name:<32} {page.rps:7.1f} req/s p50 {page.p50:7.1f} p95 {page.p95:7.1f} ms "
-                      f"{page.max_queries:3d} queries | ceiling {ceiling.rps:7.1f} req/s p50 {ceiling.p50:6.1f} ms"
+                      f"{page.max_queries:3d} queries {served_share(page):>4} served"
+                      f" | ceiling {ceiling.rps:7.1f} req/s p50 {ceiling.p50:6.1f} ms"
                       + (f" | {page.errors} without answer, statuses {page.statuses}" if page.failures else ""),
                       flush=True)  # fmt: skip
     finally:
+        replies.stop()
         stop_gunicorn(server)
+    if args.replies_per_second:
+        print(f"{replies.written} replies written while pages were measured", flush=True)
 
     # --- A digest round, through its public entry point (the send_digests command) to the SMTP sink.
     if not args.skip_digest:
@@ -600,6 +651,7 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915 - a script: one story from t
         f"{args.worker_threads}, PostgreSQL; ceiling = bare view returning as many bytes from memory =="
     )
     header = (f"{'page':<30}{'KB':>6}{'req/s':>7}{'p50':>8}{'p95':>8}{'max':>8}{'n':>7}{'SQL':>4}{'in SQL':>7}"
+              f"{'kept':>5}"
               f" | {'ceil r/s':>8}{'c.p50':>7}{'c.p95':>7} | {'rps x':>7}{'p50 x':>7}"
               " | goals: <=3x, p95<300, <=30 SQL")  # fmt: skip
     print(header)
@@ -616,13 +668,14 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915 - a script: one story from t
             marks = " ".join("ok" if goal else "MISS" for goal in goals)
         failed = f"  ({page.failures}/{len(page.latencies)} failed)" if page.failures else ""
         print(f"{name[:29]:<30}{size / 1024:6.1f}{page.rps:7.1f}{page.p50:8.0f}{page.p95:8.0f}{page.max:8.0f}"
-              f"{len(page.latencies):7d}{page.max_queries:4d}{percentile(page.sql_ms, 0.5):7.0f}"
+              f"{len(page.latencies):7d}{page.max_queries:4d}{percentile(page.sql_ms, 0.5):7.0f}{served_share(page):>5}"
               f" | {ceiling.rps:8.1f}{ceiling.p50:7.1f}"
               f"{ceiling.p95:7.1f} | {rps_ratio:7.1f}{p50_ratio:7.1f} | {marks}{failed}")  # fmt: skip
     print(
         "(ms; 'rps x' = ceiling req/s / page req/s, 'p50 x' = page p50 / ceiling p50; n = requests timed; "
         "SQL = most statements in one request of that page; in SQL = median ms a request spent in SQL, waiting "
-        "for the database included: the rest of p50 is Python, mostly template rendering, and queueing)"
+        "for the database included: the rest of p50 is Python, mostly template rendering, and queueing; kept = "
+        "share of answers the page cache served)"
     )
     search = next((page for name, _size, page, _c in rows if name.startswith("library search")), None)
     if search:

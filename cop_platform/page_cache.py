@@ -169,9 +169,10 @@ def _unread_badge(request) -> str:
 
 def kept_pages_forget() -> None:
     """No page kept so far is served again. For what a page shows from the cache rather than the database, when
-    it changes after a commit: a page drawn between the commit and the change (its key already has the new
-    snapshot) would otherwise be served with the old value until its minute ends. Call it after changing that
-    value (communities.member_counts does, when a commit moves a community's count to a new generation)."""
+    it changes after a commit: a page drawn between the commit and the change (after the commit, so none of its
+    tables changes later) would otherwise be served with the old value until its minute ends. Call it after
+    changing that value (communities.member_counts does, when a commit moves a community's count to a new
+    generation)."""
     # A random token, never expiring (Redis evicts only keys that do, README): nothing to get wrong when it
     # was never set or is gone, and one key for the whole site.
     cache.set(GENERATION_KEY, secrets.token_hex(6), timeout=None)

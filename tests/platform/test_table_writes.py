@@ -148,3 +148,21 @@ def test_a_page_is_served_after_commits_that_wrote_none_of_its_tables_and_drawn_
     drawn = browser.get(url)
     assert "X-Page-Cache" not in drawn
     assert "Procurement rules" in drawn.content.decode()
+
+
+def test_beat_prunes_the_log_every_ten_minutes():
+    from django.conf import settings
+
+    from cop_platform.celery import app
+    from cop_platform.tasks import prune_table_writes_task
+
+    ThreadFactory()
+    table_writes.prune()
+    ThreadFactory()
+    schedules = [
+        entry for entry in settings.CELERY_BEAT_SCHEDULE.values() if entry["task"] == prune_table_writes_task.name
+    ]
+
+    assert [entry["schedule"] for entry in schedules] == [600]
+    assert prune_table_writes_task.name in app.tasks
+    assert prune_table_writes_task() > 0  # the first thread's notes
