@@ -185,6 +185,7 @@ def main() -> None:
 
     statuses: Counter = Counter()
     views: Counter = Counter()  # page views by whether the page cache served them
+    by_page: Counter = Counter()  # (path, served)
     accepted_replies: list[str] = []
     accepted_registrations: set[tuple[int, int]] = set()
     lock = threading.Lock()
@@ -198,9 +199,11 @@ def main() -> None:
             member, client = rng.choice(clients)
             roll = rng.random()
             if roll >= args.writes:
-                status = client.request("GET", rng.choice(pages))
+                path = rng.choice(pages)
+                status = client.request("GET", path)
                 with lock:
                     views[client.served] += 1
+                    by_page[path, client.served] += 1
             elif roll < args.writes * 2 / 3:
                 marker = f"load-{uuid.uuid4().hex}"
                 status = client.request(
@@ -259,6 +262,8 @@ def main() -> None:
     print(f"{total} requests in {elapsed:.0f} s ({total / elapsed:.1f}/s) by {args.clients} clients: {dict(statuses)}")
     page_views = views[True] + views[False]
     print(f"page views {page_views}, served from the page cache {views[True]} ({views[True] / max(page_views, 1):.0%})")
+    shares = {path: by_page[path, True] / max(by_page[path, True] + by_page[path, False], 1) for path in pages}
+    print("  by page: " + ", ".join(f"{path} {share:.0%}" for path, share in shares.items()))
     print(f"replies accepted {len(accepted_replies)}, lost {len(lost_replies)}")
     print(f"registrations accepted {len(accepted_registrations)}, lost {len(lost_registrations)}")
     print(f"digests marked sent {sent}, received by the SMTP sink {sink.messages}")

@@ -17,7 +17,8 @@ A page is served from the cache only when its key is the same and the database h
   session's data (words kept from a form sent after the session ended, for example), the language and the time
   zone. They are read before the page is drawn (middleware), so they are in the key rather than in its tables.
   Whatever else the request reads before its view draws the page (the permissions a decorator checks) is noted
-  by PageReadsMiddleware, placed first, and kept among the page's tables.
+  by PageReadsMiddleware, placed first, and kept among the page's tables; the snapshot is read there, before
+  all of it.
 - **The request**: scheme, host and full path with its query, and whether htmx asked for it.
 - **The clock**: the minute. Surveys and events open and close on the minute (their times are stored without
   seconds), so a page kept for its minute never offers "Register" or "Check in" after it closed; how long ago a
@@ -35,8 +36,8 @@ and Django's forms refuse them).
 A page is drawn, not served, and not kept when: the request carries messages to show (the page shows them once);
 the view changed the session, added a message or wrote to the database (then serving it again would skip that);
 it answered anything but a 200 HTML page with no cookie or header of its own; or a transaction is open (the
-snapshot does not show the transaction's own writes: tests inside one, ATOMIC_REQUESTS). A served page says so in
-its X-Page-Cache header ("hit").
+snapshot does not show the transaction's own writes: tests inside one, ATOMIC_REQUESTS). A page served to a
+signed-in member says so in its X-Page-Cache header ("hit").
 
 Entries expire after settings.PAGE_CACHE_SECONDS (0 turns the cache off), and at the latest when their minute ends.
 The cache is the site's (Redis in production, shared with the rate limits and the cards), and pages are kept
@@ -108,15 +109,10 @@ def cached_page(view):
         found = cache.get_many([key, GENERATION_KEY])  # one round trip for both
         generation = found.get(GENERATION_KEY, "")
         kept = found.get(key)
-        snapshot = None
         if kept is not None and kept[0] == generation:
             _generation, drawn_under, tables, content_type, packed = kept
-            changed, snapshot = written_since(drawn_under, tables)
-            if not changed:
+            if not written_since(drawn_under, tables):
                 return served(request, content_type, zlib.decompress(packed).decode())
-        snapshot = snapshot or database_snapshot()  # before anything the page shows is read
-        if snapshot is None:
-            return view(request, *args, **kwargs)
         response, reads = _drawn(view, request, args, kwargs)
         seconds = seconds_kept(minute)
         if (
@@ -126,7 +122,8 @@ def cached_page(view):
             and _worth_keeping(request, key, seconds)
         ):
             content_type, body = kept_form(request, response)
-            kept = (generation, snapshot, tuple(sorted(reads.tables)), content_type, zlib.compress(body.encode(), 1))
+            tables = tuple(sorted(reads.tables))
+            kept = (generation, request.page_snapshot, tables, content_type, zlib.compress(body.encode(), 1))
             cache.set(key, kept, seconds)
         _unread_filled(request, response)
         return response
@@ -189,7 +186,7 @@ def page_key(request) -> tuple[str, int] | None:
     module's doc)."""
     if not settings.PAGE_CACHE_SECONDS or request.method != "GET" or _has_messages(request) or not can_keep():
         return None
-    if not hasattr(request, "page_reads"):  # without PageReadsMiddleware, what was read before is not known
+    if getattr(request, "page_snapshot", None) is None:  # read first, by PageReadsMiddleware
         return None
     user = request.user
     session = getattr(request, "session", None)
@@ -211,10 +208,11 @@ def page_key(request) -> tuple[str, int] | None:
 
 
 class PageReadsMiddleware:
-    """Notes the tables a GET of a cached page reads before its view draws it (the permissions that
-    indicators.access.viewer_required checks, say): the page is kept with them. Placed before the sessions and
-    the member are read: their tables are read there too, but the key holds what was read of them (KEYED_TABLES).
-    """
+    """For a GET of a cached page, reads the database's snapshot before anything else of the request is read, and
+    notes the tables the request reads before its view draws the page (the permissions that
+    indicators.access.viewer_required checks, say): the page is kept under that snapshot with them. So a commit
+    between such a read and the draw counts as one since the page was drawn. Placed before the session and the
+    member are read: their tables are read there too, but the key holds what was read of them (KEYED_TABLES)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -222,6 +220,7 @@ class PageReadsMiddleware:
     def __call__(self, request):
         if not (settings.PAGE_CACHE_SECONDS and request.method == "GET" and _is_cached_page(request) and can_keep()):
             return self.get_response(request)
+        request.page_snapshot = database_snapshot()
         request.page_reads = TableReads()
         with connection.execute_wrapper(request.page_reads):
             return self.get_response(request)
@@ -263,14 +262,17 @@ def seconds_kept(minute: int) -> int:
 
 
 def database_snapshot() -> str | None:
-    """PostgreSQL's current snapshot as text: which transactions are visible."""
+    """PostgreSQL's current snapshot as text (which transactions are visible), or None where pages are not kept
+    (can_keep)."""
+    if not can_keep():
+        return None
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_current_snapshot()::text")
         return cursor.fetchone()[0]
 
 
-def written_since(snapshot: str, tables) -> tuple[bool, str]:
-    """Whether a commit since `snapshot` wrote one of `tables`, and the current snapshot (table_writes)."""
+def written_since(snapshot: str, tables) -> bool:
+    """Whether a commit since `snapshot` wrote one of `tables` (table_writes)."""
     return table_writes.written_since(snapshot, tables)
 
 
@@ -305,7 +307,8 @@ def served(request, content_type: str, body: str) -> HttpResponse:
     if UNREAD_SLOT in body:
         body = body.replace(UNREAD_SLOT, _unread_badge(request))
     response = HttpResponse(body, content_type=content_type)
-    response["X-Page-Cache"] = "hit"  # for operators and bench/load.py: served, not drawn
+    if request.user.is_authenticated:  # a page of their own (visitors share theirs: none would learn of another)
+        response["X-Page-Cache"] = "hit"  # for operators and the benchmarks: served, not drawn
     return response
 
 

@@ -1,15 +1,19 @@
 """Which tables each committed transaction wrote (PostgreSQL): what lets a kept page (cop_platform.page_cache) be
 served again after commits that wrote none of the tables it was drawn from.
 
-Every table has a statement-level trigger, `cop_table_written`, that notes (transaction id, table) in
-cop_table_write, once per transaction and table, inside the writing transaction: the note becomes visible exactly
-when the write does, and is gone with it if the transaction rolls back. It notes whatever wrote: the ORM, a
-queryset update, raw SQL, another table's trigger, psql, TRUNCATE. New tables get the trigger after each
-`migrate` (triggers_install, on post_migrate); a process that finds a table without it keeps no page at all
-(complete), rather than serve pages that table's writes could have changed.
+Every table has statement-level triggers that note (transaction id, table) in cop_table_write, once per
+transaction and table, when a statement changed rows of it (an UPDATE that matched none changed nothing: its
+transition table is empty), inside the writing transaction: the note becomes visible exactly when the write does,
+and is gone with it if the transaction rolls back. They note whatever wrote: the ORM, a queryset update, raw SQL,
+another table's trigger, psql, TRUNCATE. New tables get them after each `migrate` (triggers_install, on
+post_migrate); a process that finds a table without them keeps no page at all (complete), rather than serve pages
+that table's writes could have changed.
 
 A page drawn under snapshot S from tables T is the page it would be now while no note for a table in T is
 visible now that was not in S (written_since): no transaction that wrote one of them has committed since.
+
+Not noted: writes made with triggers off (`session_replication_role = replica`, a restore with
+--disable-triggers). After such a write, clear the cache (or wait a minute: kept pages live no longer).
 
 Kept small by prune (beat, every 10 minutes): it deletes the notes of transactions that had all ended when it last
 ran (below the xmin it recorded then) and records the current xmin. A page whose snapshot is older than that
@@ -20,24 +24,36 @@ import logging
 import re
 from functools import cache as once_per_process
 
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 
 logger = logging.getLogger(__name__)
 
-TRIGGER = "cop_table_written"
+# Each table's triggers by name: what they fire on, the transition table they read, and their function (migration
+# cop_platform.0003). PostgreSQL allows a transition table only on a trigger for one kind of statement.
+TRIGGERS = {
+    "cop_rows_inserted": "AFTER INSERT ON {table} REFERENCING NEW TABLE AS cop_rows FOR EACH STATEMENT "
+    "EXECUTE FUNCTION cop_rows_written()",
+    "cop_rows_updated": "AFTER UPDATE ON {table} REFERENCING NEW TABLE AS cop_rows FOR EACH STATEMENT "
+    "EXECUTE FUNCTION cop_rows_written()",
+    "cop_rows_deleted": "AFTER DELETE ON {table} REFERENCING OLD TABLE AS cop_rows FOR EACH STATEMENT "
+    "EXECUTE FUNCTION cop_rows_written()",
+    "cop_table_truncated": "AFTER TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION cop_table_truncated()",
+}
 LOG_TABLES = ("cop_table_write", "cop_table_write_horizon")  # written by the trigger and prune: no trigger
 # Words of a statement that can be table names: quoted by the ORM ("communities_post") or not (raw SQL).
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-# The schema's tables and whether each has the trigger.
+# The schema's tables and the write log's triggers each has.
 _TABLES = """
-    SELECT c.relname, EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = %s)
+    SELECT c.relname, ARRAY(SELECT t.tgname::text FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = ANY(%s))
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind = 'r' AND n.nspname = current_schema() AND c.relname <> ALL(%s)
+        -- An extension's own tables (PostGIS's spatial_ref_sys): written by it, and not ours to give triggers.
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                        AND d.deptype = 'e')
 """
 _WRITTEN_SINCE = """
-    SELECT pg_current_snapshot()::text,
-        pg_snapshot_xmin(%(drawn)s::pg_snapshot) < (SELECT below FROM cop_table_write_horizon WHERE id = 1)
+    SELECT pg_snapshot_xmin(%(drawn)s::pg_snapshot) < (SELECT below FROM cop_table_write_horizon WHERE id = 1)
         OR EXISTS (
             SELECT 1 FROM cop_table_write
             WHERE xid >= pg_snapshot_xmin(%(drawn)s::pg_snapshot) AND table_name = ANY(%(tables)s)
@@ -47,23 +63,28 @@ _WRITTEN_SINCE = """
 
 
 def triggers_install(using: str = "default", **_signal) -> int:
-    """Gives every table of the schema without the trigger its trigger (post_migrate: the tables a migration
+    """Gives every table of the schema the write log's triggers it lacks (post_migrate: the tables a migration
     added). The number given. Nothing where the log is not there yet, or on another database."""
     database = connections[using]
     if database.vendor != "postgresql":
         return 0
     with database.cursor() as cursor:
-        cursor.execute("SELECT to_regprocedure(%s) IS NOT NULL", [f"{TRIGGER}()"])
+        cursor.execute("SELECT to_regprocedure('cop_rows_written()') IS NOT NULL")
         if not cursor.fetchone()[0]:
             return 0
-        cursor.execute(_TABLES, [TRIGGER, list(LOG_TABLES)])
-        missing = [name for name, has_trigger in cursor.fetchall() if not has_trigger]
-        for name in missing:
-            cursor.execute(
-                f"CREATE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-                f"ON {database.ops.quote_name(name)} FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER}()"
-            )
-    return len(missing)
+        cursor.execute(_TABLES, [list(TRIGGERS), list(LOG_TABLES)])
+        missing = [(table, name) for table, has in cursor.fetchall() for name in TRIGGERS if name not in has]
+    given = 0
+    for table, name in missing:
+        try:
+            with transaction.atomic(using=using), database.cursor() as cursor:
+                # CREATE TRIGGER waits for the table's writers: on a live site, not behind a long one for long.
+                cursor.execute("SET LOCAL lock_timeout = '10s'")
+                cursor.execute(f"CREATE TRIGGER {name} " + TRIGGERS[name].format(table=database.ops.quote_name(table)))
+            given += 1
+        except DatabaseError:  # not ours to change, or busy: pages are drawn every time until the next migrate
+            logger.warning("Table %s has no %s trigger: pages are drawn every time.", table, name, exc_info=True)
+    return given
 
 
 @once_per_process
@@ -75,11 +96,11 @@ def logged_tables() -> frozenset[str] | None:
         if not cursor.fetchone()[0]:
             logger.warning("No table write log (cop_table_write): pages are drawn every time. Run migrate.")
             return None
-        cursor.execute(_TABLES, [TRIGGER, list(LOG_TABLES)])
+        cursor.execute(_TABLES, [list(TRIGGERS), list(LOG_TABLES)])
         tables = dict(cursor.fetchall())
-    missing = sorted(name for name, has_trigger in tables.items() if not has_trigger)
+    missing = sorted(table for table, has in tables.items() if len(has) < len(TRIGGERS))
     if missing:
-        logger.warning("Tables without the %s trigger: %s. Pages are drawn every time. Run migrate.", TRIGGER, missing)
+        logger.warning("Tables without the write log's triggers: %s. Pages are drawn every time. Run migrate.", missing)
         return None
     return frozenset(tables)
 
@@ -94,21 +115,28 @@ def tables_in(sql: str) -> set[str]:
     return set(_WORD.findall(sql)).intersection(logged_tables() or ())
 
 
-def written_since(snapshot: str, tables) -> tuple[bool, str]:
-    """Whether a transaction that wrote one of `tables` has committed since `snapshot`, and the current snapshot
-    (under which the answer was read: a page drawn next is no older)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_WRITTEN_SINCE, {"drawn": snapshot, "tables": sorted(tables)})
-        current, changed = cursor.fetchone()
-    return changed is not False, current  # None (no horizon row): changed, to be safe
+def written_since(snapshot: str, tables) -> bool:
+    """Whether a transaction that wrote one of `tables` has committed since `snapshot`. Yes when it cannot be told
+    (the log gone since this process looked: migrated back, say)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(_WRITTEN_SINCE, {"drawn": snapshot, "tables": sorted(tables)})
+            (changed,) = cursor.fetchone()
+    except DatabaseError:
+        logger.warning("The table write log cannot be read: the page is drawn again.", exc_info=True)
+        return True
+    return changed is not False  # None (no horizon row): changed, to be safe
 
 
 def prune() -> int:
     """Deletes the notes no kept page can need: those of transactions that had all ended when prune last ran.
     The number deleted. Safe however often it runs: a page drawn before the line it draws counts as changed."""
-    if not complete():
+    if connection.vendor != "postgresql":
         return 0
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('cop_table_write_horizon') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return 0
         cursor.execute(
             "UPDATE cop_table_write_horizon SET below = next, next = pg_snapshot_xmin(pg_current_snapshot()) "
             "WHERE id = 1 RETURNING below"

@@ -1,7 +1,7 @@
 """The table write log (cop_platform.table_writes): which tables each committed transaction wrote, so that a kept
 page is served again after commits that wrote none of its tables. PostgreSQL only: elsewhere no page is kept.
 
-Each table's trigger is added after migrate (table_writes.triggers_install, on post_migrate), for the tables of
+Each table's triggers are added after migrate (table_writes.triggers_install, on post_migrate), for the tables of
 later migrations too.
 """
 
@@ -16,8 +16,22 @@ CREATE = [
     "CREATE TABLE IF NOT EXISTS cop_table_write_horizon (id int PRIMARY KEY CHECK (id = 1), below xid8 NOT NULL, "
     "next xid8 NOT NULL)",
     "INSERT INTO cop_table_write_horizon VALUES (1, '0', '0') ON CONFLICT DO NOTHING",
-    # SET search_path: the log is found as at migration time, whatever the writer's search_path.
-    """CREATE OR REPLACE FUNCTION cop_table_written() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+    # SET search_path: the log is found as at migration time, whatever the writer's search_path. SECURITY DEFINER:
+    # a role that may write a table but not the log (an import's, say) still has its writes noted.
+    # For INSERT, UPDATE and DELETE: the statement's rows (its transition table, cop_rows), noted only when there
+    # were some (an UPDATE that matched nothing changed nothing).
+    """CREATE OR REPLACE FUNCTION cop_rows_written() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path FROM CURRENT AS $$
+    BEGIN
+        IF EXISTS (SELECT FROM cop_rows) THEN
+            INSERT INTO cop_table_write (xid, table_name) VALUES (pg_current_xact_id(), TG_TABLE_NAME)
+            ON CONFLICT DO NOTHING;
+        END IF;
+        RETURN NULL;
+    END $$""",
+    # For TRUNCATE, which has no rows to show.
+    """CREATE OR REPLACE FUNCTION cop_table_truncated() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path FROM CURRENT AS $$
     BEGIN
         INSERT INTO cop_table_write (xid, table_name) VALUES (pg_current_xact_id(), TG_TABLE_NAME)
         ON CONFLICT DO NOTHING;
@@ -25,12 +39,12 @@ CREATE = [
     END $$""",
 ]
 DROP = [
-    # Each table's trigger goes with the function (CASCADE).
-    "DROP FUNCTION IF EXISTS cop_table_written() CASCADE",
+    # Each table's triggers go with the functions (CASCADE).
+    "DROP FUNCTION IF EXISTS cop_rows_written() CASCADE",
+    "DROP FUNCTION IF EXISTS cop_table_truncated() CASCADE",
     "DROP TABLE IF EXISTS cop_table_write_horizon",
     "DROP TABLE IF EXISTS cop_table_write",
 ]
-
 
 
 class Migration(migrations.Migration):

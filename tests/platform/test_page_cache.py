@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.signals import request_started
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
@@ -84,7 +85,7 @@ def test_a_page_is_served_again_without_its_queries_while_the_database_is_unchan
     served, second = _queries(reader_client, url)
 
     assert "Procurement rules" in first and "Procurement rules" in second
-    assert served <= 3 < drawn  # the session, the member and the unread count: no query of the page's own
+    assert served <= 3 < drawn  # the session, the member and the unread count: none of the page's own
     assert NONCE.findall(first) != NONCE.findall(second)  # each response its own nonce …
     assert NONCE.sub("", CSRF.sub("", first)) == NONCE.sub("", CSRF.sub("", second))  # … in the same page
 
@@ -127,10 +128,12 @@ def test_each_viewer_has_their_own_page(community, snapshot):
     outsider_client.force_login(outsider)
 
     _kept(insider_client, url)
-    assert "Budget Officers Only" in insider_client.get(url).content.decode()
+    served = insider_client.get(url)
+    assert served["X-Page-Cache"] == "hit" and "Budget Officers Only" in served.content.decode()
 
     _kept(outsider_client, url)
-    assert "Budget Officers Only" not in outsider_client.get(url).content.decode()
+    served = outsider_client.get(url)
+    assert served["X-Page-Cache"] == "hit" and "Budget Officers Only" not in served.content.decode()
     assert "Budget Officers Only" in insider_client.get(url).content.decode()
 
 
@@ -181,7 +184,7 @@ def _request(user):
     request.session = SessionBase()
     request._messages = FallbackStorage(request)
     request.csp_nonce = "n0nce"
-    request.page_reads = page_cache.TableReads()  # PageReadsMiddleware's
+    request.page_snapshot, request.page_reads = page_cache.database_snapshot(), page_cache.TableReads()  # middleware's
     return request
 
 
@@ -344,7 +347,11 @@ def test_a_name_read_only_by_asking_whether_it_is_there_counts_as_read(rf, snaps
 
     for _ in range(2):
         request = rf.get("/?compact")
-        request.user, request.page_reads = AnonymousUser(), page_cache.TableReads()
+        request.user, request.page_snapshot, request.page_reads = (
+            AnonymousUser(),
+            snapshot.value,
+            page_cache.TableReads(),
+        )
         assert view(request).content == b"with"
 
     assert len([key for key in kept if not key.endswith(":drawn")]) == 1
@@ -475,6 +482,7 @@ def test_the_members_own_row_is_in_the_key(reader, reader_client, community, sna
     """Read before the page is drawn (middleware): a change to it is in no table the page read."""
     url = community.get_absolute_url()
     _kept(reader_client, url)
+    assert reader_client.get(url)["X-Page-Cache"] == "hit"
     type(reader).objects.filter(pk=reader.pk).update(full_name="Renamed Reader")
 
     assert "Renamed Reader" in reader_client.get(url).content.decode()
@@ -499,3 +507,34 @@ def test_on_sqlite_no_write_is_noted_and_no_page_kept(settings):
     assert not table_writes.complete()
     assert table_writes.triggers_install() == 0
     assert table_writes.prune() == 0
+
+
+def test_the_snapshot_is_read_before_anything_else_of_the_request(reader_client, community, snapshot, monkeypatch):
+    """A page is kept under a snapshot no newer than anything its request read (the member, the permissions a
+    decorator checks): a commit after such a read is one since the page was drawn."""
+    before_snapshot = []
+    with CaptureQueriesContext(connection) as queries:
+
+        def snapshot_read():
+            before_snapshot.append([q["sql"] for q in queries.captured_queries[request_start[-1] :]])
+            return snapshot.value
+
+        request_start = []
+        started = lambda **kwargs: request_start.append(len(queries.captured_queries))  # noqa: E731
+        request_started.connect(started, weak=False)
+        monkeypatch.setattr(page_cache, "database_snapshot", snapshot_read)
+        try:
+            reader_client.get(community.get_absolute_url())
+        finally:
+            request_started.disconnect(started)
+
+    assert before_snapshot == [[]]
+    assert any("django_session" in query["sql"] for query in queries.captured_queries)  # read after it
+
+
+def test_a_served_page_tells_only_a_signed_in_member_so(client, reader_client, community, snapshot):
+    """Visitors share their pages: a header would tell one that another had opened the page this minute."""
+    for browser in (client, reader_client):
+        _kept(browser, reverse("home"))
+        served = browser.get(reverse("home"))
+        assert served.wsgi_request.user.is_authenticated == ("X-Page-Cache" in served)

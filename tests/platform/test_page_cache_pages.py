@@ -3,6 +3,8 @@ its slots (the nonce and the CSRF fields): nothing in it is random or read from 
 holds. A page that differed would be served as the first draw. Drawn for each role that may open it, in the URL
 matrix's world (tests/platform/matrix_world.py)."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -122,5 +124,9 @@ def test_a_kept_page_is_kept_with_every_table_its_request_read_but_those_its_key
             read = [table_writes.tables_in(query["sql"]) for query in queries.captured_queries]
             before, after = set().union(*read[:start]), set().union(*read[end:])
             assert before - page_cache.KEYED_TABLES <= kept["tables"], f"{name} ({url}) for {role}"
+            # Of the keyed tables, only the viewer's own row and session are read before: what the key holds.
+            for query in queries.captured_queries[:start]:
+                if "members_user" in table_writes.tables_in(query["sql"]):
+                    assert re.search(rf'WHERE "members_user"\."id" = {user.pk}\b', query["sql"]), query["sql"]
             assert after <= {"communities_notification"}, f"{name} ({url}) for {role}"
     assert checked >= 3

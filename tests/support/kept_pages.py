@@ -22,10 +22,9 @@ class FakeDatabase:
         self.commits.append((self.xmax, set(tables) or None))
         self.xmax += 1
 
-    def written_since(self, snapshot: str, tables) -> tuple[bool, str]:
+    def written_since(self, snapshot: str, tables) -> bool:
         since = int(snapshot.split(":")[1])
-        changed = any(xid >= since and (wrote is None or wrote & set(tables)) for xid, wrote in self.commits)
-        return changed, self.value
+        return any(xid >= since and (wrote is None or wrote & set(tables)) for xid, wrote in self.commits)
 
 
 def fake_database(monkeypatch) -> FakeDatabase:
