@@ -12,14 +12,12 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from indicators.registry import FRACTIONAL_UNITS
+
 ACCENT = "#0468b1"  # UNDP blue, as in site.css
 GRID = "#d0d5dd"
 TEXT = "#344054"
 MUTED = "#667085"
-
-# Units whose figures can be fractions: a share, a median of hours, a mean score. Every other unit counts
-# things (members, events, downloads…), whose axis must not offer a "0.5" of them.
-FRACTIONAL_UNITS = frozenset({"%", "hours", "score"})
 
 
 def format_value(value, unit: str = "") -> str:

@@ -26,6 +26,10 @@ DIMENSION_NAMES = {
     "score": _("Score"),
 }
 
+# Units whose figures can be fractions: a share, a median of hours, a mean score. Every other unit counts
+# things (members, events, downloads…), whose chart axis must not offer a "0.5" of them.
+FRACTIONAL_UNITS = frozenset({"%", "hours", "score"})
+
 # What each unit is called where it is named alone (the definitions, the report's annex). The codes stay the
 # units' names in the registry, the charts and the exports: words are for readers, codes for machines.
 UNIT_NAMES = {
