@@ -117,6 +117,7 @@ def cached_page(view):
         seconds = seconds_kept(minute)
         if (
             seconds
+            and not reads.unlogged
             and keepable(request, response, wrote=reads.wrote)
             and reads.query.all_read()
             and _worth_keeping(request, key, seconds)
@@ -137,6 +138,7 @@ def _drawn(view, request, args, kwargs):
     (PageReadsMiddleware: the permissions a decorator checked, say) but those the key holds."""
     reads = _Reads(request)
     reads.tables |= request.page_reads.tables - KEYED_TABLES
+    reads.unlogged = request.page_reads.unlogged
     request.GET = reads.query
     # The header's unread count is a slot (_unread_filled): it changes with every notification, the page need not.
     request.page_unread_slot = request.user.is_authenticated
@@ -362,15 +364,18 @@ class _QueryReads(QueryDict):
 
 
 class TableReads:
-    """An execute wrapper that notes the tables the statements name (table_writes.tables_in), and whether any
-    statement was not a read."""
+    """An execute wrapper that notes the tables the statements name (table_writes.read_by), whether one named a
+    relation whose writes are not noted, and whether any statement was not a read."""
 
     def __init__(self):
         self.tables = set()
+        self.unlogged = False  # a relation whose writes are not noted was read (table_writes.Relations)
         self.wrote = False
 
     def __call__(self, execute, sql, params, many, context):
-        self.tables |= table_writes.tables_in(sql)
+        tables, unlogged = table_writes.read_by(sql)
+        self.tables |= tables
+        self.unlogged = self.unlogged or unlogged
         if not self.wrote and _WRITES.match(sql):
             self.wrote = True
         return execute(sql, params, many, context)

@@ -22,6 +22,7 @@ ran (below the xmin it recorded then) and records the current xmin. A page whose
 
 import logging
 import re
+from dataclasses import dataclass
 from functools import cache as once_per_process
 
 from django.db import DatabaseError, connection, connections, transaction
@@ -43,15 +44,44 @@ LOG_TABLES = ("cop_table_write", "cop_table_write_horizon")  # written by the tr
 # Words of a statement that can be table names: quoted by the ORM ("communities_post") or not (raw SQL).
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-# The schema's tables and the write log's triggers each has.
-_TABLES = """
-    SELECT c.relname, ARRAY(SELECT t.tgname::text FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = ANY(%s))
+# The schema's relations: kind, whether an extension's or in an inheritance tree (partitions too), and the write
+# log's triggers each has, enabled.
+_RELATIONS = """
+    SELECT c.relname, c.relkind,
+        EXISTS (SELECT 1 FROM pg_depend d
+                WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+        OR c.relispartition OR EXISTS (SELECT 1 FROM pg_inherits i WHERE c.oid IN (i.inhrelid, i.inhparent)),
+        ARRAY(SELECT t.tgname::text FROM pg_trigger t
+              WHERE t.tgrelid = c.oid AND t.tgname = ANY(%s) AND t.tgenabled <> 'D')
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind = 'r' AND n.nspname = current_schema() AND c.relname <> ALL(%s)
-        -- An extension's own tables (PostGIS's spatial_ref_sys): written by it, and not ours to give triggers.
-        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-                        AND d.deptype = 'e')
+    WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname = current_schema() AND c.relname <> ALL(%s)
 """
+
+
+@dataclass(frozen=True)
+class Relations:
+    """The schema's relations: `logged`, the tables whose writes are noted, and `unlogged`, those that are not
+    (views, materialized and foreign tables, an extension's tables, inheritance trees and partitions, whose writes
+    through another relation fire other triggers). A page that reads an unlogged relation is not kept."""
+
+    logged: frozenset[str]
+    unlogged: frozenset[str]
+    missing: frozenset[str]  # tables that should have the triggers and lack one
+
+
+def _relations(cursor) -> Relations:
+    cursor.execute(_RELATIONS, [list(TRIGGERS), list(LOG_TABLES)])
+    logged, unlogged, missing = set(), set(), set()
+    for name, kind, apart, triggers in cursor.fetchall():
+        if kind != "r" or apart:
+            unlogged.add(name)
+        elif len(triggers) < len(TRIGGERS):
+            missing.add(name)
+        else:
+            logged.add(name)
+    return Relations(frozenset(logged), frozenset(unlogged), frozenset(missing))
+
+
 _WRITTEN_SINCE = """
     SELECT pg_snapshot_xmin(%(drawn)s::pg_snapshot) < (SELECT below FROM cop_table_write_horizon WHERE id = 1)
         OR EXISTS (
@@ -64,55 +94,78 @@ _WRITTEN_SINCE = """
 
 def triggers_install(using: str = "default", **_signal) -> int:
     """Gives every table of the schema the write log's triggers it lacks (post_migrate: the tables a migration
-    added). The number given. Nothing where the log is not there yet, or on another database."""
+    added), enabled even for replication (ENABLE ALWAYS). The number of tables given some. Nothing on another
+    database, or where the log is not there yet."""
     database = connections[using]
     if database.vendor != "postgresql":
         return 0
     with database.cursor() as cursor:
-        cursor.execute("SELECT to_regprocedure('cop_rows_written()') IS NOT NULL")
-        if not cursor.fetchone()[0]:
+        cursor.execute("SELECT to_regclass('cop_table_write'), to_regprocedure('cop_rows_written()')")
+        log, function = cursor.fetchone()
+        if log is None or function is None:
+            if log is not None:
+                logger.warning("The table write log has no trigger function: migrate cop_platform back and forth.")
             return 0
-        cursor.execute(_TABLES, [list(TRIGGERS), list(LOG_TABLES)])
-        missing = [(table, name) for table, has in cursor.fetchall() for name in TRIGGERS if name not in has]
+        cursor.execute(
+            "SELECT c.relname, ARRAY(SELECT t.tgname::text FROM pg_trigger t WHERE t.tgrelid = c.oid) "
+            "FROM pg_class c WHERE c.relname = ANY(%s) AND c.relnamespace = current_schema()::regnamespace",
+            [sorted(_relations(cursor).missing)],
+        )
+        lacking = cursor.fetchall()
     given = 0
-    for table, name in missing:
+    for table, triggers in lacking:
+        quoted = database.ops.quote_name(table)
         try:
             with transaction.atomic(using=using), database.cursor() as cursor:
                 # CREATE TRIGGER waits for the table's writers: on a live site, not behind a long one for long.
                 cursor.execute("SET LOCAL lock_timeout = '10s'")
-                cursor.execute(f"CREATE TRIGGER {name} " + TRIGGERS[name].format(table=database.ops.quote_name(table)))
+                for name, definition in TRIGGERS.items():
+                    if name not in triggers:
+                        cursor.execute(f"CREATE TRIGGER {name} " + definition.format(table=quoted))
+                    cursor.execute(f"ALTER TABLE {quoted} ENABLE ALWAYS TRIGGER {name}")
             given += 1
         except DatabaseError:  # not ours to change, or busy: pages are drawn every time until the next migrate
-            logger.warning("Table %s has no %s trigger: pages are drawn every time.", table, name, exc_info=True)
+            logger.warning("Table %s lacks the write log's triggers: pages are drawn every time.", table, exc_info=True)
     return given
 
 
 @once_per_process
-def logged_tables() -> frozenset[str] | None:
-    """The tables whose writes are noted, or None when one is not (or there is no log): then no page is kept.
-    Read once per process: a migration that adds a table runs before the new release's processes start."""
+def relations() -> Relations | None:
+    """The schema's relations, or None when a table's writes are not all noted (or there is no log): then no page
+    is kept. Read once per process: a migration that adds a table runs before the new release's processes start."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass('cop_table_write') IS NOT NULL")
         if not cursor.fetchone()[0]:
             logger.warning("No table write log (cop_table_write): pages are drawn every time. Run migrate.")
             return None
-        cursor.execute(_TABLES, [list(TRIGGERS), list(LOG_TABLES)])
-        tables = dict(cursor.fetchall())
-    missing = sorted(table for table, has in tables.items() if len(has) < len(TRIGGERS))
-    if missing:
-        logger.warning("Tables without the write log's triggers: %s. Pages are drawn every time. Run migrate.", missing)
+        found = _relations(cursor)
+    if found.missing:
+        logger.warning(
+            "Tables without the write log's triggers: %s. Pages are drawn every time. Run migrate.",
+            sorted(found.missing),
+        )
         return None
-    return frozenset(tables)
+    return found
 
 
 def complete() -> bool:
     """Whether every write to every table is noted (on this connection's PostgreSQL database)."""
-    return connection.vendor == "postgresql" and logged_tables() is not None
+    return connection.vendor == "postgresql" and relations() is not None
+
+
+def read_by(sql: str) -> tuple[set[str], bool]:
+    """The noted tables a statement names, and whether it names an unlogged relation: every word of it that is
+    one (a column never is: their names differ)."""
+    known = relations()
+    if known is None:
+        return set(), True
+    words = set(_WORD.findall(sql))
+    return words & known.logged, not words.isdisjoint(known.unlogged)
 
 
 def tables_in(sql: str) -> set[str]:
-    """The noted tables a statement names: every word that is one (a column never is: their names differ)."""
-    return set(_WORD.findall(sql)).intersection(logged_tables() or ())
+    """The noted tables a statement names (read_by)."""
+    return read_by(sql)[0]
 
 
 def written_since(snapshot: str, tables) -> bool:

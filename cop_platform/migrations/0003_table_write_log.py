@@ -16,8 +16,10 @@ CREATE = [
     "CREATE TABLE IF NOT EXISTS cop_table_write_horizon (id int PRIMARY KEY CHECK (id = 1), below xid8 NOT NULL, "
     "next xid8 NOT NULL)",
     "INSERT INTO cop_table_write_horizon VALUES (1, '0', '0') ON CONFLICT DO NOTHING",
-    # SET search_path: the log is found as at migration time, whatever the writer's search_path. SECURITY DEFINER:
-    # a role that may write a table but not the log (an import's, say) still has its writes noted.
+    # SET search_path FROM CURRENT: the log is found in this schema, whatever the writer's search_path, and never in
+    # a temporary table of the writer's (pg_temp last, as a SECURITY DEFINER function needs). SECURITY DEFINER: a
+    # role that may write a table but not the log (an import's, say) still has its writes noted.
+    "SELECT set_config('search_path', quote_ident(current_schema()) || ', pg_temp', true)",
     # For INSERT, UPDATE and DELETE: the statement's rows (its transition table, cop_rows), noted only when there
     # were some (an UPDATE that matched nothing changed nothing).
     """CREATE OR REPLACE FUNCTION cop_rows_written() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
@@ -37,6 +39,8 @@ CREATE = [
         ON CONFLICT DO NOTHING;
         RETURN NULL;
     END $$""",
+    # Trigger functions are called by their triggers only.
+    "REVOKE EXECUTE ON FUNCTION cop_rows_written(), cop_table_truncated() FROM PUBLIC",
 ]
 DROP = [
     # Each table's triggers go with the functions (CASCADE).

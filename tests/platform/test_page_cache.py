@@ -490,15 +490,29 @@ def test_the_members_own_row_is_in_the_key(reader, reader_client, community, sna
 
 def test_the_tables_a_statement_reads_are_the_words_of_it_that_name_one(monkeypatch):
     tables = frozenset({"communities_post", "communities_thread", "members_user"})
-    monkeypatch.setattr(table_writes, "logged_tables", lambda: tables)
+    known = table_writes.Relations(tables, frozenset({"communities_post_view"}), frozenset())
+    monkeypatch.setattr(table_writes, "relations", lambda: known)
     sql = (
         'SELECT "communities_post"."id", author.full_name FROM "communities_post" '
         "INNER JOIN communities_thread ON (communities_thread.id = thread_id) "
         'LEFT JOIN "members_user" author ON author.id = "communities_post"."author_id"'
     )
 
-    assert table_writes.tables_in(sql) == tables
-    assert table_writes.tables_in('SELECT "communities_post_tags"."members_user_id" FROM x') == set()
+    assert table_writes.read_by(sql) == (tables, False)
+    assert table_writes.read_by('SELECT "communities_post_tags"."members_user_id" FROM x') == (set(), False)
+    assert table_writes.read_by("SELECT id FROM communities_post_view") == (set(), True)
+
+
+def test_a_page_that_read_a_relation_whose_writes_are_not_noted_is_not_kept(reader_client, snapshot, monkeypatch):
+    known = table_writes.relations()
+    unlogged = table_writes.Relations(
+        known.logged - {"communities_community"}, frozenset({"communities_community"}), frozenset()
+    )
+    monkeypatch.setattr(table_writes, "relations", lambda: unlogged)
+    url = reverse("communities:list")
+    reader_client.get(url)
+
+    assert "X-Page-Cache" not in reader_client.get(url)
 
 
 def test_on_sqlite_no_write_is_noted_and_no_page_kept(settings):
@@ -536,5 +550,8 @@ def test_a_served_page_tells_only_a_signed_in_member_so(client, reader_client, c
     """Visitors share their pages: a header would tell one that another had opened the page this minute."""
     for browser in (client, reader_client):
         _kept(browser, reverse("home"))
-        served = browser.get(reverse("home"))
-        assert served.wsgi_request.user.is_authenticated == ("X-Page-Cache" in served)
+        with CaptureQueriesContext(connection) as queries:
+            served = browser.get(reverse("home"))
+        signed_in = served.wsgi_request.user.is_authenticated
+        assert len(queries) <= (3 if signed_in else 0)  # served: none of the page's own queries
+        assert signed_in == ("X-Page-Cache" in served)

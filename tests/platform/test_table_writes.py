@@ -2,6 +2,8 @@
 commit, and the page cache served by it: a page is drawn again after a commit that wrote one of its tables, and
 served after one that did not."""
 
+import io
+
 import psycopg2
 import pytest
 from django.db import connection, transaction
@@ -10,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from communities.models import Thread
 from cop_platform import page_cache, table_writes
-from tests.communities.factories import CommunityFactory, ThreadFactory, member_of
+from members.models import Language
+from tests.communities.factories import CommunityFactory, PostFactory, ThreadFactory, member_of
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the write log is PostgreSQL's"),
@@ -22,9 +25,9 @@ THREADS = ["communities_thread"]
 
 @pytest.fixture(autouse=True)
 def tables_read_again():
-    table_writes.logged_tables.cache_clear()
+    table_writes.relations.cache_clear()
     yield
-    table_writes.logged_tables.cache_clear()
+    table_writes.relations.cache_clear()
 
 
 @pytest.fixture
@@ -39,6 +42,7 @@ def other_connection():
 
 
 def _written(since, tables=THREADS) -> bool:
+    assert since is not None  # written_since says yes to what it cannot tell
     return table_writes.written_since(since, tables)
 
 
@@ -47,7 +51,8 @@ def test_every_table_has_the_trigger():
         cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
         tables = {name for (name,) in cursor.fetchall()}
 
-    assert table_writes.logged_tables() == tables - set(table_writes.LOG_TABLES)
+    assert table_writes.relations().logged == tables - set(table_writes.LOG_TABLES)
+    assert table_writes.relations().unlogged == set()
     assert page_cache.can_keep()
 
 
@@ -96,8 +101,75 @@ def test_inserts_updates_and_deletes_are_each_noted():
         lambda: Thread.objects.filter(pk=thread.pk).delete(),
     ):
         before = page_cache.database_snapshot()
+        assert not _written(before)
         write()
         assert _written(before)
+
+
+def test_a_write_made_by_a_trigger_is_noted():
+    """Moving a thread to another community moves its posts' search community (communities 0010's trigger)."""
+    post = PostFactory()
+    before = page_cache.database_snapshot()
+    Thread.objects.filter(pk=post.thread_id).update(community=CommunityFactory())
+
+    assert _written(before, ["communities_post"])
+
+
+def test_an_upsert_and_a_copy_are_noted():
+    Language.objects.create(code="xx", name="Before")
+    before = page_cache.database_snapshot()
+    Language.objects.bulk_create(
+        [Language(code="xx", name="After")], update_conflicts=True, unique_fields=["code"], update_fields=["name"]
+    )  # INSERT … ON CONFLICT DO UPDATE: an update
+    assert _written(before, ["members_language"])
+
+    before = page_cache.database_snapshot()
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert("COPY members_language (code, name) FROM STDIN", io.StringIO("zz\tZed\n"))
+    assert _written(before, ["members_language"])
+
+
+def test_a_disabled_trigger_keeps_pages_from_being_kept():
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE members_language DISABLE TRIGGER cop_rows_inserted")
+    try:
+        assert table_writes.relations() is None
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE members_language ENABLE ALWAYS TRIGGER cop_rows_inserted")
+
+
+def test_a_view_is_read_as_an_unlogged_relation_and_its_pages_not_kept():
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE VIEW cop_test_threads AS SELECT id FROM communities_thread")
+    try:
+        assert table_writes.read_by("SELECT id FROM cop_test_threads") == (set(), True)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP VIEW cop_test_threads")
+
+
+def test_a_role_with_no_rights_on_the_log_has_its_writes_noted():
+    """The trigger functions are SECURITY DEFINER: an import's role, say, writes its tables and not the log."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP ROLE IF EXISTS cop_test_writer")
+        cursor.execute("CREATE ROLE cop_test_writer")
+        cursor.execute("GRANT USAGE ON SCHEMA public TO cop_test_writer")
+        cursor.execute("GRANT INSERT ON members_language TO cop_test_writer")
+        cursor.execute("GRANT USAGE ON SEQUENCE members_language_id_seq TO cop_test_writer")
+    try:
+        before = page_cache.database_snapshot()
+        with connection.cursor() as cursor:
+            cursor.execute("SET ROLE cop_test_writer")
+            try:
+                cursor.execute("INSERT INTO members_language (code, name) VALUES ('qq', 'Q')")
+            finally:
+                cursor.execute("RESET ROLE")
+        assert _written(before, ["members_language"])
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP OWNED BY cop_test_writer")
+            cursor.execute("DROP ROLE cop_test_writer")
 
 
 def test_a_transaction_open_when_the_page_was_drawn_is_noted_when_it_commits(other_connection):
@@ -124,13 +196,13 @@ def test_a_table_added_later_is_noted_after_migrate_and_no_page_is_kept_meanwhil
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE cop_test_added_later (id int)")
     try:
-        assert table_writes.logged_tables() is None
+        assert table_writes.relations() is None
         assert not page_cache.can_keep()
 
-        assert table_writes.triggers_install() == len(table_writes.TRIGGERS)  # post_migrate
+        assert table_writes.triggers_install() == 1  # post_migrate
         assert table_writes.triggers_install() == 0
-        table_writes.logged_tables.cache_clear()
-        assert "cop_test_added_later" in table_writes.logged_tables()
+        table_writes.relations.cache_clear()
+        assert "cop_test_added_later" in table_writes.relations().logged
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE cop_test_added_later")

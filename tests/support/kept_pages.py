@@ -33,6 +33,6 @@ def fake_database(monkeypatch) -> FakeDatabase:
     monkeypatch.setattr(page_cache, "database_snapshot", lambda: database.value)
     monkeypatch.setattr(page_cache, "written_since", database.written_since)
     # The tables a page reads, as on PostgreSQL: every table has its writes noted.
-    tables = frozenset(connection.introspection.table_names())
-    monkeypatch.setattr(table_writes, "logged_tables", lambda: tables)
+    known = table_writes.Relations(frozenset(connection.introspection.table_names()), frozenset(), frozenset())
+    monkeypatch.setattr(table_writes, "relations", lambda: known)
     return database
