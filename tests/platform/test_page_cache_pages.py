@@ -62,13 +62,17 @@ def test_every_cached_page_is_listed_here(matrix_world):
     assert _cached_url_names() == set(_cached_pages(matrix_world))
 
 
+def _signed_in(world, role) -> Client:
+    client = Client()
+    if world.users[role] is not None:
+        client.force_login(world.users[role])
+    return client
+
+
 @pytest.mark.parametrize("role", ROLES_DRAWN)
 def test_a_cached_page_drawn_twice_is_the_same_page(matrix_world, role):
     world = matrix_world
-    client = Client()
-    user = world.users[role]
-    if user is not None:
-        client.force_login(user)
+    client = _signed_in(world, role)
     drawn = 0
     for name, url in _cached_pages(world).items():
         first, second = client.get(url), client.get(url)
@@ -106,10 +110,7 @@ def test_a_kept_page_is_kept_with_every_table_its_request_read_but_those_its_key
 
     monkeypatch.setattr(page_cache, "_drawn", drawn)
     monkeypatch.setattr(page_cache.cache, "set", kept_set)
-    client = Client()
-    user = matrix_world.users[role]
-    if user is not None:
-        client.force_login(user)
+    client, user = _signed_in(matrix_world, role), matrix_world.users[role]
     checked = 0
     for name, url in _cached_pages(matrix_world).items():
         for _ in range(2):  # an address with a query is kept from its second draw

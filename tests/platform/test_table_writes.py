@@ -129,47 +129,46 @@ def test_an_upsert_and_a_copy_are_noted():
     assert _written(before, ["members_language"])
 
 
-def test_a_disabled_trigger_keeps_pages_from_being_kept():
+def _run(*statements: str) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE members_language DISABLE TRIGGER cop_rows_inserted")
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def test_a_disabled_trigger_keeps_pages_from_being_kept():
+    _run("ALTER TABLE members_language DISABLE TRIGGER cop_rows_inserted")
     try:
         assert table_writes.relations() is None
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE members_language ENABLE ALWAYS TRIGGER cop_rows_inserted")
+        _run("ALTER TABLE members_language ENABLE ALWAYS TRIGGER cop_rows_inserted")
 
 
-def test_a_view_is_read_as_an_unlogged_relation_and_its_pages_not_kept():
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE VIEW cop_test_threads AS SELECT id FROM communities_thread")
+def test_a_view_is_an_unlogged_relation():
+    _run("CREATE VIEW cop_test_threads AS SELECT id FROM communities_thread")
     try:
         assert table_writes.read_by("SELECT id FROM cop_test_threads") == (set(), True)
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP VIEW cop_test_threads")
+        _run("DROP VIEW cop_test_threads")
 
 
 def test_a_role_with_no_rights_on_the_log_has_its_writes_noted():
     """The trigger functions are SECURITY DEFINER: an import's role, say, writes its tables and not the log."""
-    with connection.cursor() as cursor:
-        cursor.execute("DROP ROLE IF EXISTS cop_test_writer")
-        cursor.execute("CREATE ROLE cop_test_writer")
-        cursor.execute("GRANT USAGE ON SCHEMA public TO cop_test_writer")
-        cursor.execute("GRANT INSERT ON members_language TO cop_test_writer")
-        cursor.execute("GRANT USAGE ON SEQUENCE members_language_id_seq TO cop_test_writer")
+    _run(
+        "DROP ROLE IF EXISTS cop_test_writer",
+        "CREATE ROLE cop_test_writer",
+        "GRANT USAGE ON SCHEMA public TO cop_test_writer",
+        "GRANT INSERT ON members_language TO cop_test_writer",
+        "GRANT USAGE ON SEQUENCE members_language_id_seq TO cop_test_writer",
+    )
     try:
         before = page_cache.database_snapshot()
-        with connection.cursor() as cursor:
-            cursor.execute("SET ROLE cop_test_writer")
-            try:
-                cursor.execute("INSERT INTO members_language (code, name) VALUES ('qq', 'Q')")
-            finally:
-                cursor.execute("RESET ROLE")
+        try:
+            _run("SET ROLE cop_test_writer", "INSERT INTO members_language (code, name) VALUES ('qq', 'Q')")
+        finally:
+            _run("RESET ROLE")
         assert _written(before, ["members_language"])
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP OWNED BY cop_test_writer")
-            cursor.execute("DROP ROLE cop_test_writer")
+        _run("DROP OWNED BY cop_test_writer", "DROP ROLE cop_test_writer")
 
 
 def test_a_transaction_open_when_the_page_was_drawn_is_noted_when_it_commits(other_connection):
