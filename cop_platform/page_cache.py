@@ -9,10 +9,11 @@ gets the page they saw, drawn again only when it could differ.
 
 A page is served from the cache only when its key is the same and the database has not changed under it:
 - **The database.** The page is kept with PostgreSQL's snapshot read before it was drawn (which transactions were
-  visible) and the tables its statements named. It is served while no transaction that wrote one of those tables
-  has committed since (cop_platform.table_writes: each table's trigger notes the transactions that wrote it,
-  whatever wrote, signals or not). Another member's reply draws the discussion again, not the library. Other
-  database engines have no such snapshot: there (SQLite, the embedded default) pages are drawn every time.
+  visible) and the tables its statements named. It is served while no transaction that changed rows of one of
+  those tables has committed since (cop_platform.table_writes: each table's triggers note the transactions that
+  changed it, whatever wrote, signals or not). Another member's reply draws the discussion again, not the events.
+  A page that read a relation whose writes are not noted (a view, say) is not kept. Other database engines have
+  no such snapshot: there (SQLite, the embedded default) pages are drawn every time.
 - **The viewer**: their row as this request read it (name, staff or not, time zone, …), a digest of their
   session's data (words kept from a form sent after the session ended, for example), the language and the time
   zone. They are read before the page is drawn (middleware), so they are in the key rather than in its tables.
