@@ -13,5 +13,5 @@ class CopPlatformConfig(AppConfig):
         from .table_writes import triggers_install
 
         strip_invisible_ends_in_every_char_field()
-        # After every migrate: the tables its migrations added get the write log's trigger. Once (this app's signal).
+        # After every migrate: the tables its migrations added get the write log's triggers. Once (this app's signal).
         post_migrate.connect(triggers_install, sender=self, dispatch_uid="cop_platform.triggers_install")

@@ -105,8 +105,8 @@ MIDDLEWARE = [
     "cop_platform.compression.TextGZipMiddleware",
     # A NUL character fails every PostgreSQL query that meets it: dropped from cookies, refused in addresses.
     "cop_platform.security.NulCharacterGuard",
-    # Notes the tables a cached page's request reads before its view (cop_platform.page_cache): first, before
-    # the session, the member and the permissions are.
+    # For a cached page (cop_platform.page_cache): reads the database's snapshot and notes the tables the request
+    # reads before its view. First, before the session, the member and the permissions are read.
     "cop_platform.page_cache.PageReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
