@@ -1,10 +1,12 @@
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -35,6 +37,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if not ip:
             raise PermissionDenied("Unable to determine client IP address")
         return ip
+
+    def clean_email(self, email: str) -> str:
+        """An address longer than the column that stores it gets the form's message, not a database error: Django's
+        EmailField takes up to 320 characters (signup, adding an address), the tables 254."""
+        limit = min(app_settings.EMAIL_MAX_LENGTH, User._meta.get_field("email").max_length)
+        MaxLengthValidator(limit)(email)
+        return super().clean_email(email)
 
     def send_mail(self, template_prefix, email, context):
         # Rendered here, in the member's language (or the page's, for someone without an account or a choice
